@@ -1,0 +1,118 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Nob.Core.Configuration;
+using Nob.Core.Planning;
+using Nob.Core.Rendering;
+using Nob.Core.Specs;
+
+namespace Nob.Cli;
+
+/// <summary>The <c>nob</c> command line. Exit codes: 0 done, 2 invalid spec or usage, 1 anything else.</summary>
+public static class NobCommand
+{
+    public const int Ok = 0;
+    public const int Failed = 1;
+    public const int Invalid = 2;
+
+    const string Usage = """
+        usage: nob plan SPEC [--json] [--endpoints FILE] [--current BROKER=FILE]...
+
+          plan        validate SPEC and print the plan: brokers, connectors, topology, and each
+                      broker's next configuration XML (a diff when --current gives its current XML)
+          --json      print the plan as one JSON object
+          --endpoints a JSON object {"Broker": ["ssl://host:61617", ...]} of real OpenWire endpoints;
+                      without it, placeholder hosts under .broker.invalid are used
+          --current   BROKER=FILE: the broker's current configuration XML to write the revision from
+                      (default: Amazon MQ's default revision)
+        """;
+
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            await (args.Length == 0 ? stderr : stdout).WriteLineAsync(Usage);
+            return args.Length == 0 ? Invalid : Ok;
+        }
+        try
+        {
+            return args[0] switch
+            {
+                "plan" => await PlanAsync(args[1..], stdout, stderr),
+                _ => await UsageErrorAsync(stderr, $"unknown command \"{args[0]}\""),
+            };
+        }
+        catch (InvalidConfigurationException e)
+        {
+            await stderr.WriteLineAsync(e.Message);
+            return Failed;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or JsonException)
+        {
+            await stderr.WriteLineAsync($"nob: {e.Message}");
+            return Failed;
+        }
+    }
+
+    static async Task<int> UsageErrorAsync(TextWriter stderr, string message)
+    {
+        await stderr.WriteLineAsync($"nob: {message}");
+        await stderr.WriteLineAsync(Usage);
+        return Invalid;
+    }
+
+    static async Task<int> PlanAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        string? specPath = null, endpointsPath = null;
+        var json = false;
+        var current = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--json": json = true; break;
+                case "--endpoints" when i + 1 < args.Length: endpointsPath = args[++i]; break;
+                case "--current" when i + 1 < args.Length && args[i + 1].Contains('='):
+                    var (broker, file) = (args[i + 1][..args[i + 1].IndexOf('=')], args[i + 1][(args[i + 1].IndexOf('=') + 1)..]);
+                    current[broker] = file;
+                    i++;
+                    break;
+                case var a when a.StartsWith('-'): return await UsageErrorAsync(stderr, $"unknown or incomplete option \"{a}\"");
+                case var a when specPath is null: specPath = a; break;
+                default: return await UsageErrorAsync(stderr, $"unexpected argument \"{args[i]}\"");
+            }
+        }
+        if (specPath is null) return await UsageErrorAsync(stderr, "plan needs a SPEC file");
+
+        var result = SpecReader.Read(await File.ReadAllTextAsync(specPath));
+        if (result.Spec is not { } spec)
+        {
+            await stderr.WriteLineAsync($"{specPath}: {result.Errors.Count} problem(s):");
+            foreach (var error in result.Errors) await stderr.WriteLineAsync($"  {error}");
+            return Invalid;
+        }
+        foreach (var broker in current.Keys.Where(b => !spec.Brokers.Any(x => x.Name == b)))
+            return await UsageErrorAsync(stderr, $"--current names \"{broker}\", which is not a broker of the spec");
+
+        var endpoints = endpointsPath is null ? PlaceholderEndpoints.For(spec) : await ReadEndpointsAsync(endpointsPath);
+        var plan = NetworkPlanner.Plan(spec, endpoints);
+        var currentXml = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (broker, file) in current) currentXml[broker] = await File.ReadAllTextAsync(file);
+        var revisions = BrokerConfigurations.Next(plan, b => currentXml.GetValueOrDefault(b));
+
+        if (json) await stdout.WriteLineAsync(PlanJson.Write(plan, spec.Topology.Type, revisions));
+        else await stdout.WriteAsync(PlanText.Write(spec, plan, revisions, currentXml, endpointsPath is null));
+        return Ok;
+    }
+
+    static async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> ReadEndpointsAsync(string path)
+    {
+        var node = JsonNode.Parse(await File.ReadAllTextAsync(path)) as JsonObject
+            ?? throw new ArgumentException($"{path}: expected a JSON object {{\"Broker\": [\"ssl://host:61617\"]}}");
+        return node.ToDictionary(
+            p => p.Key,
+            p => (IReadOnlyList<string>)(p.Value as JsonArray ?? throw new ArgumentException($"{path}: \"{p.Key}\" is not a list of endpoints"))
+                .Select(e => e?.GetValue<string>() ?? throw new ArgumentException($"{path}: \"{p.Key}\" has a null endpoint"))
+                .ToList(),
+            StringComparer.Ordinal);
+    }
+}

@@ -1,0 +1,3 @@
+using Nob.Cli;
+
+return await NobCommand.RunAsync(args, Console.Out, Console.Error);
