@@ -97,25 +97,31 @@ public static class ConnectorConfigurationWriter
 /// <summary>Parsing and writing broker configuration XML safely (no DTDs, no external entities).</summary>
 public static class ConfigurationXml
 {
+    /// <summary>Parses a broker configuration: well-formed XML whose root is Amazon MQ's &lt;broker&gt; element.</summary>
     public static XDocument Parse(string brokerName, string xml)
     {
-        XDocument document;
-        try
-        {
-            var settings = new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, IgnoreWhitespace = true };
-            using var reader = XmlReader.Create(new StringReader(xml), settings);
-            document = XDocument.Load(reader, LoadOptions.None);
-        }
-        catch (XmlException e)
-        {
-            throw new InvalidConfigurationException(brokerName, [$"the current configuration is not well-formed XML: {e.Message}"]);
-        }
+        var document = ParseAny(brokerName, xml);
         if (document.Root is null || document.Root.Name != ConnectorConfigurationWriter.Core + "broker")
         {
             throw new InvalidConfigurationException(brokerName,
                 [$"the root element is <{document.Root?.Name.LocalName}> in namespace \"{document.Root?.Name.NamespaceName}\"; an Amazon MQ configuration is a <broker xmlns=\"{ConnectorConfigurationWriter.Core.NamespaceName}\"> element"]);
         }
         return document;
+    }
+
+    /// <summary>Parses any XML without DTDs or external entities (XXE-safe), dropping insignificant whitespace.</summary>
+    public static XDocument ParseAny(string brokerName, string xml)
+    {
+        try
+        {
+            var settings = new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, IgnoreWhitespace = true };
+            using var reader = XmlReader.Create(new StringReader(xml), settings);
+            return XDocument.Load(reader, LoadOptions.None);
+        }
+        catch (XmlException e)
+        {
+            throw new InvalidConfigurationException(brokerName, [$"the current configuration is not well-formed XML: {e.Message}"]);
+        }
     }
 
     public static string Serialize(XDocument document)

@@ -12,7 +12,7 @@ public static class XmlSemantics
     public static bool Equivalent(XElement a, XElement b) => Canonical(a) == Canonical(b);
 
     public static bool Equivalent(string a, string b) =>
-        Equivalent(ConfigurationXml.Parse("(comparison)", a).Root!, ConfigurationXml.Parse("(comparison)", b).Root!);
+        Equivalent(ConfigurationXml.ParseAny("(comparison)", a).Root!, ConfigurationXml.ParseAny("(comparison)", b).Root!);
 
     public static string Canonical(XElement element)
     {

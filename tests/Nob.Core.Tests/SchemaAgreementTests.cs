@@ -1,0 +1,57 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Json.Schema;
+using Nob.Core.Specs;
+
+namespace Nob.Core.Tests;
+
+/// <summary>The published JSON Schema (API clients, API Gateway models) and the validator must agree on structure.</summary>
+public class SchemaAgreementTests
+{
+    static readonly JsonSchema Schema = JsonSchema.FromText(File.ReadAllText(Path.Combine(Repo.Root, "schema", "network-spec.schema.json")));
+
+    static bool SchemaAccepts(string json) =>
+        Schema.Evaluate(JsonDocument.Parse(json).RootElement, new EvaluationOptions { OutputFormat = OutputFormat.Flag }).IsValid;
+
+    public static TheoryData<string> Examples() => [.. Repo.ExampleNames()];
+
+    [Theory]
+    [MemberData(nameof(Examples))]
+    public void Schema_ExampleSpec_IsAccepted(string example) => Assert.True(SchemaAccepts(Repo.Example(example)));
+
+    /// <summary>Edits of the tutorial spec that break its structure: both the schema and the reader must refuse each.</summary>
+    public static TheoryData<string, string> StructuralBreaks() => new()
+    {
+        { "unknown root field", """{"colour": "blue"}""" },
+        { "network name with space", """{"networkName": "my net"}""" },
+        { "network name too long", $$"""{"networkName": "{{new string('n', 41)}}"}""" },
+        { "unknown topology", """{"topology": {"type": "ring"}}""" },
+        { "source-sink without sinks", """{"topology": {"type": "source-sink", "sources": ["MyBroker1"]}}""" },
+        { "hub field on mesh", """{"topology": {"type": "mesh", "hub": "MyBroker1"}}""" },
+        { "broker name with space", """{"brokers": [{"name": "My Broker"}, {"name": "MyBroker2"}]}""" },
+        { "one broker", """{"brokers": [{"name": "MyBroker1"}]}""" },
+        { "unknown broker field", """{"brokers": [{"name": "MyBroker1", "size": 3}, {"name": "MyBroker2"}]}""" },
+        { "bad deployment mode", """{"brokerDefaults": {"deploymentMode": "CLUSTER_MULTI_AZ"}}""" },
+        { "RabbitMQ version", """{"brokerDefaults": {"engineVersion": "3.13"}}""" },
+        { "six security groups", """{"brokerDefaults": {"securityGroups": ["sg-1","sg-2","sg-3","sg-4","sg-5","sg-6"]}}""" },
+        { "password in user", """{"user": {"username": "u1", "passwordParameter": "/p", "password": "x"}}""" },
+        { "user without parameter", """{"user": {"username": "u1"}}""" },
+        { "unknown connector attribute", """{"connectorOptions": {"reconnectDelay": 5}}""" },
+        { "connector uri override", """{"connectorOptions": {"uri": "static:(ssl://x:1)"}}""" },
+        { "duplex as text", """{"connectorOptions": {"duplex": "yes"}}""" },
+        { "polling interval zero", """{"polling": {"intervalSeconds": 0}}""" },
+        { "verification timeout text", """{"verification": {"timeoutSeconds": "30"}}""" },
+    };
+
+    [Theory]
+    [MemberData(nameof(StructuralBreaks))]
+    public void SchemaAndReader_StructuralBreak_BothReject(string why, string patch)
+    {
+        var spec = JsonNode.Parse(Repo.Example("tutorial"))!.AsObject();
+        foreach (var (key, value) in JsonNode.Parse(patch)!.AsObject()) spec[key] = value?.DeepClone();
+        var json = spec.ToJsonString();
+
+        Assert.False(SchemaAccepts(json), $"schema accepted: {why}");
+        Assert.False(SpecReader.Read(json).IsValid, $"reader accepted: {why}");
+    }
+}
