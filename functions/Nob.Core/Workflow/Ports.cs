@@ -1,0 +1,116 @@
+namespace Nob.Core.Workflow;
+
+// The small interfaces the workflow needs from AWS. Adapters (functions/Nob.Aws) implement them; tests fake them.
+
+/// <summary>Amazon MQ, as far as the workflow uses it.</summary>
+public interface IBrokerService
+{
+    /// <summary>The broker with this exact name, or null (walks every ListBrokers page).</summary>
+    Task<BrokerSummary?> FindBrokerByNameAsync(string brokerName, CancellationToken cancellationToken);
+
+    Task<BrokerDescription> DescribeBrokerAsync(string brokerId, CancellationToken cancellationToken);
+
+    /// <summary>Creates a broker; <see cref="BrokerCreation.CreatorRequestId"/> makes a retried call return the same broker.</summary>
+    Task<string> CreateBrokerAsync(BrokerCreation creation, Secret password, CancellationToken cancellationToken);
+
+    Task<string> GetConfigurationRevisionXmlAsync(string configurationId, int revision, CancellationToken cancellationToken);
+
+    /// <summary>Writes a new revision; returns it and the warnings Amazon MQ gives about what it stripped.</summary>
+    Task<ConfigurationUpdate> UpdateConfigurationAsync(string configurationId, string xml, string description, CancellationToken cancellationToken);
+
+    /// <summary>Makes a revision the broker's pending configuration (applied at the next reboot).</summary>
+    Task SetConfigurationRevisionAsync(string brokerId, string configurationId, int revision, CancellationToken cancellationToken);
+
+    Task RebootBrokerAsync(string brokerId, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<string>> ListUsernamesAsync(string brokerId, CancellationToken cancellationToken);
+
+    Task CreateUserAsync(string brokerId, string username, Secret password, CancellationToken cancellationToken);
+}
+
+/// <summary>EC2 security groups, as far as ingress needs them.</summary>
+public interface ISecurityGroupService
+{
+    /// <summary>The VPC of each security group.</summary>
+    Task<IReadOnlyDictionary<string, string>> GetVpcIdsAsync(IReadOnlyCollection<string> securityGroupIds, CancellationToken cancellationToken);
+
+    /// <summary>Adds the rule; false when an identical rule already exists (InvalidPermission.Duplicate).</summary>
+    Task<bool> AuthorizeIngressAsync(IngressRule rule, CancellationToken cancellationToken);
+}
+
+/// <summary>SSM Parameter Store: the common user's password, a SecureString.</summary>
+public interface IParameterStore
+{
+    Task<Secret> GetSecureStringAsync(string parameterName, CancellationToken cancellationToken);
+}
+
+/// <summary>A secret value that never shows itself in logs, exceptions or serialized state.</summary>
+public sealed class Secret(string value)
+{
+    public string Reveal() => value;
+    public override string ToString() => "***";
+}
+
+public static class BrokerStates
+{
+    public const string CreationInProgress = "CREATION_IN_PROGRESS";
+    public const string CreationFailed = "CREATION_FAILED";
+    public const string DeletionInProgress = "DELETION_IN_PROGRESS";
+    public const string Running = "RUNNING";
+    public const string RebootInProgress = "REBOOT_IN_PROGRESS";
+    public const string CriticalActionRequired = "CRITICAL_ACTION_REQUIRED";
+    public const string Replica = "REPLICA";
+}
+
+public sealed record BrokerSummary(string BrokerId, string BrokerName, string BrokerState, string? EngineType, string? DeploymentMode);
+
+public sealed record BrokerInstance(IReadOnlyList<string> Endpoints, string? IpAddress, string? ConsoleUrl);
+
+public sealed record ConfigurationRef(string Id, int Revision);
+
+public sealed record BrokerDescription(
+    string BrokerId,
+    string BrokerName,
+    string BrokerArn,
+    string BrokerState,
+    string EngineType,
+    string EngineVersion,
+    string DeploymentMode,
+    bool PubliclyAccessible,
+    IReadOnlyList<string> SecurityGroups,
+    IReadOnlyList<BrokerInstance> Instances,
+    ConfigurationRef? CurrentConfiguration,
+    ConfigurationRef? PendingConfiguration,
+    IReadOnlyList<string> ActionsRequired,
+    IReadOnlyList<string> UsersWithPendingChanges,
+    IReadOnlyDictionary<string, string> Tags)
+{
+    /// <summary>The OpenWire TLS endpoints (ssl://HOST:61617), one per instance, in instance order.</summary>
+    public IReadOnlyList<string> OpenWireEndpoints =>
+        Instances.Select(i => i.Endpoints.FirstOrDefault(e => e.StartsWith("ssl://", StringComparison.Ordinal))).OfType<string>().ToList();
+
+    public IReadOnlyList<string> StompEndpoints =>
+        Instances.Select(i => i.Endpoints.FirstOrDefault(e => e.StartsWith("stomp+ssl://", StringComparison.Ordinal))).OfType<string>().ToList();
+}
+
+public sealed record BrokerCreation(
+    string BrokerName,
+    string CreatorRequestId,
+    string EngineVersion,
+    string HostInstanceType,
+    string DeploymentMode,
+    IReadOnlyList<string> SubnetIds,
+    IReadOnlyList<string> SecurityGroups,
+    bool PubliclyAccessible,
+    string Username,
+    IReadOnlyDictionary<string, string> Tags);
+
+public sealed record ConfigurationWarning(string? ElementName, string? AttributeName, string? Reason)
+{
+    public override string ToString() => $"{Reason}: <{ElementName}>{(AttributeName is null ? "" : $" @{AttributeName}")}";
+}
+
+public sealed record ConfigurationUpdate(int Revision, IReadOnlyList<ConfigurationWarning> Warnings);
+
+/// <summary>One inbound rule on a target broker's security group: TCP <see cref="Port"/> from a /32 address or from a security group.</summary>
+public sealed record IngressRule(string SecurityGroupId, int Port, string? SourceCidr, string? SourceSecurityGroupId, string Description);

@@ -1,0 +1,39 @@
+namespace Nob.Core.Workflow;
+
+// Step outcomes the state machine retries or catches by name: an exception thrown by a .NET handler surfaces in
+// Step Functions with its class's short name as the error name. Keep these names stable; the ASL refers to them.
+// Messages name the broker and the reason, never a secret.
+
+/// <summary>A broker is not usable for the network: wrong engine or mode, being deleted, a replica, or needs action.</summary>
+public sealed class BrokerNotUsableException(string brokerName, string reason) : Exception($"Broker \"{brokerName}\" cannot be used: {reason}")
+{
+    public string BrokerName { get; } = brokerName;
+}
+
+/// <summary>Amazon MQ reports CREATION_FAILED for a broker we created or adopted.</summary>
+public sealed class BrokerCreationFailedException(string brokerName, string brokerId)
+    : Exception($"Broker \"{brokerName}\" ({brokerId}) is CREATION_FAILED; see its Amazon MQ events, delete it, and run the workflow again")
+{
+    public string BrokerName { get; } = brokerName;
+}
+
+/// <summary>A broker did not become RUNNING within polling.timeoutMinutes.</summary>
+public sealed class BrokerWaitTimedOutException(string brokerName, string state, int polls)
+    : Exception($"Broker \"{brokerName}\" was still {state} after {polls} polls (polling.timeoutMinutes)")
+{
+    public string BrokerName { get; } = brokerName;
+}
+
+/// <summary>Amazon MQ accepted a revision but stripped parts of it (UpdateConfiguration warnings).</summary>
+public sealed class ConfigurationRejectedException(string brokerName, int revision, IReadOnlyList<ConfigurationWarning> warnings)
+    : Exception($"Amazon MQ stripped parts of revision {revision} of broker \"{brokerName}\"'s configuration: {string.Join("; ", warnings)}")
+{
+    public string BrokerName { get; } = brokerName;
+    public IReadOnlyList<ConfigurationWarning> Warnings { get; } = warnings;
+}
+
+/// <summary>A step needs a broker that the earlier steps should have created.</summary>
+public sealed class BrokerMissingException(string brokerName) : Exception($"Broker \"{brokerName}\" does not exist (was it deleted while the workflow ran?)")
+{
+    public string BrokerName { get; } = brokerName;
+}

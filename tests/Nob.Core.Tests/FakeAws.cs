@@ -1,0 +1,154 @@
+using Nob.Core.Configuration;
+using Nob.Core.Workflow;
+
+namespace Nob.Core.Tests;
+
+/// <summary>An in-memory Amazon MQ with its rules: revisions per configuration, pending until reboot, unique names.</summary>
+internal sealed class FakeBrokerService : IBrokerService
+{
+    public sealed class Broker
+    {
+        public required string Id { get; init; }
+        public required BrokerCreation Creation { get; init; }
+        public string State { get; set; } = BrokerStates.CreationInProgress;
+        public string EngineType { get; set; } = "ACTIVEMQ";
+        public required string ConfigurationId { get; init; }
+        public int CurrentRevision { get; set; } = 1;
+        public int? PendingRevision { get; set; }
+        public List<string> Users { get; } = [];
+        public List<string> UsersPending { get; } = [];
+        public List<string> ActionsRequired { get; } = [];
+        public int Reboots { get; set; }
+    }
+
+    public Dictionary<string, Broker> Brokers { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, List<string>> Revisions { get; } = new(StringComparer.Ordinal);
+    public List<string> Calls { get; } = [];
+    public List<ConfigurationWarning> NextWarnings { get; } = [];
+    public List<string> PasswordsSeen { get; } = [];
+
+    public Broker Add(string name, string state = BrokerStates.Running, string mode = "SINGLE_INSTANCE", string engine = "ACTIVEMQ")
+    {
+        var creation = new BrokerCreation(name, "x", "5.18", "mq.m5.large", mode, [], ["sg-1"], false, "user1", new Dictionary<string, string>());
+        var broker = new Broker { Id = $"b-{name.ToLowerInvariant()}", Creation = creation, State = state, EngineType = engine, ConfigurationId = $"c-{name.ToLowerInvariant()}" };
+        Brokers[broker.Id] = broker;
+        Revisions[broker.ConfigurationId] = [AmazonMqDefaults.ConfigurationXml];
+        return broker;
+    }
+
+    public Broker ByName(string name) => Brokers.Values.Single(b => b.Creation.BrokerName == name);
+
+    public Task<BrokerSummary?> FindBrokerByNameAsync(string brokerName, CancellationToken cancellationToken)
+    {
+        Calls.Add($"ListBrokers");
+        var b = Brokers.Values.SingleOrDefault(x => x.Creation.BrokerName == brokerName);
+        return Task.FromResult(b is null ? null : new BrokerSummary(b.Id, brokerName, b.State, b.EngineType, b.Creation.DeploymentMode));
+    }
+
+    public Task<BrokerDescription> DescribeBrokerAsync(string brokerId, CancellationToken cancellationToken)
+    {
+        Calls.Add($"DescribeBroker {brokerId}");
+        if (!Brokers.TryGetValue(brokerId, out var b)) throw new KeyNotFoundException(brokerId);
+        var instances = Enumerable.Range(1, b.Creation.DeploymentMode == "SINGLE_INSTANCE" ? 1 : 2)
+            .Select(i => new BrokerInstance([$"ssl://{b.Id}-{i}.mq.example:61617", $"stomp+ssl://{b.Id}-{i}.mq.example:61614"], $"10.0.0.{i}{b.Id.Length}", $"https://{b.Id}-{i}.mq.example:8162"))
+            .ToList();
+        return Task.FromResult(new BrokerDescription(b.Id, b.Creation.BrokerName, $"arn:aws:mq:us-east-1:111122223333:broker:{b.Creation.BrokerName}:{b.Id}",
+            b.State, b.EngineType, "5.18", b.Creation.DeploymentMode, b.Creation.PubliclyAccessible, b.Creation.SecurityGroups, instances,
+            new ConfigurationRef(b.ConfigurationId, b.CurrentRevision), b.PendingRevision is { } p ? new ConfigurationRef(b.ConfigurationId, p) : null,
+            b.ActionsRequired, b.UsersPending, b.Creation.Tags));
+    }
+
+    public Task<string> CreateBrokerAsync(BrokerCreation creation, Secret password, CancellationToken cancellationToken)
+    {
+        Calls.Add($"CreateBroker {creation.BrokerName}");
+        PasswordsSeen.Add(password.Reveal());
+        var existing = Brokers.Values.SingleOrDefault(b => b.Creation.CreatorRequestId == creation.CreatorRequestId);
+        if (existing is not null) return Task.FromResult(existing.Id);
+        var broker = new Broker { Id = $"b-{Brokers.Count + 1}", Creation = creation, ConfigurationId = $"c-{Brokers.Count + 1}" };
+        broker.Users.Add(creation.Username);
+        Brokers[broker.Id] = broker;
+        Revisions[broker.ConfigurationId] = [AmazonMqDefaults.ConfigurationXml];
+        return Task.FromResult(broker.Id);
+    }
+
+    public Task<string> GetConfigurationRevisionXmlAsync(string configurationId, int revision, CancellationToken cancellationToken)
+    {
+        Calls.Add($"DescribeConfigurationRevision {configurationId} {revision}");
+        return Task.FromResult(Revisions[configurationId][revision - 1]);
+    }
+
+    public Task<ConfigurationUpdate> UpdateConfigurationAsync(string configurationId, string xml, string description, CancellationToken cancellationToken)
+    {
+        Calls.Add($"UpdateConfiguration {configurationId}");
+        Revisions[configurationId].Add(xml);
+        var warnings = NextWarnings.ToList();
+        NextWarnings.Clear();
+        return Task.FromResult(new ConfigurationUpdate(Revisions[configurationId].Count, warnings));
+    }
+
+    public Task SetConfigurationRevisionAsync(string brokerId, string configurationId, int revision, CancellationToken cancellationToken)
+    {
+        Calls.Add($"UpdateBroker {brokerId} {revision}");
+        Brokers[brokerId].PendingRevision = revision;
+        return Task.CompletedTask;
+    }
+
+    public Task RebootBrokerAsync(string brokerId, CancellationToken cancellationToken)
+    {
+        Calls.Add($"RebootBroker {brokerId}");
+        var b = Brokers[brokerId];
+        if (b.State != BrokerStates.Running) throw new InvalidOperationException("reboot needs RUNNING");
+        b.State = BrokerStates.RebootInProgress;
+        b.Reboots++;
+        return Task.CompletedTask;
+    }
+
+    /// <summary>What Amazon MQ does when a reboot finishes: pending configuration and users applied.</summary>
+    public void FinishReboot(string brokerId)
+    {
+        var b = Brokers[brokerId];
+        if (b.PendingRevision is { } p) b.CurrentRevision = p;
+        b.PendingRevision = null;
+        b.UsersPending.Clear();
+        b.State = BrokerStates.Running;
+    }
+
+    public Task<IReadOnlyList<string>> ListUsernamesAsync(string brokerId, CancellationToken cancellationToken)
+    {
+        Calls.Add($"ListUsers {brokerId}");
+        return Task.FromResult<IReadOnlyList<string>>([.. Brokers[brokerId].Users]);
+    }
+
+    public Task CreateUserAsync(string brokerId, string username, Secret password, CancellationToken cancellationToken)
+    {
+        Calls.Add($"CreateUser {brokerId} {username}");
+        PasswordsSeen.Add(password.Reveal());
+        Brokers[brokerId].Users.Add(username);
+        Brokers[brokerId].UsersPending.Add(username);
+        return Task.CompletedTask;
+    }
+}
+
+internal sealed class FakeSecurityGroups : ISecurityGroupService
+{
+    public Dictionary<string, string> Vpcs { get; } = new(StringComparer.Ordinal);
+    public List<IngressRule> Rules { get; } = [];
+
+    public Task<IReadOnlyDictionary<string, string>> GetVpcIdsAsync(IReadOnlyCollection<string> securityGroupIds, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyDictionary<string, string>>(securityGroupIds.Where(Vpcs.ContainsKey).ToDictionary(g => g, g => Vpcs[g]));
+
+    public Task<bool> AuthorizeIngressAsync(IngressRule rule, CancellationToken cancellationToken)
+    {
+        if (Rules.Any(r => r with { Description = "" } == rule with { Description = "" })) return Task.FromResult(false);
+        Rules.Add(rule);
+        return Task.FromResult(true);
+    }
+}
+
+internal sealed class FakeParameters : IParameterStore
+{
+    public Dictionary<string, string> Values { get; } = new(StringComparer.Ordinal);
+
+    public Task<Secret> GetSecureStringAsync(string parameterName, CancellationToken cancellationToken) =>
+        Values.TryGetValue(parameterName, out var v) ? Task.FromResult(new Secret(v)) : throw new KeyNotFoundException(parameterName);
+}

@@ -1,0 +1,281 @@
+using Nob.Core.Configuration;
+using Nob.Core.Specs;
+using Nob.Core.Workflow;
+
+namespace Nob.Core.Tests;
+
+public class WorkflowStepTests
+{
+    const string Password = "correct-horse-battery";
+    readonly FakeBrokerService mq = new();
+    readonly FakeSecurityGroups ec2 = new();
+    readonly FakeParameters ssm = new();
+    readonly NetworkSpec tutorial = Repo.Spec("tutorial");
+    static readonly CancellationToken None = CancellationToken.None;
+
+    public WorkflowStepTests() => ssm.Values["/nob/tutorial/password"] = Password;
+
+    async Task<IReadOnlyList<EnsuredBroker>> EnsureAllRunningAsync(NetworkSpec spec)
+    {
+        var step = new EnsureBrokerStep(mq, ssm);
+        var ensured = new List<EnsuredBroker>();
+        foreach (var b in spec.Brokers) ensured.Add(await step.RunAsync(spec, b.Name, None));
+        foreach (var b in mq.Brokers.Values) b.State = BrokerStates.Running;
+        return ensured;
+    }
+
+    [Fact]
+    public void Validate_Tutorial_GivesBrokersAndAPollBoundFromTheTimeout()
+    {
+        var validated = ValidateStep.Run(Repo.Example("tutorial"));
+        Assert.Equal(["MyBroker1", "MyBroker2"], validated.Brokers);
+        Assert.Equal(30, validated.PollIntervalSeconds);
+        Assert.Equal(60 * 60 / 30, validated.MaxPolls);
+    }
+
+    [Fact]
+    public void Validate_BadSpec_ThrowsInvalidSpecExceptionWithEveryError()
+    {
+        var e = Assert.Throws<InvalidSpecException>(() => ValidateStep.Run(Repo.SpecJson("""{"type":"ring"}""", "A", "A")));
+        Assert.Equal(2, e.Errors.Count);
+    }
+
+    [Fact]
+    public async Task EnsureBroker_NoBrokerWithTheName_CreatesItTaggedWithAStableRequestId()
+    {
+        var ensured = await new EnsureBrokerStep(mq, ssm).RunAsync(tutorial, "MyBroker1", None);
+
+        Assert.True(ensured.Created);
+        var created = mq.Brokers[ensured.BrokerId].Creation;
+        Assert.Equal(EnsureBrokerStep.CreatorRequestId("tutorial", "MyBroker1"), created.CreatorRequestId);
+        Assert.NotEqual(EnsureBrokerStep.CreatorRequestId("tutorial", "MyBroker2"), created.CreatorRequestId);
+        Assert.Equal("tutorial", created.Tags[EnsureBrokerStep.NetworkTag]);
+        Assert.Equal("myCommonUser", created.Username);
+        Assert.Equal(["subnet-a"], created.SubnetIds);
+        Assert.Equal([Password], mq.PasswordsSeen);
+    }
+
+    [Fact]
+    public async Task EnsureBroker_RunTwice_CreatesOneBroker()
+    {
+        var step = new EnsureBrokerStep(mq, ssm);
+        var first = await step.RunAsync(tutorial, "MyBroker1", None);
+        var second = await step.RunAsync(tutorial, "MyBroker1", None);
+        Assert.Single(mq.Brokers);
+        Assert.Equal(first.BrokerId, second.BrokerId);
+        Assert.False(second.Created);
+    }
+
+    [Fact]
+    public async Task EnsureBroker_ExistingActiveMqBroker_IsAdoptedWithoutReadingThePassword()
+    {
+        var existing = mq.Add("MyBroker1");
+        ssm.Values.Clear();
+        var ensured = await new EnsureBrokerStep(mq, ssm).RunAsync(tutorial, "MyBroker1", None);
+        Assert.Equal(existing.Id, ensured.BrokerId);
+        Assert.False(ensured.Created);
+        Assert.DoesNotContain(mq.Calls, c => c.StartsWith("CreateBroker", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("RABBITMQ", "SINGLE_INSTANCE", "engine RABBITMQ")]
+    [InlineData("ACTIVEMQ", "ACTIVE_STANDBY_MULTI_AZ", "exists as ACTIVE_STANDBY_MULTI_AZ")]
+    public async Task EnsureBroker_ExistingIncompatibleBroker_FailsNamingItAndWhy(string engine, string mode, string why)
+    {
+        mq.Add("MyBroker1", engine: engine, mode: mode);
+        var e = await Assert.ThrowsAsync<BrokerNotUsableException>(() => new EnsureBrokerStep(mq, ssm).RunAsync(tutorial, "MyBroker1", None));
+        Assert.Contains("MyBroker1", e.Message, StringComparison.Ordinal);
+        Assert.Contains(why, e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(BrokerStates.Running, true)]
+    [InlineData(BrokerStates.CreationInProgress, false)]
+    [InlineData(BrokerStates.RebootInProgress, false)]
+    public async Task BrokerState_WaitableStates_ContinueOrWait(string state, bool ready)
+    {
+        var b = mq.Add("A", state);
+        var status = await new BrokerStateStep(mq).RunAsync(new BrokerWait("A", b.Id, 3, 10, 30), None);
+        Assert.Equal(ready, status.Ready);
+        Assert.Equal(4, status.Poll);
+        Assert.Equal(state, status.State);
+    }
+
+    [Fact]
+    public async Task BrokerState_LastPollStillCreating_TimesOut()
+    {
+        var b = mq.Add("A", BrokerStates.CreationInProgress);
+        var e = await Assert.ThrowsAsync<BrokerWaitTimedOutException>(() => new BrokerStateStep(mq).RunAsync(new BrokerWait("A", b.Id, 9, 10, 30), None));
+        Assert.Contains("CREATION_IN_PROGRESS after 10 polls", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BrokerState_CreationFailed_RaisesNamedError()
+    {
+        var b = mq.Add("A", BrokerStates.CreationFailed);
+        var e = await Assert.ThrowsAsync<BrokerCreationFailedException>(() => new BrokerStateStep(mq).RunAsync(new BrokerWait("A", b.Id, 0, 10, 30), None));
+        Assert.Equal("A", e.BrokerName);
+    }
+
+    [Fact]
+    public async Task BrokerState_CriticalActionRequired_NamesTheActionCodes()
+    {
+        var b = mq.Add("A", BrokerStates.CriticalActionRequired);
+        b.ActionsRequired.Add("INVALID_KMS_KEY");
+        var e = await Assert.ThrowsAsync<BrokerNotUsableException>(() => new BrokerStateStep(mq).RunAsync(new BrokerWait("A", b.Id, 0, 10, 30), None));
+        Assert.Contains("INVALID_KMS_KEY", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(BrokerStates.DeletionInProgress, "being deleted")]
+    [InlineData(BrokerStates.Replica, "REPLICA")]
+    public async Task BrokerState_UnusableStates_FailWithTheReason(string state, string reason)
+    {
+        var b = mq.Add("A", state);
+        var e = await Assert.ThrowsAsync<BrokerNotUsableException>(() => new BrokerStateStep(mq).RunAsync(new BrokerWait("A", b.Id, 0, 10, 30), None));
+        Assert.Contains(reason, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PlanNetwork_RunningBrokers_PlansWithTheirRealEndpoints()
+    {
+        var ensured = await EnsureAllRunningAsync(tutorial);
+        var plan = await new PlanNetworkStep(mq).RunAsync(tutorial, ensured, None);
+        var connector = Assert.Single(plan.Brokers.Single(b => b.BrokerName == "MyBroker1").Connectors);
+        Assert.Equal($"static:(ssl://{mq.ByName("MyBroker2").Id}-1.mq.example:61617)", connector.Uri);
+    }
+
+    [Fact]
+    public async Task OpenIngress_PrivateBrokersInOneVpc_OpensTargetGroupFromSourceGroup()
+    {
+        var ensured = await EnsureAllRunningAsync(tutorial);
+        ec2.Vpcs["sg-1"] = "vpc-1";
+        var plan = await new PlanNetworkStep(mq).RunAsync(tutorial, ensured, None);
+        var result = await new OpenIngressStep(ec2).RunAsync(plan, None);
+
+        var rule = Assert.Single(result.Rules).Rule;
+        Assert.Equal(new IngressRule("sg-1", 61617, null, "sg-1", rule.Description), rule);
+        Assert.Contains("tutorial", rule.Description, StringComparison.Ordinal);
+        Assert.Contains("nob.tutorial.MyBroker1.to.MyBroker2", rule.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OpenIngress_ActiveStandbySourceNotInOneVpc_OpensFromEachInstanceIpAsSlash32()
+    {
+        var spec = SpecReader.ReadValid(Repo.Example("active-standby").Replace("\"sources\": [\"MyBroker1\"], \"sinks\": [\"MyBroker2\"]", "\"sources\": [\"MyBroker2\"], \"sinks\": [\"MyBroker1\"]", StringComparison.Ordinal));
+        ssm.Values["/nob/active-standby/password"] = Password;
+        var ensured = await EnsureAllRunningAsync(spec);
+        var plan = await new PlanNetworkStep(mq).RunAsync(spec, ensured, None);
+        var result = await new OpenIngressStep(ec2).RunAsync(plan, None);
+
+        Assert.Equal(2, result.Rules.Count);
+        Assert.All(result.Rules, r => Assert.Matches(@"^10\.0\.0\.\d+/32$", r.Rule.SourceCidr));
+        Assert.All(result.Rules, r => Assert.NotEqual("0.0.0.0/0", r.Rule.SourceCidr));
+    }
+
+    [Fact]
+    public async Task OpenIngress_RulesAlreadyThere_CountAsSuccessNotAdded()
+    {
+        var ensured = await EnsureAllRunningAsync(tutorial);
+        var plan = await new PlanNetworkStep(mq).RunAsync(tutorial, ensured, None);
+        await new OpenIngressStep(ec2).RunAsync(plan, None);
+        var second = await new OpenIngressStep(ec2).RunAsync(plan, None);
+        Assert.All(second.Rules, r => Assert.False(r.Added));
+        Assert.Single(ec2.Rules);
+    }
+
+    [Fact]
+    public async Task WriteRevision_NewBroker_WritesPendingRevisionAndNeedsReboot_ThenConvergesAfterReboot()
+    {
+        var ensured = await EnsureAllRunningAsync(tutorial);
+        var plan = await new PlanNetworkStep(mq).RunAsync(tutorial, ensured, None);
+        var work = plan.Brokers.Single(b => b.BrokerName == "MyBroker1");
+        var step = new WriteConnectorRevisionStep(mq, ssm);
+
+        var first = await step.RunAsync(tutorial, work, None);
+        Assert.True(first.Written);
+        Assert.True(first.RebootRequired);
+        Assert.Equal(2, first.Revision);
+        Assert.Equal(["nob.tutorial.MyBroker1.to.MyBroker2"], first.AddedConnectors);
+        var broker = mq.ByName("MyBroker1");
+        Assert.Equal(2, broker.PendingRevision);
+        Assert.Single(ConfigurationReader.ManagedConnectors("MyBroker1", mq.Revisions[broker.ConfigurationId][1], "tutorial"));
+
+        // A retry before the reboot writes nothing new but still asks for the reboot.
+        var retried = await step.RunAsync(tutorial, work, None);
+        Assert.False(retried.Written);
+        Assert.True(retried.RebootRequired);
+        Assert.Equal(2, mq.Revisions[broker.ConfigurationId].Count);
+
+        await new RebootBrokerStep(mq).RunAsync(first, 10, 30, None);
+        mq.FinishReboot(broker.Id);
+        var converged = await step.RunAsync(tutorial, work, None);
+        Assert.False(converged.Written);
+        Assert.False(converged.RebootRequired);
+        Assert.Equal(1, broker.Reboots);
+    }
+
+    [Fact]
+    public async Task WriteRevision_BrokerWithoutConnectors_ChangesNothing()
+    {
+        var ensured = await EnsureAllRunningAsync(tutorial);
+        var plan = await new PlanNetworkStep(mq).RunAsync(tutorial, ensured, None);
+        var result = await new WriteConnectorRevisionStep(mq, ssm).RunAsync(tutorial, plan.Brokers.Single(b => b.BrokerName == "MyBroker2"), None);
+        Assert.False(result.Written);
+        Assert.False(result.RebootRequired);
+        Assert.DoesNotContain(mq.Calls, c => c.StartsWith("UpdateBroker", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task WriteRevision_AmazonMqWarnings_FailNamingWhatWasStripped()
+    {
+        var ensured = await EnsureAllRunningAsync(tutorial);
+        var plan = await new PlanNetworkStep(mq).RunAsync(tutorial, ensured, None);
+        mq.NextWarnings.Add(new ConfigurationWarning("networkConnector", "prefetchSize", "DISALLOWED_ATTRIBUTE_REMOVED"));
+        var e = await Assert.ThrowsAsync<ConfigurationRejectedException>(() =>
+            new WriteConnectorRevisionStep(mq, ssm).RunAsync(tutorial, plan.Brokers.Single(b => b.BrokerName == "MyBroker1"), None));
+        Assert.Contains("DISALLOWED_ATTRIBUTE_REMOVED", e.Message, StringComparison.Ordinal);
+        Assert.Contains("MyBroker1", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(mq.Calls, c => c.StartsWith("UpdateBroker", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task WriteRevision_AdoptedBrokerWithoutTheCommonUser_CreatesItAndNeedsReboot()
+    {
+        mq.Add("MyBroker1");
+        mq.Add("MyBroker2");
+        var ensured = await EnsureAllRunningAsync(tutorial);
+        var plan = await new PlanNetworkStep(mq).RunAsync(tutorial, ensured, None);
+        var result = await new WriteConnectorRevisionStep(mq, ssm).RunAsync(tutorial, plan.Brokers.Single(b => b.BrokerName == "MyBroker2"), None);
+        Assert.True(result.UserCreated);
+        Assert.True(result.RebootRequired);
+        Assert.Contains("myCommonUser", mq.ByName("MyBroker2").Users);
+        Assert.Equal([Password], mq.PasswordsSeen);
+    }
+
+    [Fact]
+    public async Task Reboot_BrokerNotRunning_FailsInsteadOfRebooting()
+    {
+        var b = mq.Add("A", BrokerStates.CreationInProgress);
+        var revision = new RevisionResult("A", b.Id, b.ConfigurationId, 2, true, true, [], [], [], false);
+        await Assert.ThrowsAsync<BrokerNotUsableException>(() => new RebootBrokerStep(mq).RunAsync(revision, 10, 30, None));
+        Assert.Equal(0, b.Reboots);
+    }
+
+    [Fact]
+    public async Task Summarize_AfterABuild_ListsBrokersConnectorsAndNoSecret()
+    {
+        var ensured = await EnsureAllRunningAsync(tutorial);
+        var plan = await new PlanNetworkStep(mq).RunAsync(tutorial, ensured, None);
+        var ingress = await new OpenIngressStep(ec2).RunAsync(plan, None);
+        var summary = await new SummarizeStep(mq).RunAsync(tutorial, ensured, plan, ingress, [], VerifyStep.Skipped(plan, true), None);
+        Assert.Equal(["MyBroker1", "MyBroker2"], summary.Brokers.Select(b => b.BrokerName));
+        Assert.All(summary.Brokers, b => Assert.NotEmpty(b.ConsoleUrls));
+        Assert.Single(summary.Connectors);
+        Assert.Equal("SKIPPED", summary.Verification.Status);
+        Assert.DoesNotContain(Password, summary.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Secret_ToString_NeverShowsTheValue() => Assert.Equal("***", new Secret(Password).ToString());
+}
