@@ -1,0 +1,119 @@
+using System.Net;
+using System.Text.Json;
+using Amazon;
+using Amazon.Runtime;
+using Amazon.Runtime.Internal.Transform;
+using Amazon.Runtime.Internal.Util;
+
+namespace Nob.Aws.Mq.Internal;
+
+/// <summary>Turns Amazon MQ error responses into typed <see cref="AmazonMqException"/>s.</summary>
+internal static class MqErrors
+{
+    public static AmazonServiceException Unmarshall(JsonUnmarshallerContext context, Exception innerException, HttpStatusCode statusCode)
+    {
+        // The SDK's JSON error unmarshaller reads the code (x-amzn-ErrorType / __type / code) and message.
+        var reader = new StreamingUtf8JsonReader(context.Stream, AWSConfigs.StreamingUtf8JsonReaderBufferSize ?? 4096, context.JsonMaxDepth);
+        var error = JsonErrorResponseUnmarshaller.GetInstance().Unmarshall(context, ref reader);
+
+        // The modelled members of every Amazon MQ error: {"errorAttribute": "...", "message": "..."}.
+        string? message = null;
+        string? errorAttribute = null;
+        try
+        {
+            var body = context.GetResponseBodyBytes();
+            if (body is { Length: > 0 })
+            {
+                using var document = JsonDocument.Parse(body);
+                if (document.RootElement.ValueKind == JsonValueKind.Object)
+                {
+                    message = document.RootElement.Str("message") ?? document.RootElement.Str("Message");
+                    errorAttribute = document.RootElement.Str("errorAttribute");
+                }
+            }
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            // Not JSON (e.g. a proxy's HTML page): keep what the SDK found.
+        }
+
+        return Create(error.Code, message ?? error.Message, errorAttribute, error.RequestId, statusCode, innerException);
+    }
+
+    private enum Kind
+    {
+        Other,
+        BadRequest,
+        Unauthorized,
+        Forbidden,
+        NotFound,
+        Conflict,
+        InternalServerError,
+        TooManyRequests,
+    }
+
+    /// <summary>Chooses the exception type by the error code, else by the HTTP status.</summary>
+    public static AmazonMqException Create(string? code, string? message, string? errorAttribute, string? requestId, HttpStatusCode statusCode, Exception? innerException)
+    {
+        message ??= $"Amazon MQ returned HTTP {(int)statusCode}.";
+        var kind = KindOfCode(code) ?? KindOfStatus(statusCode);
+        return kind switch
+        {
+            Kind.BadRequest => new MqBadRequestException(message, innerException, code, errorAttribute, requestId, statusCode),
+            Kind.Unauthorized => new MqUnauthorizedException(message, innerException, code, errorAttribute, requestId, statusCode),
+            Kind.Forbidden => new MqForbiddenException(message, innerException, code, errorAttribute, requestId, statusCode),
+            Kind.NotFound => new MqNotFoundException(message, innerException, code, errorAttribute, requestId, statusCode),
+            Kind.Conflict => new MqConflictException(message, innerException, code, errorAttribute, requestId, statusCode),
+            Kind.InternalServerError => new MqInternalServerErrorException(message, innerException, code, errorAttribute, requestId, statusCode),
+            Kind.TooManyRequests => new MqTooManyRequestsException(message, innerException, code, errorAttribute, requestId, statusCode),
+            _ => new AmazonMqException(message, innerException, code, errorAttribute, requestId, statusCode),
+        };
+    }
+
+    private static Kind? KindOfCode(string? code) => code switch
+    {
+        "BadRequestException" => Kind.BadRequest,
+        "UnauthorizedException" => Kind.Unauthorized,
+        "ForbiddenException" => Kind.Forbidden,
+        "NotFoundException" => Kind.NotFound,
+        "ConflictException" => Kind.Conflict,
+        "InternalServerErrorException" => Kind.InternalServerError,
+        "TooManyRequestsException" or "ThrottlingException" or "Throttling" => Kind.TooManyRequests,
+        _ => null,
+    };
+
+    private static Kind KindOfStatus(HttpStatusCode statusCode) => (int)statusCode switch
+    {
+        400 => Kind.BadRequest,
+        401 => Kind.Unauthorized,
+        403 => Kind.Forbidden,
+        404 => Kind.NotFound,
+        409 => Kind.Conflict,
+        500 => Kind.InternalServerError,
+        429 => Kind.TooManyRequests,
+        _ => Kind.Other,
+    };
+
+    /// <summary>
+    /// Returns <paramref name="exception"/> unchanged unless one of <paramref name="secrets"/> appears in its text;
+    /// then an equivalent exception whose message and error attribute have the secrets masked and no inner exception.
+    /// </summary>
+    public static Exception Redact(Exception exception, IReadOnlyCollection<string> secrets)
+    {
+        var text = exception.ToString();
+        var leaked = secrets.Where(s => !string.IsNullOrEmpty(s) && text.Contains(s, StringComparison.Ordinal)).ToList();
+        if (leaked.Count == 0)
+        {
+            return exception;
+        }
+
+        string? Mask(string? value) => value is null ? null : leaked.Aggregate(value, (acc, s) => acc.Replace(s, Model.Redaction.Mask, StringComparison.Ordinal));
+
+        return exception switch
+        {
+            AmazonMqException mq => Create(mq.ErrorCode, Mask(mq.Message), Mask(mq.ErrorAttribute), mq.RequestId, mq.StatusCode, null),
+            AmazonServiceException service => new AmazonMqException(Mask(service.Message)!, null, service.ErrorCode, null, service.RequestId, service.StatusCode),
+            _ => new AmazonMqException(Mask(exception.Message)!, null),
+        };
+    }
+}
