@@ -1,0 +1,225 @@
+using System.Diagnostics;
+using System.Net;
+using Nob.Aws.Mq;
+using Nob.Aws.Mq.Model;
+using Nob.Aws.Tests.Infrastructure;
+
+namespace Nob.Aws.Tests;
+
+/// <summary>HTTP errors become typed exceptions; throttling and 5xx go through the SDK's standard retry policy.</summary>
+public class ErrorAndRetryTests
+{
+    private const string DescribeOk = """{"brokerId":"b-1","brokerName":"nob-a","brokerState":"RUNNING"}""";
+
+    private static Task<DescribeBrokerResponse> Describe(IAmazonMqClient client) => client.DescribeBrokerAsync(new DescribeBrokerRequest { BrokerId = "b-1" });
+
+    [Fact]
+    public async Task DescribeBroker_429ThenOk_SucceedsAfterOneRetry()
+    {
+        using var server = CapturingServer.Sequence(
+            CannedResponse.Error(429, "TooManyRequestsException", "Rate exceeded"),
+            CannedResponse.Json(DescribeOk));
+        using var client = TestClients.For(server);
+
+        var response = await Describe(client);
+
+        Assert.Equal("RUNNING", response.BrokerState);
+        Assert.Equal(2, server.Requests.Count);
+    }
+
+    [Fact]
+    public async Task DescribeBroker_429WithoutErrorType_IsRetriedAsThrottling()
+    {
+        using var server = CapturingServer.Sequence(
+            new CannedResponse(429, """{"message":"Too Many Requests"}"""),
+            CannedResponse.Json(DescribeOk));
+        using var client = TestClients.For(server);
+
+        var response = await Describe(client);
+
+        Assert.Equal("b-1", response.BrokerId);
+        Assert.Equal(2, server.Requests.Count);
+    }
+
+    [Fact]
+    public async Task DescribeBroker_429Always_ThrowsTooManyRequestsAfterRetries()
+    {
+        using var server = new CapturingServer(CannedResponse.Error(429, null, "Rate exceeded"));
+        using var client = TestClients.For(server, maxErrorRetry: 1);
+
+        var e = await Assert.ThrowsAsync<MqTooManyRequestsException>(() => Describe(client));
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, e.StatusCode);
+        Assert.True(e.Retryable?.Throttling);
+        Assert.Equal(2, server.Requests.Count);
+    }
+
+    [Fact]
+    public async Task DescribeBroker_500Always_RetriedThenThrowsInternalServerError()
+    {
+        using var server = new CapturingServer(CannedResponse.Error(500, "InternalServerErrorException", "Something broke", "brokerId"));
+        using var client = TestClients.For(server, maxErrorRetry: 3);
+
+        var e = await Assert.ThrowsAsync<MqInternalServerErrorException>(() => Describe(client));
+
+        Assert.Equal(4, server.Requests.Count);
+        Assert.Equal("Something broke", e.Message);
+        Assert.Equal(HttpStatusCode.InternalServerError, e.StatusCode);
+    }
+
+    [Fact]
+    public async Task DescribeBroker_503ThenOk_SucceedsAfterRetry()
+    {
+        using var server = CapturingServer.Sequence(new CannedResponse(503, "<html>unavailable</html>"), CannedResponse.Json(DescribeOk));
+        using var client = TestClients.For(server);
+
+        var response = await Describe(client);
+
+        Assert.Equal("nob-a", response.BrokerName);
+        Assert.Equal(2, server.Requests.Count);
+    }
+
+    [Fact]
+    public async Task DescribeBroker_404_ThrowsNotFoundWithServiceMessageWithoutRetry()
+    {
+        using var server = new CapturingServer(CannedResponse.Error(404, "NotFoundException", "Can't find requested broker [b-1]. Make sure your broker exists.", "broker-id"));
+        using var client = TestClients.For(server);
+
+        var e = await Assert.ThrowsAsync<MqNotFoundException>(() => Describe(client));
+
+        Assert.Equal("Can't find requested broker [b-1]. Make sure your broker exists.", e.Message);
+        Assert.Equal("broker-id", e.ErrorAttribute);
+        Assert.Equal("NotFoundException", e.ErrorCode);
+        Assert.Equal("req-404", e.RequestId);
+        Assert.Equal(HttpStatusCode.NotFound, e.StatusCode);
+        Assert.Single(server.Requests);
+    }
+
+    [Fact]
+    public async Task CreateBroker_409_ThrowsConflict()
+    {
+        using var server = new CapturingServer(CannedResponse.Error(409, "ConflictException", "Broker with name nob-a already exists.", "brokerName"));
+        using var client = TestClients.For(server);
+
+        var e = await Assert.ThrowsAsync<MqConflictException>(() => client.CreateBrokerAsync(Samples.CreateBroker()));
+
+        Assert.Equal("brokerName", e.ErrorAttribute);
+        Assert.Contains("already exists", e.Message, StringComparison.Ordinal);
+        Assert.Single(server.Requests);
+    }
+
+    [Theory]
+    [InlineData(400, "BadRequestException", typeof(MqBadRequestException))]
+    [InlineData(401, "UnauthorizedException", typeof(MqUnauthorizedException))]
+    [InlineData(403, "ForbiddenException", typeof(MqForbiddenException))]
+    [InlineData(404, "NotFoundException", typeof(MqNotFoundException))]
+    [InlineData(409, "ConflictException", typeof(MqConflictException))]
+    [InlineData(400, null, typeof(MqBadRequestException))]
+    [InlineData(401, null, typeof(MqUnauthorizedException))]
+    [InlineData(403, null, typeof(MqForbiddenException))]
+    [InlineData(404, null, typeof(MqNotFoundException))]
+    [InlineData(409, null, typeof(MqConflictException))]
+    [InlineData(418, null, typeof(AmazonMqException))]
+    public async Task DescribeBroker_ErrorStatus_MapsToTypedException(int status, string? errorType, Type expected)
+    {
+        using var server = new CapturingServer(CannedResponse.Error(status, errorType, "service says no", "someMember"));
+        using var client = TestClients.For(server);
+
+        var e = await Assert.ThrowsAnyAsync<AmazonMqException>(() => Describe(client));
+
+        Assert.Equal(expected, e.GetType());
+        Assert.Equal("service says no", e.Message);
+        Assert.Equal("someMember", e.ErrorAttribute);
+        Assert.Equal((HttpStatusCode)status, e.StatusCode);
+        Assert.Single(server.Requests);
+    }
+
+    [Fact]
+    public async Task DescribeBroker_ErrorTypeInBody_IsUsedWhenHeaderMissing()
+    {
+        using var server = new CapturingServer(new CannedResponse(400, """{"__type":"NotFoundException","message":"gone"}"""));
+        using var client = TestClients.For(server);
+
+        var e = await Assert.ThrowsAsync<MqNotFoundException>(() => Describe(client));
+
+        Assert.Equal("gone", e.Message);
+        Assert.Equal(HttpStatusCode.BadRequest, e.StatusCode);
+    }
+
+    [Fact]
+    public async Task CreateBroker_500ThenOk_RetrySendsSameCreatorRequestId()
+    {
+        using var server = CapturingServer.Sequence(
+            CannedResponse.Error(500, "InternalServerErrorException", "try again"),
+            CannedResponse.Json("""{"brokerId":"b-9","brokerArn":"arn:aws:mq:eu-west-1:111122223333:broker:nob-a:b-9"}"""));
+        using var client = TestClients.For(server);
+        var request = Samples.CreateBroker();
+        var withoutToken = new CreateBrokerRequest
+        {
+            BrokerName = request.BrokerName,
+            DeploymentMode = request.DeploymentMode,
+            EngineType = request.EngineType,
+            EngineVersion = request.EngineVersion,
+            HostInstanceType = request.HostInstanceType,
+            PubliclyAccessible = request.PubliclyAccessible,
+            AutoMinorVersionUpgrade = request.AutoMinorVersionUpgrade,
+            Users = request.Users,
+        };
+
+        var response = await client.CreateBrokerAsync(withoutToken);
+
+        Assert.Equal("b-9", response.BrokerId);
+        var tokens = server.Requests.Select(r => System.Text.Json.JsonDocument.Parse(r.Body).RootElement.GetProperty("creatorRequestId").GetString()).ToList();
+        Assert.Equal(2, tokens.Count);
+        Assert.False(string.IsNullOrEmpty(tokens[0]));
+        Assert.Equal(tokens[0], tokens[1]);
+    }
+
+    [Fact]
+    public async Task DescribeBroker_EmptyBrokerId_ThrowsArgumentExceptionWithoutSending()
+    {
+        using var server = new CapturingServer(CannedResponse.Json(DescribeOk));
+        using var client = TestClients.For(server);
+
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => client.DescribeBrokerAsync(new DescribeBrokerRequest { BrokerId = "" }));
+
+        Assert.Equal("BrokerId", e.ParamName);
+        Assert.Empty(server.Requests);
+    }
+
+    [Fact]
+    public async Task DescribeBroker_MalformedJson_ThrowsUnmarshallingError()
+    {
+        using var server = new CapturingServer(CannedResponse.Json("""{"brokerId": 42}"""));
+        using var client = TestClients.For(server, maxErrorRetry: 0);
+
+        await Assert.ThrowsAsync<Amazon.Runtime.AmazonUnmarshallingException>(() => Describe(client));
+    }
+
+    [Fact]
+    public async Task RebootBroker_EmptyBody_ReturnsResponse()
+    {
+        using var server = new CapturingServer(new CannedResponse(200, ""));
+        using var client = TestClients.For(server);
+
+        var response = await client.RebootBrokerAsync(new RebootBrokerRequest { BrokerId = "b-1" });
+
+        Assert.Equal(HttpStatusCode.OK, response.HttpStatusCode);
+        Assert.Equal("POST", server.Single().Method);
+        Assert.Equal("", server.Single().Body);
+    }
+
+    [Fact]
+    public async Task DescribeBroker_500Retries_UseShortBackoff()
+    {
+        using var server = new CapturingServer(CannedResponse.Error(500, null, "boom"));
+        using var client = TestClients.For(server, maxErrorRetry: 2);
+        var watch = Stopwatch.StartNew();
+
+        await Assert.ThrowsAsync<MqInternalServerErrorException>(() => Describe(client));
+
+        // Standard mode: non-throttling retries back off from 50 ms (with jitter), far below a second here.
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"took {watch.Elapsed}");
+        Assert.Equal(3, server.Requests.Count);
+    }
+}
