@@ -1,0 +1,368 @@
+using System.Diagnostics;
+using System.Xml.Linq;
+
+namespace Nob.LocalBrokers;
+
+/// <summary>How local broker JVMs are run.</summary>
+public sealed record LocalBrokerOptions
+{
+    /// <summary>The JVM's -Xmx.</summary>
+    public string MaxHeap { get; init; } = "96m";
+
+    /// <summary>How long a broker may take to accept connections on its OpenWire port.</summary>
+    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long a graceful stop (SIGTERM) may take before the process tree is killed.</summary>
+    public TimeSpan StopTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How often the OpenWire port is probed while starting.</summary>
+    public TimeSpan ProbeInterval { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    public static LocalBrokerOptions Default { get; } = new();
+}
+
+/// <summary>A broker start that did not end with the broker accepting connections.</summary>
+public sealed class BrokerStartException(string message) : Exception(message);
+
+/// <summary>
+/// One ActiveMQ broker JVM on 127.0.0.1, in its own folder: <c>conf/activemq.xml</c> (the runtime configuration),
+/// <c>data/</c>, <c>broker.log</c> (the JVM's output). The JVM runs in the foreground under a small shell wrapper that
+/// kills it when this process goes away, so brokers never outlive the tests that started them.
+/// </summary>
+public sealed class LocalBroker : IAsyncDisposable
+{
+    private readonly ActiveMqInstallation _installation;
+    private readonly LocalBrokerOptions _options;
+    private readonly SemaphoreSlim _lifecycle = new(1, 1);
+    private Process? _process;
+    private int _starts;
+    private bool _disposed;
+
+    /// <summary>
+    /// Prepares a broker in <paramref name="directory"/> from a configuration as written for Amazon MQ; nothing runs yet.
+    /// The runtime configuration is written to conf/activemq.xml right away.
+    /// </summary>
+    public LocalBroker(
+        ActiveMqInstallation installation,
+        string directory,
+        string userConfigurationXml,
+        BrokerRuntimeSettings settings,
+        LocalBrokerOptions? options = null)
+        : this(installation, directory, AmazonMqRuntimeConfiguration.Build(userConfigurationXml, settings), settings, options)
+    {
+    }
+
+    /// <summary>Prepares a broker from an already built runtime configuration (a Spring <c>&lt;beans&gt;</c> document).</summary>
+    public LocalBroker(
+        ActiveMqInstallation installation,
+        string directory,
+        XDocument runtimeConfiguration,
+        BrokerRuntimeSettings settings,
+        LocalBrokerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(installation);
+        ArgumentNullException.ThrowIfNull(runtimeConfiguration);
+        ArgumentNullException.ThrowIfNull(settings);
+        _installation = installation;
+        _options = options ?? LocalBrokerOptions.Default;
+        Settings = settings;
+        Directory = Path.GetFullPath(directory);
+        var conf = Path.Combine(Directory, "conf");
+        System.IO.Directory.CreateDirectory(conf);
+        System.IO.Directory.CreateDirectory(Path.Combine(Directory, "data"));
+        ConfigurationPath = Path.Combine(conf, "activemq.xml");
+        runtimeConfiguration.Save(ConfigurationPath);
+        EmbeddedFiles.WriteTo(conf, "log4j.properties");
+        EmbeddedFiles.WriteTo(conf, "log4j2.properties");
+        WrapperPath = EmbeddedFiles.WriteTo(conf, "run-broker.sh", executable: true);
+        LogPath = Path.Combine(Directory, "broker.log");
+        PidPath = Path.Combine(Directory, "broker.pid");
+    }
+
+    public BrokerRuntimeSettings Settings { get; }
+
+    public string Name => Settings.BrokerName;
+
+    public string Directory { get; }
+
+    public string ConfigurationPath { get; }
+
+    /// <summary>Everything the JVM printed, across restarts (each start appends a marker line).</summary>
+    public string LogPath { get; }
+
+    private string PidPath { get; }
+
+    private string WrapperPath { get; }
+
+    public int OpenWirePort => Settings.OpenWirePort;
+
+    /// <summary><c>ssl://127.0.0.1:PORT</c>, the broker's OpenWire endpoint as Amazon MQ lists it.</summary>
+    public string OpenWireUri => Settings.OpenWireUri;
+
+    public string? StompUri => Settings.StompUri;
+
+    /// <summary>Whether the broker's JVM (or its wrapper) is alive; a standby is running without accepting connections.</summary>
+    public bool IsRunning => _process is { } p && !HasExited(p);
+
+    /// <summary>The JVM's process id while it runs.</summary>
+    public int? JavaProcessId => IsRunning && File.Exists(PidPath) && int.TryParse(File.ReadAllText(PidPath).Trim(), out var pid) ? pid : null;
+
+    /// <summary>Starts the JVM and waits until the OpenWire TLS port accepts TCP connections.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        await LaunchAsync(cancellationToken).ConfigureAwait(false);
+        await WaitUntilAcceptingAsync(_options.StartTimeout, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Starts the JVM without waiting (a standby blocks on the KahaDB lock and never opens its ports until it gets it).</summary>
+    public async Task LaunchAsync(CancellationToken cancellationToken = default)
+    {
+        await _lifecycle.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (IsRunning)
+            {
+                throw new InvalidOperationException($"broker {Name} ({Directory}) is already running");
+            }
+            _process?.Dispose();
+            _process = null;
+            _starts++;
+            await File.AppendAllTextAsync(LogPath,
+                $"==== nob: start #{_starts} of {Name} at {_options.TimeProvider.GetUtcNow():O} ({OpenWireUri}) ===={Environment.NewLine}",
+                cancellationToken).ConfigureAwait(false);
+            File.Delete(PidPath);
+
+            var info = new ProcessStartInfo("/bin/sh")
+            {
+                UseShellExecute = false,
+                RedirectStandardInput = true, // the wrapper's watchdog: closing it (or our death) stops the JVM
+                WorkingDirectory = Directory,
+            };
+            info.ArgumentList.Add(WrapperPath);
+            info.ArgumentList.Add(LogPath);
+            info.ArgumentList.Add(PidPath);
+            info.ArgumentList.Add(_installation.JavaExecutable);
+            foreach (var argument in JvmArguments.For(_installation, Directory, _options.MaxHeap, "log4j"))
+            {
+                info.ArgumentList.Add(argument);
+            }
+            info.ArgumentList.Add("start");
+            info.ArgumentList.Add($"xbean:{new Uri(ConfigurationPath).AbsoluteUri}");
+            _process = Process.Start(info) ?? throw new BrokerStartException($"could not start /bin/sh for broker {Name}");
+        }
+        finally
+        {
+            _lifecycle.Release();
+        }
+    }
+
+    /// <summary>Waits until the broker's ports (OpenWire, and STOMP if any) accept TCP connections; throws with the log's last lines if the JVM dies or time runs out.</summary>
+    public async Task WaitUntilAcceptingAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        var clock = _options.TimeProvider;
+        var started = clock.GetTimestamp();
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (_process is null || HasExited(_process))
+            {
+                throw new BrokerStartException(
+                    $"broker {Name} exited before accepting connections on {OpenWireUri}" +
+                    (_process is { } p && HasExited(p) ? $" (exit code {p.ExitCode})" : "") + $". Last lines of {LogPath}:{Environment.NewLine}{LogTail(40)}");
+            }
+            if (await AllPortsAcceptAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return;
+            }
+            if (clock.GetElapsedTime(started) >= timeout)
+            {
+                throw new BrokerStartException(
+                    $"broker {Name} did not accept connections on {OpenWireUri} within {timeout.TotalSeconds:0} s. Last lines of {LogPath}:" +
+                    $"{Environment.NewLine}{LogTail(40)}");
+            }
+            await Task.Delay(_options.ProbeInterval, clock, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<bool> AllPortsAcceptAsync(CancellationToken cancellationToken)
+    {
+        // OpenWire opens first; STOMP a moment later.
+        return await FreePorts.IsAcceptingAsync(OpenWirePort, cancellationToken).ConfigureAwait(false)
+            && (Settings.StompPort is not { } stomp || await FreePorts.IsAcceptingAsync(stomp, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>Whether the OpenWire port accepts TCP connections right now (the active instance of a pair does, the standby does not).</summary>
+    public Task<bool> IsAcceptingConnectionsAsync(CancellationToken cancellationToken = default) =>
+        IsRunning ? FreePorts.IsAcceptingAsync(OpenWirePort, cancellationToken) : Task.FromResult(false);
+
+    /// <summary>Stops the broker: SIGTERM (ActiveMQ's graceful shutdown), then kills the whole process tree after the stop timeout.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        await _lifecycle.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            await StopCoreAsync(graceful: true, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _lifecycle.Release();
+        }
+    }
+
+    /// <summary>Kills the broker at once (SIGKILL to the tree), like a host failure.</summary>
+    public async Task KillAsync()
+    {
+        await _lifecycle.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            await StopCoreAsync(graceful: false, CancellationToken.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            _lifecycle.Release();
+        }
+    }
+
+    /// <summary>Stops, then starts again with the same folder, configuration, ports and data (like an Amazon MQ reboot).</summary>
+    public async Task RestartAsync(CancellationToken cancellationToken = default)
+    {
+        await StopAsync(cancellationToken).ConfigureAwait(false);
+        await StartAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The last <paramref name="lines"/> lines of the broker's log.</summary>
+    public string LogTail(int lines = 40)
+    {
+        var text = ReadLog();
+        var all = text.Split('\n');
+        return string.Join('\n', all.Skip(Math.Max(0, all.Length - lines - 1))).TrimEnd();
+    }
+
+    /// <summary>The whole log (readable while the broker writes it).</summary>
+    public string ReadLog()
+    {
+        if (!File.Exists(LogPath))
+        {
+            return "";
+        }
+        using var stream = new FileStream(LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _lifecycle.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            if (_disposed)
+            {
+                return;
+            }
+            _disposed = true;
+            await StopCoreAsync(graceful: true, CancellationToken.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            _lifecycle.Release();
+        }
+    }
+
+    private async Task StopCoreAsync(bool graceful, CancellationToken cancellationToken)
+    {
+        var process = _process;
+        if (process is null)
+        {
+            return;
+        }
+        try
+        {
+            if (!HasExited(process))
+            {
+                if (graceful)
+                {
+                    // End of file on the wrapper's stdin: its watchdog sends SIGTERM to the JVM.
+                    try
+                    {
+                        process.StandardInput.Close();
+                    }
+                    catch (IOException)
+                    {
+                        // The wrapper is gone already.
+                    }
+                    using var grace = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                    grace.CancelAfter(_options.StopTimeout);
+                    try
+                    {
+                        await process.WaitForExitAsync(grace.Token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        // Took too long (or the caller gave up): kill below.
+                    }
+                }
+                if (!HasExited(process))
+                {
+                    // SIGKILL the JVM first, while its wrapper is alive to reap it; the wrapper then exits by itself.
+                    KillJava();
+                    using var reap = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+                    try
+                    {
+                        await process.WaitForExitAsync(reap.Token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        ProcessRunner.KillTree(process);
+                        await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+                    }
+                }
+            }
+        }
+        finally
+        {
+            process.Dispose();
+            _process = null;
+        }
+    }
+
+    private void KillJava()
+    {
+        if (!File.Exists(PidPath) || !int.TryParse(File.ReadAllText(PidPath).Trim(), out var pid))
+        {
+            return;
+        }
+        try
+        {
+            using var java = Process.GetProcessById(pid);
+            if (java.ProcessName == "java") // not a reused id
+            {
+                java.Kill();
+            }
+        }
+        catch (ArgumentException)
+        {
+            // Not running.
+        }
+        catch (InvalidOperationException)
+        {
+            // Exited meanwhile.
+        }
+    }
+
+    private static bool HasExited(Process process)
+    {
+        try
+        {
+            return process.HasExited;
+        }
+        catch (InvalidOperationException)
+        {
+            return true;
+        }
+    }
+
+    public override string ToString() => $"{Name} ({OpenWireUri})";
+}

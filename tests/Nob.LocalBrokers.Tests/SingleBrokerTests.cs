@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using System.Xml.Linq;
+using static Nob.LocalBrokers.Tests.TestConfigurations;
+
+namespace Nob.LocalBrokers.Tests;
+
+/// <summary>One real broker: TLS, users, the CLI, the process lifecycle.</summary>
+[Collection(BrokerCollection.Name)]
+public sealed class SingleBrokerTests(BrokerFixture fixture)
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task CreateOrLoadAsync_ExistingFolder_ReusesStoresAndPassword()
+    {
+        var again = await TlsMaterial.CreateOrLoadAsync(fixture.Installation, fixture.TlsDirectory);
+
+        Assert.Equal(fixture.Tls.StorePassword, again.StorePassword);
+        Assert.Equal(fixture.Tls.KeyStorePath, again.KeyStorePath);
+        Assert.True(File.Exists(again.TrustStorePath));
+        using var certificate = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificateFromFile(again.CertificatePath);
+        var san = certificate.Extensions.OfType<System.Security.Cryptography.X509Certificates.X509SubjectAlternativeNameExtension>().Single();
+        Assert.Contains(System.Net.IPAddress.Loopback, san.EnumerateIPAddresses());
+        Assert.Contains("localhost", san.EnumerateDnsNames());
+    }
+
+    [Fact]
+    public async Task StartAsync_TlsAndUser_ProducerAndConsumerRoundTrip()
+    {
+        await using var host = await fixture.NewHostAsync();
+        var broker = host.CreateBroker("Single", AmazonMqDefault().Xml(), Users);
+
+        await broker.StartAsync();
+
+        Assert.True(await FreePorts.IsAcceptingAsync(Settings(broker).StompPort!.Value), "STOMP+SSL port should accept connections");
+        var produced = await host.Cli.ProduceAsync(broker.OpenWireUri, User.Username, User.Password, "queue://RoundTrip", 5, "round-trip");
+        var received = await host.Cli.ReceiveAsync(broker.OpenWireUri, User.Username, User.Password, "queue://RoundTrip", 5, Patience);
+        Assert.Equal(5, produced);
+        Assert.Equal(5, received.Received);
+        Assert.All(received.Bodies, body => Assert.Equal("round-trip", body));
+        Assert.False(received.TimedOut);
+    }
+
+    [Fact]
+    public async Task ProduceAsync_WrongPassword_ThrowsWithBrokersRefusal()
+    {
+        await using var host = await fixture.NewHostAsync();
+        var broker = host.CreateBroker("Guarded", AmazonMqDefault().Xml(), Users);
+        await broker.StartAsync();
+
+        var error = await Assert.ThrowsAsync<ActiveMqCliException>(() =>
+            host.Cli.ProduceAsync(broker.OpenWireUri, User.Username, "not-the-password", "queue://Guarded", 1));
+        var consumerError = await Assert.ThrowsAsync<ActiveMqCliException>(() =>
+            host.Cli.ConsumeAsync(broker.OpenWireUri, User.Username, "not-the-password", "queue://Guarded", 1, Patience));
+
+        Assert.Contains($"User name [{User.Username}] or password is invalid", error.Message, StringComparison.Ordinal);
+        Assert.Contains("password is invalid", consumerError.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ConsumeAsync_NothingSent_StopsAfterTimeoutWithZero()
+    {
+        await using var host = await fixture.NewHostAsync();
+        var broker = host.CreateBroker("Quiet", AmazonMqDefault().Xml(), Users);
+        await broker.StartAsync();
+        var clock = Stopwatch.StartNew();
+
+        var result = await host.Cli.ReceiveAsync(broker.OpenWireUri, User.Username, User.Password, "queue://Nothing", 1, TimeSpan.FromSeconds(4));
+
+        Assert.Equal(0, result.Received);
+        Assert.True(result.TimedOut);
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(15));
+    }
+
+    [Fact]
+    public async Task RestartAsync_PersistentMessagesWaiting_StillThereAfterRestart()
+    {
+        await using var host = await fixture.NewHostAsync();
+        var broker = host.CreateBroker("Durable", AmazonMqDefault().Xml(), Users);
+        await broker.StartAsync();
+        await host.Cli.ProduceAsync(broker.OpenWireUri, User.Username, User.Password, "queue://Kept", 3, "kept");
+
+        await broker.RestartAsync();
+
+        Assert.Equal(3, await host.Cli.ConsumeAsync(broker.OpenWireUri, User.Username, User.Password, "queue://Kept", 3, Patience));
+    }
+
+    [Fact]
+    public async Task DisposeAsync_RunningBroker_LeavesNoJavaProcess()
+    {
+        await using var host = await fixture.NewHostAsync();
+        var broker = host.CreateBroker("Disposable", AmazonMqDefault().Xml(), Users);
+        await broker.StartAsync();
+        var pid = broker.JavaProcessId;
+        Assert.NotNull(pid);
+
+        await broker.DisposeAsync();
+
+        Assert.False(broker.IsRunning);
+        Assert.False(ProcessExists(pid.Value), $"java process {pid} should be gone");
+        Assert.False(await FreePorts.IsAcceptingAsync(broker.OpenWirePort));
+    }
+
+    [Fact]
+    public async Task KillAsync_RunningBroker_JavaGoneAtOnce()
+    {
+        await using var host = await fixture.NewHostAsync();
+        var broker = host.CreateBroker("Killed", AmazonMqDefault().Xml(), Users);
+        await broker.StartAsync();
+        var pid = broker.JavaProcessId!.Value;
+
+        await broker.KillAsync();
+
+        Assert.False(ProcessExists(pid));
+    }
+
+    [Fact]
+    public async Task StartAsync_ConfigurationActiveMqRejects_ThrowsWithLogLines()
+    {
+        await using var host = await fixture.NewHostAsync();
+        var user = AmazonMqDefault();
+        // Well-formed for us, but not an attribute ActiveMQ's schema knows.
+        user.Root!.Element(Core + "destinationPolicy")!.AddBeforeSelf(
+            new XElement(Core + "networkConnectors", new XElement(Core + "networkConnector", new XAttribute("noSuchAttribute", "1"))));
+        var broker = host.CreateBroker("Broken", user.Xml(), Users);
+
+        var error = await Assert.ThrowsAsync<BrokerStartException>(() => broker.StartAsync());
+
+        Assert.Contains("noSuchAttribute", error.Message, StringComparison.Ordinal);
+        Assert.Contains(broker.LogPath, error.Message, StringComparison.Ordinal);
+        Assert.False(broker.IsRunning);
+    }
+
+    private static BrokerRuntimeSettings Settings(LocalBroker broker) => broker.Settings;
+
+    private static bool ProcessExists(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+}
