@@ -135,6 +135,19 @@ public class ErrorAndRetryTests
     }
 
     [Fact]
+    public async Task DescribeBroker_403WithEmptyBody_ThrowsForbidden()
+    {
+        using var server = new CapturingServer(new CannedResponse(403, ""));
+        using var client = TestClients.For(server);
+
+        var e = await Assert.ThrowsAsync<MqForbiddenException>(() => Describe(client));
+
+        Assert.Null(e.ErrorAttribute);
+        Assert.Equal(HttpStatusCode.Forbidden, e.StatusCode);
+        Assert.Single(server.Requests);
+    }
+
+    [Fact]
     public async Task DescribeBroker_ErrorTypeInBody_IsUsedWhenHeaderMissing()
     {
         using var server = new CapturingServer(new CannedResponse(400, """{"__type":"NotFoundException","message":"gone"}"""));

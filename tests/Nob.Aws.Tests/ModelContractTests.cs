@@ -44,6 +44,27 @@ public class ModelContractTests
     }
 
     [Fact]
+    public async Task ModelErrors_EachModelledError_MapsToTypedExceptionWithMessageAndAttribute()
+    {
+        var errors = BotocoreModel.Mq.Errors();
+        Assert.NotEmpty(errors);
+        foreach (var (shape, status) in errors)
+        {
+            Assert.Equal(["errorAttribute", "message"], shape.Members.Select(m => m.LocationName).Order());
+            using var server = new CapturingServer(CannedResponse.Error(status, shape.Name, "the message of " + shape.Name, "the attribute"));
+            using var client = TestClients.For(server, maxErrorRetry: 0);
+
+            var e = await Assert.ThrowsAnyAsync<AmazonMqException>(() => client.DescribeBrokerAsync(new DescribeBrokerRequest { BrokerId = "b-1" }));
+
+            Assert.Equal("Mq" + shape.Name, e.GetType().Name);
+            Assert.Equal("the message of " + shape.Name, e.Message);
+            Assert.Equal("the attribute", e.ErrorAttribute);
+            Assert.Equal(shape.Name, e.ErrorCode);
+            Assert.Equal(status, (int)e.StatusCode);
+        }
+    }
+
+    [Fact]
     public void Samples_CoverEveryClientOperation_OneCaseEach()
     {
         var methods = typeof(IAmazonMqClient).GetMethods().Select(m => m.Name.Replace("Async", string.Empty, StringComparison.Ordinal)).Order().ToList();

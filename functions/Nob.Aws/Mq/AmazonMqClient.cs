@@ -113,9 +113,9 @@ public sealed class AmazonMqClient : AmazonServiceClient, IAmazonMqClient
         {
             return await Invoke(request, operation, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (!ReferenceEquals(MqErrors.Redact(e, secrets), e))
+        catch (Exception e) when (MqErrors.Redact(e, secrets) is var redacted && !ReferenceEquals(redacted, e))
         {
-            throw MqErrors.Redact(e, secrets);
+            throw redacted;
         }
     }
 }

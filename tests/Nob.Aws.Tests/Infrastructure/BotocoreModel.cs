@@ -38,6 +38,13 @@ public sealed class BotocoreModel
 
     public Shape GetShape(string name) => new(this, name, _shapes.GetProperty(name));
 
+    /// <summary>The modelled errors: shape name and <c>error.httpStatusCode</c>.</summary>
+    public IReadOnlyList<(Shape Shape, int HttpStatusCode)> Errors()
+        => _shapes.EnumerateObject()
+            .Where(p => p.Value.TryGetProperty("exception", out var e) && e.ValueKind == JsonValueKind.True)
+            .Select(p => (GetShape(p.Name), p.Value.GetProperty("error").GetProperty("httpStatusCode").GetInt32()))
+            .ToList();
+
     private static BotocoreModel Load()
     {
         var candidates = new List<string>();
