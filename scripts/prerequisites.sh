@@ -52,3 +52,13 @@ nob_need_activemq() {
   [ -n "${ACTIVEMQ_HOME:-}" ] && [ -f "${ACTIVEMQ_HOME}/bin/activemq.jar" ] || debs+=(activemq)
   [ ${#debs[@]} -eq 0 ] || nob_need_debs "${debs[@]}"
 }
+
+# Node.js tools the tests use (asl-validator), installed from tools/package-lock.json.
+nob_need_node_tools() {
+  command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || nob_need_debs nodejs npm
+  local tools="$1/tools"
+  if [ ! -x "$tools/node_modules/.bin/asl-validator" ] || [ "$tools/package-lock.json" -nt "$tools/node_modules/.package-lock.json" ]; then
+    nob_say "Installing Node.js test tools (tools/package-lock.json)"
+    (cd "$tools" && npm ci --no-audit --no-fund --loglevel=error >&2) || { nob_say "npm ci failed in $tools; run: (cd $tools && npm ci)"; exit 1; }
+  fi
+}

@@ -1,6 +1,7 @@
 using Nob.Core.Configuration;
 using Nob.Core.Specs;
 using Nob.Core.Workflow;
+using Nob.Testing;
 
 namespace Nob.Core.Tests;
 

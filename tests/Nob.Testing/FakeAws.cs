@@ -1,10 +1,10 @@
 using Nob.Core.Configuration;
 using Nob.Core.Workflow;
 
-namespace Nob.Core.Tests;
+namespace Nob.Testing;
 
 /// <summary>An in-memory Amazon MQ with its rules: revisions per configuration, pending until reboot, unique names.</summary>
-internal sealed class FakeBrokerService : IBrokerService
+public sealed class FakeBrokerService : IBrokerService
 {
     public sealed class Broker
     {
@@ -129,7 +129,7 @@ internal sealed class FakeBrokerService : IBrokerService
     }
 }
 
-internal sealed class FakeSecurityGroups : ISecurityGroupService
+public sealed class FakeSecurityGroups : ISecurityGroupService
 {
     public Dictionary<string, string> Vpcs { get; } = new(StringComparer.Ordinal);
     public List<IngressRule> Rules { get; } = [];
@@ -145,7 +145,7 @@ internal sealed class FakeSecurityGroups : ISecurityGroupService
     }
 }
 
-internal sealed class FakeParameters : IParameterStore
+public sealed class FakeParameters : IParameterStore
 {
     public Dictionary<string, string> Values { get; } = new(StringComparer.Ordinal);
 

@@ -1,0 +1,106 @@
+using Nob.Aws.Mq;
+using Nob.Aws.Mq.Model;
+using Nob.Core.Workflow;
+using CoreBrokerInstance = Nob.Core.Workflow.BrokerInstance;
+using CoreBrokerSummary = Nob.Core.Workflow.BrokerSummary;
+
+namespace Nob.Aws.Adapters;
+
+/// <summary>The workflow's view of Amazon MQ (<see cref="IBrokerService"/>) on our AWSSDK.Core-based client.</summary>
+public sealed class AmazonMqBrokerService(IAmazonMqClient client) : IBrokerService
+{
+    public const string EngineType = "ACTIVEMQ";
+
+    [IamActions("mq:ListBrokers")]
+    public async Task<CoreBrokerSummary?> FindBrokerByNameAsync(string brokerName, CancellationToken cancellationToken)
+    {
+        await foreach (var summary in client.ListBrokersPaginatedAsync(100, cancellationToken))
+        {
+            if (summary.BrokerName == brokerName && summary.BrokerId is { } id)
+                return new CoreBrokerSummary(id, brokerName, summary.BrokerState ?? "", summary.EngineType, summary.DeploymentMode);
+        }
+        return null;
+    }
+
+    [IamActions("mq:DescribeBroker")]
+    public async Task<BrokerDescription> DescribeBrokerAsync(string brokerId, CancellationToken cancellationToken)
+    {
+        var b = await client.DescribeBrokerAsync(new DescribeBrokerRequest { BrokerId = brokerId }, cancellationToken);
+        return new BrokerDescription(
+            b.BrokerId ?? brokerId,
+            b.BrokerName ?? "",
+            b.BrokerArn ?? "",
+            b.BrokerState ?? "",
+            b.EngineType ?? "",
+            b.EngineVersion ?? "",
+            b.DeploymentMode ?? "",
+            b.PubliclyAccessible ?? false,
+            b.SecurityGroups,
+            [.. b.BrokerInstances.Select(i => new CoreBrokerInstance(i.Endpoints, i.IpAddress, i.ConsoleUrl))],
+            Ref(b.Configurations?.Current),
+            Ref(b.Configurations?.Pending),
+            [.. b.ActionsRequired.Select(a => a.ActionRequiredCode).OfType<string>()],
+            [.. b.Users.Where(u => u.PendingChange is not null).Select(u => u.Username).OfType<string>()],
+            b.Tags);
+    }
+
+    static ConfigurationRef? Ref(ConfigurationId? id) => id is { Revision: { } revision } ? new ConfigurationRef(id.Id, revision) : null;
+
+    // Amazon MQ creates the broker's network interfaces with the caller's EC2 permissions, and tags need CreateTags.
+    [IamActions("mq:CreateBroker", "mq:CreateTags",
+        "ec2:CreateNetworkInterface", "ec2:CreateNetworkInterfacePermission", "ec2:DeleteNetworkInterface", "ec2:DeleteNetworkInterfacePermission",
+        "ec2:DetachNetworkInterface", "ec2:DescribeInternetGateways", "ec2:DescribeNetworkInterfaces", "ec2:DescribeNetworkInterfacePermissions",
+        "ec2:DescribeRouteTables", "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeVpcs")]
+    public async Task<string> CreateBrokerAsync(BrokerCreation creation, Secret password, CancellationToken cancellationToken)
+    {
+        var response = await client.CreateBrokerAsync(new CreateBrokerRequest
+        {
+            BrokerName = creation.BrokerName,
+            CreatorRequestId = creation.CreatorRequestId,
+            EngineType = EngineType,
+            EngineVersion = creation.EngineVersion,
+            HostInstanceType = creation.HostInstanceType,
+            DeploymentMode = creation.DeploymentMode,
+            PubliclyAccessible = creation.PubliclyAccessible,
+            AutoMinorVersionUpgrade = true,
+            SubnetIds = creation.SubnetIds.Count == 0 ? null : creation.SubnetIds,
+            SecurityGroups = creation.SecurityGroups.Count == 0 ? null : creation.SecurityGroups,
+            Users = [new User { Username = creation.Username, Password = password.Reveal(), ConsoleAccess = false }],
+            Tags = creation.Tags,
+        }, cancellationToken);
+        return response.BrokerId ?? throw new InvalidOperationException($"CreateBroker for \"{creation.BrokerName}\" returned no brokerId");
+    }
+
+    [IamActions("mq:DescribeConfigurationRevision")]
+    public async Task<string> GetConfigurationRevisionXmlAsync(string configurationId, int revision, CancellationToken cancellationToken)
+    {
+        var response = await client.DescribeConfigurationRevisionAsync(
+            new DescribeConfigurationRevisionRequest { ConfigurationId = configurationId, ConfigurationRevision = revision }, cancellationToken);
+        return response.Xml ?? throw new InvalidOperationException($"configuration {configurationId} revision {revision} has no data");
+    }
+
+    [IamActions("mq:UpdateConfiguration")]
+    public async Task<ConfigurationUpdate> UpdateConfigurationAsync(string configurationId, string xml, string description, CancellationToken cancellationToken)
+    {
+        var response = await client.UpdateConfigurationAsync(
+            new UpdateConfigurationRequest { ConfigurationId = configurationId, Xml = xml, Description = description }, cancellationToken);
+        var revision = response.LatestRevision?.Revision ?? throw new InvalidOperationException($"UpdateConfiguration of {configurationId} returned no revision");
+        return new ConfigurationUpdate(revision, [.. response.Warnings.Select(w => new ConfigurationWarning(w.ElementName, w.AttributeName, w.Reason))]);
+    }
+
+    [IamActions("mq:UpdateBroker")]
+    public Task SetConfigurationRevisionAsync(string brokerId, string configurationId, int revision, CancellationToken cancellationToken) =>
+        client.UpdateBrokerAsync(new UpdateBrokerRequest { BrokerId = brokerId, Configuration = new ConfigurationId { Id = configurationId, Revision = revision } }, cancellationToken);
+
+    [IamActions("mq:RebootBroker")]
+    public Task RebootBrokerAsync(string brokerId, CancellationToken cancellationToken) =>
+        client.RebootBrokerAsync(new RebootBrokerRequest { BrokerId = brokerId }, cancellationToken);
+
+    [IamActions("mq:ListUsers")]
+    public async Task<IReadOnlyList<string>> ListUsernamesAsync(string brokerId, CancellationToken cancellationToken) =>
+        [.. (await client.ListAllUsersAsync(brokerId, null, cancellationToken)).Select(u => u.Username).OfType<string>()];
+
+    [IamActions("mq:CreateUser")]
+    public Task CreateUserAsync(string brokerId, string username, Secret password, CancellationToken cancellationToken) =>
+        client.CreateUserAsync(new CreateUserRequest { BrokerId = brokerId, Username = username, Password = password.Reveal(), ConsoleAccess = false }, cancellationToken);
+}

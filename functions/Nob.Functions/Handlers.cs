@@ -1,0 +1,115 @@
+using Nob.Core.Specs;
+using Nob.Core.Workflow;
+
+namespace Nob.Functions;
+
+// One class per workflow step. Each handler only translates the step's JSON and calls the core.
+// Lambda's managed runtime constructs a handler through its public parameterless constructor (wired by the
+// composition root); tests use the constructor that takes the ports.
+
+public sealed class ValidateFunction
+{
+    public async Task<Stream> HandleAsync(Stream input)
+    {
+        var request = await StepJson.ReadAsync(input, StepJson.Default.SpecRequest);
+        return StepJson.Write(ValidateStep.Run(request.Spec.GetRawText()), StepJson.Default.ValidatedNetwork);
+    }
+}
+
+public sealed class EnsureBrokerFunction(IBrokerService brokers, IParameterStore parameters)
+{
+    public EnsureBrokerFunction() : this(Composition.Brokers, Composition.Parameters) { }
+
+    public async Task<Stream> HandleAsync(Stream input)
+    {
+        var request = await StepJson.ReadAsync(input, StepJson.Default.EnsureBrokerRequest);
+        var spec = SpecReader.ReadValid(request.Spec.GetRawText());
+        var result = await new EnsureBrokerStep(brokers, parameters).RunAsync(spec, request.BrokerName, CancellationToken.None);
+        return StepJson.Write(result, StepJson.Default.EnsuredBroker);
+    }
+}
+
+public sealed class BrokerStateFunction(IBrokerService brokers)
+{
+    public BrokerStateFunction() : this(Composition.Brokers) { }
+
+    public async Task<Stream> HandleAsync(Stream input)
+    {
+        var wait = await StepJson.ReadAsync(input, StepJson.Default.BrokerWait);
+        var status = await new BrokerStateStep(brokers).RunAsync(wait, CancellationToken.None);
+        return StepJson.Write(status, StepJson.Default.BrokerWaitStatus);
+    }
+}
+
+public sealed class PlanNetworkFunction(IBrokerService brokers)
+{
+    public PlanNetworkFunction() : this(Composition.Brokers) { }
+
+    public async Task<Stream> HandleAsync(Stream input)
+    {
+        var request = await StepJson.ReadAsync(input, StepJson.Default.PlanNetworkRequest);
+        var spec = SpecReader.ReadValid(request.Spec.GetRawText());
+        var plan = await new PlanNetworkStep(brokers).RunAsync(spec, request.Brokers, CancellationToken.None);
+        return StepJson.Write(plan, StepJson.Default.NetworkPlanResult);
+    }
+}
+
+public sealed class OpenIngressFunction(ISecurityGroupService securityGroups)
+{
+    public OpenIngressFunction() : this(Composition.SecurityGroups) { }
+
+    public async Task<Stream> HandleAsync(Stream input)
+    {
+        var request = await StepJson.ReadAsync(input, StepJson.Default.OpenIngressRequest);
+        var result = await new OpenIngressStep(securityGroups).RunAsync(request.Plan, CancellationToken.None);
+        return StepJson.Write(result, StepJson.Default.IngressResult);
+    }
+}
+
+public sealed class WriteConnectorRevisionFunction(IBrokerService brokers, IParameterStore parameters)
+{
+    public WriteConnectorRevisionFunction() : this(Composition.Brokers, Composition.Parameters) { }
+
+    public async Task<Stream> HandleAsync(Stream input)
+    {
+        var request = await StepJson.ReadAsync(input, StepJson.Default.WriteRevisionRequest);
+        var spec = SpecReader.ReadValid(request.Spec.GetRawText());
+        var result = await new WriteConnectorRevisionStep(brokers, parameters).RunAsync(spec, request.Broker, CancellationToken.None);
+        return StepJson.Write(result, StepJson.Default.RevisionResult);
+    }
+}
+
+public sealed class RebootBrokerFunction(IBrokerService brokers)
+{
+    public RebootBrokerFunction() : this(Composition.Brokers) { }
+
+    public async Task<Stream> HandleAsync(Stream input)
+    {
+        var request = await StepJson.ReadAsync(input, StepJson.Default.RebootRequest);
+        var wait = await new RebootBrokerStep(brokers).RunAsync(request.Revision, request.MaxPolls, request.IntervalSeconds, CancellationToken.None);
+        return StepJson.Write(wait, StepJson.Default.BrokerWait);
+    }
+}
+
+public sealed class VerifyFunction
+{
+    public async Task<Stream> HandleAsync(Stream input)
+    {
+        var request = await StepJson.ReadAsync(input, StepJson.Default.VerifyRequest);
+        var spec = SpecReader.ReadValid(request.Spec.GetRawText());
+        return StepJson.Write(VerifyStep.Skipped(request.Plan, spec.Verification.Enabled), StepJson.Default.VerificationResult);
+    }
+}
+
+public sealed class SummarizeFunction(IBrokerService brokers)
+{
+    public SummarizeFunction() : this(Composition.Brokers) { }
+
+    public async Task<Stream> HandleAsync(Stream input)
+    {
+        var r = await StepJson.ReadAsync(input, StepJson.Default.SummarizeRequest);
+        var spec = SpecReader.ReadValid(r.Spec.GetRawText());
+        var summary = await new SummarizeStep(brokers).RunAsync(spec, r.Brokers, r.Plan, r.Ingress, r.Revisions, r.Verification, CancellationToken.None);
+        return StepJson.Write(summary, StepJson.Default.NetworkSummary);
+    }
+}

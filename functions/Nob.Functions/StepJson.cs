@@ -1,0 +1,77 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using Nob.Core.Workflow;
+
+namespace Nob.Functions;
+
+// What each step receives from the state machine. The spec travels as raw JSON and is validated again by every step
+// that reads it (cheap, and a step never trusts state it did not check).
+
+public sealed record SpecRequest(JsonElement Spec);
+
+public sealed record EnsureBrokerRequest(JsonElement Spec, string BrokerName);
+
+public sealed record PlanNetworkRequest(JsonElement Spec, IReadOnlyList<EnsuredBroker> Brokers);
+
+public sealed record OpenIngressRequest(NetworkPlanResult Plan);
+
+public sealed record WriteRevisionRequest(JsonElement Spec, BrokerWork Broker);
+
+public sealed record RebootRequest(RevisionResult Revision, int MaxPolls, int IntervalSeconds);
+
+public sealed record VerifyRequest(JsonElement Spec, NetworkPlanResult Plan);
+
+public sealed record SummarizeRequest(
+    JsonElement Spec,
+    IReadOnlyList<EnsuredBroker> Brokers,
+    NetworkPlanResult Plan,
+    IngressResult Ingress,
+    IReadOnlyList<RevisionResult> Revisions,
+    VerificationResult Verification);
+
+/// <summary>Source-generated (de)serialization of every step's input and output: no reflection, camelCase like the ASL.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, RespectNullableAnnotations = true)]
+[JsonSerializable(typeof(SpecRequest))]
+[JsonSerializable(typeof(EnsureBrokerRequest))]
+[JsonSerializable(typeof(PlanNetworkRequest))]
+[JsonSerializable(typeof(OpenIngressRequest))]
+[JsonSerializable(typeof(WriteRevisionRequest))]
+[JsonSerializable(typeof(RebootRequest))]
+[JsonSerializable(typeof(VerifyRequest))]
+[JsonSerializable(typeof(SummarizeRequest))]
+[JsonSerializable(typeof(BrokerWork))]
+[JsonSerializable(typeof(ValidatedNetwork))]
+[JsonSerializable(typeof(EnsuredBroker))]
+[JsonSerializable(typeof(BrokerWait))]
+[JsonSerializable(typeof(BrokerWaitStatus))]
+[JsonSerializable(typeof(NetworkPlanResult))]
+[JsonSerializable(typeof(IngressResult))]
+[JsonSerializable(typeof(RevisionResult))]
+[JsonSerializable(typeof(VerificationResult))]
+[JsonSerializable(typeof(NetworkSummary))]
+public sealed partial class StepJson : JsonSerializerContext
+{
+    public static async Task<T> ReadAsync<T>(Stream input, JsonTypeInfo<T> type)
+    {
+        try
+        {
+            return await JsonSerializer.DeserializeAsync(input, type) ?? throw new StepInputException($"the input of this step is null; expected {typeof(T).Name}");
+        }
+        catch (JsonException e)
+        {
+            throw new StepInputException($"the input of this step is not a {typeof(T).Name}: {e.Message}");
+        }
+    }
+
+    public static Stream Write<T>(T value, JsonTypeInfo<T> type)
+    {
+        var output = new MemoryStream();
+        JsonSerializer.Serialize(output, value, type);
+        output.Position = 0;
+        return output;
+    }
+}
+
+/// <summary>The state machine handed a step input of the wrong shape: a bug in the ASL, never retried.</summary>
+public sealed class StepInputException(string message) : Exception(message);

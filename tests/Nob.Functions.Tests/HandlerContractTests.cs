@@ -1,0 +1,186 @@
+using System.Reflection;
+using System.Text;
+using System.Text.Json.Nodes;
+using Nob.Aws.Adapters;
+using Nob.Core.Specs;
+using Nob.Core.Workflow;
+using Nob.Testing;
+using YamlDotNet.RepresentationModel;
+
+namespace Nob.Functions.Tests;
+
+/// <summary>
+/// Drives every handler through the JSON the state machine sends it (camelCase, shapes as in the ASL), over fakes,
+/// recording which port methods each function calls; then checks each function's IAM policy against the actions the
+/// adapters declare for exactly those methods.
+/// </summary>
+public class HandlerContractTests
+{
+    const string Password = "s3cret-Passw0rd";
+    readonly FakeBrokerService mq = new();
+    readonly FakeSecurityGroups ec2 = new();
+    readonly FakeParameters ssm = new();
+    readonly Dictionary<string, HashSet<string>> calls = new(StringComparer.Ordinal);
+
+    public HandlerContractTests()
+    {
+        ssm.Values["/nob/tutorial/password"] = Password;
+        ssm.Values["/nob/active-standby/password"] = Password;
+        ec2.Vpcs["sg-1"] = "vpc-1";
+    }
+
+    HashSet<string> CallsOf(string function) => calls.TryGetValue(function, out var set) ? set : calls[function] = [];
+    IBrokerService Mq(string function) => Recording<IBrokerService>.Wrap(mq, CallsOf(function));
+    ISecurityGroupService Ec2(string function) => Recording<ISecurityGroupService>.Wrap(ec2, CallsOf(function));
+    IParameterStore Ssm(string function) => Recording<IParameterStore>.Wrap(ssm, CallsOf(function));
+
+    static async Task<JsonNode> Invoke(Func<Stream, Task<Stream>> handler, JsonNode payload)
+    {
+        await using var output = await handler(new MemoryStream(Encoding.UTF8.GetBytes(payload.ToJsonString())));
+        using var reader = new StreamReader(output);
+        var text = await reader.ReadToEndAsync();
+        Assert.DoesNotContain(Password, text, StringComparison.Ordinal);
+        return JsonNode.Parse(text)!;
+    }
+
+    /// <summary>The build-network flow, step by step, as the ASL wires it.</summary>
+    async Task<JsonNode> BuildAsync(string example)
+    {
+        var spec = JsonNode.Parse(Repo.Example(example))!;
+        var network = await Invoke(new ValidateFunction().HandleAsync, new JsonObject { ["spec"] = spec.DeepClone() });
+        var brokers = new JsonArray();
+        foreach (var name in network["brokers"]!.AsArray())
+        {
+            var ensured = await Invoke(new EnsureBrokerFunction(Mq("EnsureBrokerFunction"), Ssm("EnsureBrokerFunction")).HandleAsync,
+                new JsonObject { ["spec"] = spec.DeepClone(), ["brokerName"] = name!.DeepClone() });
+            foreach (var b in mq.Brokers.Values) if (b.State == BrokerStates.CreationInProgress) b.State = BrokerStates.Running;
+            var wait = new JsonObject
+            {
+                ["brokerName"] = ensured["brokerName"]!.DeepClone(), ["brokerId"] = ensured["brokerId"]!.DeepClone(),
+                ["poll"] = 0, ["maxPolls"] = network["maxPolls"]!.DeepClone(), ["intervalSeconds"] = network["pollIntervalSeconds"]!.DeepClone(),
+            };
+            var status = await Invoke(new BrokerStateFunction(Mq("BrokerStateFunction")).HandleAsync, wait);
+            Assert.True((bool)status["ready"]!);
+            brokers.Add(ensured);
+        }
+        var plan = await Invoke(new PlanNetworkFunction(Mq("PlanNetworkFunction")).HandleAsync, new JsonObject { ["spec"] = spec.DeepClone(), ["brokers"] = brokers.DeepClone() });
+        var ingress = await Invoke(new OpenIngressFunction(Ec2("OpenIngressFunction")).HandleAsync, new JsonObject { ["plan"] = plan.DeepClone() });
+        var revisions = new JsonArray();
+        foreach (var broker in plan["brokers"]!.AsArray())
+        {
+            var revision = await Invoke(new WriteConnectorRevisionFunction(Mq("WriteConnectorRevisionFunction"), Ssm("WriteConnectorRevisionFunction")).HandleAsync,
+                new JsonObject { ["spec"] = spec.DeepClone(), ["broker"] = broker!.DeepClone() });
+            if ((bool)revision["rebootRequired"]!)
+            {
+                var wait = await Invoke(new RebootBrokerFunction(Mq("RebootBrokerFunction")).HandleAsync,
+                    new JsonObject { ["revision"] = revision.DeepClone(), ["maxPolls"] = 10, ["intervalSeconds"] = 30 });
+                Assert.Equal(0, (int)wait["poll"]!);
+                mq.FinishReboot((string)revision["brokerId"]!);
+            }
+            revisions.Add(revision);
+        }
+        var verification = await Invoke(new VerifyFunction().HandleAsync, new JsonObject { ["spec"] = spec.DeepClone(), ["plan"] = plan.DeepClone() });
+        return await Invoke(new SummarizeFunction(Mq("SummarizeFunction")).HandleAsync, new JsonObject
+        {
+            ["spec"] = spec.DeepClone(), ["brokers"] = brokers.DeepClone(), ["plan"] = plan.DeepClone(), ["ingress"] = ingress.DeepClone(),
+            ["revisions"] = revisions.DeepClone(), ["verification"] = verification.DeepClone(),
+        });
+    }
+
+    [Fact]
+    public async Task Handlers_TutorialBuild_SummaryNamesBrokersConnectorAndIngress()
+    {
+        var summary = await BuildAsync("tutorial");
+        Assert.Equal("tutorial", (string?)summary["networkName"]);
+        Assert.Equal(["MyBroker1", "MyBroker2"], summary["brokers"]!.AsArray().Select(b => (string?)b!["brokerName"]));
+        Assert.Equal("nob.tutorial.MyBroker1.to.MyBroker2", (string?)summary["connectors"]![0]!["name"]);
+        Assert.Equal("sg-1", (string?)summary["ingress"]![0]!["rule"]!["sourceSecurityGroupId"]);
+        Assert.Equal("SKIPPED", (string?)summary["verification"]!["status"]);
+        Assert.Equal(1, mq.ByName("MyBroker1").Reboots);
+        Assert.Equal(0, mq.ByName("MyBroker2").Reboots);
+    }
+
+    [Fact]
+    public async Task Handlers_SecondBuild_CreatesWritesAndRebootsNothing()
+    {
+        await BuildAsync("tutorial");
+        var before = mq.Calls.Count;
+        await BuildAsync("tutorial");
+        var second = mq.Calls.Skip(before).ToList();
+        Assert.DoesNotContain(second, c => c.StartsWith("CreateBroker", StringComparison.Ordinal) || c.StartsWith("UpdateConfiguration", StringComparison.Ordinal)
+            || c.StartsWith("UpdateBroker", StringComparison.Ordinal) || c.StartsWith("RebootBroker", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Validate_BadSpec_ThrowsInvalidSpecExceptionNamingEveryError()
+    {
+        var spec = JsonNode.Parse(Repo.Example("tutorial"))!;
+        spec["brokers"]![0]!["name"] = "My Broker";
+        spec["user"]!["password"] = "x";
+        var e = await Assert.ThrowsAsync<InvalidSpecException>(() => Invoke(new ValidateFunction().HandleAsync, new JsonObject { ["spec"] = spec }));
+        Assert.Equal(2, e.Errors.Count);
+    }
+
+    [Fact]
+    public async Task Handler_InputOfTheWrongShape_ThrowsStepInputException()
+    {
+        await Assert.ThrowsAsync<StepInputException>(() => Invoke(new BrokerStateFunction(mq).HandleAsync, new JsonObject { ["brokerId"] = 5 }));
+    }
+
+    [Fact]
+    public async Task Policies_EveryFunctionIsAllowedExactlyTheActionsItsCodeCalls()
+    {
+        await BuildAsync("tutorial");
+        ssm.Values["/nob/hub-and-spoke/password"] = Password;
+        await BuildAsync("hub-and-spoke");
+        // An adopted broker without the common user exercises CreateUser.
+        mq.Add("Adopted1");
+        mq.Add("Adopted2");
+        var adopted = JsonNode.Parse(Repo.Example("tutorial"))!;
+        adopted["networkName"] = "adopted";
+        adopted["brokers"] = new JsonArray(new JsonObject { ["name"] = "Adopted1" }, new JsonObject { ["name"] = "Adopted2" });
+        adopted["topology"] = new JsonObject { ["type"] = "mesh" };
+        var spec = SpecReader.ReadValid(adopted.ToJsonString());
+        var plan = await new PlanNetworkStep(mq).RunAsync(spec, [new EnsuredBroker("Adopted1", mq.ByName("Adopted1").Id, false), new EnsuredBroker("Adopted2", mq.ByName("Adopted2").Id, false)], CancellationToken.None);
+        await Invoke(new WriteConnectorRevisionFunction(Mq("WriteConnectorRevisionFunction"), Ssm("WriteConnectorRevisionFunction")).HandleAsync,
+            new JsonObject { ["spec"] = JsonNode.Parse(adopted.ToJsonString()), ["broker"] = JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(plan.Brokers[1], StepJson.Default.BrokerWork)) });
+        Assert.Contains("IBrokerService.CreateUserAsync", CallsOf("WriteConnectorRevisionFunction"));
+
+        var adapters = new Dictionary<Type, Type>
+        {
+            [typeof(IBrokerService)] = typeof(AmazonMqBrokerService),
+            [typeof(ISecurityGroupService)] = typeof(Ec2SecurityGroupService),
+            [typeof(IParameterStore)] = typeof(SsmParameterStore),
+        };
+        IEnumerable<string> ActionsOf(string call)
+        {
+            var (portName, methodName) = (call.Split('.')[0], call.Split('.')[1]);
+            var port = adapters.Keys.Single(p => p.Name == portName);
+            var map = adapters[port].GetInterfaceMap(port);
+            var implementation = map.TargetMethods[Array.FindIndex(map.InterfaceMethods, m => m.Name == methodName)];
+            return implementation.GetCustomAttribute<IamActionsAttribute>()?.Actions ?? throw new InvalidOperationException($"{adapters[port].Name}.{methodName} declares no IAM actions");
+        }
+
+        foreach (var (function, properties) in Repo.ResourcesOfType("AWS::Serverless::Function"))
+        {
+            var needed = CallsOf(function).SelectMany(ActionsOf).ToHashSet(StringComparer.Ordinal);
+            var allowed = PolicyActions(properties).ToHashSet(StringComparer.Ordinal);
+            Assert.True(needed.SetEquals(allowed),
+                $"{function}: code calls {string.Join(", ", needed.Order())}; policy allows {string.Join(", ", allowed.Order())}");
+        }
+    }
+
+    static IEnumerable<string> PolicyActions(YamlMappingNode properties)
+    {
+        if (!properties.Children.TryGetValue(new YamlScalarNode("Policies"), out var policies)) yield break;
+        foreach (var policy in ((YamlSequenceNode)policies).OfType<YamlMappingNode>())
+        {
+            if (!policy.Children.TryGetValue(new YamlScalarNode("Statement"), out var statements)) continue;
+            foreach (var statement in ((YamlSequenceNode)statements).Cast<YamlMappingNode>())
+            {
+                Assert.Equal("Allow", ((YamlScalarNode)statement["Effect"]).Value);
+                foreach (var action in ((YamlSequenceNode)statement["Action"]).Cast<YamlScalarNode>()) yield return action.Value!;
+            }
+        }
+    }
+}
