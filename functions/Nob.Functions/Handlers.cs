@@ -101,15 +101,15 @@ public sealed class VerifyFunction
     }
 }
 
-public sealed class SummarizeFunction(IBrokerService brokers)
+public sealed class SummarizeFunction(IBrokerService brokers, TimeProvider time)
 {
-    public SummarizeFunction() : this(Composition.Brokers) { }
+    public SummarizeFunction() : this(Composition.Brokers, TimeProvider.System) { }
 
     public async Task<Stream> HandleAsync(Stream input)
     {
         var r = await StepJson.ReadAsync(input, StepJson.Default.SummarizeRequest);
         var spec = SpecReader.ReadValid(r.Spec.GetRawText());
-        var summary = await new SummarizeStep(brokers).RunAsync(spec, r.Brokers, r.Plan, r.Ingress, r.Revisions, r.Verification, CancellationToken.None);
+        var summary = await new SummarizeStep(brokers, time).RunAsync(spec, r.Brokers, r.Plan, r.Ingress, r.Revisions, r.Verification, r.StartedAt, CancellationToken.None);
         return StepJson.Write(summary, StepJson.Default.NetworkSummary);
     }
 }

@@ -28,7 +28,8 @@ public sealed record SummarizeRequest(
     NetworkPlanResult Plan,
     IngressResult Ingress,
     IReadOnlyList<RevisionResult> Revisions,
-    VerificationResult Verification);
+    VerificationResult Verification,
+    DateTimeOffset? StartedAt);
 
 /// <summary>Source-generated (de)serialization of every step's input and output: no reflection, camelCase like the ASL.</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, RespectNullableAnnotations = true)]

@@ -80,10 +80,10 @@ public class HandlerContractTests
             revisions.Add(revision);
         }
         var verification = await Invoke(new VerifyFunction().HandleAsync, new JsonObject { ["spec"] = spec.DeepClone(), ["plan"] = plan.DeepClone() });
-        return await Invoke(new SummarizeFunction(Mq("SummarizeFunction")).HandleAsync, new JsonObject
+        return await Invoke(new SummarizeFunction(Mq("SummarizeFunction"), TimeProvider.System).HandleAsync, new JsonObject
         {
             ["spec"] = spec.DeepClone(), ["brokers"] = brokers.DeepClone(), ["plan"] = plan.DeepClone(), ["ingress"] = ingress.DeepClone(),
-            ["revisions"] = revisions.DeepClone(), ["verification"] = verification.DeepClone(),
+            ["revisions"] = revisions.DeepClone(), ["verification"] = verification.DeepClone(), ["startedAt"] = DateTimeOffset.UtcNow.AddMinutes(-1).ToString("O"),
         });
     }
 
@@ -96,6 +96,7 @@ public class HandlerContractTests
         Assert.Equal("nob.tutorial.MyBroker1.to.MyBroker2", (string?)summary["connectors"]![0]!["name"]);
         Assert.Equal("sg-1", (string?)summary["ingress"]![0]!["rule"]!["sourceSecurityGroupId"]);
         Assert.Equal("SKIPPED", (string?)summary["verification"]!["status"]);
+        Assert.True((double)summary["elapsedSeconds"]! > 0);
         Assert.Equal(1, mq.ByName("MyBroker1").Reboots);
         Assert.Equal(0, mq.ByName("MyBroker2").Reboots);
     }

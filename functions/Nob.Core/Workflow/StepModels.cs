@@ -52,7 +52,10 @@ public sealed record NetworkSummary(
     IReadOnlyList<BrokerSummaryLine> Brokers,
     IReadOnlyList<ConnectorSummaryLine> Connectors,
     IReadOnlyList<IngressRuleOutcome> Ingress,
-    VerificationResult Verification);
+    VerificationResult Verification,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset FinishedAt,
+    double? ElapsedSeconds);
 
 public sealed record BrokerSummaryLine(
     string BrokerName,

@@ -227,10 +227,12 @@ public sealed class RebootBrokerStep(IBrokerService brokers)
 }
 
 /// <summary>Summarize: brokers with endpoints and console URLs, connectors, revisions, ingress, verification. No secrets.</summary>
-public sealed class SummarizeStep(IBrokerService brokers)
+public sealed class SummarizeStep(IBrokerService brokers, TimeProvider time)
 {
+    /// <param name="startedAt">When the execution started (the context object's Execution.StartTime), for the elapsed time.</param>
     public async Task<NetworkSummary> RunAsync(NetworkSpec spec, IReadOnlyList<EnsuredBroker> ensured, NetworkPlanResult plan,
-        IngressResult ingress, IReadOnlyList<RevisionResult> revisions, VerificationResult verification, CancellationToken cancellationToken)
+        IngressResult ingress, IReadOnlyList<RevisionResult> revisions, VerificationResult verification, DateTimeOffset? startedAt,
+        CancellationToken cancellationToken)
     {
         var lines = new List<BrokerSummaryLine>();
         foreach (var broker in spec.Brokers)
@@ -243,7 +245,9 @@ public sealed class SummarizeStep(IBrokerService brokers)
                 revision?.RebootRequired ?? false));
         }
         var connectors = plan.Brokers.SelectMany(b => b.Connectors).Select(c => new ConnectorSummaryLine(c.Name, c.Owner, c.Target, c.Uri, c.Duplex)).ToList();
-        return new NetworkSummary(spec.NetworkName, lines, connectors, ingress.Rules, verification);
+        var finishedAt = time.GetUtcNow();
+        return new NetworkSummary(spec.NetworkName, lines, connectors, ingress.Rules, verification, startedAt, finishedAt,
+            startedAt is { } s ? Math.Round((finishedAt - s).TotalSeconds, 1) : null);
     }
 }
 
