@@ -119,14 +119,35 @@ public sealed class ActiveStandbyPair : IAsyncDisposable
         return standby;
     }
 
+    /// <summary>A new configuration revision for both instances; it takes effect at the next <see cref="RebootAsync"/>.</summary>
+    public void ApplyConfiguration(string userConfigurationXml)
+    {
+        First.ApplyConfiguration(userConfigurationXml);
+        Second.ApplyConfiguration(userConfigurationXml);
+    }
+
+    /// <summary>Reboots the pair like Amazon MQ: both instances go down, then instance 1 comes back active and instance 2 standby.</summary>
+    public async Task RebootAsync(CancellationToken cancellationToken = default)
+    {
+        await StopBothAsync(cancellationToken).ConfigureAwait(false);
+        await StartAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     public async ValueTask DisposeAsync()
     {
+        await StopBothAsync(CancellationToken.None).ConfigureAwait(false);
+        await First.DisposeAsync().ConfigureAwait(false);
+        await Second.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private async Task StopBothAsync(CancellationToken cancellationToken)
+    {
         // Standby first, so that it does not take over (and start) while the active one shuts down.
-        var active = await FindActiveAsync(CancellationToken.None).ConfigureAwait(false);
+        var active = await FindActiveAsync(cancellationToken).ConfigureAwait(false);
         var order = active == First ? new[] { Second, First } : [First, Second];
         foreach (var instance in order)
         {
-            await instance.DisposeAsync().ConfigureAwait(false);
+            await instance.StopAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 

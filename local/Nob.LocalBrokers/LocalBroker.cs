@@ -233,6 +233,19 @@ public sealed class LocalBroker : IAsyncDisposable
         await StartAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Replaces the broker's configuration with a new revision (as written for Amazon MQ). As on Amazon MQ, a running broker
+    /// keeps its current configuration: the new one takes effect at the next start or <see cref="RestartAsync"/> (reboot).
+    /// </summary>
+    public void ApplyConfiguration(string userConfigurationXml)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var runtime = AmazonMqRuntimeConfiguration.Build(userConfigurationXml, Settings);
+        var staging = ConfigurationPath + ".new";
+        runtime.Save(staging);
+        File.Move(staging, ConfigurationPath, overwrite: true);
+    }
+
     /// <summary>The last <paramref name="lines"/> lines of the broker's log.</summary>
     public string LogTail(int lines = 40)
     {
