@@ -131,6 +131,25 @@ public sealed class SingleBrokerTests(BrokerFixture fixture)
         Assert.False(broker.IsRunning);
     }
 
+    [Fact]
+    public async Task StartAsync_BrokerChildrenInReverseAlphabeticalOrder_StartsBecause517SchemaAllowsAnyOrder()
+    {
+        await using var host = await fixture.NewHostAsync();
+        var user = AmazonMqDefault();
+        var reversed = user.Root!.Elements().OrderByDescending(e => e.Name.LocalName, StringComparer.Ordinal).ToList();
+        reversed.ForEach(e => e.Remove());
+        user.Root.Add(reversed);
+        user.Root.AddFirst(new XElement(Core + "systemUsage",
+            new XElement(Core + "systemUsage",
+                new XElement(Core + "memoryUsage", new XElement(Core + "memoryUsage", new XAttribute("percentOfJvmHeap", "70"))))));
+        var broker = host.CreateBroker("Unordered", user.Xml(), Users, withStomp: false);
+
+        await broker.StartAsync();
+
+        var order = System.Xml.Linq.XDocument.Load(broker.ConfigurationPath).Root!.Element(Core + "broker")!.Elements().Select(e => e.Name.LocalName).ToList();
+        Assert.NotEqual(order.Order(StringComparer.Ordinal), order);
+    }
+
     private static BrokerRuntimeSettings Settings(LocalBroker broker) => broker.Settings;
 
     private static bool ProcessExists(int pid)
