@@ -1,0 +1,247 @@
+using System.Globalization;
+using Nob.Core.Planning;
+using Nob.Core.Specs;
+
+namespace Nob.Core.Verification;
+
+/// <summary>How bridge verification runs.</summary>
+public sealed record BridgeVerificationOptions
+{
+    /// <summary>Per pair, everything: connecting to both brokers, subscribing, sending, and the message's arrival (spec: verification.timeoutSeconds).</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(SpecReader.DefaultVerificationTimeoutSeconds);
+
+    /// <summary>How many pairs are checked at once (each holds two connections while it runs).</summary>
+    public int MaxConcurrency { get; init; } = 8;
+
+    /// <summary>How long unsubscribing and disconnecting may take after a pair's check; cleanup never changes the verdict.</summary>
+    public TimeSpan CleanupTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>Makes the unique part of each queue name and message.</summary>
+    public Func<Guid> NewId { get; init; } = Guid.NewGuid;
+
+    public static BridgeVerificationOptions For(VerificationSpec verification)
+    {
+        ArgumentNullException.ThrowIfNull(verification);
+        return new BridgeVerificationOptions { Timeout = TimeSpan.FromSeconds(verification.TimeoutSeconds) };
+    }
+}
+
+/// <summary>
+/// Proves with real messages that the network carries what the plan promises (Amazon MQ has no API that says a bridge
+/// works; its tutorial ends with a producer on one broker and a consumer on another). For every connected pair, in
+/// parallel up to <see cref="BridgeVerificationOptions.MaxConcurrency"/>: subscribe on the receiver to a queue of its own
+/// (<c>nob.verify.NETWORK.SENDER.RECEIVER.ID</c>), send one message on the sender (expiring when the check gives up, so
+/// leftovers vanish), require it on the receiver within the timeout, measure the latency from SEND to delivery, unsubscribe.
+/// </summary>
+public sealed class BridgeVerifier
+{
+    public const string QueuePrefix = "nob.verify";
+
+    private readonly IMessageProbe _probe;
+    private readonly BridgeVerificationOptions _options;
+
+    public BridgeVerifier(IMessageProbe probe, BridgeVerificationOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(probe);
+        _probe = probe;
+        _options = options ?? new BridgeVerificationOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(_options.Timeout, TimeSpan.Zero, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(_options.CleanupTimeout, TimeSpan.Zero, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxConcurrency, 1, nameof(options));
+    }
+
+    public static string QueueName(string networkName, string sender, string receiver, Guid id) =>
+        $"{QueuePrefix}.{networkName}.{sender}.{receiver}.{id:N}";
+
+    /// <summary>Checks every pair and returns the report; throws <see cref="BridgeVerificationFailedException"/> when any pair failed.</summary>
+    public async Task<BridgeVerificationReport> VerifyAsync(BridgeVerificationRequest request, CancellationToken cancellationToken)
+    {
+        var report = await CheckAsync(request, cancellationToken).ConfigureAwait(false);
+        return report.Succeeded ? report : throw new BridgeVerificationFailedException(report);
+    }
+
+    /// <summary>Checks every pair and returns the report, failed pairs included; throws only for an invalid request or cancellation.</summary>
+    public async Task<BridgeVerificationReport> CheckAsync(BridgeVerificationRequest request, CancellationToken cancellationToken)
+    {
+        var targets = Targets(request);
+        var clock = _options.TimeProvider;
+        var started = clock.GetTimestamp();
+        using var gate = new SemaphoreSlim(_options.MaxConcurrency);
+        var checks = request.Pairs.Select(async pair =>
+        {
+            await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return await CheckPairAsync(request.NetworkName, pair, targets[pair.Sender], targets[pair.Receiver], cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }).ToList();
+        var results = await Task.WhenAll(checks).ConfigureAwait(false);
+        return new BridgeVerificationReport(request.NetworkName, results, _options.Timeout, clock.GetElapsedTime(started));
+    }
+
+    private static Dictionary<string, ProbeTarget> Targets(BridgeVerificationRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentException.ThrowIfNullOrWhiteSpace(request.NetworkName, nameof(request));
+        ArgumentException.ThrowIfNullOrWhiteSpace(request.Username, nameof(request));
+        ArgumentNullException.ThrowIfNull(request.Password, nameof(request));
+        ArgumentNullException.ThrowIfNull(request.Pairs, nameof(request));
+        ArgumentNullException.ThrowIfNull(request.StompEndpoints, nameof(request));
+        var targets = new Dictionary<string, ProbeTarget>(StringComparer.Ordinal);
+        foreach (var broker in request.Pairs.SelectMany(p => new[] { p.Sender, p.Receiver }).Distinct(StringComparer.Ordinal))
+        {
+            if (!request.StompEndpoints.TryGetValue(broker, out var endpoints))
+            {
+                throw new ArgumentException($"no STOMP endpoints given for broker \"{broker}\"", nameof(request));
+            }
+            if (endpoints.Count is < 1 or > 2 || endpoints.Any(string.IsNullOrWhiteSpace))
+            {
+                throw new ArgumentException(
+                    $"broker \"{broker}\" has {endpoints.Count} STOMP endpoint(s); a broker has one (single-instance) or two (active/standby)", nameof(request));
+            }
+            targets[broker] = new ProbeTarget(broker, endpoints, request.Username, request.Password);
+        }
+        return targets;
+    }
+
+    private async Task<PairVerification> CheckPairAsync(
+        string networkName, ConnectedPair pair, ProbeTarget sender, ProbeTarget receiver, CancellationToken cancellationToken)
+    {
+        var clock = _options.TimeProvider;
+        var id = _options.NewId();
+        var queue = QueueName(networkName, pair.Sender, pair.Receiver, id);
+        var body = $"nob bridge verification {networkName} {pair.Sender} -> {pair.Receiver} {id:N}";
+        using var deadline = new CancellationTokenSource(_options.Timeout, clock);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        var token = linked.Token;
+
+        var stage = PairStage.ConnectReceiver;
+        IProbeConnection? receiving = null;
+        IProbeConnection? sending = null;
+        IProbeSubscription? subscription = null;
+        try
+        {
+            receiving = await _probe.ConnectAsync(receiver, token).ConfigureAwait(false);
+            stage = PairStage.Subscribe;
+            subscription = await receiving.SubscribeAsync(queue, token).ConfigureAwait(false);
+            stage = PairStage.ConnectSender;
+            sending = await _probe.ConnectAsync(sender, token).ConfigureAwait(false);
+            stage = PairStage.Send;
+            var sentAt = clock.GetTimestamp();
+            await sending.SendAsync(queue, new ProbeMessage(body, clock.GetUtcNow() + _options.Timeout), token).ConfigureAwait(false);
+            stage = PairStage.Receive;
+            while (true)
+            {
+                var message = await subscription.ReceiveAsync(token).ConfigureAwait(false);
+                if (message.Body == body)
+                {
+                    return new PairVerification(pair.Sender, pair.Receiver, pair.Path, queue, true, clock.GetElapsedTime(sentAt), null, null, null,
+                        sending.Endpoint, receiving.Endpoint);
+                }
+                // Not ours (the queue is unique, so this is someone else's doing): keep waiting for ours.
+            }
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return Failed(pair, queue, stage, TimedOut(pair, stage, sender, receiver), TimeoutCauses(pair, stage), sending, receiving);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            var broker = stage is PairStage.ConnectReceiver or PairStage.Subscribe or PairStage.Receive ? receiver : sender;
+            return Failed(pair, queue, stage, $"{Doing(stage, broker.BrokerName)} failed: {e.Message}", Causes(e, broker), sending, receiving);
+        }
+        finally
+        {
+            await CleanUpAsync(subscription, sending, receiving).ConfigureAwait(false);
+        }
+    }
+
+    private PairVerification Failed(
+        ConnectedPair pair, string queue, PairStage stage, string error, string causes, IProbeConnection? sending, IProbeConnection? receiving) =>
+        new(pair.Sender, pair.Receiver, pair.Path, queue, false, null, stage, error, causes, sending?.Endpoint, receiving?.Endpoint);
+
+    private string TimedOut(ConnectedPair pair, PairStage stage, ProbeTarget sender, ProbeTarget receiver) => stage switch
+    {
+        PairStage.Receive =>
+            $"no message arrived on {pair.Receiver} within {Seconds(_options.Timeout)} of sending it on {pair.Sender} (path {string.Join(" → ", pair.Path)}).",
+        PairStage.ConnectReceiver or PairStage.Subscribe =>
+            $"{Doing(stage, receiver.BrokerName)} did not finish within {Seconds(_options.Timeout)} ({string.Join(", ", receiver.StompEndpoints)}).",
+        _ => $"{Doing(stage, sender.BrokerName)} did not finish within {Seconds(_options.Timeout)} ({string.Join(", ", sender.StompEndpoints)}).",
+    };
+
+    private static string TimeoutCauses(ConnectedPair pair, PairStage stage)
+    {
+        if (stage != PairStage.Receive)
+        {
+            var broker = stage is PairStage.ConnectReceiver or PairStage.Subscribe ? pair.Receiver : pair.Sender;
+            return $"{broker} is not running or is rebooting; or the verifier cannot reach its STOMP port 61614 (packets dropped by a security group or network ACL).";
+        }
+        var hops = string.Join(", ", pair.Path.Zip(pair.Path.Skip(1), (a, b) => $"{a} ↔ {b}"));
+        return $"a network connector on the path ({hops}) is missing, or its configuration revision is not applied yet (the broker that owns it " +
+               "was not rebooted after the revision was set); the ingress rule for OpenWire port 61617 on a connector's target broker is missing " +
+               "from its security group; the common user or its password differs between brokers (a connector logs in to its target as that user); " +
+               "a broker on the path is not running.";
+    }
+
+    private static string Causes(Exception e, ProbeTarget broker) => e is MessageProbeException probe
+        ? probe.Failure switch
+        {
+            ProbeFailure.Unreachable =>
+                $"{broker.BrokerName} is not running or is rebooting; or the verifier cannot reach its STOMP port 61614 (security group, network ACL, routing).",
+            ProbeFailure.AuthenticationFailed =>
+                $"user \"{broker.Username}\" does not exist on {broker.BrokerName}, or its password there differs from the common password " +
+                "(a pending user change applies only when the broker reboots).",
+            ProbeFailure.Refused =>
+                $"{broker.BrokerName}'s configuration does not allow user \"{broker.Username}\" to use queues named {QueuePrefix}.> (authorizationEntries).",
+            ProbeFailure.TimedOut =>
+                $"{broker.BrokerName} is overloaded, rebooting, or its STOMP port 61614 drops packets.",
+            _ => $"{broker.BrokerName} or the connection to it misbehaved; retry, and check the broker's logs.",
+        }
+        : $"an unexpected error; check {broker.BrokerName}'s logs.";
+
+    private static string Doing(PairStage stage, string broker) => stage switch
+    {
+        PairStage.ConnectReceiver or PairStage.ConnectSender => $"connecting to {broker}",
+        PairStage.Subscribe => $"subscribing on {broker}",
+        PairStage.Send => $"sending on {broker}",
+        _ => $"receiving on {broker}",
+    };
+
+    /// <summary>Unsubscribes and disconnects within the cleanup timeout; failures here are not the bridge's.</summary>
+    private async Task CleanUpAsync(IProbeSubscription? subscription, IProbeConnection? sending, IProbeConnection? receiving)
+    {
+        using var limit = new CancellationTokenSource(_options.CleanupTimeout, _options.TimeProvider);
+        if (subscription is not null)
+        {
+            await Quietly(() => subscription.UnsubscribeAsync(limit.Token)).ConfigureAwait(false);
+        }
+        foreach (var connection in new[] { sending, receiving })
+        {
+            if (connection is not null)
+            {
+                await Quietly(() => connection.CloseAsync(limit.Token)).ConfigureAwait(false);
+                await Quietly(() => connection.DisposeAsync().AsTask()).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static async Task Quietly(Func<Task> cleanup)
+    {
+        try
+        {
+            await cleanup().ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // The verdict is made; a connection that will not close cleanly is dropped.
+        }
+    }
+
+    private static string Seconds(TimeSpan span) => $"{span.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s";
+}
