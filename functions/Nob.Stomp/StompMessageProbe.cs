@@ -1,0 +1,227 @@
+using System.Globalization;
+using System.Net.Security;
+using Nob.Core.Verification;
+
+namespace Nob.Stomp;
+
+/// <summary>How <see cref="StompMessageProbe"/> connects.</summary>
+public sealed record StompProbeOptions
+{
+    /// <summary>Custom server certificate validation (local brokers: <see cref="StompTls.TrustOnlyPemFile"/>); null: the system's.</summary>
+    public RemoteCertificateValidationCallback? CertificateValidation { get; init; }
+
+    /// <summary>Per endpoint: TCP, TLS and CONNECTED. A standby instance that drops packets costs this much at most.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan ReceiptTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+}
+
+/// <summary>
+/// <see cref="IMessageProbe"/> over STOMP 1.2 on TLS (Amazon MQ's <c>stomp+ssl://HOST:61614</c>). Connecting tries every
+/// endpoint of the broker at once and keeps the first that lets the user in: of an active/standby broker, the active
+/// instance (the standby refuses or does not answer). Queues are <c>/queue/NAME</c>; messages are persistent UTF-8 text
+/// with an <c>expires</c> header. The password goes into the CONNECT frame and nowhere else.
+/// </summary>
+public sealed class StompMessageProbe(StompProbeOptions? options = null) : IMessageProbe
+{
+    private readonly StompProbeOptions _options = options ?? new StompProbeOptions();
+
+    public async Task<IProbeConnection> ConnectAsync(ProbeTarget broker, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(broker);
+        var endpoints = new List<StompEndpoint>();
+        foreach (var endpoint in broker.StompEndpoints)
+        {
+            try
+            {
+                endpoints.Add(StompEndpoint.Parse(endpoint));
+            }
+            catch (FormatException e)
+            {
+                throw new MessageProbeException(broker.BrokerName, ProbeFailure.Other, $"broker {broker.BrokerName}: {e.Message}", e);
+            }
+        }
+        if (endpoints.Count == 0)
+        {
+            throw new MessageProbeException(broker.BrokerName, ProbeFailure.Other, $"broker {broker.BrokerName} has no STOMP endpoint");
+        }
+
+        using var race = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var pending = endpoints.Select(e => ConnectOneAsync(e, broker, race.Token)).ToList();
+        Connection? winner = null;
+        var failures = new List<Exception>();
+        while (pending.Count > 0)
+        {
+            var done = await Task.WhenAny(pending).ConfigureAwait(false);
+            pending.Remove(done);
+            try
+            {
+                var connection = await done.ConfigureAwait(false);
+                if (winner is null)
+                {
+                    winner = connection;
+                    await race.CancelAsync().ConfigureAwait(false); // the other instance is the standby (or also answers: either will do)
+                }
+                else
+                {
+                    await connection.DisposeAsync().ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (race.IsCancellationRequested)
+            {
+                // Given up on because another endpoint answered, an authoritative refusal came, or the caller cancelled.
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                failures.Add(e);
+                if (e is StompErrorException { DuringConnect: true })
+                {
+                    await race.CancelAsync().ConfigureAwait(false); // the instance that answers refused the user: that is the answer
+                }
+            }
+        }
+        if (winner is not null)
+        {
+            return winner;
+        }
+        cancellationToken.ThrowIfCancellationRequested();
+
+        var refusal = failures.OfType<StompErrorException>().FirstOrDefault(e => e.DuringConnect);
+        if (refusal is not null)
+        {
+            throw new MessageProbeException(broker.BrokerName, ProbeFailure.AuthenticationFailed,
+                $"broker {broker.BrokerName} refused user \"{broker.Username}\": {refusal.Message}", refusal);
+        }
+        var failure = failures.All(e => e is StompConnectionException or StompTimeoutException) ? ProbeFailure.Unreachable : ProbeFailure.Other;
+        throw new MessageProbeException(broker.BrokerName, failure,
+            $"could not connect to broker {broker.BrokerName} as \"{broker.Username}\": {string.Join("; ", failures.Select(e => e.Message))}",
+            failures.Count == 1 ? failures[0] : new AggregateException(failures));
+    }
+
+    private async Task<Connection> ConnectOneAsync(StompEndpoint endpoint, ProbeTarget broker, CancellationToken cancellationToken)
+    {
+        var client = await StompClient.ConnectAsync(
+            new StompClientOptions
+            {
+                Host = endpoint.Host,
+                Port = endpoint.Port,
+                Login = broker.Username,
+                Passcode = broker.Password.Reveal(),
+                CertificateValidation = _options.CertificateValidation,
+                ConnectTimeout = _options.ConnectTimeout,
+                ReceiptTimeout = _options.ReceiptTimeout,
+                TimeProvider = _options.TimeProvider,
+            },
+            cancellationToken).ConfigureAwait(false);
+        return new Connection(client, broker.BrokerName, endpoint.ToString());
+    }
+
+    private static string Destination(string queue)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(queue);
+        if (!queue.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-'))
+        {
+            throw new ArgumentException($"queue name \"{queue}\" may only hold ASCII letters, digits, '.', '_' and '-'", nameof(queue));
+        }
+        return $"/queue/{queue}";
+    }
+
+    private static MessageProbeException Wrap(string brokerName, string doing, StompException e) => new(
+        brokerName,
+        e switch
+        {
+            StompErrorException => ProbeFailure.Refused,
+            StompTimeoutException => ProbeFailure.TimedOut,
+            _ => ProbeFailure.Other,
+        },
+        $"{doing} on broker {brokerName}: {e.Message}",
+        e);
+
+    private sealed class Connection(StompClient client, string brokerName, string endpoint) : IProbeConnection
+    {
+        public string BrokerName { get; } = brokerName;
+
+        public string Endpoint { get; } = endpoint;
+
+        public async Task<IProbeSubscription> SubscribeAsync(string queue, CancellationToken cancellationToken)
+        {
+            var destination = Destination(queue);
+            try
+            {
+                return new Subscription(await client.SubscribeAsync(destination, cancellationToken: cancellationToken).ConfigureAwait(false), BrokerName);
+            }
+            catch (StompException e)
+            {
+                throw Wrap(BrokerName, $"subscribing to {destination}", e);
+            }
+        }
+
+        public async Task SendAsync(string queue, ProbeMessage message, CancellationToken cancellationToken)
+        {
+            ArgumentNullException.ThrowIfNull(message);
+            var destination = Destination(queue);
+            var headers = new List<KeyValuePair<string, string>> { new(StompHeaders.Persistent, "true") };
+            if (message.ExpiresAt is { } expires)
+            {
+                headers.Add(new(StompHeaders.Expires, expires.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)));
+            }
+            try
+            {
+                await client.SendTextAsync(destination, message.Body, headers, cancellationToken).ConfigureAwait(false);
+            }
+            catch (StompException e)
+            {
+                throw Wrap(BrokerName, $"sending to {destination}", e);
+            }
+        }
+
+        public async Task CloseAsync(CancellationToken cancellationToken)
+        {
+            try
+            {
+                await client.DisconnectAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (StompException e)
+            {
+                throw Wrap(BrokerName, "disconnecting", e);
+            }
+        }
+
+        public ValueTask DisposeAsync() => client.DisposeAsync();
+
+        public override string ToString() => $"{BrokerName} at {Endpoint}";
+    }
+
+    private sealed class Subscription(StompSubscription subscription, string brokerName) : IProbeSubscription
+    {
+        public async Task<ProbeMessage> ReceiveAsync(CancellationToken cancellationToken)
+        {
+            try
+            {
+                var message = await subscription.ReceiveAsync(cancellationToken).ConfigureAwait(false);
+                DateTimeOffset? expires = long.TryParse(message.Header(StompHeaders.Expires), NumberStyles.None, CultureInfo.InvariantCulture, out var ms) && ms > 0
+                    ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
+                    : null;
+                return new ProbeMessage(message.BodyText, expires);
+            }
+            catch (StompException e)
+            {
+                throw Wrap(brokerName, $"receiving from {subscription.Destination}", e);
+            }
+        }
+
+        public async Task UnsubscribeAsync(CancellationToken cancellationToken)
+        {
+            try
+            {
+                await subscription.UnsubscribeAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (StompException e)
+            {
+                throw Wrap(brokerName, $"unsubscribing from {subscription.Destination}", e);
+            }
+        }
+    }
+}
