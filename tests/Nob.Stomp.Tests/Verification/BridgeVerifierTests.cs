@@ -1,0 +1,305 @@
+using System.Diagnostics;
+using System.Globalization;
+using Nob.Core.Planning;
+using Nob.Core.Specs;
+using Nob.Core.Verification;
+using Nob.Core.Workflow;
+using Nob.Stomp.Tests.Infrastructure;
+
+namespace Nob.Stomp.Tests.Verification;
+
+/// <summary>The verifier against an in-memory network and a clock that moves only when told: every outcome is deterministic.</summary>
+public sealed class BridgeVerifierTests
+{
+    private const string Password = "Common-Password-42";
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    private readonly ManualTimeProvider _clock = new();
+    private readonly FakeMessageProbe _probe;
+    private int _ids;
+
+    public BridgeVerifierTests()
+    {
+        _probe = new FakeMessageProbe(_clock);
+    }
+
+    private FakeMessageProbe Network(NetworkPlan plan, params (string Sender, string Receiver)[] routes)
+    {
+        foreach (var broker in plan.Brokers)
+        {
+            _probe.Brokers[broker.Name] = new FakeBroker(Password);
+        }
+        foreach (var route in routes)
+        {
+            _probe.Routes.Add(route);
+        }
+        return _probe;
+    }
+
+    private static (string, string)[] AllRoutes(NetworkPlan plan) => [.. plan.ConnectedPairs.Select(p => (p.Sender, p.Receiver))];
+
+    private BridgeVerifier Verifier(int concurrency = 8) => new(_probe, new BridgeVerificationOptions
+    {
+        Timeout = Timeout,
+        MaxConcurrency = concurrency,
+        TimeProvider = _clock,
+        NewId = () => Guid.Parse($"00000000-0000-0000-0000-{Interlocked.Increment(ref _ids):D12}", CultureInfo.InvariantCulture),
+    });
+
+    private static BridgeVerificationRequest Request(NetworkPlan plan, string password = Password) =>
+        BridgeVerificationRequest.For(plan, Repo.StompEndpoints(plan), "myCommonUser", new Secret(password));
+
+    /// <summary>Waits (in real time, briefly) for the verifier's tasks to reach a state; the manual clock does not move meanwhile.</summary>
+    private static async Task EventuallyAsync(Func<bool> condition, string what)
+    {
+        var watch = Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"timed out waiting until {what}");
+            await Task.Delay(5);
+        }
+    }
+
+    private int Unsubscribed => _probe.Log.Count(l => l.StartsWith("unsubscribe", StringComparison.Ordinal));
+
+    [Fact]
+    public async Task AllPairsDeliver_ReportHasLatencyUniqueQueuesAndExpiringMessages_AndCleansUp()
+    {
+        var plan = Repo.Plan("tutorial");
+        Network(plan, AllRoutes(plan)).DeliveryDelay = TimeSpan.FromMilliseconds(250);
+        var start = _clock.GetUtcNow();
+
+        var report = await Verifier(concurrency: 1).VerifyAsync(Request(plan), CancellationToken.None);
+
+        Assert.True(report.Succeeded);
+        Assert.Equal(["MyBroker1 → MyBroker2", "MyBroker2 → MyBroker1"], report.Pairs.Select(p => p.Name));
+        Assert.All(report.Pairs, p => Assert.Equal(TimeSpan.FromMilliseconds(250), p.Latency));
+        Assert.Equal("nob.verify.tutorial.MyBroker1.MyBroker2.00000000000000000000000000000001", report.Pairs[0].Queue);
+        Assert.Equal("nob.verify.tutorial.MyBroker2.MyBroker1.00000000000000000000000000000002", report.Pairs[1].Queue);
+        Assert.Equal("stomp+ssl://mybroker2-1.mq.example:61614", report.Pairs[0].ReceiverEndpoint);
+        Assert.Equal("stomp+ssl://mybroker1-1.mq.example:61614", report.Pairs[0].SenderEndpoint);
+        Assert.Equal(start + Timeout, _probe.Sent[0].Message.ExpiresAt);
+        Assert.Contains("MyBroker1 -> MyBroker2", _probe.Sent[0].Message.Body, StringComparison.Ordinal);
+        var queue = report.Pairs[0].Queue;
+        Assert.Equal(
+            [
+                "connect MyBroker2 at stomp+ssl://mybroker2-1.mq.example:61614", $"subscribe MyBroker2 {queue}",
+                "connect MyBroker1 at stomp+ssl://mybroker1-1.mq.example:61614", $"send MyBroker1 {queue}",
+                $"unsubscribe MyBroker2 {queue}", "close MyBroker1", "close MyBroker2",
+            ],
+            _probe.Log.Take(7));
+        Assert.Equal(0, _probe.OpenConnections);
+    }
+
+    [Fact]
+    public async Task OneDirectionCarriesNothing_FailsExactlyAtTheTimeout_NamingThePairAndLikelyCauses()
+    {
+        var plan = Repo.Plan("tutorial");
+        Network(plan, ("MyBroker1", "MyBroker2")).DeliveryDelay = TimeSpan.Zero;
+
+        var verifying = Verifier().VerifyAsync(Request(plan), CancellationToken.None);
+        await EventuallyAsync(() => _probe.Waiting == 1 && Unsubscribed == 1, "one pair delivered and the other waits");
+        _clock.Advance(Timeout - TimeSpan.FromTicks(1));
+        await Task.Delay(50);
+        Assert.False(verifying.IsCompleted, "the pair must get its whole timeout");
+        _clock.Advance(TimeSpan.FromTicks(1));
+        var error = await Assert.ThrowsAsync<BridgeVerificationFailedException>(() => verifying);
+
+        var failure = Assert.Single(error.Failures);
+        Assert.Equal(("MyBroker2", "MyBroker1", PairStage.Receive), (failure.Sender, failure.Receiver, failure.FailedAt));
+        Assert.Null(failure.Latency);
+        Assert.StartsWith("Bridge verification of network \"tutorial\" failed for 1 of 2 connected pair(s)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("- MyBroker2 → MyBroker1: no message arrived on MyBroker1 within 30 s of sending it on MyBroker2 (path MyBroker2 → MyBroker1)",
+            error.Message, StringComparison.Ordinal);
+        foreach (var cause in new[] { "connector on the path (MyBroker2 ↔ MyBroker1) is missing", "not applied", "rebooted", "ingress", "61617",
+                     "password differs", "not running" })
+        {
+            Assert.Contains(cause, error.Message, StringComparison.Ordinal);
+        }
+        Assert.Contains("Delivered: MyBroker1 → MyBroker2 (0 ms).", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"unsubscribe MyBroker1 {failure.Queue}", _probe.Log);
+        Assert.Equal(0, _probe.OpenConnections);
+    }
+
+    [Fact]
+    public async Task MessageLaterThanTheTimeout_Fails()
+    {
+        var plan = Repo.Plan("tutorial");
+        Network(plan, AllRoutes(plan)).DeliveryDelay = Timeout;
+
+        var error = await Assert.ThrowsAsync<BridgeVerificationFailedException>(() => Verifier(concurrency: 1).VerifyAsync(Request(plan), CancellationToken.None));
+
+        Assert.Equal(2, error.Failures.Count);
+        Assert.All(error.Failures, f => Assert.Equal(PairStage.Receive, f.FailedAt));
+    }
+
+    [Fact]
+    public async Task MultiHopPath_IsNamedHopByHop()
+    {
+        var plan = Repo.Plan("hub-and-spoke");
+        Network(plan, [.. AllRoutes(plan).Where(r => r != ("Spoke1", "Spoke2"))]);
+
+        var verifying = Verifier(concurrency: 20).VerifyAsync(Request(plan), CancellationToken.None);
+        await EventuallyAsync(() => _probe.Waiting == 1 && Unsubscribed == plan.ConnectedPairs.Count - 1, "only Spoke1 → Spoke2 waits");
+        _clock.Advance(Timeout);
+        var error = await Assert.ThrowsAsync<BridgeVerificationFailedException>(() => verifying);
+
+        Assert.Equal("Spoke1 → Spoke2", Assert.Single(error.Failures).Name);
+        Assert.Contains("(path Spoke1 → Hub → Spoke2)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("connector on the path (Spoke1 ↔ Hub, Hub ↔ Spoke2)", error.Message, StringComparison.Ordinal);
+        Assert.Equal(12, error.Report.Pairs.Count);
+    }
+
+    [Fact]
+    public async Task PasswordDiffersOnOneBroker_FailsFastNamingTheUser_NeverAPassword()
+    {
+        var plan = Repo.Plan("tutorial");
+        Network(plan, AllRoutes(plan)).Brokers["MyBroker2"].Password = "Other-Password-99";
+
+        var error = await Assert.ThrowsAsync<BridgeVerificationFailedException>(() => Verifier().VerifyAsync(Request(plan), CancellationToken.None));
+
+        Assert.Equal(
+            [("MyBroker1 → MyBroker2", PairStage.ConnectReceiver), ("MyBroker2 → MyBroker1", PairStage.ConnectSender)],
+            error.Failures.Select(f => (f.Name, f.FailedAt!.Value)));
+        Assert.Contains("connecting to MyBroker2 failed: broker MyBroker2 refused user \"myCommonUser\"", error.Message, StringComparison.Ordinal);
+        Assert.Contains("user \"myCommonUser\" does not exist on MyBroker2, or its password there differs from the common password", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Password, error.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("Other-Password-99", error.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(Password, error.Report.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(Password, Request(plan).ToString(), StringComparison.Ordinal);
+        Assert.Equal(TimeSpan.Zero, error.Report.Elapsed); // no time passed: nothing waited for the timeout
+    }
+
+    [Fact]
+    public async Task StoppedBroker_FailsFastWithNotRunning()
+    {
+        var plan = Repo.Plan("tutorial");
+        Network(plan, AllRoutes(plan)).Brokers["MyBroker2"].Running = false;
+
+        var error = await Assert.ThrowsAsync<BridgeVerificationFailedException>(() => Verifier().VerifyAsync(Request(plan), CancellationToken.None));
+
+        Assert.Equal([PairStage.ConnectReceiver, PairStage.ConnectSender], error.Failures.Select(f => f.FailedAt!.Value));
+        Assert.Contains("could not connect to broker MyBroker2", error.Message, StringComparison.Ordinal);
+        Assert.Contains("MyBroker2 is not running or is rebooting", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, _probe.OpenConnections);
+    }
+
+    [Fact]
+    public async Task ActiveStandbyBroker_TheAnsweringInstanceIsUsedAndReported()
+    {
+        var plan = Repo.Plan("active-standby");
+        Network(plan, AllRoutes(plan)).Brokers["MyBroker2"].ActiveInstance = 1;
+
+        var report = await Verifier().VerifyAsync(Request(plan), CancellationToken.None);
+
+        Assert.Equal(2, Repo.StompEndpoints(plan)["MyBroker2"].Count);
+        Assert.Equal("stomp+ssl://mybroker2-2.mq.example:61614", report.Pairs.Single(p => p.Receiver == "MyBroker2").ReceiverEndpoint);
+        Assert.Equal("stomp+ssl://mybroker2-2.mq.example:61614", report.Pairs.Single(p => p.Sender == "MyBroker2").SenderEndpoint);
+    }
+
+    [Fact]
+    public async Task ManyPairs_NoMoreThanMaxConcurrencyAtOnce()
+    {
+        var plan = Repo.Plan("mesh");
+        Network(plan).DeliveryDelay = TimeSpan.Zero; // nothing delivers: every pair holds its connections for the whole timeout
+        var total = plan.ConnectedPairs.Count;
+
+        var verifying = Verifier(concurrency: 3).CheckAsync(Request(plan), CancellationToken.None);
+        var rounds = 0;
+        for (var remaining = total; remaining > 0; remaining = total - Unsubscribed)
+        {
+            var expected = Math.Min(3, remaining);
+            await EventuallyAsync(() => _probe.Waiting == expected && _probe.OpenConnections == 2 * expected, $"{expected} pairs wait");
+            await Task.Delay(20);
+            Assert.Equal(expected, _probe.Waiting); // no further pair starts while the gate is full
+            var before = Unsubscribed;
+            _clock.Advance(Timeout);
+            await EventuallyAsync(() => Unsubscribed == before + expected, "the round's pairs give up");
+            rounds++;
+        }
+        var report = await verifying;
+
+        Assert.Equal(12, report.Pairs.Count);
+        Assert.All(report.Pairs, p => Assert.Equal(PairStage.Receive, p.FailedAt));
+        Assert.Equal(4, rounds);
+        Assert.Equal(6, _probe.MaxOpenConnections);
+        Assert.Equal(TimeSpan.FromSeconds(120), report.Elapsed); // 4 rounds of 3
+    }
+
+    [Fact]
+    public async Task SomeoneElsesMessageOnTheQueue_IsSkipped()
+    {
+        var plan = Repo.Plan("tutorial");
+        Network(plan, AllRoutes(plan)).Strays.Add("not ours");
+
+        var report = await Verifier().VerifyAsync(Request(plan), CancellationToken.None);
+
+        Assert.True(report.Succeeded);
+    }
+
+    [Fact]
+    public async Task CleanupFailure_DoesNotChangeTheVerdict()
+    {
+        var plan = Repo.Plan("tutorial");
+        Network(plan, AllRoutes(plan)).FailUnsubscribe = true;
+
+        var report = await Verifier().VerifyAsync(Request(plan), CancellationToken.None);
+
+        Assert.True(report.Succeeded);
+        Assert.Equal(0, _probe.OpenConnections);
+    }
+
+    [Fact]
+    public async Task CallerCancels_OperationCanceled_NotAVerdict()
+    {
+        var plan = Repo.Plan("tutorial");
+        Network(plan);
+        using var cancel = new CancellationTokenSource();
+
+        var verifying = Verifier().VerifyAsync(Request(plan), cancel.Token);
+        await EventuallyAsync(() => _probe.Waiting == 2, "both pairs wait");
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => verifying);
+        Assert.Equal(0, _probe.OpenConnections);
+    }
+
+    [Fact]
+    public async Task NoPairs_NothingToProve()
+    {
+        var request = new BridgeVerificationRequest("solo", [], new Dictionary<string, IReadOnlyList<string>>(), "u", new Secret(Password));
+
+        var report = await Verifier().VerifyAsync(request, CancellationToken.None);
+
+        Assert.True(report.Succeeded);
+        Assert.Empty(report.Pairs);
+    }
+
+    [Fact]
+    public async Task BrokerWithoutOrWithTooManyEndpoints_IsAnInvalidRequest()
+    {
+        var plan = Repo.Plan("tutorial");
+        Network(plan);
+        var endpoints = Repo.StompEndpoints(plan).ToDictionary();
+
+        endpoints.Remove("MyBroker2");
+        var missing = await Assert.ThrowsAsync<ArgumentException>(() =>
+            Verifier().VerifyAsync(BridgeVerificationRequest.For(plan, endpoints, "u", new Secret(Password)), CancellationToken.None));
+        endpoints["MyBroker2"] = ["stomp+ssl://a:61614", "stomp+ssl://b:61614", "stomp+ssl://c:61614"];
+        var tooMany = await Assert.ThrowsAsync<ArgumentException>(() =>
+            Verifier().VerifyAsync(BridgeVerificationRequest.For(plan, endpoints, "u", new Secret(Password)), CancellationToken.None));
+
+        Assert.Contains("MyBroker2", missing.Message, StringComparison.Ordinal);
+        Assert.Contains("3 STOMP endpoint(s)", tooMany.Message, StringComparison.Ordinal);
+        Assert.Empty(_probe.Log);
+    }
+
+    [Fact]
+    public void Options_FromTheSpecsVerificationSection()
+    {
+        var options = BridgeVerificationOptions.For(new VerificationSpec(true, 45));
+
+        Assert.Equal(TimeSpan.FromSeconds(45), options.Timeout);
+        Assert.Equal("nob.verify.net.A.B.0000000000000000000000000000000a", BridgeVerifier.QueueName("net", "A", "B", Guid.Parse("00000000-0000-0000-0000-00000000000a")));
+    }
+}

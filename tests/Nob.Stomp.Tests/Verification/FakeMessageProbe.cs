@@ -1,0 +1,212 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Nob.Core.Verification;
+using Nob.Stomp.Tests.Infrastructure;
+
+namespace Nob.Stomp.Tests.Verification;
+
+/// <summary>A broker as the fake sees it.</summary>
+internal sealed class FakeBroker(string password)
+{
+    public string Password { get; set; } = password;
+
+    public bool Running { get; set; } = true;
+
+    /// <summary>Which of the broker's endpoints answers (1 for the second instance of an active/standby pair).</summary>
+    public int ActiveInstance { get; set; }
+}
+
+/// <summary>
+/// An in-memory network for <see cref="BridgeVerifier"/>: brokers that run or not, with a password each, and a set of
+/// (sender, receiver) routes that carry messages. Sending advances the manual clock by <see cref="DeliveryDelay"/>, then
+/// delivers at once to subscribers on receivers the route reaches. Everything it is asked to do is logged in order.
+/// </summary>
+internal sealed class FakeMessageProbe(ManualTimeProvider clock) : IMessageProbe
+{
+    private readonly object _gate = new();
+    private readonly List<FakeSubscription> _subscriptions = [];
+    private int _openConnections;
+
+    public Dictionary<string, FakeBroker> Brokers { get; } = new(StringComparer.Ordinal);
+
+    public HashSet<(string Sender, string Receiver)> Routes { get; } = [];
+
+    public TimeSpan DeliveryDelay { get; set; } = TimeSpan.FromMilliseconds(40);
+
+    public ConcurrentQueue<string> Log { get; } = new();
+
+    public List<(string Broker, string Queue, ProbeMessage Message)> Sent { get; } = [];
+
+    /// <summary>Bodies to put in front of the real message on every subscription (someone else's messages).</summary>
+    public List<string> Strays { get; } = [];
+
+    public bool FailUnsubscribe { get; set; }
+
+    public int MaxOpenConnections { get; private set; }
+
+    public int OpenConnections
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _openConnections;
+            }
+        }
+    }
+
+    /// <summary>Receivers currently waiting in ReceiveAsync.</summary>
+    public int Waiting
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _subscriptions.Count(s => s.IsWaiting);
+            }
+        }
+    }
+
+    public Task<IProbeConnection> ConnectAsync(ProbeTarget broker, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var state = Brokers[broker.BrokerName];
+        if (!state.Running)
+        {
+            Log.Enqueue($"connect {broker.BrokerName}: refused");
+            throw new MessageProbeException(broker.BrokerName, ProbeFailure.Unreachable,
+                $"could not connect to broker {broker.BrokerName} as \"{broker.Username}\": {string.Join("; ", broker.StompEndpoints.Select(e => $"{e}: ConnectionRefused"))}");
+        }
+        if (broker.Password.Reveal() != state.Password)
+        {
+            Log.Enqueue($"connect {broker.BrokerName}: bad password");
+            throw new MessageProbeException(broker.BrokerName, ProbeFailure.AuthenticationFailed,
+                $"broker {broker.BrokerName} refused user \"{broker.Username}\": User name [{broker.Username}] or password is invalid.");
+        }
+        var endpoint = broker.StompEndpoints[state.ActiveInstance];
+        Log.Enqueue($"connect {broker.BrokerName} at {endpoint}");
+        lock (_gate)
+        {
+            _openConnections++;
+            MaxOpenConnections = Math.Max(MaxOpenConnections, _openConnections);
+        }
+        return Task.FromResult<IProbeConnection>(new FakeConnection(this, broker.BrokerName, endpoint));
+    }
+
+    private sealed class FakeConnection(FakeMessageProbe probe, string brokerName, string endpoint) : IProbeConnection
+    {
+        private bool _closed;
+
+        public string BrokerName { get; } = brokerName;
+
+        public string Endpoint { get; } = endpoint;
+
+        public Task<IProbeSubscription> SubscribeAsync(string queue, CancellationToken cancellationToken)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            probe.Log.Enqueue($"subscribe {BrokerName} {queue}");
+            var subscription = new FakeSubscription(probe, BrokerName, queue);
+            foreach (var stray in probe.Strays)
+            {
+                subscription.Deliver(new ProbeMessage(stray, null));
+            }
+            lock (probe._gate)
+            {
+                probe._subscriptions.Add(subscription);
+            }
+            return Task.FromResult<IProbeSubscription>(subscription);
+        }
+
+        public async Task SendAsync(string queue, ProbeMessage message, CancellationToken cancellationToken)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            probe.Log.Enqueue($"send {BrokerName} {queue}");
+            lock (probe._gate)
+            {
+                probe.Sent.Add((BrokerName, queue, message));
+            }
+            await Task.Yield(); // let other pairs run in between
+            probe.Advance(probe.DeliveryDelay);
+            List<FakeSubscription> targets;
+            lock (probe._gate)
+            {
+                targets = [.. probe._subscriptions.Where(s => s.Queue == queue && probe.Routes.Contains((BrokerName, s.BrokerName)))];
+            }
+            foreach (var target in targets)
+            {
+                target.Deliver(message);
+            }
+        }
+
+        public Task CloseAsync(CancellationToken cancellationToken)
+        {
+            Close("close");
+            return Task.CompletedTask;
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            Close("dispose");
+            return ValueTask.CompletedTask;
+        }
+
+        private void Close(string how)
+        {
+            lock (probe._gate)
+            {
+                if (_closed)
+                {
+                    return;
+                }
+                _closed = true;
+                probe._openConnections--;
+            }
+            probe.Log.Enqueue($"{how} {BrokerName}");
+        }
+    }
+
+    private void Advance(TimeSpan by)
+    {
+        if (by > TimeSpan.Zero)
+        {
+            clock.Advance(by);
+        }
+    }
+
+    private sealed class FakeSubscription(FakeMessageProbe probe, string brokerName, string queue) : IProbeSubscription
+    {
+        private readonly Channel<ProbeMessage> _messages = Channel.CreateUnbounded<ProbeMessage>();
+        private int _waiting;
+
+        public string BrokerName { get; } = brokerName;
+
+        public string Queue { get; } = queue;
+
+        public bool IsWaiting => Volatile.Read(ref _waiting) > 0;
+
+        public void Deliver(ProbeMessage message) => _messages.Writer.TryWrite(message);
+
+        public async Task<ProbeMessage> ReceiveAsync(CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _waiting);
+            try
+            {
+                return await _messages.Reader.ReadAsync(cancellationToken);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _waiting);
+            }
+        }
+
+        public Task UnsubscribeAsync(CancellationToken cancellationToken)
+        {
+            probe.Log.Enqueue($"unsubscribe {BrokerName} {Queue}");
+            lock (probe._gate)
+            {
+                probe._subscriptions.Remove(this);
+            }
+            return probe.FailUnsubscribe ? Task.FromException(new MessageProbeException(BrokerName, ProbeFailure.Other, "connection lost")) : Task.CompletedTask;
+        }
+    }
+}
