@@ -91,12 +91,11 @@ public sealed class StompMessageProbe(StompProbeOptions? options = null) : IMess
         var refusal = failures.OfType<StompErrorException>().FirstOrDefault(e => e.DuringConnect);
         if (refusal is not null)
         {
-            throw new MessageProbeException(broker.BrokerName, ProbeFailure.AuthenticationFailed,
-                $"broker {broker.BrokerName} refused user \"{broker.Username}\": {refusal.Message}", refusal);
+            throw new MessageProbeException(broker.BrokerName, ProbeFailure.AuthenticationFailed, $"broker {broker.BrokerName}: {refusal.Message}", refusal);
         }
         var failure = failures.All(e => e is StompConnectionException or StompTimeoutException) ? ProbeFailure.Unreachable : ProbeFailure.Other;
         throw new MessageProbeException(broker.BrokerName, failure,
-            $"could not connect to broker {broker.BrokerName} as \"{broker.Username}\": {string.Join("; ", failures.Select(e => e.Message))}",
+            $"no STOMP endpoint of broker {broker.BrokerName} accepted a connection: {string.Join("; ", failures.Select(e => e.Message))}",
             failures.Count == 1 ? failures[0] : new AggregateException(failures));
     }
 

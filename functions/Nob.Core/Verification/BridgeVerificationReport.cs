@@ -51,7 +51,9 @@ public sealed record PairVerification(
 
     public override string ToString() => Succeeded
         ? $"{Name}: delivered in {Milliseconds(Latency)}"
-        : $"{Name}: {Error}{(LikelyCauses is null ? "" : $" Likely causes: {LikelyCauses}")}";
+        : $"{Name}: {Sentence(Error)}{(LikelyCauses is null ? "" : $" Likely causes: {LikelyCauses}")}";
+
+    private static string Sentence(string? text) => text is null ? "failed." : text.EndsWith('.') ? text : text + ".";
 
     internal static string Milliseconds(TimeSpan? span) =>
         $"{(span ?? TimeSpan.Zero).TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture)} ms";

@@ -161,7 +161,8 @@ public sealed class BridgeVerifierTests
         Assert.Equal(
             [("MyBroker1 → MyBroker2", PairStage.ConnectReceiver), ("MyBroker2 → MyBroker1", PairStage.ConnectSender)],
             error.Failures.Select(f => (f.Name, f.FailedAt!.Value)));
-        Assert.Contains("connecting to MyBroker2 failed: broker MyBroker2 refused user \"myCommonUser\"", error.Message, StringComparison.Ordinal);
+        Assert.Contains("connecting to MyBroker2 failed: broker MyBroker2: stomp+ssl://mybroker2-1.mq.example:61614 refused the connection of user \"myCommonUser\"",
+            error.Message, StringComparison.Ordinal);
         Assert.Contains("user \"myCommonUser\" does not exist on MyBroker2, or its password there differs from the common password", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(Password, error.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain("Other-Password-99", error.ToString(), StringComparison.Ordinal);
@@ -179,8 +180,8 @@ public sealed class BridgeVerifierTests
         var error = await Assert.ThrowsAsync<BridgeVerificationFailedException>(() => Verifier().VerifyAsync(Request(plan), CancellationToken.None));
 
         Assert.Equal([PairStage.ConnectReceiver, PairStage.ConnectSender], error.Failures.Select(f => f.FailedAt!.Value));
-        Assert.Contains("could not connect to broker MyBroker2", error.Message, StringComparison.Ordinal);
-        Assert.Contains("MyBroker2 is not running or is rebooting", error.Message, StringComparison.Ordinal);
+        Assert.Contains("connecting to MyBroker2 failed: no STOMP endpoint of broker MyBroker2 accepted a connection", error.Message, StringComparison.Ordinal);
+        Assert.Contains("ConnectionRefused. Likely causes: MyBroker2 is not running or is rebooting", error.Message, StringComparison.Ordinal);
         Assert.Equal(0, _probe.OpenConnections);
     }
 

@@ -75,13 +75,13 @@ internal sealed class FakeMessageProbe(ManualTimeProvider clock) : IMessageProbe
         {
             Log.Enqueue($"connect {broker.BrokerName}: refused");
             throw new MessageProbeException(broker.BrokerName, ProbeFailure.Unreachable,
-                $"could not connect to broker {broker.BrokerName} as \"{broker.Username}\": {string.Join("; ", broker.StompEndpoints.Select(e => $"{e}: ConnectionRefused"))}");
+                $"no STOMP endpoint of broker {broker.BrokerName} accepted a connection: {string.Join("; ", broker.StompEndpoints.Select(e => $"could not connect to {e}: ConnectionRefused"))}");
         }
         if (broker.Password.Reveal() != state.Password)
         {
             Log.Enqueue($"connect {broker.BrokerName}: bad password");
             throw new MessageProbeException(broker.BrokerName, ProbeFailure.AuthenticationFailed,
-                $"broker {broker.BrokerName} refused user \"{broker.Username}\": User name [{broker.Username}] or password is invalid.");
+                $"broker {broker.BrokerName}: {broker.StompEndpoints[state.ActiveInstance]} refused the connection of user \"{broker.Username}\": User name [{broker.Username}] or password is invalid.");
         }
         var endpoint = broker.StompEndpoints[state.ActiveInstance];
         Log.Enqueue($"connect {broker.BrokerName} at {endpoint}");
