@@ -1,0 +1,278 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Xml.Linq;
+using Microsoft.AspNetCore.Http;
+using Nob.LocalCloud.Ec2;
+using Nob.LocalCloud.Mq;
+using Nob.LocalCloud.Ssm;
+
+namespace Nob.LocalCloud.Http;
+
+/// <summary>
+/// Routes each request by its SigV4 credential scope's service (<c>mq</c>, <c>ssm</c>, <c>ec2</c>), injects the faults in
+/// force, and writes answers and errors in that service's wire protocol. <c>/_localcloud/…</c> is the unsigned admin API.
+/// </summary>
+internal sealed class Dispatcher(MqService mq, SsmService ssm, Ec2Service ec2, LocalCloudFaults faults, Action<string> log)
+{
+    private const string AdminPrefix = "/_localcloud/";
+
+    private static readonly JsonSerializerOptions AdminJson = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        var request = context.Request;
+        var path = request.Path.Value ?? "/";
+        if (path.StartsWith(AdminPrefix, StringComparison.Ordinal))
+        {
+            await AdminAsync(context, path[AdminPrefix.Length..]).ConfigureAwait(false);
+            return;
+        }
+
+        var requestId = Guid.NewGuid().ToString();
+        var scope = SigV4.Parse(request.Headers.Authorization.ToString(), out var problem);
+        var protocol = scope?.Service switch
+        {
+            "mq" => WireProtocol.RestJson,
+            "ssm" => WireProtocol.Json11,
+            "ec2" => WireProtocol.Ec2Query,
+            _ => Guess(request),
+        };
+
+        try
+        {
+            if (scope is null)
+            {
+                var missing = string.IsNullOrWhiteSpace(request.Headers.Authorization.ToString());
+                throw new ServiceError(403, (protocol, missing) switch
+                {
+                    (WireProtocol.Ec2Query, true) => "MissingAuthenticationToken",
+                    (WireProtocol.Ec2Query, false) => "IncompleteSignature",
+                    (_, true) => "MissingAuthenticationTokenException",
+                    _ => "IncompleteSignatureException",
+                }, problem);
+            }
+
+            if (scope.Service is not ("mq" or "ssm" or "ec2"))
+            {
+                throw new ServiceError(400, protocol == WireProtocol.Ec2Query ? "InvalidAction" : "UnknownOperationException",
+                    $"The local endpoint serves mq, ec2 and ssm; this request is signed for \"{scope.Service}\"");
+            }
+
+            switch (faults.Draw(scope.Service))
+            {
+                case InjectedFault.Throttle:
+                    throw new ServiceError(429, protocol switch
+                    {
+                        WireProtocol.RestJson => "TooManyRequestsException",
+                        WireProtocol.Json11 => "ThrottlingException",
+                        _ => "RequestLimitExceeded",
+                    }, protocol == WireProtocol.Ec2Query ? "Request limit exceeded." : "Rate exceeded");
+                case InjectedFault.ServerError:
+                    throw new ServiceError(500, protocol switch
+                    {
+                        WireProtocol.RestJson => "InternalServerErrorException",
+                        WireProtocol.Json11 => "InternalServerError",
+                        _ => "InternalError",
+                    }, "We encountered an internal error. Please try again.");
+            }
+
+            switch (protocol)
+            {
+                case WireProtocol.RestJson:
+                    await MqAsync(context, path, requestId).ConfigureAwait(false);
+                    break;
+                case WireProtocol.Json11:
+                    await SsmAsync(context, requestId).ConfigureAwait(false);
+                    break;
+                default:
+                    await Ec2Async(context, requestId).ConfigureAwait(false);
+                    break;
+            }
+        }
+        catch (ServiceError e)
+        {
+            await WriteErrorAsync(context, protocol, e, requestId).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
+        {
+            log($"{request.Method} {path}: {e.GetType().Name}: {e.Message}");
+            var code = protocol switch
+            {
+                WireProtocol.RestJson => "InternalServerErrorException",
+                WireProtocol.Json11 => "InternalServerError",
+                _ => "InternalError",
+            };
+            await WriteErrorAsync(context, protocol, new ServiceError(500, code, "The local endpoint failed to handle the request; see its log."), requestId)
+                .ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The protocol a request speaks when its signature does not say which service it is for.</summary>
+    private static WireProtocol Guess(HttpRequest request) =>
+        request.Headers.ContainsKey("X-Amz-Target") ? WireProtocol.Json11
+        : (request.Path.Value ?? "").StartsWith("/v1/", StringComparison.Ordinal) ? WireProtocol.RestJson
+        : WireProtocol.Ec2Query;
+
+    // ---- services ------------------------------------------------------------------------------------------
+
+    private async Task MqAsync(HttpContext context, string path, string requestId)
+    {
+        if (!path.StartsWith("/v1/", StringComparison.Ordinal))
+        {
+            throw new ServiceError(404, "NotFoundException", $"The local Amazon MQ endpoint has no resource {path}");
+        }
+
+        var body = Json.ParseObject(await ReadBodyAsync(context).ConfigureAwait(false));
+        var query = context.Request.Query;
+        var segments = path["/v1/".Length..].Split('/', StringSplitOptions.RemoveEmptyEntries);
+        var response = mq.Handle(context.Request.Method, segments, name => query.TryGetValue(name, out var v) ? v.ToString() : null, body);
+        context.Response.StatusCode = 200;
+        context.Response.Headers["x-amzn-RequestId"] = requestId;
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(response.ToJsonString(), context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private async Task SsmAsync(HttpContext context, string requestId)
+    {
+        var target = context.Request.Headers["X-Amz-Target"].ToString();
+        const string prefix = "AmazonSSM.";
+        if (context.Request.Method != "POST" || !target.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            throw new ServiceError(400, "UnknownOperationException", $"Expected POST with X-Amz-Target: {prefix}<Operation>, got \"{target}\"");
+        }
+
+        var body = Json.ParseObject(await ReadBodyAsync(context).ConfigureAwait(false));
+        var response = ssm.Handle(target[prefix.Length..], body);
+        context.Response.StatusCode = 200;
+        context.Response.Headers["x-amzn-RequestId"] = requestId;
+        context.Response.ContentType = "application/x-amz-json-1.1";
+        await context.Response.WriteAsync(response.ToJsonString(), context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private async Task Ec2Async(HttpContext context, string requestId)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in context.Request.Query)
+        {
+            values[key] = value.ToString();
+        }
+
+        if (context.Request.HasFormContentType)
+        {
+            var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
+            foreach (var (key, value) in form)
+            {
+                values[key] = value.ToString();
+            }
+        }
+
+        var parameters = new QueryParams(values);
+        var action = parameters.Get("Action") ?? throw new ServiceError(400, "MissingAction", "The request must contain the parameter Action");
+        var response = ec2.Handle(action, parameters, requestId);
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "text/xml;charset=UTF-8";
+        await context.Response.WriteAsync(Xml(response), context.RequestAborted).ConfigureAwait(false);
+    }
+
+    // ---- errors --------------------------------------------------------------------------------------------
+
+    private static Task WriteErrorAsync(HttpContext context, WireProtocol protocol, ServiceError error, string requestId)
+    {
+        var response = context.Response;
+        response.StatusCode = error.Status;
+        switch (protocol)
+        {
+            case WireProtocol.RestJson:
+                response.Headers["x-amzn-RequestId"] = requestId;
+                response.Headers["x-amzn-ErrorType"] = error.Code;
+                response.ContentType = "application/json";
+                var body = new JsonObject { ["message"] = error.Message };
+                if (error.ErrorAttribute is { } attribute)
+                {
+                    body["errorAttribute"] = attribute;
+                }
+
+                return response.WriteAsync(body.ToJsonString());
+            case WireProtocol.Json11:
+                response.Headers["x-amzn-RequestId"] = requestId;
+                response.ContentType = "application/x-amz-json-1.1";
+                return response.WriteAsync(new JsonObject { ["__type"] = error.Code, ["message"] = error.Message }.ToJsonString());
+            default:
+                response.ContentType = "text/xml;charset=UTF-8";
+                return response.WriteAsync(Xml(new XElement("Response",
+                    new XElement("Errors", new XElement("Error", new XElement("Code", error.Code), new XElement("Message", error.Message))),
+                    new XElement("RequestID", requestId))));
+        }
+    }
+
+    // ---- admin ---------------------------------------------------------------------------------------------
+
+    private async Task AdminAsync(HttpContext context, string path)
+    {
+        var method = context.Request.Method;
+        var response = context.Response;
+        var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (segments is ["health"])
+        {
+            await response.WriteAsync("ok\n").ConfigureAwait(false);
+            return;
+        }
+
+        if (segments is ["console", var brokerId, var instance] && method == "GET"
+            && int.TryParse(instance, System.Globalization.CultureInfo.InvariantCulture, out var n) && mq.ConsoleText(brokerId, n) is { } text)
+        {
+            response.ContentType = "text/plain; charset=utf-8";
+            await response.WriteAsync(text).ConfigureAwait(false);
+            return;
+        }
+
+        if (segments is ["faults"])
+        {
+            switch (method)
+            {
+                case "GET":
+                    break;
+                case "PUT" or "POST":
+                    try
+                    {
+                        var settings = JsonSerializer.Deserialize<FaultSettings>(await ReadBodyAsync(context).ConfigureAwait(false), AdminJson)
+                            ?? FaultSettings.None;
+                        faults.Set(settings);
+                    }
+                    catch (Exception e) when (e is JsonException or ArgumentException)
+                    {
+                        response.StatusCode = 400;
+                        await response.WriteAsync($"bad fault settings: {e.Message}\n").ConfigureAwait(false);
+                        return;
+                    }
+
+                    log($"faults set: {JsonSerializer.Serialize(faults.Current, AdminJson)}");
+                    break;
+                case "DELETE":
+                    faults.Reset();
+                    break;
+                default:
+                    response.StatusCode = 405;
+                    return;
+            }
+
+            response.ContentType = "application/json";
+            await response.WriteAsync(JsonSerializer.Serialize(new { settings = faults.Current, throttled = faults.Throttled, serverErrors = faults.ServerErrors }, AdminJson))
+                .ConfigureAwait(false);
+            return;
+        }
+
+        response.StatusCode = 404;
+        await response.WriteAsync("admin endpoints: GET /_localcloud/health, GET|PUT|DELETE /_localcloud/faults, GET /_localcloud/console/{brokerId}/{n}\n")
+            .ConfigureAwait(false);
+    }
+
+    private static async Task<byte[]> ReadBodyAsync(HttpContext context)
+    {
+        using var buffer = new MemoryStream();
+        await context.Request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
+        return buffer.ToArray();
+    }
+
+    private static string Xml(XElement root) => "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + root.ToString(SaveOptions.DisableFormatting);
+}
