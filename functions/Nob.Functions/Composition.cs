@@ -2,7 +2,9 @@ using Amazon.EC2;
 using Amazon.SimpleSystemsManagement;
 using Nob.Aws.Adapters;
 using Nob.Aws.Mq;
+using Nob.Core.Verification;
 using Nob.Core.Workflow;
+using Nob.Stomp;
 
 namespace Nob.Functions;
 
@@ -18,7 +20,21 @@ internal static class Composition
     static readonly Lazy<ISecurityGroupService> securityGroups = new(() => new Ec2SecurityGroupService(new AmazonEC2Client()));
     static readonly Lazy<IParameterStore> parameters = new(() => new SsmParameterStore(new AmazonSimpleSystemsManagementClient()));
 
+    // On AWS the brokers' STOMP certificates chain to public roots; local mode names its own CA's PEM file.
+    static readonly Lazy<IMessageProbe> messageProbe = new(() => new StompMessageProbe(new StompProbeOptions
+    {
+        CertificateValidation = Environment.GetEnvironmentVariable(TrustedCaFileVariable) is { Length: > 0 } pem ? StompTls.TrustOnlyPemFile(pem) : null,
+    }));
+
+    /// <summary>A PEM file of the only CA the verifier trusts (local mode); unset on AWS, where system trust applies.</summary>
+    public const string TrustedCaFileVariable = "NOB_TRUSTED_CA_FILE";
+
+    /// <summary>The security group the verify function runs in; the ingress step opens STOMP (61614) from it.</summary>
+    public const string VerifierSecurityGroupVariable = "NOB_VERIFIER_SECURITY_GROUP";
+
     public static IBrokerService Brokers => brokers.Value;
+    public static IMessageProbe MessageProbe => messageProbe.Value;
+    public static string? VerifierSecurityGroupId => Environment.GetEnvironmentVariable(VerifierSecurityGroupVariable) is { Length: > 0 } g ? g : null;
     public static ISecurityGroupService SecurityGroups => securityGroups.Value;
     public static IParameterStore Parameters => parameters.Value;
 }

@@ -1,4 +1,5 @@
 using Nob.Core.Specs;
+using Nob.Core.Verification;
 using Nob.Core.Workflow;
 
 namespace Nob.Functions;
@@ -54,14 +55,14 @@ public sealed class PlanNetworkFunction(IBrokerService brokers)
     }
 }
 
-public sealed class OpenIngressFunction(ISecurityGroupService securityGroups)
+public sealed class OpenIngressFunction(ISecurityGroupService securityGroups, string? verifierSecurityGroupId)
 {
-    public OpenIngressFunction() : this(Composition.SecurityGroups) { }
+    public OpenIngressFunction() : this(Composition.SecurityGroups, Composition.VerifierSecurityGroupId) { }
 
     public async Task<Stream> HandleAsync(Stream input)
     {
         var request = await StepJson.ReadAsync(input, StepJson.Default.OpenIngressRequest);
-        var result = await new OpenIngressStep(securityGroups).RunAsync(request.Plan, CancellationToken.None);
+        var result = await new OpenIngressStep(securityGroups).RunAsync(request.Plan, verifierSecurityGroupId, CancellationToken.None);
         return StepJson.Write(result, StepJson.Default.IngressResult);
     }
 }
@@ -91,13 +92,16 @@ public sealed class RebootBrokerFunction(IBrokerService brokers)
     }
 }
 
-public sealed class VerifyFunction
+public sealed class VerifyFunction(IBrokerService brokers, IParameterStore parameters, IMessageProbe probe, TimeProvider time)
 {
+    public VerifyFunction() : this(Composition.Brokers, Composition.Parameters, Composition.MessageProbe, TimeProvider.System) { }
+
     public async Task<Stream> HandleAsync(Stream input)
     {
         var request = await StepJson.ReadAsync(input, StepJson.Default.VerifyRequest);
         var spec = SpecReader.ReadValid(request.Spec.GetRawText());
-        return StepJson.Write(VerifyStep.Skipped(request.Plan, spec.Verification.Enabled), StepJson.Default.VerificationResult);
+        var result = await new VerifyBridgeStep(brokers, parameters, probe, time).RunAsync(spec, request.Plan, CancellationToken.None);
+        return StepJson.Write(result, StepJson.Default.VerificationResult);
     }
 }
 

@@ -1,5 +1,6 @@
 using Nob.Core.Configuration;
 using Nob.Core.Specs;
+using Nob.Core.Verification;
 using Nob.Core.Workflow;
 using Nob.Testing;
 
@@ -152,7 +153,7 @@ public class WorkflowStepTests
         var ensured = await EnsureAllRunningAsync(tutorial);
         ec2.Vpcs["sg-1"] = "vpc-1";
         var plan = await new PlanNetworkStep(mq).RunAsync(tutorial, ensured, None);
-        var result = await new OpenIngressStep(ec2).RunAsync(plan, None);
+        var result = await new OpenIngressStep(ec2).RunAsync(plan, null, None);
 
         var rule = Assert.Single(result.Rules).Rule;
         Assert.Equal(new IngressRule("sg-1", 61617, null, "sg-1", rule.Description), rule);
@@ -167,7 +168,7 @@ public class WorkflowStepTests
         ssm.Values["/nob/active-standby/password"] = Password;
         var ensured = await EnsureAllRunningAsync(spec);
         var plan = await new PlanNetworkStep(mq).RunAsync(spec, ensured, None);
-        var result = await new OpenIngressStep(ec2).RunAsync(plan, None);
+        var result = await new OpenIngressStep(ec2).RunAsync(plan, null, None);
 
         Assert.Equal(2, result.Rules.Count);
         Assert.All(result.Rules, r => Assert.Matches(@"^10\.0\.0\.\d+/32$", r.Rule.SourceCidr));
@@ -179,8 +180,8 @@ public class WorkflowStepTests
     {
         var ensured = await EnsureAllRunningAsync(tutorial);
         var plan = await new PlanNetworkStep(mq).RunAsync(tutorial, ensured, None);
-        await new OpenIngressStep(ec2).RunAsync(plan, None);
-        var second = await new OpenIngressStep(ec2).RunAsync(plan, None);
+        await new OpenIngressStep(ec2).RunAsync(plan, null, None);
+        var second = await new OpenIngressStep(ec2).RunAsync(plan, null, None);
         Assert.All(second.Rules, r => Assert.False(r.Added));
         Assert.Single(ec2.Rules);
     }
@@ -268,15 +269,63 @@ public class WorkflowStepTests
     {
         var ensured = await EnsureAllRunningAsync(tutorial);
         var plan = await new PlanNetworkStep(mq).RunAsync(tutorial, ensured, None);
-        var ingress = await new OpenIngressStep(ec2).RunAsync(plan, None);
+        var ingress = await new OpenIngressStep(ec2).RunAsync(plan, null, None);
         var time = new ManualTime(new DateTimeOffset(2026, 11, 25, 10, 0, 0, TimeSpan.Zero));
-        var summary = await new SummarizeStep(mq, time).RunAsync(tutorial, ensured, plan, ingress, [], VerifyStep.Skipped(plan, true), time.Now.AddMinutes(-16), None);
+        var summary = await new SummarizeStep(mq, time).RunAsync(tutorial, ensured, plan, ingress, [], new VerificationResult("SKIPPED", "not asked", []), time.Now.AddMinutes(-16), None);
         Assert.Equal(960, summary.ElapsedSeconds);
         Assert.Equal(["MyBroker1", "MyBroker2"], summary.Brokers.Select(b => b.BrokerName));
         Assert.All(summary.Brokers, b => Assert.NotEmpty(b.ConsoleUrls));
         Assert.Single(summary.Connectors);
         Assert.Equal("SKIPPED", summary.Verification.Status);
         Assert.DoesNotContain(Password, summary.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OpenIngress_WithVerifierGroup_OpensStompFromItOnEveryBrokerGroup()
+    {
+        var ensured = await EnsureAllRunningAsync(tutorial);
+        var plan = await new PlanNetworkStep(mq).RunAsync(tutorial, ensured, None);
+        var result = await new OpenIngressStep(ec2).RunAsync(plan, "sg-verify", None);
+        var stomp = Assert.Single(result.Rules, r => r.Rule.Port == OpenIngressStep.StompPort).Rule;
+        Assert.Equal(("sg-1", "sg-verify", (string?)null), (stomp.SecurityGroupId, stomp.SourceSecurityGroupId, stomp.SourceCidr));
+    }
+
+    [Fact]
+    public async Task VerifyBridge_EveryPairDelivers_PassesListingEachPairWithoutThePassword()
+    {
+        var ensured = await EnsureAllRunningAsync(tutorial);
+        var plan = await new PlanNetworkStep(mq).RunAsync(tutorial, ensured, None);
+        var probe = new InMemoryMessageProbe();
+        var result = await new VerifyBridgeStep(mq, ssm, probe, TimeProvider.System).RunAsync(tutorial, plan, None);
+        Assert.Equal("PASSED", result.Status);
+        Assert.Equal(["MyBroker1->MyBroker2", "MyBroker2->MyBroker1"], result.Pairs.Select(p => $"{p.Sender}->{p.Receiver}").Order());
+        Assert.Contains(Password, probe.PasswordsSeen);
+        Assert.DoesNotContain(Password, result.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task VerifyBridge_BrokerWhoseMessagesGoNowhere_FailsNamingThePairAndCauses()
+    {
+        var ensured = await EnsureAllRunningAsync(tutorial);
+        var plan = await new PlanNetworkStep(mq).RunAsync(tutorial, ensured, None);
+        var probe = new InMemoryMessageProbe();
+        probe.Isolated.Add("MyBroker2");
+        var spec = tutorial with { Verification = new VerificationSpec(true, 1) };
+        var e = await Assert.ThrowsAsync<BridgeVerificationFailedException>(() => new VerifyBridgeStep(mq, ssm, probe, TimeProvider.System).RunAsync(spec, plan, None));
+        var failed = Assert.Single(e.Failures);
+        Assert.Equal(("MyBroker2", "MyBroker1"), (failed.Sender, failed.Receiver));
+        Assert.Contains("MyBroker2", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Password, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task VerifyBridge_Disabled_IsSkippedWithoutTouchingBrokers()
+    {
+        var spec = tutorial with { Verification = new VerificationSpec(false, 30) };
+        var plan = new Nob.Core.Workflow.NetworkPlanResult("tutorial", 1, [], []);
+        var result = await new VerifyBridgeStep(mq, ssm, new InMemoryMessageProbe(), TimeProvider.System).RunAsync(spec, plan, None);
+        Assert.Equal("SKIPPED", result.Status);
+        Assert.Empty(mq.Calls);
     }
 
     [Fact]

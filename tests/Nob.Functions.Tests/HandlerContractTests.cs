@@ -20,6 +20,7 @@ public class HandlerContractTests
     readonly FakeBrokerService mq = new();
     readonly FakeSecurityGroups ec2 = new();
     readonly FakeParameters ssm = new();
+    readonly InMemoryMessageProbe probe = new();
     readonly Dictionary<string, HashSet<string>> calls = new(StringComparer.Ordinal);
 
     public HandlerContractTests()
@@ -64,7 +65,7 @@ public class HandlerContractTests
             brokers.Add(ensured);
         }
         var plan = await Invoke(new PlanNetworkFunction(Mq("PlanNetworkFunction")).HandleAsync, new JsonObject { ["spec"] = spec.DeepClone(), ["brokers"] = brokers.DeepClone() });
-        var ingress = await Invoke(new OpenIngressFunction(Ec2("OpenIngressFunction")).HandleAsync, new JsonObject { ["plan"] = plan.DeepClone() });
+        var ingress = await Invoke(new OpenIngressFunction(Ec2("OpenIngressFunction"), "sg-verify").HandleAsync, new JsonObject { ["plan"] = plan.DeepClone() });
         var revisions = new JsonArray();
         foreach (var broker in plan["brokers"]!.AsArray())
         {
@@ -79,7 +80,7 @@ public class HandlerContractTests
             }
             revisions.Add(revision);
         }
-        var verification = await Invoke(new VerifyFunction().HandleAsync, new JsonObject { ["spec"] = spec.DeepClone(), ["plan"] = plan.DeepClone() });
+        var verification = await Invoke(new VerifyFunction(Mq("VerifyFunction"), Ssm("VerifyFunction"), probe, TimeProvider.System).HandleAsync, new JsonObject { ["spec"] = spec.DeepClone(), ["plan"] = plan.DeepClone() });
         return await Invoke(new SummarizeFunction(Mq("SummarizeFunction"), TimeProvider.System).HandleAsync, new JsonObject
         {
             ["spec"] = spec.DeepClone(), ["brokers"] = brokers.DeepClone(), ["plan"] = plan.DeepClone(), ["ingress"] = ingress.DeepClone(),
@@ -95,7 +96,9 @@ public class HandlerContractTests
         Assert.Equal(["MyBroker1", "MyBroker2"], summary["brokers"]!.AsArray().Select(b => (string?)b!["brokerName"]));
         Assert.Equal("nob.tutorial.MyBroker1.to.MyBroker2", (string?)summary["connectors"]![0]!["name"]);
         Assert.Equal("sg-1", (string?)summary["ingress"]![0]!["rule"]!["sourceSecurityGroupId"]);
-        Assert.Equal("SKIPPED", (string?)summary["verification"]!["status"]);
+        Assert.Contains(summary["ingress"]!.AsArray(), r => (int)r!["rule"]!["port"]! == 61614 && (string?)r["rule"]!["sourceSecurityGroupId"] == "sg-verify");
+        Assert.Equal("PASSED", (string?)summary["verification"]!["status"]);
+        Assert.Equal(2, summary["verification"]!["pairs"]!.AsArray().Count);
         Assert.True((double)summary["elapsedSeconds"]! > 0);
         Assert.Equal(1, mq.ByName("MyBroker1").Reboots);
         Assert.Equal(0, mq.ByName("MyBroker2").Reboots);

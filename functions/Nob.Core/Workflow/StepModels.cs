@@ -43,9 +43,10 @@ public sealed record RevisionResult(
     IReadOnlyList<string> UpdatedConnectors,
     bool UserCreated);
 
-public sealed record VerificationResult(string Status, string Detail, IReadOnlyList<PairVerification> Pairs);
+/// <summary>Status PASSED (every pair carried a message) or SKIPPED (verification.enabled is false); a failure is an error.</summary>
+public sealed record VerificationResult(string Status, string Detail, IReadOnlyList<VerifiedPair> Pairs);
 
-public sealed record PairVerification(string Sender, string Receiver, bool Ok, double LatencyMilliseconds, string? Error);
+public sealed record VerifiedPair(string Sender, string Receiver, IReadOnlyList<string> Path, double LatencyMilliseconds, string? ReceiverEndpoint);
 
 public sealed record NetworkSummary(
     string NetworkName,

@@ -3,6 +3,7 @@ using System.Text;
 using Nob.Core.Configuration;
 using Nob.Core.Planning;
 using Nob.Core.Specs;
+using Nob.Core.Verification;
 
 namespace Nob.Core.Workflow;
 
@@ -118,14 +119,22 @@ public sealed class PlanNetworkStep(IBrokerService brokers)
 /// <summary>
 /// Open ingress, as the tutorial's step 1: on each connector's target, TCP 61617 from the source broker's security
 /// group when both are private in one VPC, otherwise from each source instance's IP as /32. Never 0.0.0.0/0.
+/// With a verifier security group, also STOMP (61614) from it on every broker, so the verify function can reach them.
 /// </summary>
 public sealed class OpenIngressStep(ISecurityGroupService securityGroups)
 {
     public const int OpenWirePort = 61617;
+    public const int StompPort = 61614;
 
-    public async Task<IngressResult> RunAsync(NetworkPlanResult plan, CancellationToken cancellationToken)
+    public async Task<IngressResult> RunAsync(NetworkPlanResult plan, string? verifierSecurityGroupId, CancellationToken cancellationToken)
     {
-        var rules = await PlanRulesAsync(plan, cancellationToken);
+        var rules = (await PlanRulesAsync(plan, cancellationToken)).ToList();
+        if (verifierSecurityGroupId is not null)
+        {
+            rules.AddRange(plan.Brokers.SelectMany(b => b.SecurityGroups)
+                .Distinct(StringComparer.Ordinal)
+                .Select(g => new IngressRule(g, StompPort, null, verifierSecurityGroupId, $"nob {plan.NetworkName} bridge verification (STOMP)")));
+        }
         var outcomes = new List<IngressRuleOutcome>();
         foreach (var rule in rules)
         {
@@ -251,11 +260,26 @@ public sealed class SummarizeStep(IBrokerService brokers, TimeProvider time)
     }
 }
 
-/// <summary>Until the bridge check lands (its own issue), the verify step says plainly that it did not verify.</summary>
-public static class VerifyStep
+/// <summary>
+/// Verify: for every pair the topology connects, a message sent on one broker must arrive on the other (over STOMP,
+/// as the tutorial's last step does with a producer and a consumer). Any failed pair raises
+/// <see cref="BridgeVerificationFailedException"/> naming the pair and its likely causes.
+/// </summary>
+public sealed class VerifyBridgeStep(IBrokerService brokers, IParameterStore parameters, IMessageProbe probe, TimeProvider time)
 {
-    public static VerificationResult Skipped(NetworkPlanResult plan, bool enabled) => new(
-        "SKIPPED",
-        enabled ? $"bridge verification is not implemented yet; {plan.ConnectedPairs.Count} pair(s) were not checked" : "verification.enabled is false",
-        []);
+    public async Task<VerificationResult> RunAsync(NetworkSpec spec, NetworkPlanResult plan, CancellationToken cancellationToken)
+    {
+        if (!spec.Verification.Enabled) return new VerificationResult("SKIPPED", "verification.enabled is false", []);
+        var stomp = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        foreach (var broker in plan.Brokers)
+        {
+            stomp[broker.BrokerName] = (await brokers.DescribeBrokerAsync(broker.BrokerId, cancellationToken)).StompEndpoints;
+        }
+        var password = await parameters.GetSecureStringAsync(spec.User.PasswordParameter, cancellationToken);
+        var request = new BridgeVerificationRequest(plan.NetworkName, plan.ConnectedPairs, stomp, spec.User.Username, password);
+        var options = BridgeVerificationOptions.For(spec.Verification) with { TimeProvider = time };
+        var report = await new BridgeVerifier(probe, options).VerifyAsync(request, cancellationToken);
+        var pairs = report.Pairs.Select(p => new VerifiedPair(p.Sender, p.Receiver, p.Path, Math.Round(p.Latency?.TotalMilliseconds ?? 0, 1), p.ReceiverEndpoint)).ToList();
+        return new VerificationResult("PASSED", $"{pairs.Count} pair(s) carried a message across the network", pairs);
+    }
 }
