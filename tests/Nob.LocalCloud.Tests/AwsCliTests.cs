@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace Nob.LocalCloud.Tests;
+
+/// <summary>The real AWS CLI (Debian's awscli) with <c>--endpoint-url</c> and dummy credentials.</summary>
+[Collection(CloudCollection.Name)]
+public sealed class AwsCliTests(CloudFixture fixture)
+{
+    [Fact]
+    public async Task MqListBrokers_ListsTheSharedBrokers()
+    {
+        await fixture.BothRunningAsync();
+
+        var output = await AwsAsync("mq", "list-brokers");
+
+        var names = output.GetProperty("BrokerSummaries").EnumerateArray().Select(b => b.GetProperty("BrokerName").GetString()).ToList();
+        Assert.Contains(CloudFixture.BrokerA, names);
+        Assert.Contains(CloudFixture.BrokerB, names);
+    }
+
+    [Fact]
+    public async Task MqDescribeBroker_RealEndpoints()
+    {
+        var (_, b) = await fixture.BothRunningAsync();
+
+        var output = await AwsAsync("mq", "describe-broker", "--broker-id", fixture.BrokerBId);
+
+        Assert.Equal("RUNNING", output.GetProperty("BrokerState").GetString());
+        Assert.Equal(CloudFixture.BrokerB, output.GetProperty("BrokerName").GetString());
+        var endpoints = output.GetProperty("BrokerInstances")[0].GetProperty("Endpoints").EnumerateArray().Select(e => e.GetString()!).ToList();
+        Assert.Equal(b.BrokerInstances[0].Endpoints, endpoints);
+        Assert.Equal(b.Configurations!.Current!.Id, output.GetProperty("Configurations").GetProperty("Current").GetProperty("Id").GetString());
+        Assert.Equal(JsonValueKind.String, output.GetProperty("Created").ValueKind);
+    }
+
+    [Fact]
+    public async Task MqDescribeConfigurationRevision_Base64Data()
+    {
+        var (_, b) = await fixture.BothRunningAsync();
+
+        var output = await AwsAsync("mq", "describe-configuration-revision",
+            "--configuration-id", b.Configurations!.Current!.Id, "--configuration-revision", "1");
+
+        var xml = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(output.GetProperty("Data").GetString()!));
+        Assert.Contains("<broker xmlns=\"http://activemq.apache.org/schema/core\"", xml, StringComparison.Ordinal);
+        Assert.Equal(b.Configurations.Current.Id, output.GetProperty("ConfigurationId").GetString());
+    }
+
+    [Fact]
+    public async Task Ec2DescribeSecurityGroups_ByGroupId()
+    {
+        var output = await AwsAsync("ec2", "describe-security-groups", "--group-ids", "sg-0aaaaaaaaaaaaaaa1");
+
+        var group = Assert.Single(output.GetProperty("SecurityGroups").EnumerateArray());
+        Assert.Equal("sg-0aaaaaaaaaaaaaaa1", group.GetProperty("GroupId").GetString());
+        Assert.Equal("vpc-local", group.GetProperty("VpcId").GetString());
+    }
+
+    [Fact]
+    public async Task MqDescribeBroker_Unknown_CliReportsNotFound()
+    {
+        var (exitCode, _, stderr) = await RunAsync("mq", "describe-broker", "--broker-id", "b-00000000-0000-0000-0000-000000000000");
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("NotFoundException", stderr, StringComparison.Ordinal);
+    }
+
+    private async Task<JsonElement> AwsAsync(params string[] arguments)
+    {
+        var (exitCode, stdout, stderr) = await RunAsync(arguments);
+        Assert.True(exitCode == 0, $"aws {string.Join(' ', arguments)} exited {exitCode}:\n{stderr}\n{stdout}");
+        using var document = JsonDocument.Parse(stdout);
+        return document.RootElement.Clone();
+    }
+
+    private async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] arguments)
+    {
+        var info = new ProcessStartInfo(AwsExecutable())
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in new[] { "--endpoint-url", fixture.Cloud.Endpoint.AbsoluteUri.TrimEnd('/'), "--output", "json", "--no-cli-pager" }.Concat(arguments))
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        foreach (var name in new[] { "AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_MQ", "AWS_ENDPOINT_URL_EC2", "AWS_REGION" })
+        {
+            info.Environment.Remove(name);
+        }
+
+        info.Environment["AWS_ACCESS_KEY_ID"] = "AKIDLOCALCLOUDCLI";
+        info.Environment["AWS_SECRET_ACCESS_KEY"] = "local/cloud/cli/secret";
+        info.Environment["AWS_DEFAULT_REGION"] = Clients.Region;
+        info.Environment["AWS_CONFIG_FILE"] = "/nonexistent/aws-config";
+        info.Environment["AWS_SHARED_CREDENTIALS_FILE"] = "/nonexistent/aws-credentials";
+        info.Environment["AWS_EC2_METADATA_DISABLED"] = "true";
+        info.Environment["AWS_PAGER"] = "";
+
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>Debian's awscli (v2) at /usr/bin/aws, else whatever <c>aws</c> is on PATH.</summary>
+    private static string AwsExecutable()
+    {
+        if (File.Exists("/usr/bin/aws"))
+        {
+            return "/usr/bin/aws";
+        }
+
+        var onPath = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':')
+            .Select(d => Path.Combine(d, "aws")).FirstOrDefault(File.Exists);
+        Assert.True(onPath is not null, "the AWS CLI is not installed: sudo apt-get install -y awscli");
+        return onPath!;
+    }
+}

@@ -1,0 +1,182 @@
+using System.Net;
+using System.Net.Http.Json;
+using Amazon.EC2;
+using Amazon.EC2.Model;
+using Amazon.SimpleSystemsManagement;
+using Amazon.SimpleSystemsManagement.Model;
+using Nob.Aws.Mq;
+using Nob.Aws.Mq.Model;
+
+namespace Nob.LocalCloud.Tests;
+
+/// <summary>Faults on demand: throttling and 500s the SDKs' retries ride out (or surface), brokers that fail to create, slow starts.</summary>
+[Collection(CloudCollection.Name)]
+public sealed class FaultTests(CloudFixture fixture) : IDisposable
+{
+    private readonly FaultSettings _original = fixture.Cloud.Faults.Current;
+
+    public void Dispose() => fixture.Cloud.Faults.Set(_original);
+
+    [Theory]
+    [InlineData("mq")]
+    [InlineData("ssm")]
+    [InlineData("ec2")]
+    public async Task ThrottleNext2_SdkRetriesRecover(string service)
+    {
+        var before = fixture.Cloud.Faults.Throttled;
+        fixture.Cloud.Faults.Update(f => f with { ThrottleNext = 2, Services = [service] });
+
+        await CallAsync(service, maxErrorRetry: 2);
+
+        Assert.Equal(before + 2, fixture.Cloud.Faults.Throttled);
+        Assert.Equal(0, fixture.Cloud.Faults.Current.ThrottleNext);
+    }
+
+    [Theory]
+    [InlineData("mq")]
+    [InlineData("ssm")]
+    [InlineData("ec2")]
+    public async Task ServerErrorNext2_SdkRetriesRecover(string service)
+    {
+        var before = fixture.Cloud.Faults.ServerErrors;
+        fixture.Cloud.Faults.Update(f => f with { ServerErrorNext = 2, Services = [service] });
+
+        await CallAsync(service, maxErrorRetry: 2);
+
+        Assert.Equal(before + 2, fixture.Cloud.Faults.ServerErrors);
+    }
+
+    [Fact]
+    public async Task ThrottleEverything_SurfacesAs429InEachProtocolsFormat()
+    {
+        fixture.Cloud.Faults.Update(f => f with { ThrottleShare = 1 });
+
+        var mq = await Assert.ThrowsAsync<MqTooManyRequestsException>(() => CallAsync("mq", maxErrorRetry: 1));
+        var ssm = await Assert.ThrowsAsync<AmazonSimpleSystemsManagementException>(() => CallAsync("ssm", maxErrorRetry: 0));
+        var ec2 = await Assert.ThrowsAsync<AmazonEC2Exception>(() => CallAsync("ec2", maxErrorRetry: 0));
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, mq.StatusCode);
+        Assert.Equal("TooManyRequestsException", mq.ErrorCode);
+        Assert.Equal(("ThrottlingException", HttpStatusCode.TooManyRequests), (ssm.ErrorCode, ssm.StatusCode));
+        Assert.Equal(("RequestLimitExceeded", HttpStatusCode.TooManyRequests), (ec2.ErrorCode, ec2.StatusCode));
+    }
+
+    [Fact]
+    public async Task ServerErrorsEverything_SurfacesAs500()
+    {
+        fixture.Cloud.Faults.Update(f => f with { ServerErrorShare = 1, Services = ["mq"] });
+
+        var e = await Assert.ThrowsAsync<MqInternalServerErrorException>(() => CallAsync("mq", maxErrorRetry: 1));
+
+        Assert.Equal(HttpStatusCode.InternalServerError, e.StatusCode);
+    }
+
+    [Fact]
+    public async Task ThrottleAShare_Seeded_EveryCallSucceedsThroughRetries()
+    {
+        var before = fixture.Cloud.Faults.Throttled;
+        fixture.Cloud.Faults.Update(f => f with { ThrottleShare = 0.3, ServerErrorShare = 0.1, Seed = 42 });
+        using var mq = Clients.Mq(fixture.Cloud, maxErrorRetry: 8);
+
+        for (var i = 0; i < 10; i++)
+        {
+            await mq.DescribeBrokerAsync(new DescribeBrokerRequest { BrokerId = fixture.BrokerAId });
+        }
+
+        Assert.True(fixture.Cloud.Faults.Throttled > before, "a 30 % share of 10+ requests throttled none");
+    }
+
+    [Fact]
+    public async Task FailCreationOf_BrokerEndsInCreationFailed_ThenDeletes()
+    {
+        var id = (await fixture.Mq.CreateBrokerAsync(Clients.Broker("DoomedDelete", CloudFixture.Password))).BrokerId!;
+
+        var failed = await Clients.WaitForStateAsync(fixture.Mq, id, BrokerStates.CreationFailed, TimeSpan.FromSeconds(30));
+        await fixture.Mq.DeleteBrokerAsync(new DeleteBrokerRequest { BrokerId = id });
+
+        Assert.Empty(failed.BrokerInstances);
+        await WaitUntilGoneAsync(id);
+        Assert.DoesNotContain(await fixture.Mq.ListAllBrokersAsync(), b => b.BrokerId == id);
+    }
+
+    [Fact]
+    public async Task StartDelay_KeepsBrokerInCreationInProgress()
+    {
+        fixture.Cloud.Faults.Update(f => f with { StartDelay = TimeSpan.FromSeconds(3) });
+        var started = DateTime.UtcNow;
+        var id = (await fixture.Mq.CreateBrokerAsync(Clients.Broker("DoomedDelay", CloudFixture.Password))).BrokerId!;
+
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        Assert.Equal(BrokerStates.CreationInProgress, (await fixture.Mq.DescribeBrokerAsync(new() { BrokerId = id })).BrokerState);
+        var deleteWhileCreating = await Assert.ThrowsAsync<MqBadRequestException>(() => fixture.Mq.DeleteBrokerAsync(new() { BrokerId = id }));
+        await Clients.WaitForStateAsync(fixture.Mq, id, BrokerStates.CreationFailed, TimeSpan.FromSeconds(30));
+
+        Assert.True(DateTime.UtcNow - started >= TimeSpan.FromSeconds(3));
+        Assert.Equal("broker-id", deleteWhileCreating.ErrorAttribute);
+    }
+
+    [Fact]
+    public async Task AdminEndpoint_SetsReadsAndClearsFaults()
+    {
+        using var http = new HttpClient { BaseAddress = fixture.Cloud.Endpoint };
+
+        var put = await http.PutAsJsonAsync("_localcloud/faults", new { throttleNext = 1, services = new[] { "ssm" }, failCreationOf = _original.FailCreationOf });
+        put.EnsureSuccessStatusCode();
+        var throttled = await Assert.ThrowsAsync<AmazonSimpleSystemsManagementException>(() => CallAsync("ssm", maxErrorRetry: 0));
+        await CallAsync("ssm", maxErrorRetry: 0);
+        var state = await http.GetFromJsonAsync<System.Text.Json.JsonElement>("_localcloud/faults");
+        var bad = await http.PutAsync("_localcloud/faults", new StringContent("""{"throttleShare": 7}"""));
+
+        Assert.Equal("ThrottlingException", throttled.ErrorCode);
+        Assert.Equal(0, state.GetProperty("settings").GetProperty("throttleNext").GetInt32());
+        Assert.True(state.GetProperty("throttled").GetInt32() >= 1);
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+    }
+
+    private async Task CallAsync(string service, int maxErrorRetry)
+    {
+        switch (service)
+        {
+            case "mq":
+                using (var mq = Clients.Mq(fixture.Cloud, maxErrorRetry))
+                {
+                    await mq.ListBrokersAsync(new ListBrokersRequest());
+                }
+
+                break;
+            case "ssm":
+                using (var ssm = Clients.Ssm(fixture.Cloud, maxErrorRetry))
+                {
+                    await ssm.GetParametersAsync(new GetParametersRequest { Names = ["/nob/faults/none"] });
+                }
+
+                break;
+            default:
+                using (var ec2 = Clients.Ec2(fixture.Cloud, maxErrorRetry))
+                {
+                    await ec2.DescribeVpcsAsync(new DescribeVpcsRequest());
+                }
+
+                break;
+        }
+    }
+
+    private async Task WaitUntilGoneAsync(string id)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            try
+            {
+                await fixture.Mq.DescribeBrokerAsync(new() { BrokerId = id });
+            }
+            catch (MqNotFoundException)
+            {
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"broker {id} still there 30 s after DeleteBroker");
+            await Task.Delay(200);
+        }
+    }
+}
