@@ -34,7 +34,19 @@ internal static class Composition
 
     public static IBrokerService Brokers => brokers.Value;
     public static IMessageProbe MessageProbe => messageProbe.Value;
-    public static string? VerifierSecurityGroupId => Environment.GetEnvironmentVariable(VerifierSecurityGroupVariable) is { Length: > 0 } g ? g : null;
+    /// <summary>Comma-separated public CIDRs (NAT gateway IPs as /32) the verifier reaches public brokers from.</summary>
+    public const string VerifierPublicCidrsVariable = "NOB_VERIFIER_PUBLIC_CIDRS";
+
+    public static VerifierSource? Verifier
+    {
+        get
+        {
+            var group = Environment.GetEnvironmentVariable(VerifierSecurityGroupVariable) is { Length: > 0 } g ? g : null;
+            var cidrs = (Environment.GetEnvironmentVariable(VerifierPublicCidrsVariable) ?? "")
+                .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            return group is null && cidrs.Length == 0 ? null : new VerifierSource(group, cidrs);
+        }
+    }
     public static ISecurityGroupService SecurityGroups => securityGroups.Value;
     public static IParameterStore Parameters => parameters.Value;
 }

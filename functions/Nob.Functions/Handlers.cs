@@ -55,14 +55,14 @@ public sealed class PlanNetworkFunction(IBrokerService brokers)
     }
 }
 
-public sealed class OpenIngressFunction(ISecurityGroupService securityGroups, string? verifierSecurityGroupId)
+public sealed class OpenIngressFunction(ISecurityGroupService securityGroups, VerifierSource? verifier)
 {
-    public OpenIngressFunction() : this(Composition.SecurityGroups, Composition.VerifierSecurityGroupId) { }
+    public OpenIngressFunction() : this(Composition.SecurityGroups, Composition.Verifier) { }
 
     public async Task<Stream> HandleAsync(Stream input)
     {
         var request = await StepJson.ReadAsync(input, StepJson.Default.OpenIngressRequest);
-        var result = await new OpenIngressStep(securityGroups).RunAsync(request.Plan, verifierSecurityGroupId, CancellationToken.None);
+        var result = await new OpenIngressStep(securityGroups).RunAsync(request.Plan, verifier, CancellationToken.None);
         return StepJson.Write(result, StepJson.Default.IngressResult);
     }
 }

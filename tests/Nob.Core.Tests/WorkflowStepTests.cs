@@ -285,9 +285,22 @@ public class WorkflowStepTests
     {
         var ensured = await EnsureAllRunningAsync(tutorial);
         var plan = await new PlanNetworkStep(mq).RunAsync(tutorial, ensured, None);
-        var result = await new OpenIngressStep(ec2).RunAsync(plan, "sg-verify", None);
+        var result = await new OpenIngressStep(ec2).RunAsync(plan, new VerifierSource("sg-verify", ["203.0.113.7/32"]), None);
         var stomp = Assert.Single(result.Rules, r => r.Rule.Port == OpenIngressStep.StompPort).Rule;
         Assert.Equal(("sg-1", "sg-verify", (string?)null), (stomp.SecurityGroupId, stomp.SourceSecurityGroupId, stomp.SourceCidr));
+    }
+
+    [Fact]
+    public async Task OpenIngress_PublicBrokersWithVerifier_OpenStompFromTheVerifiersPublicAddressesOnly()
+    {
+        var spec = SpecReader.ReadValid(Repo.Example("tutorial").Replace("\"publiclyAccessible\": false", "\"publiclyAccessible\": true", StringComparison.Ordinal));
+        var ensured = await EnsureAllRunningAsync(spec);
+        var plan = await new PlanNetworkStep(mq).RunAsync(spec, ensured, None);
+        Assert.All(plan.Brokers, b => Assert.True(b.PubliclyAccessible));
+        var result = await new OpenIngressStep(ec2).RunAsync(plan, new VerifierSource("sg-verify", ["203.0.113.7/32"]), None);
+        var stomp = Assert.Single(result.Rules, r => r.Rule.Port == OpenIngressStep.StompPort).Rule;
+        Assert.Equal(("203.0.113.7/32", (string?)null), (stomp.SourceCidr, stomp.SourceSecurityGroupId));
+        Assert.All(result.Rules.Where(r => r.Rule.Port == OpenIngressStep.OpenWirePort), r => Assert.EndsWith("/32", r.Rule.SourceCidr));
     }
 
     [Fact]

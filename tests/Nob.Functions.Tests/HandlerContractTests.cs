@@ -65,7 +65,7 @@ public class HandlerContractTests
             brokers.Add(ensured);
         }
         var plan = await Invoke(new PlanNetworkFunction(Mq("PlanNetworkFunction")).HandleAsync, new JsonObject { ["spec"] = spec.DeepClone(), ["brokers"] = brokers.DeepClone() });
-        var ingress = await Invoke(new OpenIngressFunction(Ec2("OpenIngressFunction"), "sg-verify").HandleAsync, new JsonObject { ["plan"] = plan.DeepClone() });
+        var ingress = await Invoke(new OpenIngressFunction(Ec2("OpenIngressFunction"), new VerifierSource("sg-verify", [])).HandleAsync, new JsonObject { ["plan"] = plan.DeepClone() });
         var revisions = new JsonArray();
         foreach (var broker in plan["brokers"]!.AsArray())
         {

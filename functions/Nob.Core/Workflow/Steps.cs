@@ -121,19 +121,33 @@ public sealed class PlanNetworkStep(IBrokerService brokers)
 /// group when both are private in one VPC, otherwise from each source instance's IP as /32. Never 0.0.0.0/0.
 /// With a verifier security group, also STOMP (61614) from it on every broker, so the verify function can reach them.
 /// </summary>
+/// <summary>Where bridge verification connects from.</summary>
+public sealed record VerifierSource(string? SecurityGroupId, IReadOnlyList<string> PublicCidrs);
+
 public sealed class OpenIngressStep(ISecurityGroupService securityGroups)
 {
     public const int OpenWirePort = 61617;
     public const int StompPort = 61614;
 
-    public async Task<IngressResult> RunAsync(NetworkPlanResult plan, string? verifierSecurityGroupId, CancellationToken cancellationToken)
+    /// <param name="verifier">Where the verify function connects from: its security group (private brokers) and, for
+    /// public brokers, the public addresses its traffic leaves the VPC with (NAT gateway IPs).</param>
+    public async Task<IngressResult> RunAsync(NetworkPlanResult plan, VerifierSource? verifier, CancellationToken cancellationToken)
     {
         var rules = (await PlanRulesAsync(plan, cancellationToken)).ToList();
-        if (verifierSecurityGroupId is not null)
+        if (verifier is not null)
         {
-            rules.AddRange(plan.Brokers.SelectMany(b => b.SecurityGroups)
-                .Distinct(StringComparer.Ordinal)
-                .Select(g => new IngressRule(g, StompPort, null, verifierSecurityGroupId, $"nob {plan.NetworkName} bridge verification (STOMP)")));
+            var description = $"nob {plan.NetworkName} bridge verification (STOMP)";
+            foreach (var broker in plan.Brokers)
+            {
+                foreach (var group in broker.SecurityGroups)
+                {
+                    if (!broker.PubliclyAccessible && verifier.SecurityGroupId is { } source)
+                        rules.Add(new IngressRule(group, StompPort, null, source, description));
+                    if (broker.PubliclyAccessible)
+                        rules.AddRange(verifier.PublicCidrs.Select(cidr => new IngressRule(group, StompPort, cidr, null, description)));
+                }
+            }
+            rules = rules.DistinctBy(r => (r.SecurityGroupId, r.Port, r.SourceCidr, r.SourceSecurityGroupId)).ToList();
         }
         var outcomes = new List<IngressRuleOutcome>();
         foreach (var rule in rules)
