@@ -19,6 +19,9 @@ public sealed class FakeBrokerService : IBrokerService
         public List<string> UsersPending { get; } = [];
         public List<string> ActionsRequired { get; } = [];
         public int Reboots { get; set; }
+
+        /// <summary>DescribeBroker calls seen while CREATION_IN_PROGRESS or REBOOT_IN_PROGRESS (see <see cref="SettleAfterDescribes"/>).</summary>
+        public int DescribesInProgress { get; set; }
     }
 
     public Dictionary<string, Broker> Brokers { get; } = new(StringComparer.Ordinal);
@@ -26,6 +29,17 @@ public sealed class FakeBrokerService : IBrokerService
     public List<string> Calls { get; } = [];
     public List<ConfigurationWarning> NextWarnings { get; } = [];
     public List<string> PasswordsSeen { get; } = [];
+
+    /// <summary>
+    /// Optional (null, the default, leaves states alone): a broker that is CREATION_IN_PROGRESS or REBOOT_IN_PROGRESS
+    /// settles on its Nth DescribeBroker, which reports the settled state: a creation becomes RUNNING (or
+    /// CREATION_FAILED for a name in <see cref="FailCreationOf"/>), a reboot finishes as <see cref="FinishReboot"/>.
+    /// Lets a wait-for-RUNNING loop poll a few times, as against Amazon MQ.
+    /// </summary>
+    public int? SettleAfterDescribes { get; set; }
+
+    /// <summary>Broker names whose creation settles in CREATION_FAILED (only with <see cref="SettleAfterDescribes"/>).</summary>
+    public HashSet<string> FailCreationOf { get; } = new(StringComparer.Ordinal);
 
     public Broker Add(string name, string state = BrokerStates.Running, string mode = "SINGLE_INSTANCE", string engine = "ACTIVEMQ")
     {
@@ -49,6 +63,12 @@ public sealed class FakeBrokerService : IBrokerService
     {
         Calls.Add($"DescribeBroker {brokerId}");
         if (!Brokers.TryGetValue(brokerId, out var b)) throw new KeyNotFoundException(brokerId);
+        if (SettleAfterDescribes is { } settleAfter && b.State is BrokerStates.CreationInProgress or BrokerStates.RebootInProgress && ++b.DescribesInProgress >= settleAfter)
+        {
+            b.DescribesInProgress = 0;
+            if (b.State == BrokerStates.RebootInProgress) FinishReboot(b.Id);
+            else b.State = FailCreationOf.Contains(b.Creation.BrokerName) ? BrokerStates.CreationFailed : BrokerStates.Running;
+        }
         var instances = Enumerable.Range(1, b.Creation.DeploymentMode == "SINGLE_INSTANCE" ? 1 : 2)
             .Select(i => new BrokerInstance([$"ssl://{b.Id}-{i}.mq.example:61617", $"stomp+ssl://{b.Id}-{i}.mq.example:61614"], $"10.0.0.{i}{b.Id.Length}", $"https://{b.Id}-{i}.mq.example:8162"))
             .ToList();
