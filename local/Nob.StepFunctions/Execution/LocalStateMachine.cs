@@ -1,0 +1,113 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Nob.StepFunctions.Definition;
+
+namespace Nob.StepFunctions;
+
+public sealed class LocalStateMachineOptions
+{
+    /// <summary>The clock: Wait states and retry delays are awaited on it, timestamps read from it.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>A number in [0, 1) for FULL jitter and States.MathRandom; default <see cref="Random.Shared"/>.</summary>
+    public Func<double>? Random { get; init; }
+
+    /// <summary>
+    /// Called for every history event as it happens (a state entered or exited, with its Map iteration index, a task
+    /// scheduled, …). Called under the history lock, so events arrive in order: keep it quick and do not call the runner.
+    /// </summary>
+    public Action<HistoryEvent>? OnEvent { get; init; }
+
+    public string Region { get; init; } = "us-east-1";
+    public string Account { get; init; } = "123456789012";
+
+    /// <summary>Step Functions' payload quota (256 KiB per state input, output and task result), enforced as States.DataLimitExceeded. Default true.</summary>
+    public bool EnforcePayloadLimit { get; init; } = true;
+}
+
+/// <summary>
+/// Runs a state machine definition locally: <see cref="ExecuteAsync"/> runs one execution to its end and returns its
+/// status, output or error and cause, and its history.
+/// </summary>
+public sealed class LocalStateMachine
+{
+    /// <summary>Step Functions' payload quota: 256 KiB, UTF-8.</summary>
+    public const int PayloadLimitBytes = 262144;
+
+    public LocalStateMachine(StateMachineDefinition definition, ILambdaFunctions functions, LocalStateMachineOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        ArgumentNullException.ThrowIfNull(functions);
+        Definition = definition;
+        Functions = functions;
+        Options = options ?? new LocalStateMachineOptions();
+        foreach (var task in StateMachineDefinition.Tasks(definition.Root))
+        {
+            if (task.StaticFunctionName is { } name && !functions.Contains(name))
+                throw new StatesDefinitionException($"{task.Location}: FunctionName \"{name}\" is not a function the runner knows");
+        }
+    }
+
+    /// <summary>
+    /// The state machine <paramref name="stateMachineLogicalId"/> of a SAM template, its functions run in-process,
+    /// each handler constructed by <paramref name="handlerFactory"/> (default: the parameterless constructor).
+    /// </summary>
+    public static LocalStateMachine FromTemplate(string templatePath, string stateMachineLogicalId, HandlerFactory? handlerFactory = null,
+        LocalStateMachineOptions? options = null, InProcessLambdaOptions? lambdaOptions = null)
+    {
+        var o = options ?? new LocalStateMachineOptions();
+        var template = SamTemplate.Load(templatePath, o.Region, o.Account);
+        return new LocalStateMachine(StateMachineDefinition.FromTemplate(template, stateMachineLogicalId),
+            InProcessLambdaFunctions.FromTemplate(template, handlerFactory, lambdaOptions), o);
+    }
+
+    public StateMachineDefinition Definition { get; }
+    public ILambdaFunctions Functions { get; }
+    public LocalStateMachineOptions Options { get; }
+
+    public string Arn => $"arn:aws:states:{Options.Region}:{Options.Account}:stateMachine:{Definition.Name}";
+
+    /// <summary>
+    /// Runs one execution with <paramref name="input"/> (JSON) to its end. A failed execution is a result, not an
+    /// exception. Throws <see cref="ArgumentException"/> for input that is not JSON or too large (as StartExecution
+    /// rejects it), <see cref="ExecutionAbortedException"/> when <paramref name="cancellationToken"/> is cancelled.
+    /// </summary>
+    public async Task<ExecutionResult> ExecuteAsync(string input, string? executionName = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        JsonNode? inputNode;
+        try
+        {
+            inputNode = JsonText.Parse(input);
+        }
+        catch (JsonException e)
+        {
+            throw new ArgumentException($"InvalidExecutionInput: the input is not JSON: {e.Message}", nameof(input), e);
+        }
+        if (Options.EnforcePayloadLimit && System.Text.Encoding.UTF8.GetByteCount(input) > PayloadLimitBytes)
+            throw new ArgumentException($"InvalidExecutionInput: the input is larger than {PayloadLimitBytes} bytes", nameof(input));
+        var name = executionName ?? Guid.NewGuid().ToString();
+        if (name.Length is 0 or > 80) throw new ArgumentException("An execution name has 1 to 80 characters", nameof(executionName));
+
+        var run = new ExecutionRun(this, name, input, cancellationToken);
+        var top = new Frame("", null, null);
+        run.Emit(top, new HistoryEvent { Type = HistoryEventTypes.ExecutionStarted, Input = input });
+        try
+        {
+            var output = await run.RunBlockAsync(Definition.Root, inputNode, top, cancellationToken).ConfigureAwait(false);
+            var text = JsonText.Serialize(output);
+            run.Emit(top, new HistoryEvent { Type = HistoryEventTypes.ExecutionSucceeded, Output = text });
+            return run.Result(ExecutionResult.Succeeded, text, null, null);
+        }
+        catch (StatesError e)
+        {
+            run.Emit(top, new HistoryEvent { Type = HistoryEventTypes.ExecutionFailed, Error = e.Error, Cause = e.Cause });
+            return run.Result(ExecutionResult.Failed, null, e.Error, e.Cause);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            run.Emit(top, new HistoryEvent { Type = HistoryEventTypes.ExecutionAborted });
+            throw new ExecutionAbortedException(run.ExecutionArn, run.History, cancellationToken);
+        }
+    }
+}
