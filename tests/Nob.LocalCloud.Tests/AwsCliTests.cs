@@ -58,6 +58,29 @@ public sealed class AwsCliTests(CloudFixture fixture)
     }
 
     [Fact]
+    public async Task MoreCommands_ConfigurationUsersSubnetsParameters()
+    {
+        var (_, b) = await fixture.BothRunningAsync();
+        var configurationId = b.Configurations!.Current!.Id;
+
+        var configuration = await AwsAsync("mq", "describe-configuration", "--configuration-id", configurationId);
+        var revisions = await AwsAsync("mq", "list-configuration-revisions", "--configuration-id", configurationId);
+        var users = await AwsAsync("mq", "list-users", "--broker-id", fixture.BrokerBId);
+        var user = await AwsAsync("mq", "describe-user", "--broker-id", fixture.BrokerBId, "--username", CloudFixture.Username);
+        var subnets = await AwsAsync("ec2", "describe-subnets", "--subnet-ids", "subnet-b1");
+        await AwsAsync("ssm", "put-parameter", "--name", "/nob/cli/password", "--type", "SecureString", "--value", "cli-Secret-Value-42", "--overwrite");
+        var parameter = await AwsAsync("ssm", "get-parameter", "--name", "/nob/cli/password", "--with-decryption");
+
+        Assert.Equal(configurationId, configuration.GetProperty("Id").GetString());
+        Assert.Equal("ActiveMQ", configuration.GetProperty("EngineType").GetString());
+        Assert.Equal(1, revisions.GetProperty("Revisions")[0].GetProperty("Revision").GetInt32());
+        Assert.Contains(users.GetProperty("Users").EnumerateArray(), u => u.GetProperty("Username").GetString() == CloudFixture.Username);
+        Assert.Equal(CloudFixture.Username, user.GetProperty("Username").GetString());
+        Assert.Equal("vpc-local", subnets.GetProperty("Subnets")[0].GetProperty("VpcId").GetString());
+        Assert.Equal("cli-Secret-Value-42", parameter.GetProperty("Parameter").GetProperty("Value").GetString());
+    }
+
+    [Fact]
     public async Task MqDescribeBroker_Unknown_CliReportsNotFound()
     {
         var (exitCode, _, stderr) = await RunAsync("mq", "describe-broker", "--broker-id", "b-00000000-0000-0000-0000-000000000000");

@@ -116,6 +116,32 @@ public sealed class FaultTests(CloudFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task RebootDelay_KeepsBrokerInRebootInProgress_ThenRunningOnTheSameEndpoints()
+    {
+        var (_, b) = await fixture.BothRunningAsync();
+        fixture.Cloud.Faults.Update(f => f with { RebootDelay = TimeSpan.FromSeconds(3) });
+        var started = DateTime.UtcNow;
+
+        await fixture.Mq.RebootBrokerAsync(new() { BrokerId = fixture.BrokerBId });
+        // While rebooting, the broker is offline (its port refuses connections) and says REBOOT_IN_PROGRESS.
+        var port = new Uri(b.BrokerInstances[0].Endpoints[0]).Port;
+        var sawOffline = false;
+        while (DateTime.UtcNow - started < TimeSpan.FromSeconds(20) && !sawOffline)
+        {
+            sawOffline = !await Nob.LocalBrokers.FreePorts.IsAcceptingAsync(port);
+            await Task.Delay(100);
+        }
+
+        var during = await fixture.Mq.DescribeBrokerAsync(new() { BrokerId = fixture.BrokerBId });
+        var after = await Clients.WaitForStateAsync(fixture.Mq, fixture.BrokerBId, BrokerStates.Running, CloudFixture.StartPatience);
+
+        Assert.True(sawOffline, "the broker's port kept accepting connections during the reboot");
+        Assert.Equal(BrokerStates.RebootInProgress, during.BrokerState);
+        Assert.True(DateTime.UtcNow - started >= TimeSpan.FromSeconds(3));
+        Assert.Equal(b.BrokerInstances[0].Endpoints, after.BrokerInstances[0].Endpoints);
+    }
+
+    [Fact]
     public async Task AdminEndpoint_SetsReadsAndClearsFaults()
     {
         using var http = new HttpClient { BaseAddress = fixture.Cloud.Endpoint };

@@ -82,6 +82,9 @@ public sealed class MqNetworkTests(CloudFixture fixture, ITestOutputHelper outpu
         var second = await mq.DescribeConfigurationRevisionAsync(new() { ConfigurationId = configurationId, ConfigurationRevision = 2 });
         Assert.DoesNotContain("never-stored", second.Xml, StringComparison.Ordinal);
         Assert.Equal("A to B", second.Description);
+        var configuration = await mq.DescribeConfigurationAsync(new() { ConfigurationId = configurationId });
+        Assert.Equal((2, "A to B"), (configuration.LatestRevision!.Revision, configuration.LatestRevision.Description));
+        Assert.Equal($"{CloudFixture.BrokerA}-configuration", configuration.Name);
         var revisions = await mq.ListAllConfigurationRevisionsAsync(configurationId, pageSize: 1);
         Assert.Equal([1, 2], revisions.Select(r => r.Revision));
 
