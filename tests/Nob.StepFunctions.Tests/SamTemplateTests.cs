@@ -1,0 +1,104 @@
+namespace Nob.StepFunctions.Tests;
+
+public class SamTemplateTests
+{
+    [Fact]
+    public void OurTemplate_GivesEveryFunctionAndTheSubstitutions()
+    {
+        var template = SamTemplate.Load(Repo.PathOf("template.yaml"));
+        Assert.Equal(9, template.Functions.Count);
+        var validate = template.Functions["ValidateFunction"];
+        Assert.Equal("Nob.Functions::Nob.Functions.ValidateFunction::HandleAsync", validate.Handler);
+        Assert.Equal("dotnet10", validate.Runtime);
+        Assert.Equal(15, validate.TimeoutSeconds);
+        Assert.Equal(60, template.Functions["EnsureBrokerFunction"].TimeoutSeconds);
+
+        var machine = template.StateMachines["BuildNetworkStateMachine"];
+        Assert.Equal(Repo.PathOf("statemachine", "build-network.asl.json"), machine.DefinitionPath);
+        Assert.Equal(9, machine.Substitutions.Count);
+        Assert.Equal("arn:aws:lambda:us-east-1:123456789012:function:EnsureBrokerFunction", machine.Substitutions["EnsureBrokerFunctionArn"]);
+    }
+
+    [Fact]
+    public void OurDefinition_Loads_WithEveryFunctionKnown()
+    {
+        var template = SamTemplate.Load(Repo.PathOf("template.yaml"));
+        var definition = StateMachineDefinition.FromTemplate(template, "BuildNetworkStateMachine");
+        Assert.Equal(9, definition.FunctionNames.Count);
+        var functions = InProcessLambdaFunctions.FromTemplate(template, options: new InProcessLambdaOptions { EnvironmentVariables = EnvironmentHandling.Ignore });
+        Assert.All(definition.FunctionNames, f => Assert.True(functions.Contains(f), f));
+    }
+
+    const string Yaml = """
+        Transform: AWS::Serverless-2016-10-31
+        Parameters:
+          Stage:
+            Type: String
+            Default: dev
+        Globals:
+          Function:
+            Runtime: dotnet10
+            Timeout: 20
+        Resources:
+          First:
+            Type: AWS::Serverless::Function
+            Properties:
+              Handler: A::B.C::D
+              FunctionName: first-fn
+          Second:
+            Type: AWS::Serverless::Function
+            Properties:
+              Handler: A::B.E::D
+              Timeout: 5
+              Environment:
+                Variables:
+                  PLAIN: text
+                  STAGE: !Ref Stage
+                  FIRST: !GetAtt First.Arn
+                  GROUP: !Ref SomeSecurityGroup
+          Machine:
+            Type: AWS::Serverless::StateMachine
+            Properties:
+              DefinitionUri: sm/x.asl.json
+              DefinitionSubstitutions:
+                FirstArn: !GetAtt First.Arn
+                SecondArn:
+                  Fn::GetAtt: [Second, Arn]
+                SecondName: !Ref Second
+                StageName: !Ref Stage
+                Plain: literal
+        """;
+
+    [Fact]
+    public void Template_ResolvesGetAttRefAndPlainValues_AndAppliesGlobals()
+    {
+        var template = SamTemplate.Parse(Yaml, "/base", "eu-west-1", "111122223333");
+        Assert.Equal(20, template.Functions["First"].TimeoutSeconds);
+        Assert.Equal(5, template.Functions["Second"].TimeoutSeconds);
+        Assert.Equal("first-fn", template.Functions["First"].FunctionName);
+        var s = template.StateMachines["Machine"].Substitutions;
+        Assert.Equal("arn:aws:lambda:eu-west-1:111122223333:function:first-fn", s["FirstArn"]);
+        Assert.Equal("arn:aws:lambda:eu-west-1:111122223333:function:Second", s["SecondArn"]);
+        Assert.Equal("Second", s["SecondName"]);
+        Assert.Equal("dev", s["StageName"]);
+        Assert.Equal("literal", s["Plain"]);
+        Assert.Equal(Path.GetFullPath("/base/sm/x.asl.json"), template.StateMachines["Machine"].DefinitionPath);
+        var environment = template.Functions["Second"].Environment;
+        Assert.Equal("text", environment["PLAIN"]);
+        Assert.Equal("dev", environment["STAGE"]);
+        Assert.Equal("arn:aws:lambda:eu-west-1:111122223333:function:first-fn", environment["FIRST"]);
+        Assert.Null(environment["GROUP"]);
+        Assert.Empty(template.Functions["First"].Environment);
+    }
+
+    [Theory]
+    [InlineData("!Sub \"${AWS::Region}\"", "!Sub")]
+    [InlineData("!GetAtt First.Name", "!GetAtt First.Name")]
+    [InlineData("!Ref Nothing", "!Ref Nothing")]
+    public void Template_RejectsSubstitutionsItCannotResolve(string value, string message)
+    {
+        var e = Assert.Throws<UnsupportedFeatureException>(() => SamTemplate.Parse(Yaml.Replace("literal", value, StringComparison.Ordinal), "/base"));
+        Assert.Contains(message, e.Message, StringComparison.Ordinal);
+        Assert.Contains("DefinitionSubstitutions.Plain", e.Message, StringComparison.Ordinal);
+    }
+}

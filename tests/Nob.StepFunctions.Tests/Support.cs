@@ -1,0 +1,204 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using Nob.Core.Verification;
+
+namespace Nob.StepFunctions.Tests;
+
+internal static class Repo
+{
+    public static readonly string Root = FindRoot();
+
+    static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Workflow.sln"))) return dir.FullName;
+        throw new InvalidOperationException("Workflow.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    public static string PathOf(params string[] parts) => Path.Combine([Root, .. parts]);
+
+    public static string Example(string name) => File.ReadAllText(PathOf("examples", name + ".json"));
+}
+
+/// <summary>
+/// A clock for tests: every timer fires at once and moves the clock forward by its due time, so waits and retry
+/// delays take no real time and are recorded. (Concurrent waits add up: the clock is one line, not per iteration.)
+/// </summary>
+public sealed class VirtualClock(DateTimeOffset start) : TimeProvider
+{
+    readonly Lock gate = new();
+    readonly List<TimeSpan> delays = [];
+    DateTimeOffset now = start;
+
+    public VirtualClock() : this(new DateTimeOffset(2025, 1, 2, 3, 4, 5, TimeSpan.Zero)) { }
+
+    /// <summary>Every delay awaited on this clock, in order.</summary>
+    public IReadOnlyList<TimeSpan> Delays
+    {
+        get
+        {
+            lock (gate) return [.. delays];
+        }
+    }
+
+    public override DateTimeOffset GetUtcNow()
+    {
+        lock (gate) return now;
+    }
+
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+    {
+        if (dueTime == Timeout.InfiniteTimeSpan) return new Timer();
+        lock (gate)
+        {
+            delays.Add(dueTime);
+            now += dueTime;
+        }
+        ThreadPool.UnsafeQueueUserWorkItem(_ => callback(state), null);
+        return new Timer();
+    }
+
+    sealed class Timer : ITimer
+    {
+        public bool Change(TimeSpan dueTime, TimeSpan period) => true;
+        public void Dispose() { }
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>Lambda functions written inline by a test: JSON in, JSON out; an exception is the function's error.</summary>
+public sealed class ScriptedFunctions : ILambdaFunctions
+{
+    readonly Dictionary<string, Func<JsonNode?, Task<JsonNode?>>> handlers = new(StringComparer.Ordinal);
+    readonly Lock gate = new();
+    readonly List<(string Function, string Payload)> calls = [];
+
+    public ScriptedFunctions On(string name, Func<JsonNode?, JsonNode?> handler)
+    {
+        handlers[name] = p => Task.FromResult(handler(p));
+        return this;
+    }
+
+    public ScriptedFunctions OnAsync(string name, Func<JsonNode?, Task<JsonNode?>> handler)
+    {
+        handlers[name] = handler;
+        return this;
+    }
+
+    public IReadOnlyList<(string Function, string Payload)> Calls
+    {
+        get
+        {
+            lock (gate) return [.. calls];
+        }
+    }
+
+    public bool Contains(string functionName) => LambdaFunctionNames.NameOf(functionName) is { } n && handlers.ContainsKey(n);
+
+    public async Task<LambdaInvocationResult> InvokeAsync(string functionName, string payload, CancellationToken cancellationToken)
+    {
+        var name = LambdaFunctionNames.NameOf(functionName)!;
+        lock (gate) calls.Add((name, payload));
+        try
+        {
+            var output = await handlers[name](JsonNode.Parse(payload));
+            return LambdaInvocationResult.Success(output?.ToJsonString(), "req-1");
+        }
+        catch (Exception e)
+        {
+            return LambdaInvocationResult.Failure(e.GetType().Name, e.Message, "req-1");
+        }
+    }
+}
+
+public sealed class TransientException(string message) : Exception(message);
+
+public sealed class OtherException(string message) : Exception(message);
+
+/// <summary>Wraps a port implementation so that concurrent Map iterations call it one at a time (the fakes are not thread-safe).</summary>
+public class Synchronized<T> : DispatchProxy where T : class
+{
+    T? inner;
+    Lock? gate;
+
+    public static T Wrap(T inner, Lock gate)
+    {
+        var proxy = Create<T, Synchronized<T>>();
+        var s = (Synchronized<T>)(object)proxy;
+        s.inner = inner;
+        s.gate = gate;
+        return proxy;
+    }
+
+    protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
+    {
+        lock (gate!)
+        {
+            try
+            {
+                return targetMethod!.Invoke(inner, args);
+            }
+            catch (TargetInvocationException e) when (e.InnerException is not null)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerException).Throw();
+                throw;
+            }
+        }
+    }
+}
+
+internal static class Sfn
+{
+    /// <summary>Runs an inline definition once on a virtual clock.</summary>
+    public static async Task<ExecutionResult> RunAsync(string definition, string input = "{}", ILambdaFunctions? functions = null,
+        VirtualClock? clock = null, Func<double>? random = null, Action<HistoryEvent>? onEvent = null)
+    {
+        var machine = new LocalStateMachine(StateMachineDefinition.Parse(definition), functions ?? new ScriptedFunctions(),
+            new LocalStateMachineOptions { TimeProvider = clock ?? new VirtualClock(), Random = random, OnEvent = onEvent });
+        return await machine.ExecuteAsync(input);
+    }
+
+    /// <summary>Runs and expects success; returns the output as JSON.</summary>
+    public static async Task<JsonNode?> OutputAsync(string definition, string input = "{}", ILambdaFunctions? functions = null, VirtualClock? clock = null, Func<double>? random = null)
+    {
+        var result = await RunAsync(definition, input, functions, clock, random);
+        Assert.True(result.IsSucceeded, result.Explain());
+        return JsonNode.Parse(result.Output!);
+    }
+
+    /// <summary>A one-state machine: a Pass with the given fields, ending.</summary>
+    public static string Pass(string fields) => $$$$"""{"StartAt":"P","States":{"P":{"Type":"Pass",{{{{fields}}}},"End":true}}}""";
+
+    static readonly System.Text.Json.JsonSerializerOptions relaxed = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static string Json(JsonNode? node) => node?.ToJsonString(relaxed) ?? "null";
+}
+
+/// <summary>A message probe where every broker reaches every other: what is sent to a queue on any broker arrives there.</summary>
+public sealed class LoopbackMessageProbe : IMessageProbe
+{
+    readonly ConcurrentDictionary<string, Channel<ProbeMessage>> queues = new(StringComparer.Ordinal);
+
+    public Task<IProbeConnection> ConnectAsync(ProbeTarget broker, CancellationToken cancellationToken) =>
+        Task.FromResult<IProbeConnection>(new Connection(this, broker.BrokerName, broker.StompEndpoints.FirstOrDefault() ?? ""));
+
+    Channel<ProbeMessage> Queue(string name) => queues.GetOrAdd(name, _ => Channel.CreateUnbounded<ProbeMessage>());
+
+    sealed class Connection(LoopbackMessageProbe network, string brokerName, string endpoint) : IProbeConnection
+    {
+        public string BrokerName => brokerName;
+        public string Endpoint => endpoint;
+        public Task<IProbeSubscription> SubscribeAsync(string queue, CancellationToken cancellationToken) => Task.FromResult<IProbeSubscription>(new Subscription(network.Queue(queue)));
+        public async Task SendAsync(string queue, ProbeMessage message, CancellationToken cancellationToken) => await network.Queue(queue).Writer.WriteAsync(message, cancellationToken);
+        public Task CloseAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
+    sealed class Subscription(Channel<ProbeMessage> queue) : IProbeSubscription
+    {
+        public async Task<ProbeMessage> ReceiveAsync(CancellationToken cancellationToken) => await queue.Reader.ReadAsync(cancellationToken);
+        public Task UnsubscribeAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}
