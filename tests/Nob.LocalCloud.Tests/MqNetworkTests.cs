@@ -123,6 +123,39 @@ public sealed class MqNetworkTests(CloudFixture fixture, ITestOutputHelper outpu
         output.WriteLine(string.Join('\n', fixture.Log));
     }
 
+    [Fact]
+    public async Task CreateBroker_WithARevisionActiveMqRefuses_EndsCreationFailed()
+    {
+        var mq = fixture.Mq;
+        var configuration = await mq.CreateConfigurationAsync(new() { Name = "unstartable", EngineType = EngineTypes.ActiveMq, EngineVersion = "5.18" });
+        var revision1 = await mq.DescribeConfigurationRevisionAsync(new() { ConfigurationId = configuration.Id!, ConfigurationRevision = 1 });
+        // Amazon MQ's XSD allows no such attribute; this endpoint passes it on, and ActiveMQ's schema refuses it at start.
+        var broken = await mq.UpdateConfigurationAsync(new()
+        {
+            ConfigurationId = configuration.Id!,
+            Xml = revision1.Xml!.Replace("schedulePeriodForDestinationPurge=", "noSuchBrokerAttribute=\"1\" schedulePeriodForDestinationPurge=", StringComparison.Ordinal),
+        });
+
+        var request = Clients.Broker("Unstartable", CloudFixture.Password);
+        var id = (await mq.CreateBrokerAsync(new CreateBrokerRequest
+        {
+            BrokerName = request.BrokerName,
+            DeploymentMode = request.DeploymentMode,
+            EngineType = request.EngineType,
+            EngineVersion = request.EngineVersion,
+            HostInstanceType = request.HostInstanceType,
+            PubliclyAccessible = false,
+            AutoMinorVersionUpgrade = true,
+            Users = request.Users,
+            Configuration = new ConfigurationId { Id = configuration.Id!, Revision = broken.LatestRevision!.Revision },
+        })).BrokerId!;
+
+        var failed = await Clients.WaitForStateAsync(mq, id, BrokerStates.CreationFailed, CloudFixture.StartPatience);
+        Assert.Empty(failed.BrokerInstances);
+        Assert.Equal(2, failed.Configurations!.Current!.Revision);
+        Assert.Contains(fixture.Log, line => line.Contains("Unstartable", StringComparison.Ordinal) && line.Contains("CREATION_FAILED", StringComparison.Ordinal));
+    }
+
     /// <summary>Starts a consumer on <paramref name="to"/>, produces on <paramref name="from"/>, returns how many arrived.</summary>
     private static async Task<int> SendAsync(Nob.LocalBrokers.ActiveMqCli cli, string from, string to, string destination, int count)
     {

@@ -622,7 +622,7 @@ internal sealed partial class MqService
 
     private JsonObject ListUsers(string id, Func<string, string?> query)
     {
-        var (max, offset) = Paging(query, "maxResults", 1, 10);
+        var (max, offset) = Paging(query, "maxResults", 1, 100);
         lock (_gate)
         {
             var b = Broker(id);
