@@ -156,6 +156,33 @@ public sealed class MqNetworkTests(CloudFixture fixture, ITestOutputHelper outpu
         Assert.Contains(fixture.Log, line => line.Contains("Unstartable", StringComparison.Ordinal) && line.Contains("CREATION_FAILED", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Reboot_IntoARevisionActiveMqRefuses_CriticalActionRequired_ThenRebootBackToRunning()
+    {
+        var mq = fixture.Mq;
+        var (_, b) = await fixture.BothRunningAsync();
+        var current = b.Configurations!.Current!;
+        var good = await mq.DescribeConfigurationRevisionAsync(new() { ConfigurationId = current.Id, ConfigurationRevision = current.Revision!.Value });
+        var broken = await mq.UpdateConfigurationAsync(new()
+        {
+            ConfigurationId = current.Id,
+            Xml = good.Xml!.Replace("schedulePeriodForDestinationPurge=", "noSuchBrokerAttribute=\"1\" schedulePeriodForDestinationPurge=", StringComparison.Ordinal),
+        });
+        await mq.UpdateBrokerAsync(new() { BrokerId = b.BrokerId!, Configuration = new ConfigurationId { Id = current.Id, Revision = broken.LatestRevision!.Revision } });
+
+        await mq.RebootBrokerAsync(new() { BrokerId = b.BrokerId! });
+        var critical = await Clients.WaitForStateAsync(mq, b.BrokerId!, BrokerStates.CriticalActionRequired, CloudFixture.StartPatience);
+        await mq.UpdateBrokerAsync(new() { BrokerId = b.BrokerId!, Configuration = new ConfigurationId { Id = current.Id, Revision = current.Revision } });
+        await mq.RebootBrokerAsync(new() { BrokerId = b.BrokerId! });
+        var back = await Clients.WaitForStateAsync(mq, b.BrokerId!, BrokerStates.Running, CloudFixture.StartPatience);
+
+        Assert.Equal("BROKER_START_FAILED", Assert.Single(critical.ActionsRequired).ActionRequiredCode);
+        Assert.Equal(broken.LatestRevision.Revision, critical.Configurations!.Current!.Revision);
+        Assert.Equal(current.Revision, back.Configurations!.Current!.Revision);
+        Assert.Empty(back.ActionsRequired);
+        Assert.Equal(b.BrokerInstances[0].Endpoints, back.BrokerInstances[0].Endpoints);
+    }
+
     /// <summary>Starts a consumer on <paramref name="to"/>, produces on <paramref name="from"/>, returns how many arrived.</summary>
     private static async Task<int> SendAsync(Nob.LocalBrokers.ActiveMqCli cli, string from, string to, string destination, int count)
     {
