@@ -15,7 +15,19 @@ public static class NobCommand
     public const int Invalid = 2;
 
     const string Usage = """
-        usage: nob plan SPEC [--json] [--endpoints FILE] [--current BROKER=FILE]...
+        usage: nob up SPEC [--json]
+               nob down
+               nob status
+               nob cloud [--port PORT]
+               nob plan SPEC [--json] [--endpoints FILE] [--current BROKER=FILE]...
+
+          up          build the network on this machine and verify it: starts the local endpoint if
+                      needed (real ActiveMQ brokers), stores the common user's password (NOB_PASSWORD,
+                      or a generated one shown once), runs statemachine/build-network.asl.json with the
+                      functions' own code, shows progress, and ends with a summary (--json: as JSON)
+          down        stop the local endpoint and its brokers, and remove local state (NOB_HOME)
+          status      the local endpoint and its brokers
+          cloud       run the local endpoint in the foreground (Amazon MQ, EC2, SSM on 127.0.0.1)
 
           plan        validate SPEC and print the plan: brokers, connectors, topology, and each
                       broker's next configuration XML (a diff when --current gives its current XML)
@@ -38,6 +50,14 @@ public static class NobCommand
             return args[0] switch
             {
                 "plan" => await PlanAsync(args[1..], stdout, stderr),
+                "up" when args.Length is 2 or 3 && (args.Length == 2 || args[2] == "--json") && !args[1].StartsWith('-') =>
+                    await Local(stdout, stderr).UpAsync(args[1], args.Length == 3, CancellationToken.None),
+                "down" when args.Length == 1 => await Local(stdout, stderr).DownAsync(),
+                "status" when args.Length == 1 => await Local(stdout, stderr).StatusAsync(CancellationToken.None),
+                "cloud" when args.Length == 1 => await new Nob.Cli.Local.CloudDaemon(Nob.Cli.Local.LocalHome.FromEnvironment(), stderr).RunForegroundAsync(DefaultCloudPort, stdout),
+                "cloud" when args.Length == 3 && args[1] == "--port" && int.TryParse(args[2], out var port) && port is >= 0 and < 65536 =>
+                    await new Nob.Cli.Local.CloudDaemon(Nob.Cli.Local.LocalHome.FromEnvironment(), stderr).RunForegroundAsync(port, stdout),
+                "up" or "down" or "status" or "cloud" => await UsageErrorAsync(stderr, $"wrong arguments for \"{args[0]}\""),
                 _ => await UsageErrorAsync(stderr, $"unknown command \"{args[0]}\""),
             };
         }
@@ -46,12 +66,22 @@ public static class NobCommand
             await stderr.WriteLineAsync(e.Message);
             return Failed;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or JsonException)
+        catch (Nob.LocalBrokers.ActiveMqNotInstalledException e)
+        {
+            await stderr.WriteLineAsync($"nob: {e.Message}");
+            return Failed;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or JsonException or InvalidOperationException)
         {
             await stderr.WriteLineAsync($"nob: {e.Message}");
             return Failed;
         }
     }
+
+    /// <summary>The local endpoint's port unless <c>nob cloud --port</c> says otherwise (0 = any free port).</summary>
+    public const int DefaultCloudPort = 0;
+
+    static Nob.Cli.Local.LocalCommands Local(TextWriter stdout, TextWriter stderr) => new(Nob.Cli.Local.LocalHome.FromEnvironment(), stdout, stderr);
 
     static async Task<int> UsageErrorAsync(TextWriter stderr, string message)
     {

@@ -64,6 +64,7 @@ public sealed record BrokerSummaryLine(
     string BrokerState,
     bool Created,
     IReadOnlyList<string> OpenWireEndpoints,
+    IReadOnlyList<string> StompEndpoints,
     IReadOnlyList<string> ConsoleUrls,
     int? ConfigurationRevision,
     bool Rebooted);

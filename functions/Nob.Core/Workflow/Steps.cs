@@ -263,7 +263,7 @@ public sealed class SummarizeStep(IBrokerService brokers, TimeProvider time)
             var id = ensured.First(e => e.BrokerName == broker.Name);
             var description = await brokers.DescribeBrokerAsync(id.BrokerId, cancellationToken);
             var revision = revisions.FirstOrDefault(r => r.BrokerName == broker.Name);
-            lines.Add(new BrokerSummaryLine(broker.Name, id.BrokerId, description.BrokerState, id.Created, description.OpenWireEndpoints,
+            lines.Add(new BrokerSummaryLine(broker.Name, id.BrokerId, description.BrokerState, id.Created, description.OpenWireEndpoints, description.StompEndpoints,
                 [.. description.Instances.Select(i => i.ConsoleUrl).OfType<string>()], description.CurrentConfiguration?.Revision,
                 revision?.RebootRequired ?? false));
         }
