@@ -62,7 +62,8 @@ public sealed class OpenIngressFunction(ISecurityGroupService securityGroups, Ve
     public async Task<Stream> HandleAsync(Stream input)
     {
         var request = await StepJson.ReadAsync(input, StepJson.Default.OpenIngressRequest);
-        var result = await new OpenIngressStep(securityGroups).RunAsync(request.Plan, verifier, CancellationToken.None);
+        var spec = SpecReader.ReadValid(request.Spec.GetRawText());
+        var result = await new OpenIngressStep(securityGroups).RunAsync(spec, request.Plan, verifier, CancellationToken.None);
         return StepJson.Write(result, StepJson.Default.IngressResult);
     }
 }
@@ -75,7 +76,7 @@ public sealed class WriteConnectorRevisionFunction(IBrokerService brokers, IPara
     {
         var request = await StepJson.ReadAsync(input, StepJson.Default.WriteRevisionRequest);
         var spec = SpecReader.ReadValid(request.Spec.GetRawText());
-        var result = await new WriteConnectorRevisionStep(brokers, parameters).RunAsync(spec, request.Broker, CancellationToken.None);
+        var result = await new WriteConnectorRevisionStep(brokers, parameters).RunAsync(spec, request.Plan, request.BrokerName, CancellationToken.None);
         return StepJson.Write(result, StepJson.Default.RevisionResult);
     }
 }
@@ -92,15 +93,15 @@ public sealed class RebootBrokerFunction(IBrokerService brokers)
     }
 }
 
-public sealed class VerifyFunction(IBrokerService brokers, IParameterStore parameters, IMessageProbe probe, TimeProvider time)
+public sealed class VerifyFunction(IParameterStore parameters, IMessageProbe probe, TimeProvider time)
 {
-    public VerifyFunction() : this(Composition.Brokers, Composition.Parameters, Composition.MessageProbe, TimeProvider.System) { }
+    public VerifyFunction() : this(Composition.Parameters, Composition.MessageProbe, TimeProvider.System) { }
 
     public async Task<Stream> HandleAsync(Stream input)
     {
         var request = await StepJson.ReadAsync(input, StepJson.Default.VerifyRequest);
         var spec = SpecReader.ReadValid(request.Spec.GetRawText());
-        var result = await new VerifyBridgeStep(brokers, parameters, probe, time).RunAsync(spec, request.Plan, CancellationToken.None);
+        var result = await new VerifyBridgeStep(parameters, probe, time).RunAsync(spec, request.Plan, CancellationToken.None);
         return StepJson.Write(result, StepJson.Default.VerificationResult);
     }
 }

@@ -14,9 +14,9 @@ public sealed record EnsureBrokerRequest(JsonElement Spec, string BrokerName);
 
 public sealed record PlanNetworkRequest(JsonElement Spec, IReadOnlyList<EnsuredBroker> Brokers);
 
-public sealed record OpenIngressRequest(NetworkPlanResult Plan);
+public sealed record OpenIngressRequest(JsonElement Spec, NetworkPlanResult Plan);
 
-public sealed record WriteRevisionRequest(JsonElement Spec, BrokerWork Broker);
+public sealed record WriteRevisionRequest(JsonElement Spec, NetworkPlanResult Plan, string BrokerName);
 
 public sealed record RebootRequest(RevisionResult Revision, int MaxPolls, int IntervalSeconds);
 

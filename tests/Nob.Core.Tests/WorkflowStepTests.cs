@@ -143,7 +143,7 @@ public class WorkflowStepTests
     {
         var ensured = await EnsureAllRunningAsync(tutorial);
         var plan = await new PlanNetworkStep(mq).RunAsync(tutorial, ensured, None);
-        var connector = Assert.Single(plan.Brokers.Single(b => b.BrokerName == "MyBroker1").Connectors);
+        var connector = Assert.Single(plan.Plan(tutorial).Broker("MyBroker1").Connectors);
         Assert.Equal($"static:(ssl://{mq.ByName("MyBroker2").Id}-1.mq.example:61617)", connector.Uri);
     }
 
@@ -153,7 +153,7 @@ public class WorkflowStepTests
         var ensured = await EnsureAllRunningAsync(tutorial);
         ec2.Vpcs["sg-1"] = "vpc-1";
         var plan = await new PlanNetworkStep(mq).RunAsync(tutorial, ensured, None);
-        var result = await new OpenIngressStep(ec2).RunAsync(plan, null, None);
+        var result = await new OpenIngressStep(ec2).RunAsync(tutorial, plan, null, None);
 
         var rule = Assert.Single(result.Rules).Rule;
         Assert.Equal(new IngressRule("sg-1", 61617, null, "sg-1", rule.Description), rule);
@@ -168,7 +168,7 @@ public class WorkflowStepTests
         ssm.Values["/nob/active-standby/password"] = Password;
         var ensured = await EnsureAllRunningAsync(spec);
         var plan = await new PlanNetworkStep(mq).RunAsync(spec, ensured, None);
-        var result = await new OpenIngressStep(ec2).RunAsync(plan, null, None);
+        var result = await new OpenIngressStep(ec2).RunAsync(spec, plan, null, None);
 
         Assert.Equal(2, result.Rules.Count);
         Assert.All(result.Rules, r => Assert.Matches(@"^10\.0\.0\.\d+/32$", r.Rule.SourceCidr));
@@ -180,8 +180,8 @@ public class WorkflowStepTests
     {
         var ensured = await EnsureAllRunningAsync(tutorial);
         var plan = await new PlanNetworkStep(mq).RunAsync(tutorial, ensured, None);
-        await new OpenIngressStep(ec2).RunAsync(plan, null, None);
-        var second = await new OpenIngressStep(ec2).RunAsync(plan, null, None);
+        await new OpenIngressStep(ec2).RunAsync(tutorial, plan, null, None);
+        var second = await new OpenIngressStep(ec2).RunAsync(tutorial, plan, null, None);
         Assert.All(second.Rules, r => Assert.False(r.Added));
         Assert.Single(ec2.Rules);
     }
@@ -191,10 +191,9 @@ public class WorkflowStepTests
     {
         var ensured = await EnsureAllRunningAsync(tutorial);
         var plan = await new PlanNetworkStep(mq).RunAsync(tutorial, ensured, None);
-        var work = plan.Brokers.Single(b => b.BrokerName == "MyBroker1");
         var step = new WriteConnectorRevisionStep(mq, ssm);
 
-        var first = await step.RunAsync(tutorial, work, None);
+        var first = await step.RunAsync(tutorial, plan, "MyBroker1", None);
         Assert.True(first.Written);
         Assert.True(first.RebootRequired);
         Assert.Equal(2, first.Revision);
@@ -204,14 +203,14 @@ public class WorkflowStepTests
         Assert.Single(ConfigurationReader.ManagedConnectors("MyBroker1", mq.Revisions[broker.ConfigurationId][1], "tutorial"));
 
         // A retry before the reboot writes nothing new but still asks for the reboot.
-        var retried = await step.RunAsync(tutorial, work, None);
+        var retried = await step.RunAsync(tutorial, plan, "MyBroker1", None);
         Assert.False(retried.Written);
         Assert.True(retried.RebootRequired);
         Assert.Equal(2, mq.Revisions[broker.ConfigurationId].Count);
 
         await new RebootBrokerStep(mq).RunAsync(first, 10, 30, None);
         mq.FinishReboot(broker.Id);
-        var converged = await step.RunAsync(tutorial, work, None);
+        var converged = await step.RunAsync(tutorial, plan, "MyBroker1", None);
         Assert.False(converged.Written);
         Assert.False(converged.RebootRequired);
         Assert.Equal(1, broker.Reboots);
@@ -222,7 +221,7 @@ public class WorkflowStepTests
     {
         var ensured = await EnsureAllRunningAsync(tutorial);
         var plan = await new PlanNetworkStep(mq).RunAsync(tutorial, ensured, None);
-        var result = await new WriteConnectorRevisionStep(mq, ssm).RunAsync(tutorial, plan.Brokers.Single(b => b.BrokerName == "MyBroker2"), None);
+        var result = await new WriteConnectorRevisionStep(mq, ssm).RunAsync(tutorial, plan, "MyBroker2", None);
         Assert.False(result.Written);
         Assert.False(result.RebootRequired);
         Assert.DoesNotContain(mq.Calls, c => c.StartsWith("UpdateBroker", StringComparison.Ordinal));
@@ -235,7 +234,7 @@ public class WorkflowStepTests
         var plan = await new PlanNetworkStep(mq).RunAsync(tutorial, ensured, None);
         mq.NextWarnings.Add(new ConfigurationWarning("networkConnector", "prefetchSize", "DISALLOWED_ATTRIBUTE_REMOVED"));
         var e = await Assert.ThrowsAsync<ConfigurationRejectedException>(() =>
-            new WriteConnectorRevisionStep(mq, ssm).RunAsync(tutorial, plan.Brokers.Single(b => b.BrokerName == "MyBroker1"), None));
+            new WriteConnectorRevisionStep(mq, ssm).RunAsync(tutorial, plan, "MyBroker1", None));
         Assert.Contains("DISALLOWED_ATTRIBUTE_REMOVED", e.Message, StringComparison.Ordinal);
         Assert.Contains("MyBroker1", e.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(mq.Calls, c => c.StartsWith("UpdateBroker", StringComparison.Ordinal));
@@ -248,7 +247,7 @@ public class WorkflowStepTests
         mq.Add("MyBroker2");
         var ensured = await EnsureAllRunningAsync(tutorial);
         var plan = await new PlanNetworkStep(mq).RunAsync(tutorial, ensured, None);
-        var result = await new WriteConnectorRevisionStep(mq, ssm).RunAsync(tutorial, plan.Brokers.Single(b => b.BrokerName == "MyBroker2"), None);
+        var result = await new WriteConnectorRevisionStep(mq, ssm).RunAsync(tutorial, plan, "MyBroker2", None);
         Assert.True(result.UserCreated);
         Assert.True(result.RebootRequired);
         Assert.Contains("myCommonUser", mq.ByName("MyBroker2").Users);
@@ -269,9 +268,9 @@ public class WorkflowStepTests
     {
         var ensured = await EnsureAllRunningAsync(tutorial);
         var plan = await new PlanNetworkStep(mq).RunAsync(tutorial, ensured, None);
-        var ingress = await new OpenIngressStep(ec2).RunAsync(plan, null, None);
+        var ingress = await new OpenIngressStep(ec2).RunAsync(tutorial, plan, null, None);
         var time = new ManualTime(new DateTimeOffset(2026, 11, 25, 10, 0, 0, TimeSpan.Zero));
-        var summary = await new SummarizeStep(mq, time).RunAsync(tutorial, ensured, plan, ingress, [], new VerificationResult("SKIPPED", "not asked", []), time.Now.AddMinutes(-16), None);
+        var summary = await new SummarizeStep(mq, time).RunAsync(tutorial, ensured, plan, ingress, [], new VerificationResult("SKIPPED", "not asked", [], null), time.Now.AddMinutes(-16), None);
         Assert.Equal(960, summary.ElapsedSeconds);
         Assert.Equal(["MyBroker1", "MyBroker2"], summary.Brokers.Select(b => b.BrokerName));
         Assert.All(summary.Brokers, b => Assert.NotEmpty(b.ConsoleUrls));
@@ -285,7 +284,7 @@ public class WorkflowStepTests
     {
         var ensured = await EnsureAllRunningAsync(tutorial);
         var plan = await new PlanNetworkStep(mq).RunAsync(tutorial, ensured, None);
-        var result = await new OpenIngressStep(ec2).RunAsync(plan, new VerifierSource("sg-verify", ["203.0.113.7/32"]), None);
+        var result = await new OpenIngressStep(ec2).RunAsync(tutorial, plan, new VerifierSource("sg-verify", ["203.0.113.7/32"]), None);
         var stomp = Assert.Single(result.Rules, r => r.Rule.Port == OpenIngressStep.StompPort).Rule;
         Assert.Equal(("sg-1", "sg-verify", (string?)null), (stomp.SecurityGroupId, stomp.SourceSecurityGroupId, stomp.SourceCidr));
     }
@@ -297,7 +296,7 @@ public class WorkflowStepTests
         var ensured = await EnsureAllRunningAsync(spec);
         var plan = await new PlanNetworkStep(mq).RunAsync(spec, ensured, None);
         Assert.All(plan.Brokers, b => Assert.True(b.PubliclyAccessible));
-        var result = await new OpenIngressStep(ec2).RunAsync(plan, new VerifierSource("sg-verify", ["203.0.113.7/32"]), None);
+        var result = await new OpenIngressStep(ec2).RunAsync(spec, plan, new VerifierSource("sg-verify", ["203.0.113.7/32"]), None);
         var stomp = Assert.Single(result.Rules, r => r.Rule.Port == OpenIngressStep.StompPort).Rule;
         Assert.Equal(("203.0.113.7/32", (string?)null), (stomp.SourceCidr, stomp.SourceSecurityGroupId));
         Assert.All(result.Rules.Where(r => r.Rule.Port == OpenIngressStep.OpenWirePort), r => Assert.EndsWith("/32", r.Rule.SourceCidr));
@@ -309,9 +308,9 @@ public class WorkflowStepTests
         var ensured = await EnsureAllRunningAsync(tutorial);
         var plan = await new PlanNetworkStep(mq).RunAsync(tutorial, ensured, None);
         var probe = new InMemoryMessageProbe();
-        var result = await new VerifyBridgeStep(mq, ssm, probe, TimeProvider.System).RunAsync(tutorial, plan, None);
+        var result = await new VerifyBridgeStep(ssm, probe, TimeProvider.System).RunAsync(tutorial, plan, None);
         Assert.Equal("PASSED", result.Status);
-        Assert.Equal(["MyBroker1->MyBroker2", "MyBroker2->MyBroker1"], result.Pairs.Select(p => $"{p.Sender}->{p.Receiver}").Order());
+        Assert.Equal(["MyBroker1 -> MyBroker2", "MyBroker2 -> MyBroker1"], result.Pairs.Select(p => p.Split(':')[0]).Order());
         Assert.Contains(Password, probe.PasswordsSeen);
         Assert.DoesNotContain(Password, result.ToString(), StringComparison.Ordinal);
     }
@@ -324,7 +323,7 @@ public class WorkflowStepTests
         var probe = new InMemoryMessageProbe();
         probe.Isolated.Add("MyBroker2");
         var spec = tutorial with { Verification = new VerificationSpec(true, 1) };
-        var e = await Assert.ThrowsAsync<BridgeVerificationFailedException>(() => new VerifyBridgeStep(mq, ssm, probe, TimeProvider.System).RunAsync(spec, plan, None));
+        var e = await Assert.ThrowsAsync<BridgeVerificationFailedException>(() => new VerifyBridgeStep(ssm, probe, TimeProvider.System).RunAsync(spec, plan, None));
         var failed = Assert.Single(e.Failures);
         Assert.Equal(("MyBroker2", "MyBroker1"), (failed.Sender, failed.Receiver));
         Assert.Contains("MyBroker2", e.Message, StringComparison.Ordinal);
@@ -335,8 +334,8 @@ public class WorkflowStepTests
     public async Task VerifyBridge_Disabled_IsSkippedWithoutTouchingBrokers()
     {
         var spec = tutorial with { Verification = new VerificationSpec(false, 30) };
-        var plan = new Nob.Core.Workflow.NetworkPlanResult("tutorial", 1, [], []);
-        var result = await new VerifyBridgeStep(mq, ssm, new InMemoryMessageProbe(), TimeProvider.System).RunAsync(spec, plan, None);
+        var plan = new Nob.Core.Workflow.NetworkPlanResult("tutorial", []);
+        var result = await new VerifyBridgeStep(ssm, new InMemoryMessageProbe(), TimeProvider.System).RunAsync(spec, plan, None);
         Assert.Equal("SKIPPED", result.Status);
         Assert.Empty(mq.Calls);
     }

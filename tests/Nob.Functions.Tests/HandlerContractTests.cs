@@ -65,12 +65,12 @@ public class HandlerContractTests
             brokers.Add(ensured);
         }
         var plan = await Invoke(new PlanNetworkFunction(Mq("PlanNetworkFunction")).HandleAsync, new JsonObject { ["spec"] = spec.DeepClone(), ["brokers"] = brokers.DeepClone() });
-        var ingress = await Invoke(new OpenIngressFunction(Ec2("OpenIngressFunction"), new VerifierSource("sg-verify", [])).HandleAsync, new JsonObject { ["plan"] = plan.DeepClone() });
+        var ingress = await Invoke(new OpenIngressFunction(Ec2("OpenIngressFunction"), new VerifierSource("sg-verify", [])).HandleAsync, new JsonObject { ["spec"] = spec.DeepClone(), ["plan"] = plan.DeepClone() });
         var revisions = new JsonArray();
         foreach (var broker in plan["brokers"]!.AsArray())
         {
             var revision = await Invoke(new WriteConnectorRevisionFunction(Mq("WriteConnectorRevisionFunction"), Ssm("WriteConnectorRevisionFunction")).HandleAsync,
-                new JsonObject { ["spec"] = spec.DeepClone(), ["broker"] = broker!.DeepClone() });
+                new JsonObject { ["spec"] = spec.DeepClone(), ["plan"] = plan.DeepClone(), ["brokerName"] = broker!["brokerName"]!.DeepClone() });
             if ((bool)revision["rebootRequired"]!)
             {
                 var wait = await Invoke(new RebootBrokerFunction(Mq("RebootBrokerFunction")).HandleAsync,
@@ -80,7 +80,7 @@ public class HandlerContractTests
             }
             revisions.Add(revision);
         }
-        var verification = await Invoke(new VerifyFunction(Mq("VerifyFunction"), Ssm("VerifyFunction"), probe, TimeProvider.System).HandleAsync, new JsonObject { ["spec"] = spec.DeepClone(), ["plan"] = plan.DeepClone() });
+        var verification = await Invoke(new VerifyFunction(Ssm("VerifyFunction"), probe, TimeProvider.System).HandleAsync, new JsonObject { ["spec"] = spec.DeepClone(), ["plan"] = plan.DeepClone() });
         return await Invoke(new SummarizeFunction(Mq("SummarizeFunction"), TimeProvider.System).HandleAsync, new JsonObject
         {
             ["spec"] = spec.DeepClone(), ["brokers"] = brokers.DeepClone(), ["plan"] = plan.DeepClone(), ["ingress"] = ingress.DeepClone(),
@@ -94,7 +94,7 @@ public class HandlerContractTests
         var summary = await BuildAsync("tutorial");
         Assert.Equal("tutorial", (string?)summary["networkName"]);
         Assert.Equal(["MyBroker1", "MyBroker2"], summary["brokers"]!.AsArray().Select(b => (string?)b!["brokerName"]));
-        Assert.Equal("nob.tutorial.MyBroker1.to.MyBroker2", (string?)summary["connectors"]![0]!["name"]);
+        Assert.Equal("MyBroker1 <==> MyBroker2", (string?)summary["connectors"]![0]);
         Assert.Equal("sg-1", (string?)summary["ingress"]![0]!["rule"]!["sourceSecurityGroupId"]);
         Assert.Contains(summary["ingress"]!.AsArray(), r => (int)r!["rule"]!["port"]! == 61614 && (string?)r["rule"]!["sourceSecurityGroupId"] == "sg-verify");
         Assert.Equal("PASSED", (string?)summary["verification"]!["status"]);
@@ -147,7 +147,7 @@ public class HandlerContractTests
         var spec = SpecReader.ReadValid(adopted.ToJsonString());
         var plan = await new PlanNetworkStep(mq).RunAsync(spec, [new EnsuredBroker("Adopted1", mq.ByName("Adopted1").Id, false), new EnsuredBroker("Adopted2", mq.ByName("Adopted2").Id, false)], CancellationToken.None);
         await Invoke(new WriteConnectorRevisionFunction(Mq("WriteConnectorRevisionFunction"), Ssm("WriteConnectorRevisionFunction")).HandleAsync,
-            new JsonObject { ["spec"] = JsonNode.Parse(adopted.ToJsonString()), ["broker"] = JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(plan.Brokers[1], StepJson.Default.BrokerWork)) });
+            new JsonObject { ["spec"] = JsonNode.Parse(adopted.ToJsonString()), ["plan"] = JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(plan, StepJson.Default.NetworkPlanResult)), ["brokerName"] = "Adopted2" });
         Assert.Contains("IBrokerService.CreateUserAsync", CallsOf("WriteConnectorRevisionFunction"));
 
         var adapters = new Dictionary<Type, Type>

@@ -22,13 +22,11 @@ public static class SummaryText
         }
         text.AppendLine();
         text.AppendLine("Topology");
-        foreach (var c in summary["connectors"]!.AsArray())
-            text.AppendLine($"  {(string?)c!["from"]} {((bool?)c["duplex"] == true ? "<==>" : "===>")} {(string?)c["to"]}   {(string?)c["name"]}");
+        foreach (var c in summary["connectors"]!.AsArray()) text.AppendLine($"  {(string?)c}");
         text.AppendLine();
         var verification = summary["verification"]!;
         text.AppendLine($"Verification: {(string?)verification["status"]}, {(string?)verification["detail"]}");
-        foreach (var p in verification["pairs"]!.AsArray())
-            text.AppendLine($"  {(string?)p!["sender"]} -> {(string?)p["receiver"]}  {(double?)p["latencyMilliseconds"]:0} ms{(p["path"]!.AsArray().Count > 2 ? $"  via {string.Join(", ", p["path"]!.AsArray().Skip(1).SkipLast(1).Select(x => (string?)x))}" : "")}");
+        foreach (var p in verification["pairs"]!.AsArray()) text.AppendLine($"  {(string?)p}");
         text.AppendLine();
         text.AppendLine($"Endpoint   {(string?)local["endpoint"]} (AWS CLI: --endpoint-url; ./nob status)");
         text.AppendLine($"Truststore {(string?)local["trustStore"]} (PKCS12; password in {(string?)local["trustStorePasswordFile"]}; PEM: {(string?)local["certificatePem"]})");

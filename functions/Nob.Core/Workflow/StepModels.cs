@@ -15,7 +15,7 @@ public sealed record BrokerWait(string BrokerName, string BrokerId, int Poll, in
 
 public sealed record BrokerWaitStatus(string BrokerName, string BrokerId, string State, bool Ready, int Poll, int MaxPolls, int IntervalSeconds);
 
-/// <summary>A broker as the plan needs it: its connectors and what ingress needs to know.</summary>
+/// <summary>A running broker as the later steps need it: where it is reachable and what ingress needs to know.</summary>
 public sealed record BrokerWork(
     string BrokerName,
     string BrokerId,
@@ -23,9 +23,18 @@ public sealed record BrokerWork(
     IReadOnlyList<string> SecurityGroups,
     IReadOnlyList<string> IpAddresses,
     IReadOnlyList<string> OpenWireEndpoints,
-    IReadOnlyList<PlannedConnector> Connectors);
+    IReadOnlyList<string> StompEndpoints);
 
-public sealed record NetworkPlanResult(string NetworkName, int NetworkTtl, IReadOnlyList<BrokerWork> Brokers, IReadOnlyList<ConnectedPair> ConnectedPairs);
+/// <summary>
+/// The brokers with their real endpoints. The connectors and connected pairs are not carried: every step that needs
+/// them plans again from the spec and these endpoints (the planner is pure and deterministic), which keeps the state
+/// small enough for Step Functions' 256 KiB limit even for a 41-broker mesh.
+/// </summary>
+public sealed record NetworkPlanResult(string NetworkName, IReadOnlyList<BrokerWork> Brokers)
+{
+    public NetworkPlan Plan(Specs.NetworkSpec spec) =>
+        NetworkPlanner.Plan(spec, Brokers.ToDictionary(b => b.BrokerName, b => b.OpenWireEndpoints, StringComparer.Ordinal));
+}
 
 public sealed record IngressResult(IReadOnlyList<IngressRuleOutcome> Rules);
 
@@ -43,15 +52,16 @@ public sealed record RevisionResult(
     IReadOnlyList<string> UpdatedConnectors,
     bool UserCreated);
 
-/// <summary>Status PASSED (every pair carried a message) or SKIPPED (verification.enabled is false); a failure is an error.</summary>
-public sealed record VerificationResult(string Status, string Detail, IReadOnlyList<VerifiedPair> Pairs);
-
-public sealed record VerifiedPair(string Sender, string Receiver, IReadOnlyList<string> Path, double LatencyMilliseconds, string? ReceiverEndpoint);
+/// <summary>
+/// Status PASSED (every pair carried a message) or SKIPPED (verification.enabled is false); a failure is an error.
+/// Pairs are one line each ("A -> B: 12 ms via H"), compact because a mesh has n·(n-1) of them.
+/// </summary>
+public sealed record VerificationResult(string Status, string Detail, IReadOnlyList<string> Pairs, double? SlowestMilliseconds);
 
 public sealed record NetworkSummary(
     string NetworkName,
     IReadOnlyList<BrokerSummaryLine> Brokers,
-    IReadOnlyList<ConnectorSummaryLine> Connectors,
+    IReadOnlyList<string> Connectors,
     IReadOnlyList<IngressRuleOutcome> Ingress,
     VerificationResult Verification,
     DateTimeOffset? StartedAt,
@@ -68,5 +78,3 @@ public sealed record BrokerSummaryLine(
     IReadOnlyList<string> ConsoleUrls,
     int? ConfigurationRevision,
     bool Rebooted);
-
-public sealed record ConnectorSummaryLine(string Name, string From, string To, string Uri, bool Duplex);

@@ -104,15 +104,14 @@ public sealed class PlanNetworkStep(IBrokerService brokers)
             var id = ensured.FirstOrDefault(e => e.BrokerName == broker.Name)?.BrokerId ?? throw new BrokerMissingException(broker.Name);
             descriptions[broker.Name] = await brokers.DescribeBrokerAsync(id, cancellationToken);
         }
-        var endpoints = descriptions.ToDictionary(d => d.Key, d => d.Value.OpenWireEndpoints, StringComparer.Ordinal);
-        var plan = NetworkPlanner.Plan(spec, endpoints);
-        var work = plan.Brokers.Select(b =>
+        var result = new NetworkPlanResult(spec.NetworkName, [.. spec.Brokers.Select(b =>
         {
             var d = descriptions[b.Name];
             return new BrokerWork(b.Name, d.BrokerId, d.PubliclyAccessible, d.SecurityGroups,
-                [.. d.Instances.Select(i => i.IpAddress).OfType<string>()], b.OpenWireEndpoints, b.Connectors);
-        }).ToList();
-        return new NetworkPlanResult(plan.NetworkName, plan.NetworkTtl, work, plan.ConnectedPairs);
+                [.. d.Instances.Select(i => i.IpAddress).OfType<string>()], d.OpenWireEndpoints, d.StompEndpoints);
+        })]);
+        result.Plan(spec); // fails here, by name, if an endpoint is missing or malformed
+        return result;
     }
 }
 
@@ -131,9 +130,9 @@ public sealed class OpenIngressStep(ISecurityGroupService securityGroups)
 
     /// <param name="verifier">Where the verify function connects from: its security group (private brokers) and, for
     /// public brokers, the public addresses its traffic leaves the VPC with (NAT gateway IPs).</param>
-    public async Task<IngressResult> RunAsync(NetworkPlanResult plan, VerifierSource? verifier, CancellationToken cancellationToken)
+    public async Task<IngressResult> RunAsync(NetworkSpec spec, NetworkPlanResult plan, VerifierSource? verifier, CancellationToken cancellationToken)
     {
-        var rules = (await PlanRulesAsync(plan, cancellationToken)).ToList();
+        var rules = (await PlanRulesAsync(spec, plan, cancellationToken)).ToList();
         if (verifier is not null)
         {
             var description = $"nob {plan.NetworkName} bridge verification (STOMP)";
@@ -157,13 +156,13 @@ public sealed class OpenIngressStep(ISecurityGroupService securityGroups)
         return new IngressResult(outcomes);
     }
 
-    public async Task<IReadOnlyList<IngressRule>> PlanRulesAsync(NetworkPlanResult plan, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<IngressRule>> PlanRulesAsync(NetworkSpec spec, NetworkPlanResult plan, CancellationToken cancellationToken)
     {
         var byName = plan.Brokers.ToDictionary(b => b.BrokerName, StringComparer.Ordinal);
         var allGroups = plan.Brokers.SelectMany(b => b.SecurityGroups).Distinct(StringComparer.Ordinal).ToList();
         var vpcs = allGroups.Count == 0 ? new Dictionary<string, string>() : await securityGroups.GetVpcIdsAsync(allGroups, cancellationToken);
         var rules = new List<IngressRule>();
-        foreach (var connector in plan.Brokers.SelectMany(b => b.Connectors))
+        foreach (var connector in plan.Plan(spec).Connectors)
         {
             var source = byName[connector.Owner];
             var target = byName[connector.Target];
@@ -195,18 +194,20 @@ public sealed class OpenIngressStep(ISecurityGroupService securityGroups)
 /// </summary>
 public sealed class WriteConnectorRevisionStep(IBrokerService brokers, IParameterStore parameters)
 {
-    public async Task<RevisionResult> RunAsync(NetworkSpec spec, BrokerWork work, CancellationToken cancellationToken)
+    public async Task<RevisionResult> RunAsync(NetworkSpec spec, NetworkPlanResult plan, string brokerName, CancellationToken cancellationToken)
     {
+        var work = plan.Brokers.FirstOrDefault(b => b.BrokerName == brokerName) ?? throw new BrokerMissingException(brokerName);
+        var connectors = plan.Plan(spec).Broker(brokerName).Connectors;
         var broker = await brokers.DescribeBrokerAsync(work.BrokerId, cancellationToken);
         var baseRef = broker.PendingConfiguration ?? broker.CurrentConfiguration
             ?? throw new BrokerNotUsableException(work.BrokerName, "it reports no configuration");
         var currentXml = await brokers.GetConfigurationRevisionXmlAsync(baseRef.Id, baseRef.Revision, cancellationToken);
-        var revision = ConnectorConfigurationWriter.Write(work.BrokerName, currentXml, spec.NetworkName, work.Connectors);
+        var revision = ConnectorConfigurationWriter.Write(work.BrokerName, currentXml, spec.NetworkName, connectors);
 
         var target = baseRef;
         if (revision.Changed)
         {
-            var description = $"nob {spec.NetworkName}: {work.Connectors.Count} network connector(s)";
+            var description = $"nob {spec.NetworkName}: {connectors.Count} network connector(s)";
             var update = await brokers.UpdateConfigurationAsync(baseRef.Id, revision.Xml, description, cancellationToken);
             if (update.Warnings.Count > 0) throw new ConfigurationRejectedException(work.BrokerName, update.Revision, update.Warnings);
             target = new ConfigurationRef(baseRef.Id, update.Revision);
@@ -267,7 +268,7 @@ public sealed class SummarizeStep(IBrokerService brokers, TimeProvider time)
                 [.. description.Instances.Select(i => i.ConsoleUrl).OfType<string>()], description.CurrentConfiguration?.Revision,
                 revision?.RebootRequired ?? false));
         }
-        var connectors = plan.Brokers.SelectMany(b => b.Connectors).Select(c => new ConnectorSummaryLine(c.Name, c.Owner, c.Target, c.Uri, c.Duplex)).ToList();
+        var connectors = plan.Plan(spec).Connectors.Select(c => $"{c.Owner} {(c.Duplex ? "<==>" : "===>")} {c.Target}").ToList();
         var finishedAt = time.GetUtcNow();
         return new NetworkSummary(spec.NetworkName, lines, connectors, ingress.Rules, verification, startedAt, finishedAt,
             startedAt is { } s ? Math.Round((finishedAt - s).TotalSeconds, 1) : null);
@@ -279,21 +280,20 @@ public sealed class SummarizeStep(IBrokerService brokers, TimeProvider time)
 /// as the tutorial's last step does with a producer and a consumer). Any failed pair raises
 /// <see cref="BridgeVerificationFailedException"/> naming the pair and its likely causes.
 /// </summary>
-public sealed class VerifyBridgeStep(IBrokerService brokers, IParameterStore parameters, IMessageProbe probe, TimeProvider time)
+public sealed class VerifyBridgeStep(IParameterStore parameters, IMessageProbe probe, TimeProvider time)
 {
     public async Task<VerificationResult> RunAsync(NetworkSpec spec, NetworkPlanResult plan, CancellationToken cancellationToken)
     {
-        if (!spec.Verification.Enabled) return new VerificationResult("SKIPPED", "verification.enabled is false", []);
-        var stomp = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
-        foreach (var broker in plan.Brokers)
-        {
-            stomp[broker.BrokerName] = (await brokers.DescribeBrokerAsync(broker.BrokerId, cancellationToken)).StompEndpoints;
-        }
+        if (!spec.Verification.Enabled) return new VerificationResult("SKIPPED", "verification.enabled is false", [], null);
+        var stomp = plan.Brokers.ToDictionary(b => b.BrokerName, b => b.StompEndpoints, StringComparer.Ordinal);
         var password = await parameters.GetSecureStringAsync(spec.User.PasswordParameter, cancellationToken);
-        var request = new BridgeVerificationRequest(plan.NetworkName, plan.ConnectedPairs, stomp, spec.User.Username, password);
+        var request = BridgeVerificationRequest.For(plan.Plan(spec), stomp, spec.User.Username, password);
         var options = BridgeVerificationOptions.For(spec.Verification) with { TimeProvider = time };
         var report = await new BridgeVerifier(probe, options).VerifyAsync(request, cancellationToken);
-        var pairs = report.Pairs.Select(p => new VerifiedPair(p.Sender, p.Receiver, p.Path, Math.Round(p.Latency?.TotalMilliseconds ?? 0, 1), p.ReceiverEndpoint)).ToList();
-        return new VerificationResult("PASSED", $"{pairs.Count} pair(s) carried a message across the network", pairs);
+        var pairs = report.Pairs
+            .Select(p => $"{p.Sender} -> {p.Receiver}: {Math.Round(p.Latency?.TotalMilliseconds ?? 0)} ms{(p.Path.Count > 2 ? $" via {string.Join(", ", p.Path.Skip(1).SkipLast(1))}" : "")}")
+            .ToList();
+        var slowest = report.Pairs.Count == 0 ? (double?)null : Math.Round(report.Pairs.Max(p => p.Latency?.TotalMilliseconds ?? 0), 1);
+        return new VerificationResult("PASSED", $"{pairs.Count} pair(s) carried a message across the network", pairs, slowest);
     }
 }
