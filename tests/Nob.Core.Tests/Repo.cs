@@ -6,19 +6,9 @@ namespace Nob.Core.Tests;
 /// <summary>Paths in the repository and small builders shared by the tests.</summary>
 internal static class Repo
 {
-    public static readonly string Root = FindRoot();
-
-    static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Workflow.sln"))) return dir.FullName;
-        throw new InvalidOperationException("Workflow.sln not found above " + AppContext.BaseDirectory);
-    }
-
-    public static string Example(string name) => File.ReadAllText(Path.Combine(Root, "examples", name + ".json"));
-
-    public static IEnumerable<string> ExampleNames() =>
-        Directory.GetFiles(Path.Combine(Root, "examples"), "*.json").Select(Path.GetFileNameWithoutExtension).Order(StringComparer.Ordinal)!;
+    public static string Root => Nob.Testing.Repository.Root;
+    public static string Example(string name) => Nob.Testing.Repository.Example(name);
+    public static IEnumerable<string> ExampleNames() => Nob.Testing.Repository.ExampleNames();
 
     public static NetworkSpec Spec(string exampleName) => SpecReader.ReadValid(Example(exampleName));
 

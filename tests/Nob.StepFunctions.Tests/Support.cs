@@ -8,18 +8,9 @@ namespace Nob.StepFunctions.Tests;
 
 internal static class Repo
 {
-    public static readonly string Root = FindRoot();
-
-    static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Workflow.sln"))) return dir.FullName;
-        throw new InvalidOperationException("Workflow.sln not found above " + AppContext.BaseDirectory);
-    }
-
-    public static string PathOf(params string[] parts) => Path.Combine([Root, .. parts]);
-
-    public static string Example(string name) => File.ReadAllText(PathOf("examples", name + ".json"));
+    public static string Root => Nob.Testing.Repository.Root;
+    public static string PathOf(params string[] parts) => Nob.Testing.Repository.PathOf(parts);
+    public static string Example(string name) => Nob.Testing.Repository.Example(name);
 }
 
 /// <summary>
