@@ -16,7 +16,7 @@ public static class NobCommand
 
     const string Usage = """
         usage: nob up SPEC [--json]
-               nob down
+               nob down [SPEC]
                nob status
                nob cloud [--port PORT]
                nob plan SPEC [--json] [--endpoints FILE] [--current BROKER=FILE]...
@@ -25,7 +25,9 @@ public static class NobCommand
                       needed (real ActiveMQ brokers), stores the common user's password (NOB_PASSWORD,
                       or a generated one shown once), runs statemachine/build-network.asl.json with the
                       functions' own code, shows progress, and ends with a summary (--json: as JSON)
-          down        stop the local endpoint and its brokers, and remove local state (NOB_HOME)
+          down        stop the local endpoint and its brokers, and remove local state (NOB_HOME);
+                      with SPEC: remove that network only (delete the brokers nob created for it,
+                      take its connectors off adopted brokers); the endpoint stops when none is left
           status      the local endpoint and its brokers
           cloud       run the local endpoint in the foreground (Amazon MQ, EC2, SSM on 127.0.0.1)
 
@@ -53,6 +55,7 @@ public static class NobCommand
                 "up" when args.Length is 2 or 3 && (args.Length == 2 || args[2] == "--json") && !args[1].StartsWith('-') =>
                     await Local(stdout, stderr).UpAsync(args[1], args.Length == 3, CancellationToken.None),
                 "down" when args.Length == 1 => await Local(stdout, stderr).DownAsync(),
+                "down" when args.Length == 2 && !args[1].StartsWith('-') => await Local(stdout, stderr).DownAsync(args[1], CancellationToken.None),
                 "status" when args.Length == 1 => await Local(stdout, stderr).StatusAsync(CancellationToken.None),
                 "cloud" when args.Length == 1 => await new Nob.Cli.Local.CloudDaemon(Nob.Cli.Local.LocalHome.FromEnvironment(), stderr).RunForegroundAsync(DefaultCloudPort, stdout),
                 "cloud" when args.Length == 3 && args[1] == "--port" && int.TryParse(args[2], out var port) && port is >= 0 and < 65536 =>

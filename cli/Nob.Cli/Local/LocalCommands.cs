@@ -78,6 +78,68 @@ public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter 
         return NobCommand.Ok;
     }
 
+    /// <summary>
+    /// <c>nob down SPEC</c>: removes one network. Brokers it created (tagged <c>nob:network</c>) are deleted; adopted
+    /// brokers keep running without this network's connectors (a new revision, then a reboot). When no broker is left,
+    /// the local endpoint is stopped and its state removed, as by <c>nob down</c>.
+    /// </summary>
+    public async Task<int> DownAsync(string specPath, CancellationToken cancellationToken)
+    {
+        var read = SpecReader.Read(await File.ReadAllTextAsync(specPath, cancellationToken));
+        if (read.Spec is not { } spec)
+        {
+            await stderr.WriteLineAsync($"{specPath}: {read.Errors.Count} problem(s):");
+            foreach (var error in read.Errors) await stderr.WriteLineAsync($"  {error}");
+            return NobCommand.Invalid;
+        }
+        if (await new CloudDaemon(home, stdout).RunningAsync() is not { } cloud)
+        {
+            await stdout.WriteLineAsync("The local endpoint is not running; nothing to remove.");
+            return NobCommand.Ok;
+        }
+        UseEndpoint(cloud);
+        using var mq = new AmazonMqClient();
+        var brokers = new Nob.Aws.Adapters.AmazonMqBrokerService(mq);
+        var names = spec.Brokers.Select(b => b.Name).ToHashSet(StringComparer.Ordinal);
+        var deleting = new List<string>();
+        foreach (var summary in (await mq.ListAllBrokersAsync(100, cancellationToken)).Where(b => b.BrokerName is { } n && names.Contains(n)))
+        {
+            var broker = await brokers.DescribeBrokerAsync(summary.BrokerId!, cancellationToken);
+            if (broker.Tags.TryGetValue(Nob.Core.Workflow.EnsureBrokerStep.NetworkTag, out var network) && network == spec.NetworkName)
+            {
+                await stdout.WriteLineAsync($"Deleting {broker.BrokerName} (created by nob for \"{spec.NetworkName}\")");
+                await mq.DeleteBrokerAsync(new Nob.Aws.Mq.Model.DeleteBrokerRequest { BrokerId = broker.BrokerId }, cancellationToken);
+                deleting.Add(broker.BrokerId);
+            }
+            else if (broker.CurrentConfiguration is { } current)
+            {
+                var xml = await brokers.GetConfigurationRevisionXmlAsync(current.Id, current.Revision, cancellationToken);
+                var revision = Nob.Core.Configuration.ConnectorConfigurationWriter.Write(broker.BrokerName, xml, spec.NetworkName, []);
+                if (!revision.Changed) continue;
+                await stdout.WriteLineAsync($"Removing {revision.RemovedConnectors.Count} connector(s) of \"{spec.NetworkName}\" from adopted broker {broker.BrokerName} (new revision, reboot)");
+                var update = await brokers.UpdateConfigurationAsync(current.Id, revision.Xml, $"nob {spec.NetworkName}: connectors removed", cancellationToken);
+                await brokers.SetConfigurationRevisionAsync(broker.BrokerId, current.Id, update.Revision, cancellationToken);
+                await brokers.RebootBrokerAsync(broker.BrokerId, cancellationToken);
+            }
+        }
+        // Deletion takes a moment; wait (bounded) until the brokers are gone.
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        while (deleting.Count > 0 && DateTime.UtcNow < deadline)
+        {
+            var left = (await mq.ListAllBrokersAsync(100, cancellationToken)).Select(b => b.BrokerId).ToHashSet();
+            deleting.RemoveAll(id => !left.Contains(id));
+            if (deleting.Count > 0) await Task.Delay(500, cancellationToken);
+        }
+        if (deleting.Count > 0)
+        {
+            await stderr.WriteLineAsync($"{deleting.Count} broker(s) were still being deleted after 2 minutes: {string.Join(", ", deleting)}");
+            return NobCommand.Failed;
+        }
+        if ((await mq.ListAllBrokersAsync(100, cancellationToken)).Count == 0) return await DownAsync();
+        await stdout.WriteLineAsync($"Removed network \"{spec.NetworkName}\"; the local endpoint keeps running for the other brokers (./nob status).");
+        return NobCommand.Ok;
+    }
+
     public async Task<int> DownAsync()
     {
         var stopped = await new CloudDaemon(home, stdout).StopAsync();
