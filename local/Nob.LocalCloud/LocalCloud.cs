@@ -52,6 +52,9 @@ public sealed class LocalCloud : IAsyncDisposable
 
     public string Region => _options.Region;
 
+    /// <summary>Requests per service and operation, and broker state changes with their times (for measurements).</summary>
+    public LocalCloudActivity Activity { get; private init; } = new();
+
     /// <summary>Faults in force; change them at any time.</summary>
     public LocalCloudFaults Faults { get; }
 
@@ -90,12 +93,13 @@ public sealed class LocalCloud : IAsyncDisposable
         var tls = await TlsMaterial.CreateOrLoadAsync(installation, options.TlsDirectory ?? Path.Combine(data, "tls"), cancellationToken).ConfigureAwait(false);
         var secrets = SecretBox.OpenOrCreate(Path.Combine(data, "secret.key"));
         var faults = new LocalCloudFaults(options.Faults);
+        var activity = new LocalCloudActivity();
         var ec2Store = new Ec2Store(Path.Combine(data, "ec2.json"), options.VpcId, options.Region, options.AccountId);
         LocalCloud? cloud = null;
         var mq = new MqService(new MqContext(data, secrets, ec2Store, faults, installation, tls, options.BrokerOptions, options.Region, options.AccountId,
-            () => cloud!.Endpoint, log));
+            () => cloud!.Endpoint, log) { Activity = activity });
         var ssm = new SsmService(Path.Combine(data, "ssm.json"), secrets, options.Region, options.AccountId);
-        var dispatcher = new Dispatcher(mq, ssm, new Ec2Service(ec2Store), faults, log);
+        var dispatcher = new Dispatcher(mq, ssm, new Ec2Service(ec2Store), faults, activity, log);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = data });
         builder.Logging.ClearProviders();
@@ -106,7 +110,7 @@ public sealed class LocalCloud : IAsyncDisposable
         });
         var app = builder.Build();
         app.Run(dispatcher.HandleAsync);
-        cloud = new LocalCloud(app, mq, options, data, faults, installation, tls);
+        cloud = new LocalCloud(app, mq, options, data, faults, installation, tls) { Activity = activity };
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
             ?? throw new InvalidOperationException("Kestrel reported no address");

@@ -12,7 +12,7 @@ namespace Nob.LocalCloud.Http;
 /// Routes each request by its SigV4 credential scope's service (<c>mq</c>, <c>ssm</c>, <c>ec2</c>), injects the faults in
 /// force, and writes answers and errors in that service's wire protocol. <c>/_localcloud/…</c> is the unsigned admin API.
 /// </summary>
-internal sealed class Dispatcher(MqService mq, SsmService ssm, Ec2Service ec2, LocalCloudFaults faults, Action<string> log)
+internal sealed class Dispatcher(MqService mq, SsmService ssm, Ec2Service ec2, LocalCloudFaults faults, LocalCloudActivity activity, Action<string> log)
 {
     private const string AdminPrefix = "/_localcloud/";
 
@@ -58,6 +58,7 @@ internal sealed class Dispatcher(MqService mq, SsmService ssm, Ec2Service ec2, L
                     $"The local endpoint serves mq, ec2 and ssm; this request is signed for \"{scope.Service}\"");
             }
 
+            activity.CountRequest(scope.Service, await OperationAsync(context, protocol, path).ConfigureAwait(false));
             switch (faults.Draw(scope.Service))
             {
                 case InjectedFault.Throttle:
@@ -104,6 +105,32 @@ internal sealed class Dispatcher(MqService mq, SsmService ssm, Ec2Service ec2, L
             };
             await WriteErrorAsync(context, protocol, new ServiceError(500, code, "The local endpoint failed to handle the request; see its log."), requestId)
                 .ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The operation a request names, for counting: Amazon MQ's from method and path, SSM's target, EC2's Action.</summary>
+    private static async Task<string> OperationAsync(HttpContext context, WireProtocol protocol, string path)
+    {
+        var request = context.Request;
+        switch (protocol)
+        {
+            case WireProtocol.RestJson:
+                return path.StartsWith("/v1/", StringComparison.Ordinal)
+                    ? MqService.OperationName(request.Method, path["/v1/".Length..].Split('/', StringSplitOptions.RemoveEmptyEntries))
+                    : "Unknown";
+            case WireProtocol.Json11:
+                var target = request.Headers["X-Amz-Target"].ToString();
+                return target.StartsWith("AmazonSSM.", StringComparison.Ordinal) ? target["AmazonSSM.".Length..] : "Unknown";
+            default:
+                if (request.Query.TryGetValue("Action", out var action))
+                {
+                    return action.ToString();
+                }
+
+                // The form is buffered by ASP.NET Core, so Ec2Async reads it again from there.
+                return request.HasFormContentType && (await request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false)).TryGetValue("Action", out var posted)
+                    ? posted.ToString()
+                    : "Unknown";
         }
     }
 
@@ -226,6 +253,25 @@ internal sealed class Dispatcher(MqService mq, SsmService ssm, Ec2Service ec2, L
             return;
         }
 
+        if (segments is ["activity"])
+        {
+            switch (method)
+            {
+                case "GET":
+                    response.ContentType = "application/json";
+                    await response.WriteAsync(JsonSerializer.Serialize(new { requests = activity.Requests, brokerStates = activity.BrokerStates }, AdminJson))
+                        .ConfigureAwait(false);
+                    return;
+                case "DELETE":
+                    activity.Reset();
+                    response.StatusCode = 204;
+                    return;
+                default:
+                    response.StatusCode = 405;
+                    return;
+            }
+        }
+
         if (segments is ["faults"])
         {
             switch (method)
@@ -263,7 +309,7 @@ internal sealed class Dispatcher(MqService mq, SsmService ssm, Ec2Service ec2, L
         }
 
         response.StatusCode = 404;
-        await response.WriteAsync("admin endpoints: GET /_localcloud/health, GET|PUT|DELETE /_localcloud/faults, GET /_localcloud/console/{brokerId}/{n}\n")
+        await response.WriteAsync("admin endpoints: GET /_localcloud/health, GET|PUT|DELETE /_localcloud/faults, GET|DELETE /_localcloud/activity, GET /_localcloud/console/{brokerId}/{n}\n")
             .ConfigureAwait(false);
     }
 

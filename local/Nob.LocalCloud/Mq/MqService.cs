@@ -23,7 +23,11 @@ internal sealed record MqContext(
     string Region,
     string AccountId,
     Func<Uri> Endpoint,
-    Action<string> Log);
+    Action<string> Log)
+{
+    /// <summary>Where request counts and broker state changes are recorded (<c>/_localcloud/activity</c>).</summary>
+    public LocalCloudActivity Activity { get; init; } = new();
+}
 
 /// <summary>
 /// Amazon MQ's rest-json API (2017-11-27) over real ActiveMQ processes. Requests change the state at once and answer
@@ -77,6 +81,7 @@ internal sealed partial class MqService
                 {
                     case Running:
                         _restarting.Add(id);
+                        _context.Activity.RecordBrokerState(broker.Name, id, Rebooting);
                         Schedule($"restart of {broker.Name}", ct => RestartAfterHostStartAsync(id, ct));
                         break;
                     case Creating:
@@ -175,6 +180,28 @@ internal sealed partial class MqService
             throw new ServiceError(400, "BadRequestException", e.Message, e.ErrorAttribute);
         }
     }
+
+    /// <summary>The Amazon MQ operation a request names (as <see cref="Handle"/> routes it), for counting; "Unknown" otherwise.</summary>
+    public static string OperationName(string method, IReadOnlyList<string> path) =>
+        (method, path.Count, path.ElementAtOrDefault(0), path.ElementAtOrDefault(2)) switch
+        {
+            ("GET", 1, "brokers", _) => "ListBrokers",
+            ("POST", 1, "brokers", _) => "CreateBroker",
+            ("GET", 2, "brokers", _) => "DescribeBroker",
+            ("PUT", 2, "brokers", _) => "UpdateBroker",
+            ("DELETE", 2, "brokers", _) => "DeleteBroker",
+            ("POST", 3, "brokers", "reboot") => "RebootBroker",
+            ("GET", 3, "brokers", "users") => "ListUsers",
+            ("GET", 4, "brokers", "users") => "DescribeUser",
+            ("POST", 4, "brokers", "users") => "CreateUser",
+            ("GET", 1, "configurations", _) => "ListConfigurations",
+            ("POST", 1, "configurations", _) => "CreateConfiguration",
+            ("GET", 2, "configurations", _) => "DescribeConfiguration",
+            ("PUT", 2, "configurations", _) => "UpdateConfiguration",
+            ("GET", 3, "configurations", "revisions") => "ListConfigurationRevisions",
+            ("GET", 4, "configurations", "revisions") => "DescribeConfigurationRevision",
+            _ => "Unknown",
+        };
 
     /// <summary>A plain-text status page for one broker instance (its <c>consoleURL</c>).</summary>
     public string? ConsoleText(string brokerId, int instance)
@@ -366,6 +393,7 @@ internal sealed partial class MqService
         }
 
         _context.Log($"mq: {broker.Name} ({broker.Id}) {Creating}");
+        _context.Activity.RecordBrokerState(broker.Name, broker.Id, Creating);
         var created = broker.Id;
         Schedule($"creation of {broker.Name}", ct => CreateAsync(created, ct));
         return new JsonObject { ["brokerArn"] = broker.Arn, ["brokerId"] = broker.Id };
@@ -594,6 +622,7 @@ internal sealed partial class MqService
             b.State = Rebooting;
             Save();
             _context.Log($"mq: {b.Name} ({b.Id}) {Rebooting}");
+            _context.Activity.RecordBrokerState(b.Name, b.Id, Rebooting);
             Schedule($"reboot of {b.Name}", ct => RebootAsync(id, ct));
             return [];
         }
@@ -613,6 +642,7 @@ internal sealed partial class MqService
             b.State = Deleting;
             Save();
             _context.Log($"mq: {b.Name} ({b.Id}) {Deleting}");
+            _context.Activity.RecordBrokerState(b.Name, b.Id, Deleting);
             Schedule($"deletion of {b.Name}", ct => DeleteAsync(id, ct));
             return new JsonObject { ["brokerId"] = id };
         }
@@ -1069,6 +1099,7 @@ internal sealed partial class MqService
                     _data.Brokers.Remove(b);
                     Save();
                     _context.Log($"mq: {b.Name} ({b.Id}) deleted");
+                    _context.Activity.RecordBrokerState(b.Name, b.Id, "DELETED");
                 }
             }
         }
@@ -1163,6 +1194,7 @@ internal sealed partial class MqService
 
             Save();
             _context.Log($"mq: {b.Name} ({b.Id}) {state}{(reason is null ? "" : $": {reason.Split('\n').FirstOrDefault()}")}");
+            _context.Activity.RecordBrokerState(b.Name, b.Id, state);
         }
     }
 
