@@ -20,6 +20,7 @@ public static class NobCommand
                nob status
                nob cloud [--port PORT]
                nob plan SPEC [--json] [--endpoints FILE] [--current BROKER=FILE]...
+               nob bench [--sizes tutorial,hub5,mesh10,mesh21] [--harness DLL]... [--no-cold-start] [--json]
 
           up          build the network on this machine and verify it: starts the local endpoint if
                       needed (real ActiveMQ brokers), stores the common user's password (NOB_PASSWORD,
@@ -38,7 +39,8 @@ public static class NobCommand
                       without it, placeholder hosts under .broker.invalid are used
           --current   BROKER=FILE: the broker's current configuration XML to write the revision from
                       (default: Amazon MQ's default revision)
-        """;
+
+        """ + Nob.Cli.Bench.BenchCommand.Usage;
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
@@ -52,6 +54,7 @@ public static class NobCommand
             return args[0] switch
             {
                 "plan" => await PlanAsync(args[1..], stdout, stderr),
+                "bench" => await Nob.Cli.Bench.BenchCommand.RunAsync(args[1..], stdout, stderr),
                 "up" when args.Length is 2 or 3 && (args.Length == 2 || args[2] == "--json") && !args[1].StartsWith('-') =>
                     await Local(stdout, stderr).UpAsync(args[1], args.Length == 3, CancellationToken.None),
                 "down" when args.Length == 1 => await Local(stdout, stderr).DownAsync(),

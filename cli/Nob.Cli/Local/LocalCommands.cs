@@ -54,6 +54,7 @@ public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter 
             });
         var name = $"{spec.NetworkName}-{DateTimeOffset.UtcNow:yyyyMMddHHmmss}";
         var result = await machine.ExecuteAsync(input.ToJsonString(), name, cancellationToken);
+        Nob.Cli.Bench.ExecutionRecord.WriteIfRequested(result); // nob bench's measurements; nothing unless NOB_BENCH_RECORD is set
 
         if (!result.IsSucceeded)
         {

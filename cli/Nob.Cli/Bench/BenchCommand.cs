@@ -1,0 +1,248 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Runtime.InteropServices;
+using System.Text.Json.Nodes;
+using Nob.Cli.Local;
+using Nob.StepFunctions;
+
+namespace Nob.Cli.Bench;
+
+/// <summary>
+/// <c>nob bench</c> (issue 7): builds networks locally with the real <c>nob up</c> (a child process per build, in a NOB_HOME
+/// of its own under a temporary folder, torn down at the end) and reports, per network, the build's wall time, the floor
+/// measured in the same run (slowest broker start + slowest reboot, from the endpoint's state-change times), their ratio,
+/// state transitions and their Standard cost, API calls counted at the endpoint, peak working set of the workflow process,
+/// and a converged re-run; then the linear fit of transitions over brokers, the AWS-side estimate from the same model, and
+/// each handler's cold start in a fresh process.
+/// </summary>
+public sealed class BenchCommand(TextWriter stdout, TextWriter stderr)
+{
+    public const string Usage = """
+          bench       build networks locally and measure them (issue 7): wall time, the floor (slowest broker
+                      start + slowest reboot, measured in the same run), their ratio, state transitions and
+                      their cost, Amazon MQ calls, peak memory, a converged re-run, handler cold starts.
+                      Runs in its own NOB_HOME under a temporary folder and removes it; takes minutes.
+          --sizes     comma-separated, of tutorial,hub5,mesh10,mesh21 (default: all)
+          --harness   DLL: also measure cold starts with another build of nob.dll (e.g. ReadyToRun); repeatable
+          --no-cold-start  skip the cold-start measurement
+          --json      print the results as one JSON object
+        """;
+
+    /// <summary>Locally the wait loops poll every second (LocalCommands), the AWS model every 30 s (the examples).</summary>
+    static readonly TimeSpan AwsCreate = TimeSpan.FromMinutes(15), AwsReboot = TimeSpan.FromMinutes(5), AwsInterval = TimeSpan.FromSeconds(30);
+
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        if (args.Length >= 3 && args[0] == ColdStartHarness.InvokeOption)
+            return await ColdStartHarness.InvokeAsync(args[1], args[2], args.Skip(3).Contains("--warm"), stdout);
+
+        var sizes = BenchNetworks.Sizes.ToList();
+        var json = false;
+        var coldStart = true;
+        var harnesses = new List<string>();
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--json": json = true; break;
+                case "--no-cold-start": coldStart = false; break;
+                case "--sizes" when i + 1 < args.Length:
+                    sizes = [.. args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+                    var unknown = sizes.Where(s => !BenchNetworks.Sizes.Contains(s)).ToList();
+                    if (unknown.Count > 0 || sizes.Count == 0)
+                        return await UsageAsync(stderr, $"--sizes takes {string.Join(",", BenchNetworks.Sizes)}; got \"{args[i]}\"");
+                    break;
+                case "--harness" when i + 1 < args.Length:
+                    var dll = Path.GetFullPath(args[++i]);
+                    if (!File.Exists(dll)) return await UsageAsync(stderr, $"--harness {dll}: no such file");
+                    harnesses.Add(dll);
+                    break;
+                default: return await UsageAsync(stderr, $"unexpected argument \"{args[i]}\"");
+            }
+        }
+        return await new BenchCommand(stdout, stderr).RunAsync(sizes, json, coldStart, harnesses);
+    }
+
+    static async Task<int> UsageAsync(TextWriter stderr, string message)
+    {
+        await stderr.WriteLineAsync($"nob: {message}");
+        await stderr.WriteLineAsync("usage: nob bench [--sizes tutorial,hub5,mesh10,mesh21] [--harness DLL]... [--no-cold-start] [--json]");
+        await stderr.WriteLineAsync(Usage);
+        return NobCommand.Invalid;
+    }
+
+    readonly string program = Environment.GetCommandLineArgs()[0];
+
+    async Task<int> RunAsync(IReadOnlyList<string> sizes, bool json, bool coldStart, IReadOnlyList<string> harnesses)
+    {
+        var repository = LocalHome.RepositoryRoot();
+        var machine = MachineInfo.Current();
+        var temp = Directory.CreateTempSubdirectory("nob-bench-").FullName;
+        var home = new LocalHome(Path.Combine(temp, "home"));
+        using var cancel = new CancellationTokenSource();
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; cancel.Cancel(); });
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; cancel.Cancel(); });
+        var results = new List<SizeResult>();
+        var coldStarts = new List<ColdStart>();
+        await stderr.WriteLineAsync($"nob bench: {string.Join(", ", sizes)} in {temp} ({machine.Processors} CPUs, {machine.MemoryBytes / (1L << 30)} GiB, {machine.CpuModel}; load {machine.LoadAverage})");
+        try
+        {
+            foreach (var size in sizes)
+            {
+                var network = BenchNetworks.For(size, repository);
+                var specPath = Path.Combine(temp, $"{size}.json");
+                await File.WriteAllTextAsync(specPath, network.SpecJson, cancel.Token);
+                var cloud = await new CloudDaemon(home, TextWriter.Null).EnsureRunningAsync(cancel.Token);
+                using var http = new HttpClient { BaseAddress = new Uri(cloud.Endpoint.TrimEnd('/') + "/"), Timeout = TimeSpan.FromSeconds(30) };
+
+                await stderr.WriteLineAsync($"[{size}] building {network.Brokers.Count} brokers ({network.Topology})");
+                var build = await UpAsync(http, home, temp, specPath, $"{size}-build", cancel.Token);
+                await stderr.WriteLineAsync($"[{size}] built in {build.ExecutionSeconds:0.0} s (floor {build.Floor.TotalSeconds:0.0} s), {build.StateTransitions} transitions; converged re-run");
+                var rerun = await UpAsync(http, home, temp, specPath, $"{size}-rerun", cancel.Token);
+                await stderr.WriteLineAsync($"[{size}] re-run in {rerun.ProcessSeconds:0.0} s, {rerun.StateTransitions} transitions");
+                results.Add(new SizeResult(network, build, rerun));
+
+                if (coldStart && coldStarts.Count == 0)
+                {
+                    await stderr.WriteLineAsync($"[{size}] cold start of each handler in a fresh process");
+                    coldStarts.AddRange(await ColdStartsAsync(http, cloud, build, [Path.GetFullPath(program), .. harnesses], temp, cancel.Token));
+                }
+
+                await stderr.WriteLineAsync($"[{size}] removing the network");
+                var down = await RunNobAsync(["down", specPath], home, null, Path.Combine(temp, $"{size}-down.log"), cancel.Token);
+                if (down.ExitCode != 0) throw new InvalidOperationException($"nob down {size} failed; see {Path.Combine(temp, $"{size}-down.log")}");
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or InvalidOperationException or IOException or HttpRequestException)
+        {
+            await stderr.WriteLineAsync($"nob bench: {(e is OperationCanceledException ? "interrupted" : e.Message)}");
+            if (results.Count == 0)
+            {
+                await TearDownAsync(home, temp, keepLogs: true);
+                return NobCommand.Failed;
+            }
+        }
+        finally
+        {
+            if (results.Count > 0) await TearDownAsync(home, temp, keepLogs: false);
+        }
+
+        var report = BenchReport.Build(machine, results, coldStarts, BenchMath.EstimateAws(2, 1, AwsCreate, AwsReboot, AwsInterval, TimeSpan.FromSeconds(10)));
+        if (json) await stdout.WriteLineAsync(report.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+        else await stdout.WriteAsync(BenchReport.Text(report));
+        return results.Count == sizes.Count ? NobCommand.Ok : NobCommand.Failed;
+    }
+
+    /// <summary>Stops the endpoint (and every broker) if it still runs, and removes the temporary folder.</summary>
+    async Task TearDownAsync(LocalHome home, string temp, bool keepLogs)
+    {
+        if (await new CloudDaemon(home, TextWriter.Null).RunningAsync() is not null)
+            await new CloudDaemon(home, stderr).StopAsync();
+        if (keepLogs)
+        {
+            if (Directory.Exists(home.Root)) Directory.Delete(home.Root, recursive: true);
+            await stderr.WriteLineAsync($"nob bench: logs kept in {temp}");
+        }
+        else if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
+    }
+
+    /// <summary>One <c>nob up SPEC --json</c> in a child process, with the endpoint's activity cleared before and read after.</summary>
+    async Task<UpRun> UpAsync(HttpClient http, LocalHome home, string temp, string specPath, string label, CancellationToken cancellationToken)
+    {
+        (await http.DeleteAsync("_localcloud/activity", cancellationToken)).EnsureSuccessStatusCode();
+        var recordPath = Path.Combine(temp, $"{label}.record.json");
+        var run = await RunNobAsync(["up", specPath, "--json"], home, recordPath, Path.Combine(temp, $"{label}.log"), cancellationToken);
+        if (run.ExitCode != 0 || !File.Exists(recordPath))
+            throw new InvalidOperationException($"nob up ({label}) exited {run.ExitCode}; see {Path.Combine(temp, $"{label}.log")}");
+        var record = JsonNode.Parse(await File.ReadAllTextAsync(recordPath, cancellationToken))!;
+        var activity = await http.GetFromJsonAsync<JsonNode>("_localcloud/activity", cancellationToken) ?? throw new InvalidOperationException("no activity");
+        var requests = activity["requests"]!.AsObject().ToDictionary(
+            s => s.Key, s => (IReadOnlyDictionary<string, int>)s.Value!.AsObject().ToDictionary(o => o.Key, o => (int)o.Value!, StringComparer.Ordinal), StringComparer.Ordinal);
+        var changes = activity["brokerStates"]!.AsArray().Select(c => new StateChange((DateTimeOffset)c!["time"]!, (string)c["brokerName"]!, (string)c["state"]!));
+        return new UpRun(
+            (string?)record["status"] == ExecutionResult.Succeeded,
+            run.Seconds,
+            (DateTimeOffset)record["startDate"]!,
+            (DateTimeOffset)record["stopDate"]!,
+            (int)record["stateTransitions"]!,
+            (int)record["retries"]!,
+            [.. record["creationChecks"]!.AsArray().Select(n => (int)n!)],
+            [.. record["rebootChecks"]!.AsArray().Select(n => (int)n!)],
+            record["tasks"]!.AsObject().ToDictionary(t => t.Key, t => (int)t.Value!, StringComparer.Ordinal),
+            record["payloads"]!.AsObject().ToDictionary(t => t.Key, t => (string)t.Value!, StringComparer.Ordinal),
+            (long)record["peakWorkingSetBytes"]!,
+            requests,
+            BenchMath.Phases(changes));
+    }
+
+    sealed record ChildRun(int ExitCode, double Seconds);
+
+    /// <summary>Runs this nob (<c>dotnet nob.dll …</c>) with the bench's NOB_HOME; its output goes to a log file.</summary>
+    async Task<ChildRun> RunNobAsync(IReadOnlyList<string> args, LocalHome home, string? recordPath, string logPath, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo(Environment.ProcessPath!) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(program);
+        foreach (var a in args) start.ArgumentList.Add(a);
+        start.Environment["NOB_HOME"] = home.Root;
+        start.Environment["NOB_REPO"] = LocalHome.RepositoryRoot();
+        if (recordPath is null) start.Environment.Remove(ExecutionRecord.Variable);
+        else start.Environment[ExecutionRecord.Variable] = recordPath;
+        var clock = Stopwatch.StartNew();
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start nob");
+        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var errors = process.StandardError.ReadToEndAsync(cancellationToken);
+        try
+        {
+            await process.WaitForExitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+        var seconds = clock.Elapsed.TotalSeconds;
+        await File.WriteAllTextAsync(logPath, $"$ nob {string.Join(' ', args)}\n{await errors}\n--- stdout ---\n{await output}", CancellationToken.None);
+        return new ChildRun(process.ExitCode, seconds);
+    }
+
+    /// <summary>
+    /// Each handler of template.yaml once in a fresh process, with the payload the build gave it, against the running
+    /// endpoint; the reboot last (it really reboots a broker), then wait until every broker runs again.
+    /// </summary>
+    async Task<IReadOnlyList<ColdStart>> ColdStartsAsync(HttpClient http, CloudState cloud, UpRun build, IReadOnlyList<string> harnesses, string temp, CancellationToken cancellationToken)
+    {
+        var template = SamTemplate.Load(Path.Combine(LocalHome.RepositoryRoot(), "template.yaml"), cloud.Region);
+        var environment = new Dictionary<string, string>(cloud.Environment, StringComparer.Ordinal) { ["NOB_TRUSTED_CA_FILE"] = cloud.CertificatePem };
+        var functions = template.Functions.Values.Where(f => build.Payloads.ContainsKey(f.LogicalId))
+            .OrderBy(f => f.LogicalId == "RebootBrokerFunction").ToList();
+        var results = new List<ColdStart>();
+        foreach (var harness in harnesses)
+        {
+            var label = harness == Path.GetFullPath(program) ? "nob.dll (JIT)" : Path.GetFileName(Path.GetDirectoryName(harness)) + "/" + Path.GetFileName(harness);
+            foreach (var f in functions)
+            {
+                var payloadFile = Path.Combine(temp, $"{f.LogicalId}.payload.json");
+                await File.WriteAllTextAsync(payloadFile, build.Payloads[f.LogicalId], cancellationToken);
+                var reboot = f.LogicalId == "RebootBrokerFunction";
+                var result = await ColdStartHarness.MeasureAsync(harness, label, f.LogicalId, f.Handler, payloadFile, warm: !reboot, environment, cancellationToken);
+                results.Add(result);
+                await stderr.WriteLineAsync($"  {label} {f.LogicalId}: {result.SpawnToResponseMs:0} ms{(result.Error is null ? "" : $" ({result.Error})")}");
+                if (reboot) await WaitForRunningAsync(http, cancellationToken);
+            }
+        }
+        return results;
+    }
+
+    static async Task WaitForRunningAsync(HttpClient http, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        while (DateTime.UtcNow < deadline)
+        {
+            var activity = await http.GetFromJsonAsync<JsonNode>("_localcloud/activity", cancellationToken);
+            var last = activity!["brokerStates"]!.AsArray().GroupBy(c => (string)c!["brokerName"]!).Select(g => (string)g.Last()!["state"]!);
+            if (last.All(s => s == "RUNNING")) return;
+            await Task.Delay(250, cancellationToken);
+        }
+        throw new InvalidOperationException("a broker did not come back after the cold-start reboot");
+    }
+}

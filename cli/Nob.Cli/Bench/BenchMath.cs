@@ -1,0 +1,161 @@
+namespace Nob.Cli.Bench;
+
+/// <summary>A broker state change as the local endpoint recorded it.</summary>
+public sealed record StateChange(DateTimeOffset Time, string Broker, string State);
+
+/// <summary>A broker's start (CREATION_IN_PROGRESS → RUNNING) or reboot (REBOOT_IN_PROGRESS → RUNNING).</summary>
+public sealed record BrokerPhase(string Broker, string Kind, DateTimeOffset Began, DateTimeOffset Ended)
+{
+    public const string Start = "start";
+    public const string Reboot = "reboot";
+
+    public TimeSpan Duration => Ended - Began;
+}
+
+/// <summary>A least-squares line y = Slope·x + Intercept, and how well it fits (R², 1 = exactly).</summary>
+public sealed record LinearFit(double Slope, double Intercept, double RSquared);
+
+/// <summary>The pure computations of <c>nob bench</c>: floor, ratio, cost, linear fit, and the transition model of the ASL.</summary>
+public static class BenchMath
+{
+    /// <summary>Step Functions Standard: $0.025 per 1,000 state transitions (free tier left out).</summary>
+    public const decimal DollarsPerTransition = 0.025m / 1000m;
+
+    /// <summary>
+    /// Each broker's starts and reboots that ended RUNNING, from the endpoint's state changes (any order). A phase that
+    /// ended otherwise (CREATION_FAILED, CRITICAL_ACTION_REQUIRED) or never ended is left out.
+    /// </summary>
+    public static IReadOnlyList<BrokerPhase> Phases(IEnumerable<StateChange> changes)
+    {
+        var phases = new List<BrokerPhase>();
+        foreach (var broker in changes.GroupBy(c => c.Broker, StringComparer.Ordinal))
+        {
+            StateChange? open = null;
+            foreach (var change in broker.OrderBy(c => c.Time))
+            {
+                if (change.State is "CREATION_IN_PROGRESS" or "REBOOT_IN_PROGRESS")
+                {
+                    open = change;
+                    continue;
+                }
+                if (open is not null && change.State == "RUNNING")
+                    phases.Add(new BrokerPhase(broker.Key, open.State == "CREATION_IN_PROGRESS" ? BrokerPhase.Start : BrokerPhase.Reboot, open.Time, change.Time));
+                open = null;
+            }
+        }
+        return [.. phases.OrderBy(p => p.Began).ThenBy(p => p.Broker, StringComparer.Ordinal)];
+    }
+
+    /// <summary>
+    /// The floor of a build: the slowest broker's start plus the slowest reboot. No workflow can do better: connectors
+    /// need every target's endpoints (known once it runs), and a revision applies only through a reboot.
+    /// </summary>
+    public static TimeSpan Floor(IEnumerable<BrokerPhase> phases)
+    {
+        var list = phases.ToList();
+        return Slowest(list, BrokerPhase.Start) + Slowest(list, BrokerPhase.Reboot);
+    }
+
+    /// <summary>The longest phase of a kind (zero when there is none).</summary>
+    public static TimeSpan Slowest(IEnumerable<BrokerPhase> phases, string kind) =>
+        phases.Where(p => p.Kind == kind).Select(p => p.Duration).DefaultIfEmpty(TimeSpan.Zero).Max();
+
+    /// <summary>total / floor; null without a floor.</summary>
+    public static double? Ratio(TimeSpan total, TimeSpan floor) => floor > TimeSpan.Zero ? total / floor : null;
+
+    /// <summary>What Step Functions Standard bills for that many state transitions.</summary>
+    public static decimal StepFunctionsCost(long transitions) => transitions * DollarsPerTransition;
+
+    /// <summary>
+    /// How long, within [from, to], at least one broker was starting or rebooting: the union of the phases. The rest of
+    /// the window is time spent waiting on nothing but the workflow itself.
+    /// </summary>
+    public static TimeSpan BusyTime(IEnumerable<BrokerPhase> phases, DateTimeOffset from, DateTimeOffset to)
+    {
+        var busy = TimeSpan.Zero;
+        DateTimeOffset? start = null, end = null;
+        foreach (var p in phases.Select(p => (Began: Max(p.Began, from), Ended: Min(p.Ended, to))).Where(p => p.Ended > p.Began).OrderBy(p => p.Began))
+        {
+            if (end is { } e && p.Began <= e)
+            {
+                if (p.Ended > e) end = p.Ended;
+                continue;
+            }
+            if (start is { } s && end is { } f) busy += f - s;
+            (start, end) = (p.Began, p.Ended);
+        }
+        if (start is { } s2 && end is { } f2) busy += f2 - s2;
+        return busy;
+    }
+
+    /// <summary>Least squares over the points (at least two distinct x).</summary>
+    public static LinearFit Fit(IReadOnlyList<(double X, double Y)> points)
+    {
+        if (points.Select(p => p.X).Distinct().Count() < 2) throw new ArgumentException("a line needs at least two distinct x", nameof(points));
+        var n = points.Count;
+        var mx = points.Average(p => p.X);
+        var my = points.Average(p => p.Y);
+        var sxx = points.Sum(p => (p.X - mx) * (p.X - mx));
+        var sxy = points.Sum(p => (p.X - mx) * (p.Y - my));
+        var syy = points.Sum(p => (p.Y - my) * (p.Y - my));
+        var slope = sxy / sxx;
+        var intercept = my - slope * mx;
+        var residual = points.Sum(p => Math.Pow(p.Y - (slope * p.X + intercept), 2));
+        return new LinearFit(slope, intercept, syy == 0 ? 1 : 1 - residual / syy);
+    }
+
+    /// <summary>
+    /// The state transitions statemachine/build-network.asl.json bills for a successful execution, from how often each
+    /// broker's wait loops checked. Top level: Start, Validate, EnsureBrokers, PlanNetwork, OpenIngress, WriteRevisions,
+    /// Verify, Summarize, Succeeded (9). Per broker in EnsureBrokers: EnsureBroker, StartWaitForCreation, then
+    /// CreationCheck + CreationRunning? per check and a CreationWait before each check after the first, BrokerReady
+    /// (5 + 3·(checks − 1)). Per broker in WriteRevisions: WriteConnectorRevision, RebootNeeded?, RevisionApplied (3),
+    /// plus for a rebooted broker RebootBroker and RebootWait + RebootCheck + RebootRunning? per check (1 + 3·checks).
+    /// Retries add one each.
+    /// </summary>
+    public static int Transitions(IReadOnlyList<int> creationChecks, IReadOnlyList<int> rebootChecks, int retries = 0)
+    {
+        if (creationChecks.Any(k => k < 1)) throw new ArgumentException("every broker is checked at least once", nameof(creationChecks));
+        if (rebootChecks.Count > creationChecks.Count || rebootChecks.Any(m => m < 1))
+            throw new ArgumentException("one entry per rebooted broker, each checked at least once", nameof(rebootChecks));
+        return 9 + creationChecks.Sum(k => 5 + 3 * (k - 1)) + 3 * creationChecks.Count + rebootChecks.Sum(m => 1 + 3 * m) + retries;
+    }
+
+    /// <summary>A converged re-run: every broker RUNNING at its first check, nothing rebooted: 9 + 8 per broker.</summary>
+    public static int ConvergedTransitions(int brokers) => Transitions([.. Enumerable.Repeat(1, brokers)], []);
+
+    /// <summary>
+    /// How many checks a wait loop makes for a broker that takes <paramref name="ready"/> when checks are
+    /// <paramref name="interval"/> apart. A creation loop checks at once, then after each wait; a reboot loop waits first.
+    /// </summary>
+    public static int Checks(TimeSpan ready, TimeSpan interval, bool checkFirst)
+    {
+        var waits = (int)Math.Ceiling(ready / interval);
+        return checkFirst ? waits + 1 : Math.Max(1, waits);
+    }
+
+    /// <summary>
+    /// The AWS-side estimate of a build from the same model: every broker created in parallel (ready after
+    /// <paramref name="create"/>), <paramref name="rebooted"/> of them rebooted in parallel (after <paramref name="reboot"/>),
+    /// polled every <paramref name="interval"/>; the expected polling lag is half an interval per wait loop, plus
+    /// <paramref name="steps"/> for the tasks themselves (Lambda time, verification).
+    /// </summary>
+    public static AwsEstimate EstimateAws(int brokers, int rebooted, TimeSpan create, TimeSpan reboot, TimeSpan interval, TimeSpan steps)
+    {
+        var k = Checks(create, interval, checkFirst: true);
+        var m = Checks(reboot, interval, checkFirst: false);
+        var transitions = Transitions([.. Enumerable.Repeat(k, brokers)], [.. Enumerable.Repeat(m, rebooted)]);
+        var floor = create + (rebooted > 0 ? reboot : TimeSpan.Zero);
+        var wall = floor + interval / 2 * (rebooted > 0 ? 2 : 1) + steps;
+        return new AwsEstimate(floor, wall, transitions, StepFunctionsCost(transitions), k, m);
+    }
+
+    static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+    static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+}
+
+/// <summary>The model's AWS numbers for one build: floor, expected wall time, transitions, their cost, checks per wait loop.</summary>
+public sealed record AwsEstimate(TimeSpan Floor, TimeSpan Wall, int Transitions, decimal Cost, int CreationChecks, int RebootChecks)
+{
+    public double Ratio => Wall / Floor;
+}

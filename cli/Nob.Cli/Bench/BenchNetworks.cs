@@ -1,0 +1,54 @@
+using System.Text.Json.Nodes;
+
+namespace Nob.Cli.Bench;
+
+/// <summary>A network the benchmark builds: a name for <c>--sizes</c>, and its spec.</summary>
+public sealed record BenchNetwork(string Size, string Topology, IReadOnlyList<string> Brokers, string SpecJson)
+{
+    public string NetworkName => (string)JsonNode.Parse(SpecJson)!["networkName"]!;
+}
+
+/// <summary>The networks of issue 7: the tutorial pair, a 5-broker hub-and-spoke, a 10- and a 21-broker mesh.</summary>
+public static class BenchNetworks
+{
+    public static readonly IReadOnlyList<string> Sizes = ["tutorial", "hub5", "mesh10", "mesh21"];
+
+    /// <summary>The network for a size name; the tutorial is examples/tutorial.json as it is.</summary>
+    public static BenchNetwork For(string size, string repositoryRoot) => size switch
+    {
+        "tutorial" => new BenchNetwork(size, "source-sink", ["MyBroker1", "MyBroker2"], File.ReadAllText(Path.Combine(repositoryRoot, "examples", "tutorial.json"))),
+        "hub5" => Generated(size, new JsonObject { ["type"] = "hub-and-spoke", ["hub"] = "Hub" }, ["Hub", "Spoke1", "Spoke2", "Spoke3", "Spoke4"]),
+        "mesh10" => Generated(size, new JsonObject { ["type"] = "mesh" }, Names("Mesh", 10)),
+        "mesh21" => Generated(size, new JsonObject { ["type"] = "mesh" }, Names("Mesh", 21)),
+        _ => throw new ArgumentException($"unknown size \"{size}\"; sizes: {string.Join(", ", Sizes)}"),
+    };
+
+    static IReadOnlyList<string> Names(string prefix, int count) => [.. Enumerable.Range(1, count).Select(i => $"{prefix}{i:00}")];
+
+    /// <summary>Same broker defaults, connector options and verification as the tutorial; only topology and brokers differ.</summary>
+    static BenchNetwork Generated(string size, JsonObject topology, IReadOnlyList<string> brokers)
+    {
+        var name = $"bench-{size}";
+        var spec = new JsonObject
+        {
+            ["networkName"] = name,
+            ["description"] = $"nob bench: {brokers.Count} brokers, {(string)topology["type"]!}.",
+            ["topology"] = topology,
+            ["brokers"] = new JsonArray([.. brokers.Select(b => (JsonNode)new JsonObject { ["name"] = b })]),
+            ["brokerDefaults"] = new JsonObject
+            {
+                ["engineVersion"] = "5.18",
+                ["hostInstanceType"] = "mq.m5.large",
+                ["deploymentMode"] = "SINGLE_INSTANCE",
+                ["subnetIds"] = new JsonArray("subnet-a"),
+                ["securityGroups"] = new JsonArray("sg-1"),
+                ["publiclyAccessible"] = false,
+            },
+            ["user"] = new JsonObject { ["username"] = "benchUser", ["passwordParameter"] = $"/nob/{name}/password" },
+            ["connectorOptions"] = new JsonObject { ["duplex"] = true },
+            ["polling"] = new JsonObject { ["intervalSeconds"] = 30, ["timeoutMinutes"] = 60 },
+            ["verification"] = new JsonObject { ["enabled"] = true, ["timeoutSeconds"] = 30 },
+        };
+        return new BenchNetwork(size, (string)topology["type"]!, brokers, spec.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+    }
+}

@@ -1,0 +1,180 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace Nob.Cli.Bench;
+
+/// <summary>The benchmark's results as JSON (<c>--json</c>) and as Markdown tables ready for the README.</summary>
+public static class BenchReport
+{
+    /// <summary>Issue 7's targets.</summary>
+    public const double RatioTarget = 1.15;
+    public const double RerunSecondsTarget = 5;
+    public const int RerunTransitionsTarget = 40;
+
+    public static JsonObject Build(MachineInfo machine, IReadOnlyList<SizeResult> results, IReadOnlyList<ColdStart> coldStarts, AwsEstimate aws)
+    {
+        var sizes = new JsonArray();
+        foreach (var r in results)
+        {
+            var b = r.Build;
+            sizes.Add(new JsonObject
+            {
+                ["size"] = r.Network.Size,
+                ["topology"] = r.Network.Topology,
+                ["brokers"] = r.Network.Brokers.Count,
+                ["build"] = new JsonObject
+                {
+                    ["executionSeconds"] = Round(b.ExecutionSeconds, 2),
+                    ["processSeconds"] = Round(b.ProcessSeconds, 2),
+                    ["floorSeconds"] = Round(b.Floor.TotalSeconds, 2),
+                    ["slowestStartSeconds"] = Round(BenchMath.Slowest(b.Phases, BrokerPhase.Start).TotalSeconds, 2),
+                    ["slowestRebootSeconds"] = Round(BenchMath.Slowest(b.Phases, BrokerPhase.Reboot).TotalSeconds, 2),
+                    ["ratio"] = b.Ratio is { } ratio ? Round(ratio, 2) : null,
+                    ["workflowOnlySeconds"] = Round(b.WorkflowOnlySeconds, 2),
+                    ["stateTransitions"] = b.StateTransitions,
+                    ["modelTransitions"] = b.ModelTransitions,
+                    ["retries"] = b.Retries,
+                    ["costDollars"] = BenchMath.StepFunctionsCost(b.StateTransitions),
+                    ["mqCalls"] = b.Calls("mq"),
+                    ["ec2Calls"] = b.Calls("ec2"),
+                    ["ssmCalls"] = b.Calls("ssm"),
+                    ["requests"] = Requests(b),
+                    ["peakWorkingSetMiB"] = Round(b.PeakWorkingSetBytes / 1048576.0, 1),
+                    ["creationChecks"] = new JsonArray([.. b.CreationChecks.Select(k => (JsonNode)k)]),
+                    ["rebootChecks"] = new JsonArray([.. b.RebootChecks.Select(k => (JsonNode)k)]),
+                    ["tasks"] = new JsonObject(b.Tasks.Select(t => KeyValuePair.Create(t.Key, (JsonNode?)t.Value))),
+                    ["phases"] = new JsonArray([.. b.Phases.Select(p => (JsonNode)new JsonObject
+                    {
+                        ["broker"] = p.Broker,
+                        ["kind"] = p.Kind,
+                        ["atSeconds"] = Round((p.Began - b.ExecutionStart).TotalSeconds, 2),
+                        ["seconds"] = Round(p.Duration.TotalSeconds, 2),
+                    })]),
+                },
+                ["rerun"] = new JsonObject
+                {
+                    ["processSeconds"] = Round(r.Rerun.ProcessSeconds, 2),
+                    ["executionSeconds"] = Round(r.Rerun.ExecutionSeconds, 2),
+                    ["stateTransitions"] = r.Rerun.StateTransitions,
+                    ["mqCalls"] = r.Rerun.Calls("mq"),
+                    ["requests"] = Requests(r.Rerun),
+                    ["peakWorkingSetMiB"] = Round(r.Rerun.PeakWorkingSetBytes / 1048576.0, 1),
+                    ["tasks"] = new JsonObject(r.Rerun.Tasks.Select(t => KeyValuePair.Create(t.Key, (JsonNode?)t.Value))),
+                },
+            });
+        }
+
+        var report = new JsonObject
+        {
+            ["machine"] = new JsonObject
+            {
+                ["processors"] = machine.Processors,
+                ["memoryGiB"] = Round(machine.MemoryBytes / 1073741824.0, 1),
+                ["cpu"] = machine.CpuModel,
+                ["loadAverageAtStart"] = machine.LoadAverage,
+                ["runtime"] = machine.Runtime,
+                ["os"] = machine.Os,
+            },
+            ["sizes"] = sizes,
+        };
+        if (results.Select(r => r.Network.Brokers.Count).Distinct().Count() >= 2)
+        {
+            report["transitionsFit"] = FitJson(BenchMath.Fit([.. results.Select(r => ((double)r.Network.Brokers.Count, (double)r.Build.StateTransitions))]));
+            report["rerunTransitionsFit"] = FitJson(BenchMath.Fit([.. results.Select(r => ((double)r.Network.Brokers.Count, (double)r.Rerun.StateTransitions))]));
+            report["mqCallsFit"] = FitJson(BenchMath.Fit([.. results.Select(r => ((double)r.Network.Brokers.Count, (double)r.Build.Calls("mq")))]));
+        }
+        report["targets"] = Targets(results);
+        report["awsTutorialEstimate"] = new JsonObject
+        {
+            ["model"] = "brokers created in parallel (ready after 15 min), the rebooted ones in parallel (5 min), wait loops polling every 30 s (half an interval of lag each on average), 10 s of task time",
+            ["floorMinutes"] = Round(aws.Floor.TotalMinutes, 2),
+            ["wallMinutes"] = Round(aws.Wall.TotalMinutes, 2),
+            ["ratio"] = Round(aws.Ratio, 3),
+            ["stateTransitions"] = aws.Transitions,
+            ["costDollars"] = aws.Cost,
+            ["creationChecksPerBroker"] = aws.CreationChecks,
+            ["rebootChecks"] = aws.RebootChecks,
+            ["transitionsPerBrokerRebooted"] = BenchMath.Transitions([aws.CreationChecks], [aws.RebootChecks]) - 9,
+            ["transitionsPerBrokerNotRebooted"] = BenchMath.Transitions([aws.CreationChecks], []) - 9,
+        };
+        report["coldStarts"] = new JsonArray([.. coldStarts.Select(c => (JsonNode)new JsonObject
+        {
+            ["harness"] = c.Harness,
+            ["function"] = c.Function,
+            ["spawnToResponseMs"] = Round(c.SpawnToResponseMs, 0),
+            ["runtimeStartMs"] = Round(c.RuntimeStartMs, 0),
+            ["constructMs"] = Round(c.ConstructMs, 0),
+            ["firstInvokeMs"] = Round(c.FirstInvokeMs, 0),
+            ["warmInvokeMs"] = c.WarmInvokeMs is { } w ? Round(w, 1) : null,
+            ["succeeded"] = c.Succeeded,
+            ["error"] = c.Error,
+        })]);
+        return report;
+    }
+
+    static JsonObject Requests(UpRun run) =>
+        new(run.Requests.Select(s => KeyValuePair.Create(s.Key, (JsonNode?)new JsonObject(s.Value.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => KeyValuePair.Create(o.Key, (JsonNode?)o.Value))))));
+
+    static JsonObject FitJson(LinearFit fit) => new() { ["slope"] = Round(fit.Slope, 2), ["intercept"] = Round(fit.Intercept, 2), ["rSquared"] = Round(fit.RSquared, 4) };
+
+    static JsonArray Targets(IReadOnlyList<SizeResult> results)
+    {
+        var targets = new JsonArray();
+        foreach (var r in results)
+        {
+            targets.Add(Target($"{r.Network.Size}: total <= {RatioTarget} x floor", r.Build.Ratio is { } ratio && ratio <= RatioTarget,
+                $"{r.Build.ExecutionSeconds:0.0} s / {r.Build.Floor.TotalSeconds:0.0} s = {r.Build.Ratio:0.00}"));
+            targets.Add(Target($"{r.Network.Size}: converged re-run <= {RerunSecondsTarget} s", r.Rerun.ProcessSeconds <= RerunSecondsTarget,
+                $"{r.Rerun.ProcessSeconds:0.0} s (process), {r.Rerun.ExecutionSeconds:0.0} s (execution)"));
+            targets.Add(Target($"{r.Network.Size}: converged re-run <= {RerunTransitionsTarget} transitions", r.Rerun.StateTransitions <= RerunTransitionsTarget,
+                $"{r.Rerun.StateTransitions} (9 + 8 per broker)"));
+        }
+        return targets;
+    }
+
+    static JsonObject Target(string name, bool met, string detail) => new() { ["target"] = name, ["met"] = met, ["detail"] = detail };
+
+    static double Round(double value, int digits) => Math.Round(value, digits);
+
+    /// <summary>Markdown: the machine, the main table, the fits, the targets, the AWS estimate, the cold starts.</summary>
+    public static string Text(JsonObject report)
+    {
+        var t = new StringBuilder();
+        var m = report["machine"]!;
+        t.AppendLine(Inv($"Machine: {(int)m["processors"]!} CPUs ({(string?)m["cpu"]}), {(double)m["memoryGiB"]!:0.0} GiB, {(string?)m["runtime"]}; load average at start {(string?)m["loadAverageAtStart"]}"));
+        t.AppendLine();
+        t.AppendLine("| network | brokers | build (s) | floor (s) = start + reboot | ratio | workflow-only (s) | transitions (model) | cost | MQ calls | EC2 / SSM calls | peak WS (MiB) | re-run (s) | re-run transitions | re-run MQ calls |");
+        t.AppendLine("|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var s in report["sizes"]!.AsArray())
+        {
+            var b = s!["build"]!;
+            var r = s["rerun"]!;
+            t.AppendLine(Inv($"| {(string?)s["size"]} ({(string?)s["topology"]}) | {(int)s["brokers"]!} | {(double)b["executionSeconds"]!:0.0} | {(double)b["floorSeconds"]!:0.0} = {(double)b["slowestStartSeconds"]!:0.0} + {(double)b["slowestRebootSeconds"]!:0.0} | {(double?)b["ratio"]:0.00} | {(double)b["workflowOnlySeconds"]!:0.0} | {(int)b["stateTransitions"]!} ({(int)b["modelTransitions"]!}) | ${(decimal)b["costDollars"]!:0.0000} | {(int)b["mqCalls"]!} | {(int)b["ec2Calls"]!} / {(int)b["ssmCalls"]!} | {(double)b["peakWorkingSetMiB"]!:0} | {(double)r["processSeconds"]!:0.0} | {(int)r["stateTransitions"]!} | {(int)r["mqCalls"]!} |"));
+        }
+        t.AppendLine();
+        if (report["transitionsFit"] is { } fit)
+        {
+            t.AppendLine(Inv($"State transitions of a build ≈ {(double)fit["slope"]!:0.0} × brokers + {(double)fit["intercept"]!:0.0} (R² {(double)fit["rSquared"]!:0.000}); converged re-run ≈ {(double)report["rerunTransitionsFit"]!["slope"]!:0.0} × brokers + {(double)report["rerunTransitionsFit"]!["intercept"]!:0.0}; Amazon MQ calls of a build ≈ {(double)report["mqCallsFit"]!["slope"]!:0.0} × brokers + {(double)report["mqCallsFit"]!["intercept"]!:0.0} (R² {(double)report["mqCallsFit"]!["rSquared"]!:0.000})."));
+            t.AppendLine();
+        }
+        t.AppendLine("Targets:");
+        foreach (var target in report["targets"]!.AsArray())
+            t.AppendLine($"- {((bool)target!["met"]! ? "met" : "NOT met")}: {(string?)target["target"]} ({(string?)target["detail"]})");
+        t.AppendLine();
+        var aws = report["awsTutorialEstimate"]!;
+        t.AppendLine(Inv($"AWS estimate, tutorial ({(string?)aws["model"]}): floor {(double)aws["floorMinutes"]!:0.0} min, wall ≈ {(double)aws["wallMinutes"]!:0.0} min (ratio {(double)aws["ratio"]!:0.00}), {(int)aws["stateTransitions"]!} transitions = ${(decimal)aws["costDollars"]!:0.0000}; {(int)aws["transitionsPerBrokerRebooted"]!} transitions per rebooted broker, {(int)aws["transitionsPerBrokerNotRebooted"]!} per other broker."));
+        var cold = report["coldStarts"]!.AsArray();
+        if (cold.Count > 0)
+        {
+            t.AppendLine();
+            t.AppendLine("| harness | handler | spawn → response (ms) | runtime start (ms) | construct (ms) | first invoke (ms) | warm invoke (ms) |");
+            t.AppendLine("|---|---|---:|---:|---:|---:|---:|");
+            foreach (var c in cold)
+                t.AppendLine(Inv($"| {(string?)c!["harness"]} | {(string?)c["function"]} | {(double)c["spawnToResponseMs"]!:0} | {(double)c["runtimeStartMs"]!:0} | {(double)c["constructMs"]!:0} | {(double)c["firstInvokeMs"]!:0} | {((double?)c["warmInvokeMs"] is { } w ? w.ToString("0.0", CultureInfo.InvariantCulture) : "–")} |{((bool)c["succeeded"]! ? "" : $" failed: {(string?)c["error"]}")}"));
+        }
+        return t.ToString();
+    }
+
+    static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,57 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Nob.StepFunctions;
+
+namespace Nob.Cli.Bench;
+
+/// <summary>
+/// What <c>nob bench</c> learns from inside a <c>nob up</c> process: when <see cref="Variable"/> names a file, <c>nob up</c>
+/// writes its execution's measurements there (times, state transitions, retries, tasks per function, checks per broker
+/// wait loop, one payload per function for the cold-start harness, and the process's peak working set).
+/// </summary>
+public static class ExecutionRecord
+{
+    public const string Variable = "NOB_BENCH_RECORD";
+
+    /// <summary>Writes the record when <see cref="Variable"/> is set; otherwise does nothing.</summary>
+    public static void WriteIfRequested(ExecutionResult result)
+    {
+        if (Environment.GetEnvironmentVariable(Variable) is not { Length: > 0 } path) return;
+        using var self = Process.GetCurrentProcess();
+        File.WriteAllText(path, Build(result, self.PeakWorkingSet64).ToJsonString());
+    }
+
+    public static JsonObject Build(ExecutionResult result, long peakWorkingSetBytes)
+    {
+        var tasks = new JsonObject();
+        var payloads = new JsonObject();
+        foreach (var e in result.History.Where(e => e.Type == HistoryEventTypes.TaskScheduled && e.FunctionName is not null))
+        {
+            var function = FunctionShortName(e.FunctionName!);
+            tasks[function] = ((int?)tasks[function] ?? 0) + 1;
+            if (!payloads.ContainsKey(function) && e.Input is { } input && JsonNode.Parse(input)?["Payload"] is { } payload)
+                payloads[function] = payload.ToJsonString();
+        }
+        return new JsonObject
+        {
+            ["status"] = result.Status,
+            ["startDate"] = result.StartDate,
+            ["stopDate"] = result.StopDate,
+            ["stateTransitions"] = result.StateTransitions,
+            ["retries"] = result.Retries,
+            ["tasks"] = tasks,
+            ["creationChecks"] = ChecksPerIteration(result, "CreationCheck"),
+            ["rebootChecks"] = ChecksPerIteration(result, "RebootCheck"),
+            ["payloads"] = payloads,
+            ["peakWorkingSetBytes"] = peakWorkingSetBytes,
+        };
+    }
+
+    /// <summary>"arn:aws:lambda:…:function:ValidateFunction" → "ValidateFunction".</summary>
+    public static string FunctionShortName(string functionName) =>
+        functionName.Contains(":function:", StringComparison.Ordinal) ? functionName[(functionName.LastIndexOf(":function:", StringComparison.Ordinal) + 10)..].Split(':')[0] : functionName;
+
+    static JsonArray ChecksPerIteration(ExecutionResult result, string state) =>
+        new([.. result.History.Where(e => e.Type == "TaskStateEntered" && e.StateName == state)
+            .GroupBy(e => e.Scope, StringComparer.Ordinal).Select(g => (JsonNode)g.Count())]);
+}

@@ -1,0 +1,125 @@
+using Nob.Cli.Bench;
+
+namespace Nob.Cli.Tests;
+
+public class BenchMathTests
+{
+    static readonly DateTimeOffset T0 = new(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
+
+    static StateChange At(double seconds, string broker, string state) => new(T0.AddSeconds(seconds), broker, state);
+
+    static BrokerPhase Phase(string broker, string kind, double from, double to) => new(broker, kind, T0.AddSeconds(from), T0.AddSeconds(to));
+
+    [Fact]
+    public void Phases_pair_each_start_and_reboot_with_the_running_that_ends_it()
+    {
+        var phases = BenchMath.Phases([
+            At(0, "B", "CREATION_IN_PROGRESS"),
+            At(0.5, "A", "CREATION_IN_PROGRESS"),
+            At(4, "A", "RUNNING"),
+            At(6, "B", "RUNNING"),
+            At(7, "A", "REBOOT_IN_PROGRESS"),
+            At(9.5, "A", "RUNNING"),
+            At(10, "B", "REBOOT_IN_PROGRESS"),
+            At(12, "B", "CRITICAL_ACTION_REQUIRED"),
+        ]);
+
+        Assert.Equal([Phase("B", BrokerPhase.Start, 0, 6), Phase("A", BrokerPhase.Start, 0.5, 4), Phase("A", BrokerPhase.Reboot, 7, 9.5)], phases);
+    }
+
+    [Fact]
+    public void Floor_is_the_slowest_start_plus_the_slowest_reboot()
+    {
+        var phases = new[]
+        {
+            Phase("A", BrokerPhase.Start, 0, 4), Phase("B", BrokerPhase.Start, 0, 6),
+            Phase("A", BrokerPhase.Reboot, 7, 9.5), Phase("B", BrokerPhase.Reboot, 7, 8),
+        };
+
+        Assert.Equal(TimeSpan.FromSeconds(8.5), BenchMath.Floor(phases));
+        Assert.Equal(TimeSpan.FromSeconds(6), BenchMath.Floor(phases.Where(p => p.Kind == BrokerPhase.Start)));
+        Assert.Equal(TimeSpan.Zero, BenchMath.Floor([]));
+    }
+
+    [Fact]
+    public void Ratio_is_total_over_floor_and_undefined_without_a_floor()
+    {
+        Assert.Equal(1.25, BenchMath.Ratio(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(8)));
+        Assert.Null(BenchMath.Ratio(TimeSpan.FromSeconds(10), TimeSpan.Zero));
+    }
+
+    [Fact]
+    public void Cost_is_two_and_a_half_cents_per_thousand_transitions()
+    {
+        Assert.Equal(0.025m, BenchMath.StepFunctionsCost(1000));
+        Assert.Equal(0.0059m, BenchMath.StepFunctionsCost(236));
+        Assert.Equal(0m, BenchMath.StepFunctionsCost(0));
+    }
+
+    [Fact]
+    public void Busy_time_is_the_union_of_the_phases_within_the_window()
+    {
+        var phases = new[]
+        {
+            Phase("A", BrokerPhase.Start, 1, 4), Phase("B", BrokerPhase.Start, 2, 6), // 1–6
+            Phase("A", BrokerPhase.Reboot, 8, 9), Phase("B", BrokerPhase.Reboot, 8.5, 12), // 8–12, clipped to 11
+        };
+
+        Assert.Equal(TimeSpan.FromSeconds(5 + 3), BenchMath.BusyTime(phases, T0, T0.AddSeconds(11)));
+        Assert.Equal(TimeSpan.Zero, BenchMath.BusyTime(phases, T0.AddSeconds(6), T0.AddSeconds(8)));
+    }
+
+    [Fact]
+    public void Fit_finds_the_line_and_how_well_it_fits()
+    {
+        var exact = BenchMath.Fit([(2, 25), (5, 49), (10, 89), (21, 177)]);
+        Assert.Equal(8, exact.Slope, 9);
+        Assert.Equal(9, exact.Intercept, 9);
+        Assert.Equal(1, exact.RSquared, 9);
+
+        var noisy = BenchMath.Fit([(0, 1), (1, 3), (2, 2), (3, 5)]);
+        Assert.Equal(1.1, noisy.Slope, 9);
+        Assert.Equal(1.1, noisy.Intercept, 9);
+        Assert.Equal(1 - 2.7 / 8.75, noisy.RSquared, 9);
+
+        Assert.Throws<ArgumentException>(() => BenchMath.Fit([(2, 1), (2, 3)]));
+    }
+
+    [Fact]
+    public void Transition_model_counts_the_states_of_the_asl()
+    {
+        // A converged re-run: each broker RUNNING at its first check, nothing rebooted.
+        Assert.Equal(25, BenchMath.ConvergedTransitions(2));
+        Assert.Equal(177, BenchMath.ConvergedTransitions(21));
+        // The tutorial: both brokers checked 4 times while created, MyBroker1 rebooted and checked twice.
+        Assert.Equal(50, BenchMath.Transitions([4, 4], [2]));
+        // Each retry is one more.
+        Assert.Equal(52, BenchMath.Transitions([4, 4], [2], retries: 2));
+        Assert.Throws<ArgumentException>(() => BenchMath.Transitions([0], []));
+        Assert.Throws<ArgumentException>(() => BenchMath.Transitions([1], [1, 1]));
+    }
+
+    [Theory]
+    [InlineData(900, 30, true, 31)]   // created after 15 min: checks at 0, 30, …, 900 s
+    [InlineData(901, 30, true, 32)]
+    [InlineData(300, 30, false, 10)]  // rebooted after 5 min: waits first, checks at 30, …, 300 s
+    [InlineData(0.5, 1, false, 1)]
+    [InlineData(0, 1, true, 1)]
+    public void Checks_of_a_wait_loop(double readySeconds, double intervalSeconds, bool checkFirst, int expected) =>
+        Assert.Equal(expected, BenchMath.Checks(TimeSpan.FromSeconds(readySeconds), TimeSpan.FromSeconds(intervalSeconds), checkFirst));
+
+    [Fact]
+    public void Aws_estimate_of_the_tutorial()
+    {
+        var estimate = BenchMath.EstimateAws(brokers: 2, rebooted: 1, TimeSpan.FromMinutes(15), TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(10));
+
+        Assert.Equal(TimeSpan.FromMinutes(20), estimate.Floor);
+        Assert.Equal(TimeSpan.FromSeconds(20 * 60 + 30 + 10), estimate.Wall);
+        Assert.Equal(31, estimate.CreationChecks);
+        Assert.Equal(10, estimate.RebootChecks);
+        Assert.Equal(9 + 2 * (5 + 3 * 30) + 2 * 3 + (1 + 3 * 10), estimate.Transitions);
+        Assert.Equal(236, estimate.Transitions);
+        Assert.Equal(0.0059m, estimate.Cost);
+        Assert.Equal(1240.0 / 1200.0, estimate.Ratio, 9);
+    }
+}
