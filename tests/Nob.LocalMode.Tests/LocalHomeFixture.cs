@@ -1,0 +1,99 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Amazon.Runtime;
+using Nob.Aws.Mq;
+
+namespace Nob.LocalMode.Tests;
+
+/// <summary>
+/// One NOB_HOME (so one local endpoint, started by the first `nob up`) in a fresh temp folder, a known NOB_PASSWORD, and
+/// a scratch folder beside it. Disposal runs `nob down`, then fails if any process still references NOB_HOME (after
+/// ending those processes, each by its pid, so a failure leaks nothing).
+/// </summary>
+public class LocalHomeFixture : IAsyncLifetime
+{
+    readonly string root = Directory.CreateTempSubdirectory("nob-localmode-").FullName;
+
+    public LocalHomeFixture()
+    {
+        Home = Path.Combine(root, "home");
+        Scratch = Path.Combine(root, "scratch");
+        Directory.CreateDirectory(Scratch);
+    }
+
+    /// <summary>NOB_HOME; not created until the first `nob up` creates it.</summary>
+    public string Home { get; }
+
+    /// <summary>Spec copies, the ActiveMQ CLI's work folders.</summary>
+    public string Scratch { get; }
+
+    /// <summary>The common user's password, given to nob as NOB_PASSWORD (Amazon MQ: 12+ characters, no , : =).</summary>
+    public string Password { get; } = "LocalMode" + Guid.NewGuid().ToString("N")[..16];
+
+    public string CloudStateFile => Path.Combine(Home, "cloud.json");
+
+    public Task<NobRun> NobAsync(params string[] arguments) => NobProcess.RunAsync(Home, Password, null, arguments);
+
+    /// <summary>The running endpoint's address, from NOB_HOME/cloud.json.</summary>
+    public Uri Endpoint =>
+        new(((string?)JsonNode.Parse(File.ReadAllText(CloudStateFile))?["endpoint"]) ?? throw new InvalidOperationException($"{CloudStateFile} has no endpoint"));
+
+    /// <summary>Our Amazon MQ client (AWSSDK.Core's pipeline) pointed at this home's endpoint, with dummy credentials.</summary>
+    public AmazonMqClient MqClient() =>
+        new(new BasicAWSCredentials("AKIDLOCALMODETESTS", "local-mode-tests"),
+            new AmazonMqConfig { ServiceURL = Endpoint.AbsoluteUri, AuthenticationRegion = "us-east-1", MaxErrorRetry = 2 });
+
+    /// <summary>The endpoint's unsigned admin API for faults: PUT (camelCase FaultSettings), GET (with counters), DELETE.</summary>
+    public async Task<JsonObject> SetFaultsAsync(object settings)
+    {
+        using var http = new HttpClient { BaseAddress = Endpoint, Timeout = TimeSpan.FromSeconds(10) };
+        using var response = await http.PutAsJsonAsync("/_localcloud/faults", settings);
+        response.EnsureSuccessStatusCode();
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
+    }
+
+    public async Task<JsonObject> GetFaultsAsync()
+    {
+        using var http = new HttpClient { BaseAddress = Endpoint, Timeout = TimeSpan.FromSeconds(10) };
+        return JsonNode.Parse(await http.GetStringAsync("/_localcloud/faults"))!.AsObject();
+    }
+
+    public async Task ResetFaultsAsync()
+    {
+        using var http = new HttpClient { BaseAddress = Endpoint, Timeout = TimeSpan.FromSeconds(10) };
+        using var response = await http.DeleteAsync("/_localcloud/faults");
+        response.EnsureSuccessStatusCode();
+    }
+
+    public virtual Task InitializeAsync() => Task.CompletedTask;
+
+    public virtual async Task DisposeAsync()
+    {
+        NobRun? down = null;
+        Exception? downFailure = null;
+        try
+        {
+            down = await NobProcess.RunAsync(Home, Password, TimeSpan.FromMinutes(2), "down");
+        }
+        catch (Exception e) when (e is TimeoutException or InvalidOperationException)
+        {
+            downFailure = e;
+        }
+        var left = await LeftoverProcesses.WaitUntilNoneAsync(Home, TimeSpan.FromSeconds(10));
+        LeftoverProcesses.Kill(left);
+        var homeLeft = Directory.Exists(Home);
+        try
+        {
+            Directory.Delete(root, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        var problems = new List<string>();
+        if (downFailure is not null) problems.Add($"nob down failed: {downFailure.Message}");
+        if (down is { ExitCode: not 0 }) problems.Add($"nob down failed: {down}");
+        if (left.Count > 0) problems.Add($"after nob down, processes still referenced {Home} (now killed):{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", left)}");
+        if (homeLeft) problems.Add($"nob down left {Home} behind");
+        if (problems.Count > 0) throw new InvalidOperationException(string.Join(Environment.NewLine, problems));
+    }
+}
