@@ -122,4 +122,13 @@ public class BenchMathTests
         Assert.Equal(0.0059m, estimate.Cost);
         Assert.Equal(1240.0 / 1200.0, estimate.Ratio, 9);
     }
+
+    [Fact]
+    public void Median_of_odd_and_even_counts()
+    {
+        Assert.Equal(3, BenchMath.Median([9, 1, 3]));
+        Assert.Equal(2.5, BenchMath.Median([4, 1, 2, 3]));
+        Assert.Equal(7, BenchMath.Median([7]));
+        Assert.Throws<ArgumentException>(() => BenchMath.Median([]));
+    }
 }

@@ -24,6 +24,7 @@ public sealed class BenchCommand(TextWriter stdout, TextWriter stderr)
                       Runs in its own NOB_HOME under a temporary folder and removes it; takes minutes.
           --sizes     comma-separated, of tutorial,hub5,mesh10,mesh21 (default: all)
           --harness   DLL: also measure cold starts with another build of nob.dll (e.g. ReadyToRun); repeatable
+          --cold-start-runs  N: fresh processes per handler and harness, interleaved; medians (default 5)
           --no-cold-start  skip the cold-start measurement
           --json      print the results as one JSON object
         """;
@@ -39,6 +40,7 @@ public sealed class BenchCommand(TextWriter stdout, TextWriter stderr)
         var sizes = BenchNetworks.Sizes.ToList();
         var json = false;
         var coldStart = true;
+        var coldStartRuns = 5;
         var harnesses = new List<string>();
         for (var i = 0; i < args.Length; i++)
         {
@@ -46,6 +48,10 @@ public sealed class BenchCommand(TextWriter stdout, TextWriter stderr)
             {
                 case "--json": json = true; break;
                 case "--no-cold-start": coldStart = false; break;
+                case "--cold-start-runs" when i + 1 < args.Length && int.TryParse(args[i + 1], out var runs) && runs is >= 1 and <= 50:
+                    coldStartRuns = runs;
+                    i++;
+                    break;
                 case "--sizes" when i + 1 < args.Length:
                     sizes = [.. args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
                     var unknown = sizes.Where(s => !BenchNetworks.Sizes.Contains(s)).ToList();
@@ -60,20 +66,20 @@ public sealed class BenchCommand(TextWriter stdout, TextWriter stderr)
                 default: return await UsageAsync(stderr, $"unexpected argument \"{args[i]}\"");
             }
         }
-        return await new BenchCommand(stdout, stderr).RunAsync(sizes, json, coldStart, harnesses);
+        return await new BenchCommand(stdout, stderr).RunAsync(sizes, json, coldStart ? coldStartRuns : 0, harnesses);
     }
 
     static async Task<int> UsageAsync(TextWriter stderr, string message)
     {
         await stderr.WriteLineAsync($"nob: {message}");
-        await stderr.WriteLineAsync("usage: nob bench [--sizes tutorial,hub5,mesh10,mesh21] [--harness DLL]... [--no-cold-start] [--json]");
+        await stderr.WriteLineAsync("usage: nob bench [--sizes tutorial,hub5,mesh10,mesh21] [--harness DLL]... [--cold-start-runs N] [--no-cold-start] [--json]");
         await stderr.WriteLineAsync(Usage);
         return NobCommand.Invalid;
     }
 
     readonly string program = Environment.GetCommandLineArgs()[0];
 
-    async Task<int> RunAsync(IReadOnlyList<string> sizes, bool json, bool coldStart, IReadOnlyList<string> harnesses)
+    async Task<int> RunAsync(IReadOnlyList<string> sizes, bool json, int coldStartRuns, IReadOnlyList<string> harnesses)
     {
         var repository = LocalHome.RepositoryRoot();
         var machine = MachineInfo.Current();
@@ -102,10 +108,10 @@ public sealed class BenchCommand(TextWriter stdout, TextWriter stderr)
                 await stderr.WriteLineAsync($"[{size}] re-run in {rerun.ProcessSeconds:0.0} s, {rerun.StateTransitions} transitions");
                 results.Add(new SizeResult(network, build, rerun));
 
-                if (coldStart && coldStarts.Count == 0)
+                if (coldStartRuns > 0 && coldStarts.Count == 0)
                 {
-                    await stderr.WriteLineAsync($"[{size}] cold start of each handler in a fresh process");
-                    coldStarts.AddRange(await ColdStartsAsync(http, cloud, build, [Path.GetFullPath(program), .. harnesses], temp, cancel.Token));
+                    await stderr.WriteLineAsync($"[{size}] cold start of each handler in a fresh process ({coldStartRuns} runs each)");
+                    coldStarts.AddRange(await ColdStartsAsync(http, cloud, build, [Path.GetFullPath(program), .. harnesses], coldStartRuns, temp, cancel.Token));
                 }
 
                 await stderr.WriteLineAsync($"[{size}] removing the network");
@@ -127,7 +133,7 @@ public sealed class BenchCommand(TextWriter stdout, TextWriter stderr)
             if (results.Count > 0) await TearDownAsync(home, temp, keepLogs: false);
         }
 
-        var report = BenchReport.Build(machine, results, coldStarts, BenchMath.EstimateAws(2, 1, AwsCreate, AwsReboot, AwsInterval, TimeSpan.FromSeconds(10)));
+        var report = BenchReport.Build(machine, MachineInfo.Current().LoadAverage, results, coldStarts, BenchMath.EstimateAws(2, 1, AwsCreate, AwsReboot, AwsInterval, TimeSpan.FromSeconds(10)));
         if (json) await stdout.WriteLineAsync(report.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
         else await stdout.WriteAsync(BenchReport.Text(report));
         return results.Count == sizes.Count ? NobCommand.Ok : NobCommand.Failed;
@@ -170,6 +176,7 @@ public sealed class BenchCommand(TextWriter stdout, TextWriter stderr)
             [.. record["rebootChecks"]!.AsArray().Select(n => (int)n!)],
             record["tasks"]!.AsObject().ToDictionary(t => t.Key, t => (int)t.Value!, StringComparer.Ordinal),
             record["payloads"]!.AsObject().ToDictionary(t => t.Key, t => (string)t.Value!, StringComparer.Ordinal),
+            record["stateSeconds"]!.AsObject().ToDictionary(t => t.Key, t => (double)t.Value!, StringComparer.Ordinal),
             (long)record["peakWorkingSetBytes"]!,
             requests,
             BenchMath.Phases(changes));
@@ -206,31 +213,39 @@ public sealed class BenchCommand(TextWriter stdout, TextWriter stderr)
     }
 
     /// <summary>
-    /// Each handler of template.yaml once in a fresh process, with the payload the build gave it, against the running
-    /// endpoint; the reboot last (it really reboots a broker), then wait until every broker runs again.
+    /// Each handler of template.yaml in fresh processes, with the payload the build gave it, against the running endpoint:
+    /// <paramref name="runs"/> times per harness, harnesses interleaved so a busy machine weighs on each alike; medians.
+    /// The reboot once per harness and last (it really reboots a broker), waiting until every broker runs again.
     /// </summary>
-    async Task<IReadOnlyList<ColdStart>> ColdStartsAsync(HttpClient http, CloudState cloud, UpRun build, IReadOnlyList<string> harnesses, string temp, CancellationToken cancellationToken)
+    async Task<IReadOnlyList<ColdStart>> ColdStartsAsync(HttpClient http, CloudState cloud, UpRun build, IReadOnlyList<string> harnesses, int runs, string temp, CancellationToken cancellationToken)
     {
         var template = SamTemplate.Load(Path.Combine(LocalHome.RepositoryRoot(), "template.yaml"), cloud.Region);
         var environment = new Dictionary<string, string>(cloud.Environment, StringComparer.Ordinal) { ["NOB_TRUSTED_CA_FILE"] = cloud.CertificatePem };
         var functions = template.Functions.Values.Where(f => build.Payloads.ContainsKey(f.LogicalId))
             .OrderBy(f => f.LogicalId == "RebootBrokerFunction").ToList();
-        var results = new List<ColdStart>();
-        foreach (var harness in harnesses)
+        string Label(string harness) => harness == Path.GetFullPath(program) ? "nob.dll (JIT)" : Path.GetFileName(Path.GetDirectoryName(harness)) + "/" + Path.GetFileName(harness);
+        var samples = new List<ColdStart>();
+        foreach (var f in functions)
         {
-            var label = harness == Path.GetFullPath(program) ? "nob.dll (JIT)" : Path.GetFileName(Path.GetDirectoryName(harness)) + "/" + Path.GetFileName(harness);
-            foreach (var f in functions)
+            var payloadFile = Path.Combine(temp, $"{f.LogicalId}.payload.json");
+            await File.WriteAllTextAsync(payloadFile, build.Payloads[f.LogicalId], cancellationToken);
+            var reboot = f.LogicalId == "RebootBrokerFunction";
+            for (var run = 0; run < (reboot ? 1 : runs); run++)
             {
-                var payloadFile = Path.Combine(temp, $"{f.LogicalId}.payload.json");
-                await File.WriteAllTextAsync(payloadFile, build.Payloads[f.LogicalId], cancellationToken);
-                var reboot = f.LogicalId == "RebootBrokerFunction";
-                var result = await ColdStartHarness.MeasureAsync(harness, label, f.LogicalId, f.Handler, payloadFile, warm: !reboot, environment, cancellationToken);
-                results.Add(result);
-                await stderr.WriteLineAsync($"  {label} {f.LogicalId}: {result.SpawnToResponseMs:0} ms{(result.Error is null ? "" : $" ({result.Error})")}");
-                if (reboot) await WaitForRunningAsync(http, cancellationToken);
+                foreach (var harness in harnesses)
+                {
+                    var result = await ColdStartHarness.MeasureAsync(harness, Label(harness), f.LogicalId, f.Handler, payloadFile, warm: !reboot, environment, cancellationToken);
+                    samples.Add(result);
+                    if (reboot) await WaitForRunningAsync(http, cancellationToken);
+                }
+            }
+            foreach (var harness in harnesses)
+            {
+                var mine = samples.Where(s => s.Function == f.LogicalId && s.Harness == Label(harness)).ToList();
+                await stderr.WriteLineAsync($"  {Label(harness)} {f.LogicalId}: median {BenchMath.Median(mine.Select(s => s.SpawnToResponseMs)):0} ms of {mine.Count}{(mine.FirstOrDefault(s => s.Error is not null) is { } failed ? $" ({failed.Error})" : "")}");
             }
         }
-        return results;
+        return [.. samples.GroupBy(s => (s.Harness, s.Function)).Select(g => ColdStart.Median([.. g]))];
     }
 
     static async Task WaitForRunningAsync(HttpClient http, CancellationToken cancellationToken)

@@ -150,6 +150,15 @@ public static class BenchMath
         return new AwsEstimate(floor, wall, transitions, StepFunctionsCost(transitions), k, m);
     }
 
+    /// <summary>The middle value (the mean of the two middle ones for an even count); robust to a busy machine's outliers.</summary>
+    public static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToList();
+        if (sorted.Count == 0) throw new ArgumentException("no values", nameof(values));
+        var mid = sorted.Count / 2;
+        return sorted.Count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    }
+
     static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
     static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 }

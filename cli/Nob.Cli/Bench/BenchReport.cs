@@ -12,7 +12,7 @@ public static class BenchReport
     public const double RerunSecondsTarget = 5;
     public const int RerunTransitionsTarget = 40;
 
-    public static JsonObject Build(MachineInfo machine, IReadOnlyList<SizeResult> results, IReadOnlyList<ColdStart> coldStarts, AwsEstimate aws)
+    public static JsonObject Build(MachineInfo machine, string loadAverageAtEnd, IReadOnlyList<SizeResult> results, IReadOnlyList<ColdStart> coldStarts, AwsEstimate aws)
     {
         var sizes = new JsonArray();
         foreach (var r in results)
@@ -44,6 +44,7 @@ public static class BenchReport
                     ["creationChecks"] = new JsonArray([.. b.CreationChecks.Select(k => (JsonNode)k)]),
                     ["rebootChecks"] = new JsonArray([.. b.RebootChecks.Select(k => (JsonNode)k)]),
                     ["tasks"] = new JsonObject(b.Tasks.Select(t => KeyValuePair.Create(t.Key, (JsonNode?)t.Value))),
+                    ["stateSeconds"] = StateSeconds(b),
                     ["phases"] = new JsonArray([.. b.Phases.Select(p => (JsonNode)new JsonObject
                     {
                         ["broker"] = p.Broker,
@@ -61,6 +62,7 @@ public static class BenchReport
                     ["requests"] = Requests(r.Rerun),
                     ["peakWorkingSetMiB"] = Round(r.Rerun.PeakWorkingSetBytes / 1048576.0, 1),
                     ["tasks"] = new JsonObject(r.Rerun.Tasks.Select(t => KeyValuePair.Create(t.Key, (JsonNode?)t.Value))),
+                    ["stateSeconds"] = StateSeconds(r.Rerun),
                 },
             });
         }
@@ -73,6 +75,7 @@ public static class BenchReport
                 ["memoryGiB"] = Round(machine.MemoryBytes / 1073741824.0, 1),
                 ["cpu"] = machine.CpuModel,
                 ["loadAverageAtStart"] = machine.LoadAverage,
+                ["loadAverageAtEnd"] = loadAverageAtEnd,
                 ["runtime"] = machine.Runtime,
                 ["os"] = machine.Os,
             },
@@ -103,6 +106,7 @@ public static class BenchReport
             ["harness"] = c.Harness,
             ["function"] = c.Function,
             ["spawnToResponseMs"] = Round(c.SpawnToResponseMs, 0),
+            ["spawnToResponseSamplesMs"] = new JsonArray([.. c.Samples.Select(v => (JsonNode)Round(v, 0))]),
             ["runtimeStartMs"] = Round(c.RuntimeStartMs, 0),
             ["constructMs"] = Round(c.ConstructMs, 0),
             ["firstInvokeMs"] = Round(c.FirstInvokeMs, 0),
@@ -115,6 +119,8 @@ public static class BenchReport
 
     static JsonObject Requests(UpRun run) =>
         new(run.Requests.Select(s => KeyValuePair.Create(s.Key, (JsonNode?)new JsonObject(s.Value.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => KeyValuePair.Create(o.Key, (JsonNode?)o.Value))))));
+
+    static JsonObject StateSeconds(UpRun run) => new(run.StateSeconds.Select(s => KeyValuePair.Create(s.Key, (JsonNode?)Math.Round(s.Value, 2))));
 
     static JsonObject FitJson(LinearFit fit) => new() { ["slope"] = Round(fit.Slope, 2), ["intercept"] = Round(fit.Intercept, 2), ["rSquared"] = Round(fit.RSquared, 4) };
 
@@ -142,7 +148,7 @@ public static class BenchReport
     {
         var t = new StringBuilder();
         var m = report["machine"]!;
-        t.AppendLine(Inv($"Machine: {(int)m["processors"]!} CPUs ({(string?)m["cpu"]}), {(double)m["memoryGiB"]!:0.0} GiB, {(string?)m["runtime"]}; load average at start {(string?)m["loadAverageAtStart"]}"));
+        t.AppendLine(Inv($"Machine: {(int)m["processors"]!} CPUs ({(string?)m["cpu"]}), {(double)m["memoryGiB"]!:0.0} GiB, {(string?)m["runtime"]}; load average (1/5/15 min) at start {(string?)m["loadAverageAtStart"]}, at end {(string?)m["loadAverageAtEnd"]}"));
         t.AppendLine();
         t.AppendLine("| network | brokers | build (s) | floor (s) = start + reboot | ratio | workflow-only (s) | transitions (model) | cost | MQ calls | EC2 / SSM calls | peak WS (MiB) | re-run (s) | re-run transitions | re-run MQ calls |");
         t.AppendLine("|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
@@ -151,6 +157,18 @@ public static class BenchReport
             var b = s!["build"]!;
             var r = s["rerun"]!;
             t.AppendLine(Inv($"| {(string?)s["size"]} ({(string?)s["topology"]}) | {(int)s["brokers"]!} | {(double)b["executionSeconds"]!:0.0} | {(double)b["floorSeconds"]!:0.0} = {(double)b["slowestStartSeconds"]!:0.0} + {(double)b["slowestRebootSeconds"]!:0.0} | {(double?)b["ratio"]:0.00} | {(double)b["workflowOnlySeconds"]!:0.0} | {(int)b["stateTransitions"]!} ({(int)b["modelTransitions"]!}) | ${(decimal)b["costDollars"]!:0.0000} | {(int)b["mqCalls"]!} | {(int)b["ec2Calls"]!} / {(int)b["ssmCalls"]!} | {(double)b["peakWorkingSetMiB"]!:0} | {(double)r["processSeconds"]!:0.0} | {(int)r["stateTransitions"]!} | {(int)r["mqCalls"]!} |"));
+        }
+        t.AppendLine();
+        t.AppendLine("| network | EnsureBrokers (s) | WriteRevisions (s) | Verify (s) | other states (s) | re-run: EnsureBrokers / WriteRevisions / Verify (s) |");
+        t.AppendLine("|---|---:|---:|---:|---:|---|");
+        foreach (var s in report["sizes"]!.AsArray())
+        {
+            var b = s!["build"]!;
+            var bs = b["stateSeconds"]!.AsObject();
+            var rs = s["rerun"]!["stateSeconds"]!.AsObject();
+            double Of(JsonObject o, string name) => (double?)o[name] ?? 0;
+            var other = (double)b["executionSeconds"]! - Of(bs, "EnsureBrokers") - Of(bs, "WriteRevisions") - Of(bs, "Verify");
+            t.AppendLine(Inv($"| {(string?)s["size"]} | {Of(bs, "EnsureBrokers"):0.0} | {Of(bs, "WriteRevisions"):0.0} | {Of(bs, "Verify"):0.0} | {other:0.0} | {Of(rs, "EnsureBrokers"):0.0} / {Of(rs, "WriteRevisions"):0.0} / {Of(rs, "Verify"):0.0} |"));
         }
         t.AppendLine();
         if (report["transitionsFit"] is { } fit)
@@ -167,6 +185,8 @@ public static class BenchReport
         var cold = report["coldStarts"]!.AsArray();
         if (cold.Count > 0)
         {
+            t.AppendLine();
+            t.AppendLine("Cold starts (medians of fresh processes per handler):");
             t.AppendLine();
             t.AppendLine("| harness | handler | spawn → response (ms) | runtime start (ms) | construct (ms) | first invoke (ms) | warm invoke (ms) |");
             t.AppendLine("|---|---|---:|---:|---:|---:|---:|");

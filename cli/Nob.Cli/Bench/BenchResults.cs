@@ -12,6 +12,7 @@ public sealed record UpRun(
     IReadOnlyList<int> RebootChecks,
     IReadOnlyDictionary<string, int> Tasks,
     IReadOnlyDictionary<string, string> Payloads,
+    IReadOnlyDictionary<string, double> StateSeconds,
     long PeakWorkingSetBytes,
     IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>> Requests,
     IReadOnlyList<BrokerPhase> Phases)
@@ -44,7 +45,20 @@ public sealed record ColdStart(
     double FirstInvokeMs,
     double? WarmInvokeMs,
     bool Succeeded,
-    string? Error);
+    string? Error)
+{
+    /// <summary>Spawn → response of every run this entry summarizes (its numbers are the medians).</summary>
+    public IReadOnlyList<double> Samples { get; init; } = [SpawnToResponseMs];
+
+    /// <summary>The medians of several runs of one handler with one harness; failed if any failed.</summary>
+    public static ColdStart Median(IReadOnlyList<ColdStart> runs) =>
+        new(runs[0].Harness, runs[0].Function,
+            BenchMath.Median(runs.Select(r => r.SpawnToResponseMs)), BenchMath.Median(runs.Select(r => r.RuntimeStartMs)),
+            BenchMath.Median(runs.Select(r => r.ConstructMs)), BenchMath.Median(runs.Select(r => r.FirstInvokeMs)),
+            runs.All(r => r.WarmInvokeMs is not null) ? BenchMath.Median(runs.Select(r => r.WarmInvokeMs!.Value)) : null,
+            runs.All(r => r.Succeeded), runs.Select(r => r.Error).FirstOrDefault(e => e is not null))
+        { Samples = [.. runs.Select(r => r.SpawnToResponseMs)] };
+}
 
 /// <summary>Where the numbers came from.</summary>
 public sealed record MachineInfo(int Processors, long MemoryBytes, string CpuModel, string LoadAverage, string Runtime, string Os)

@@ -42,6 +42,7 @@ public static class ExecutionRecord
             ["tasks"] = tasks,
             ["creationChecks"] = ChecksPerIteration(result, "CreationCheck"),
             ["rebootChecks"] = ChecksPerIteration(result, "RebootCheck"),
+            ["stateSeconds"] = TopLevelStateSeconds(result),
             ["payloads"] = payloads,
             ["peakWorkingSetBytes"] = peakWorkingSetBytes,
         };
@@ -50,6 +51,20 @@ public static class ExecutionRecord
     /// <summary>"arn:aws:lambda:…:function:ValidateFunction" → "ValidateFunction".</summary>
     public static string FunctionShortName(string functionName) =>
         functionName.Contains(":function:", StringComparison.Ordinal) ? functionName[(functionName.LastIndexOf(":function:", StringComparison.Ordinal) + 10)..].Split(':')[0] : functionName;
+
+    /// <summary>How long each top-level state took, entered to exited (EnsureBrokers, WriteRevisions, Verify, …).</summary>
+    static JsonObject TopLevelStateSeconds(ExecutionResult result)
+    {
+        var seconds = new JsonObject();
+        var entered = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        foreach (var e in result.History.Where(e => e.Scope.Length == 0 && e.StateName is not null))
+        {
+            if (e.IsStateEntered) entered[e.StateName!] = e.Timestamp;
+            else if (e.IsStateExited && entered.Remove(e.StateName!, out var at))
+                seconds[e.StateName!] = Math.Round(((double?)seconds[e.StateName!] ?? 0) + (e.Timestamp - at).TotalSeconds, 3);
+        }
+        return seconds;
+    }
 
     static JsonArray ChecksPerIteration(ExecutionResult result, string state) =>
         new([.. result.History.Where(e => e.Type == "TaskStateEntered" && e.StateName == state)
