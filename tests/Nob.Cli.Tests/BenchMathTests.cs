@@ -124,6 +124,21 @@ public class BenchMathTests
     }
 
     [Fact]
+    public void Aws_estimate_with_the_maps_concurrency_runs_in_waves()
+    {
+        // A 21-broker mesh with EnsureBrokers at 10 and WriteRevisions at 5 at a time: 3 waves of creation, 5 of reboots.
+        var estimate = BenchMath.EstimateAws(21, 21, TimeSpan.FromMinutes(15), TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(10), 10, 5);
+
+        Assert.Equal(TimeSpan.FromMinutes(20), estimate.Floor);
+        Assert.Equal(TimeSpan.FromSeconds(3 * (900 + 15) + 5 * (300 + 15) + 10), estimate.Wall);
+        Assert.Equal(9 + 21 * (5 + 3 * 30) + 21 * 3 + 21 * (1 + 3 * 10), estimate.Transitions);
+        Assert.Equal(3, BenchMath.Waves(21, 10));
+        Assert.Equal(1, BenchMath.Waves(2, 5));
+        Assert.Equal(1, BenchMath.Waves(21, 0));
+        Assert.Equal(0, BenchMath.Waves(0, 5));
+    }
+
+    [Fact]
     public void Median_of_odd_and_even_counts()
     {
         Assert.Equal(3, BenchMath.Median([9, 1, 3]));

@@ -30,7 +30,14 @@ public sealed class BenchCommand(TextWriter stdout, TextWriter stderr)
         """;
 
     /// <summary>Locally the wait loops poll every second (LocalCommands), the AWS model every 30 s (the examples).</summary>
-    static readonly TimeSpan AwsCreate = TimeSpan.FromMinutes(15), AwsReboot = TimeSpan.FromMinutes(5), AwsInterval = TimeSpan.FromSeconds(30);
+    static readonly TimeSpan AwsCreate = TimeSpan.FromMinutes(15), AwsReboot = TimeSpan.FromMinutes(5), AwsInterval = TimeSpan.FromSeconds(30), AwsSteps = TimeSpan.FromSeconds(10);
+
+    /// <summary>MaxConcurrency of the EnsureBrokers and WriteRevisions Maps, as statemachine/build-network.asl.json says.</summary>
+    static (int Create, int Reboot) MapConcurrency(string repository)
+    {
+        var states = JsonNode.Parse(File.ReadAllText(Path.Combine(repository, "statemachine", "build-network.asl.json")))!["States"]!;
+        return ((int?)states["EnsureBrokers"]?["MaxConcurrency"] ?? 0, (int?)states["WriteRevisions"]?["MaxConcurrency"] ?? 0);
+    }
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
@@ -133,7 +140,15 @@ public sealed class BenchCommand(TextWriter stdout, TextWriter stderr)
             if (results.Count > 0) await TearDownAsync(home, temp, keepLogs: false);
         }
 
-        var report = BenchReport.Build(machine, MachineInfo.Current().LoadAverage, results, coldStarts, BenchMath.EstimateAws(2, 1, AwsCreate, AwsReboot, AwsInterval, TimeSpan.FromSeconds(10)));
+        var (createConcurrency, rebootConcurrency) = MapConcurrency(repository);
+        var aws = new List<(string, int, int, AwsEstimate)> { ("tutorial", 2, 1, BenchMath.EstimateAws(2, 1, AwsCreate, AwsReboot, AwsInterval, AwsSteps, createConcurrency, rebootConcurrency)) };
+        foreach (var r in results.Where(r => r.Network.Size != "tutorial"))
+        {
+            var rebooted = r.Build.Phases.Count(p => p.Kind == BrokerPhase.Reboot);
+            aws.Add((r.Network.Size, r.Network.Brokers.Count, rebooted,
+                BenchMath.EstimateAws(r.Network.Brokers.Count, rebooted, AwsCreate, AwsReboot, AwsInterval, AwsSteps, createConcurrency, rebootConcurrency)));
+        }
+        var report = BenchReport.Build(machine, MachineInfo.Current().LoadAverage, results, coldStarts, aws);
         if (json) await stdout.WriteLineAsync(report.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
         else await stdout.WriteAsync(BenchReport.Text(report));
         return results.Count == sizes.Count ? NobCommand.Ok : NobCommand.Failed;

@@ -135,20 +135,26 @@ public static class BenchMath
     }
 
     /// <summary>
-    /// The AWS-side estimate of a build from the same model: every broker created in parallel (ready after
+    /// The AWS-side estimate of a build from the same model: brokers created in parallel (ready after
     /// <paramref name="create"/>), <paramref name="rebooted"/> of them rebooted in parallel (after <paramref name="reboot"/>),
     /// polled every <paramref name="interval"/>; the expected polling lag is half an interval per wait loop, plus
-    /// <paramref name="steps"/> for the tasks themselves (Lambda time, verification).
+    /// <paramref name="steps"/> for the tasks themselves (Lambda time, verification). A Map's MaxConcurrency
+    /// (<paramref name="createConcurrency"/>, <paramref name="rebootConcurrency"/>; 0 = unbounded) runs its iterations in
+    /// waves, each a whole wait. The floor has no waves.
     /// </summary>
-    public static AwsEstimate EstimateAws(int brokers, int rebooted, TimeSpan create, TimeSpan reboot, TimeSpan interval, TimeSpan steps)
+    public static AwsEstimate EstimateAws(int brokers, int rebooted, TimeSpan create, TimeSpan reboot, TimeSpan interval, TimeSpan steps,
+        int createConcurrency = 0, int rebootConcurrency = 0)
     {
         var k = Checks(create, interval, checkFirst: true);
         var m = Checks(reboot, interval, checkFirst: false);
         var transitions = Transitions([.. Enumerable.Repeat(k, brokers)], [.. Enumerable.Repeat(m, rebooted)]);
         var floor = create + (rebooted > 0 ? reboot : TimeSpan.Zero);
-        var wall = floor + interval / 2 * (rebooted > 0 ? 2 : 1) + steps;
+        var wall = Waves(brokers, createConcurrency) * (create + interval / 2) + Waves(rebooted, rebootConcurrency) * (reboot + interval / 2) + steps;
         return new AwsEstimate(floor, wall, transitions, StepFunctionsCost(transitions), k, m);
     }
+
+    /// <summary>How many rounds a Map with that MaxConcurrency (0 = unbounded) needs for that many iterations.</summary>
+    public static int Waves(int items, int maxConcurrency) => items == 0 ? 0 : maxConcurrency <= 0 ? 1 : (items + maxConcurrency - 1) / maxConcurrency;
 
     /// <summary>The middle value (the mean of the two middle ones for an even count); robust to a busy machine's outliers.</summary>
     public static double Median(IEnumerable<double> values)

@@ -12,7 +12,8 @@ public static class BenchReport
     public const double RerunSecondsTarget = 5;
     public const int RerunTransitionsTarget = 40;
 
-    public static JsonObject Build(MachineInfo machine, string loadAverageAtEnd, IReadOnlyList<SizeResult> results, IReadOnlyList<ColdStart> coldStarts, AwsEstimate aws)
+    public static JsonObject Build(MachineInfo machine, string loadAverageAtEnd, IReadOnlyList<SizeResult> results, IReadOnlyList<ColdStart> coldStarts,
+        IReadOnlyList<(string Network, int Brokers, int Rebooted, AwsEstimate Estimate)> aws)
     {
         var sizes = new JsonArray();
         foreach (var r in results)
@@ -88,19 +89,22 @@ public static class BenchReport
             report["mqCallsFit"] = FitJson(BenchMath.Fit([.. results.Select(r => ((double)r.Network.Brokers.Count, (double)r.Build.Calls("mq")))]));
         }
         report["targets"] = Targets(results);
-        report["awsTutorialEstimate"] = new JsonObject
+        report["awsModel"] = "brokers created in parallel (ready after 15 min), the rebooted ones in parallel (5 min), in waves of the Maps' MaxConcurrency, wait loops polling every 30 s (half an interval of lag each on average), 10 s of task time";
+        report["awsEstimates"] = new JsonArray([.. aws.Select(a => (JsonNode)new JsonObject
         {
-            ["model"] = "brokers created in parallel (ready after 15 min), the rebooted ones in parallel (5 min), wait loops polling every 30 s (half an interval of lag each on average), 10 s of task time",
-            ["floorMinutes"] = Round(aws.Floor.TotalMinutes, 2),
-            ["wallMinutes"] = Round(aws.Wall.TotalMinutes, 2),
-            ["ratio"] = Round(aws.Ratio, 3),
-            ["stateTransitions"] = aws.Transitions,
-            ["costDollars"] = aws.Cost,
-            ["creationChecksPerBroker"] = aws.CreationChecks,
-            ["rebootChecks"] = aws.RebootChecks,
-            ["transitionsPerBrokerRebooted"] = BenchMath.Transitions([aws.CreationChecks], [aws.RebootChecks]) - 9,
-            ["transitionsPerBrokerNotRebooted"] = BenchMath.Transitions([aws.CreationChecks], []) - 9,
-        };
+            ["network"] = a.Network,
+            ["brokers"] = a.Brokers,
+            ["rebooted"] = a.Rebooted,
+            ["floorMinutes"] = Round(a.Estimate.Floor.TotalMinutes, 2),
+            ["wallMinutes"] = Round(a.Estimate.Wall.TotalMinutes, 2),
+            ["ratio"] = Round(a.Estimate.Ratio, 3),
+            ["stateTransitions"] = a.Estimate.Transitions,
+            ["costDollars"] = a.Estimate.Cost,
+            ["creationChecksPerBroker"] = a.Estimate.CreationChecks,
+            ["rebootChecks"] = a.Estimate.RebootChecks,
+            ["transitionsPerBrokerRebooted"] = BenchMath.Transitions([a.Estimate.CreationChecks], [a.Estimate.RebootChecks]) - 9,
+            ["transitionsPerBrokerNotRebooted"] = BenchMath.Transitions([a.Estimate.CreationChecks], []) - 9,
+        })]);
         report["coldStarts"] = new JsonArray([.. coldStarts.Select(c => (JsonNode)new JsonObject
         {
             ["harness"] = c.Harness,
@@ -180,8 +184,12 @@ public static class BenchReport
         foreach (var target in report["targets"]!.AsArray())
             t.AppendLine($"- {((bool)target!["met"]! ? "met" : "NOT met")}: {(string?)target["target"]} ({(string?)target["detail"]})");
         t.AppendLine();
-        var aws = report["awsTutorialEstimate"]!;
-        t.AppendLine(Inv($"AWS estimate, tutorial ({(string?)aws["model"]}): floor {(double)aws["floorMinutes"]!:0.0} min, wall ≈ {(double)aws["wallMinutes"]!:0.0} min (ratio {(double)aws["ratio"]!:0.00}), {(int)aws["stateTransitions"]!} transitions = ${(decimal)aws["costDollars"]!:0.0000}; {(int)aws["transitionsPerBrokerRebooted"]!} transitions per rebooted broker, {(int)aws["transitionsPerBrokerNotRebooted"]!} per other broker."));
+        t.AppendLine($"AWS estimates from the same model ({(string?)report["awsModel"]}):");
+        t.AppendLine();
+        t.AppendLine("| network | brokers (rebooted) | floor (min) | wall (min) | ratio | transitions | cost |");
+        t.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
+        foreach (var a in report["awsEstimates"]!.AsArray())
+            t.AppendLine(Inv($"| {(string?)a!["network"]} | {(int)a["brokers"]!} ({(int)a["rebooted"]!}) | {(double)a["floorMinutes"]!:0.0} | {(double)a["wallMinutes"]!:0.0} | {(double)a["ratio"]!:0.00} | {(int)a["stateTransitions"]!} | ${(decimal)a["costDollars"]!:0.0000} |"));
         var cold = report["coldStarts"]!.AsArray();
         if (cold.Count > 0)
         {
