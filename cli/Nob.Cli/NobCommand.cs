@@ -20,7 +20,8 @@ public static class NobCommand
                nob status
                nob cloud [--port PORT]
                nob plan SPEC [--json] [--endpoints FILE] [--current BROKER=FILE]...
-               nob bench [--sizes tutorial,hub5,mesh10,mesh21] [--harness DLL]... [--no-cold-start] [--json]
+               nob bench [--sizes tutorial,hub5,mesh10,mesh21] [--harness DLL]... [--cold-start-runs N] [--no-cold-start] [--json]
+               nob bench --report FILE
 
           up          build the network on this machine and verify it: starts the local endpoint if
                       needed (real ActiveMQ brokers), stores the common user's password (NOB_PASSWORD,
@@ -70,6 +71,11 @@ public static class NobCommand
         catch (InvalidConfigurationException e)
         {
             await stderr.WriteLineAsync(e.Message);
+            return Failed;
+        }
+        catch (Amazon.Runtime.AmazonServiceException e)
+        {
+            await stderr.WriteLineAsync($"nob: the local endpoint answered {(int)e.StatusCode} {e.ErrorCode}: {e.Message}");
             return Failed;
         }
         catch (Nob.LocalBrokers.ActiveMqNotInstalledException e)

@@ -27,6 +27,7 @@ public sealed class BenchCommand(TextWriter stdout, TextWriter stderr)
           --cold-start-runs  N: fresh processes per handler and harness, interleaved; medians (default 5)
           --no-cold-start  skip the cold-start measurement
           --json      print the results as one JSON object
+          --report    FILE: print the tables of results saved with --json (runs nothing)
         """;
 
     /// <summary>Locally the wait loops poll every second (LocalCommands), the AWS model every 30 s (the examples).</summary>
@@ -43,6 +44,12 @@ public sealed class BenchCommand(TextWriter stdout, TextWriter stderr)
     {
         if (args.Length >= 3 && args[0] == ColdStartHarness.InvokeOption)
             return await ColdStartHarness.InvokeAsync(args[1], args[2], args.Skip(3).Contains("--warm"), stdout);
+
+        if (args is ["--report", var saved])
+        {
+            await stdout.WriteAsync(BenchReport.Text(JsonNode.Parse(await File.ReadAllTextAsync(saved))!.AsObject()));
+            return NobCommand.Ok;
+        }
 
         var sizes = BenchNetworks.Sizes.ToList();
         var json = false;
@@ -79,7 +86,7 @@ public sealed class BenchCommand(TextWriter stdout, TextWriter stderr)
     static async Task<int> UsageAsync(TextWriter stderr, string message)
     {
         await stderr.WriteLineAsync($"nob: {message}");
-        await stderr.WriteLineAsync("usage: nob bench [--sizes tutorial,hub5,mesh10,mesh21] [--harness DLL]... [--cold-start-runs N] [--no-cold-start] [--json]");
+        await stderr.WriteLineAsync("usage: nob bench [--sizes tutorial,hub5,mesh10,mesh21] [--harness DLL]... [--cold-start-runs N] [--no-cold-start] [--json] | nob bench --report FILE");
         await stderr.WriteLineAsync(Usage);
         return NobCommand.Invalid;
     }
