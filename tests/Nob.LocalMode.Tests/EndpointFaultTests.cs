@@ -19,10 +19,9 @@ public sealed class EndpointFaultTests(SharedEndpointFixture fixture, ITestOutpu
         BuildUnderFaultsAsync("flaky", "FlakyMq1", "FlakyMq2", ["mq"]);
 
     /// <summary>
-    /// The same faults on EC2 and SSM too. Fails now and then: the EC2 and SSM clients keep the SDK's default retries and
-    /// the state machine retries no EC2/SSM error (a throttled or failed EC2 call ends OpenIngress with AmazonEC2Exception).
+    /// The same faults on EC2 and SSM too: their clients retry throttling and 500s as Amazon MQ's does (Composition).
     /// </summary>
-    [Fact(Skip = "Known gap: EC2/SSM throttling and 500s that outlast the SDK's default retries fail the build (OpenIngress: AmazonEC2Exception \"Request limit exceeded.\"); the ASL retries only Lambda.* and Mq* errors")]
+    [Fact]
     public Task Up_WithThrottlingAndServerErrorsOnEveryService_StillBuildsAndVerifies() =>
         BuildUnderFaultsAsync("flakyall", "FlakyAll1", "FlakyAll2", []);
 

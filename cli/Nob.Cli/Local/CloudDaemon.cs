@@ -66,6 +66,9 @@ public sealed class CloudDaemon(LocalHome home, TextWriter progress)
     {
         if (await RunningAsync() is { } running) return running;
         Directory.CreateDirectory(home.Root);
+        // Two nob commands starting at once must not start two endpoints: the first holds the lock until its endpoint answers.
+        await using var startLock = await AcquireStartLockAsync(cancellationToken);
+        if (await RunningAsync() is { } started) return started;
         var program = Environment.GetCommandLineArgs()[0];
         var start = new ProcessStartInfo("setsid") { UseShellExecute = false };
         // A new session, so the endpoint and its brokers survive this command and the terminal's Ctrl-C.
@@ -84,6 +87,22 @@ public sealed class CloudDaemon(LocalHome home, TextWriter progress)
         }
         var log = File.Exists(home.CloudLog) ? string.Join(Environment.NewLine, File.ReadLines(home.CloudLog).TakeLast(20)) : "(no log)";
         throw new InvalidOperationException($"nob cloud did not answer within {StartTimeout.TotalSeconds:0} s; last lines of {home.CloudLog}:{Environment.NewLine}{log}");
+    }
+
+    async Task<FileStream> AcquireStartLockAsync(CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + StartTimeout + StartTimeout;
+        while (true)
+        {
+            try
+            {
+                return new FileStream(Path.Combine(home.Root, "cloud.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(200, cancellationToken);
+            }
+        }
     }
 
     /// <summary>Stops the background endpoint (SIGTERM; it stops its brokers), waiting a bounded time.</summary>

@@ -74,7 +74,7 @@ public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter 
             ["stateTransitions"] = result.StateTransitions,
             ["elapsedSeconds"] = Math.Round(clock.Elapsed.TotalSeconds, 1),
         };
-        if (json) await stdout.WriteLineAsync(summary.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+        if (json) await stdout.WriteLineAsync(summary.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
         else await stdout.WriteAsync(SummaryText.Write(summary));
         return NobCommand.Ok;
     }
@@ -99,7 +99,7 @@ public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter 
             return NobCommand.Ok;
         }
         UseEndpoint(cloud);
-        using var mq = new AmazonMqClient();
+        using var mq = new AmazonMqClient(new AmazonMqConfig { MaxErrorRetry = 5 });
         var brokers = new Nob.Aws.Adapters.AmazonMqBrokerService(mq);
         var names = spec.Brokers.Select(b => b.Name).ToHashSet(StringComparer.Ordinal);
         var deleting = new List<string>();
@@ -158,7 +158,7 @@ public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter 
         }
         UseEndpoint(cloud);
         await stdout.WriteLineAsync($"Local endpoint: {cloud.Endpoint} (pid {cloud.Pid}); truststore {cloud.TrustStore}");
-        using var mq = new AmazonMqClient();
+        using var mq = new AmazonMqClient(new AmazonMqConfig { MaxErrorRetry = 5 });
         var brokers = await mq.ListAllBrokersAsync(100, cancellationToken);
         if (brokers.Count == 0) await stdout.WriteLineAsync("No brokers.");
         foreach (var b in brokers.OrderBy(b => b.BrokerName, StringComparer.Ordinal))
@@ -176,7 +176,7 @@ public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter 
     /// <summary>The common user's password in the local SSM: NOB_PASSWORD, the one stored before, or a new one shown once.</summary>
     async Task EnsurePasswordAsync(string parameter, TextWriter progress, CancellationToken cancellationToken)
     {
-        using var ssm = new AmazonSimpleSystemsManagementClient();
+        using var ssm = new AmazonSimpleSystemsManagementClient(new AmazonSimpleSystemsManagementConfig { MaxErrorRetry = 5 });
         var given = Environment.GetEnvironmentVariable("NOB_PASSWORD");
         string? stored = null;
         try
