@@ -15,7 +15,7 @@ namespace Nob.Functions;
 /// about 15 requests/s per account and EC2 throttles by account too, so every client retries throttling and
 /// server errors five times (the SDK default is fewer) before a step fails.
 /// </summary>
-internal static class Composition
+internal static partial class Composition
 {
     static readonly Lazy<IBrokerService> brokers = new(() => new AmazonMqBrokerService(new AmazonMqClient(new AmazonMqConfig { MaxErrorRetry = 5 })));
     static readonly Lazy<ISecurityGroupService> securityGroups = new(() => new Ec2SecurityGroupService(new AmazonEC2Client(new AmazonEC2Config { MaxErrorRetry = 5 })));
