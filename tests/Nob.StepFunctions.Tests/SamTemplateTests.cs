@@ -92,7 +92,10 @@ public class SamTemplateTests
     }
 
     [Theory]
-    [InlineData("!Sub \"${AWS::Region}\"", "!Sub")]
+    [InlineData("!Join [\",\", [a, b]]", "!Join")]
+    [InlineData("!Sub \"${Nothing}\"", "!Ref Nothing")]
+    [InlineData("!ImportValue Other", "!ImportValue")]
+    [InlineData("!GetAtt Machine.StateMachineRevisionId", "!GetAtt Machine.StateMachineRevisionId")]
     [InlineData("!GetAtt First.Name", "!GetAtt First.Name")]
     [InlineData("!Ref Nothing", "!Ref Nothing")]
     public void Template_RejectsSubstitutionsItCannotResolve(string value, string message)

@@ -49,17 +49,41 @@ internal sealed class PassState : State
     public OptionalPath ResultPath { get; init; } = OptionalPath.Default;
 }
 
-/// <summary>A Task with Resource arn:aws:states:::lambda:invoke (the only resource this runner implements).</summary>
+/// <summary>The service integrations a Task may use locally.</summary>
+internal enum TaskKind
+{
+    LambdaInvoke,
+    PutEvents,
+
+    /// <summary>states:startExecution.sync:2: waits for the child; its Input and Output are JSON.</summary>
+    StartExecutionSync2,
+
+    /// <summary>states:startExecution.sync: waits for the child; its Input and Output are JSON strings.</summary>
+    StartExecutionSync,
+}
+
+/// <summary>A Task with one of the resources this runner implements: lambda:invoke, events:putEvents, states:startExecution.sync(:2).</summary>
 internal sealed class TaskState : State, IRecoverable
 {
     public const string LambdaInvoke = "arn:aws:states:::lambda:invoke";
+    public const string PutEvents = "arn:aws:states:::events:putEvents";
+    public const string StartExecution = "arn:aws:states:::states:startExecution";
+    public const string StartExecutionSync = "arn:aws:states:::states:startExecution.sync";
+    public const string StartExecutionSync2 = "arn:aws:states:::states:startExecution.sync:2";
 
     public override string Type => "Task";
     public required string Resource { get; init; }
+    public TaskKind Kind { get; init; }
     public required PayloadTemplate Parameters { get; init; }
 
     /// <summary>FunctionName when it is a literal (checked against the functions when a runner is built).</summary>
     public string? StaticFunctionName { get; init; }
+
+    /// <summary>StateMachineArn of a startExecution task when it is a literal (checked against the template's machines).</summary>
+    public string? StaticStateMachineArn { get; init; }
+
+    /// <summary>The resource as history events name it: "lambda:invoke", "events:putEvents", "states:startExecution.sync:2".</summary>
+    public string ShortResource => Resource["arn:aws:states:::".Length..];
 
     public PayloadTemplate? ResultSelector { get; init; }
     public OptionalPath ResultPath { get; init; } = OptionalPath.Default;

@@ -57,7 +57,7 @@ internal sealed class StateRun(ExecutionRun run, State state, HistoryEvent enter
 }
 
 /// <summary>The interpreter: one execution of a definition.</summary>
-internal sealed class ExecutionRun
+internal sealed partial class ExecutionRun
 {
     readonly List<HistoryEvent> history = [];
     readonly Lock gate = new();
@@ -73,7 +73,7 @@ internal sealed class ExecutionRun
         Name = name;
         InputText = input;
         StartTime = Clock.GetUtcNow();
-        ExecutionArn = $"arn:aws:states:{machine.Options.Region}:{machine.Options.Account}:execution:{machine.Definition.Name}:{name}";
+        ExecutionArn = machine.ExecutionArnFor(name);
         RoleArn = $"arn:aws:iam::{machine.Options.Account}:role/LocalStepFunctions";
         var source = machine.Options.Random;
         random = source is null ? System.Random.Shared.NextDouble : () =>
@@ -119,6 +119,7 @@ internal sealed class ExecutionRun
                 Timestamp = Clock.GetUtcNow(),
                 Scope = frame.Scope,
                 MapIterationIndex = e.MapIterationIndex ?? frame.MapIndex,
+                ExecutionArn = ExecutionArn,
             };
             history.Add(full);
             frame.LastEventId = full.Id;
@@ -139,6 +140,10 @@ internal sealed class ExecutionRun
         StopDate = Clock.GetUtcNow(),
         History = History,
         Retries = Volatile.Read(ref retries),
+        StateMachineArn = Machine.Arn,
+        Input = InputText,
+        PutEvents = PutEventsSoFar,
+        ChildExecutions = ChildExecutionsSoFar,
     };
 
     /// <summary>Runs the states of a block from StartAt until one ends it; a failure leaves as a <see cref="StatesError"/>.</summary>
@@ -172,7 +177,7 @@ internal sealed class ExecutionRun
     {
         PassState pass => Task.FromResult(RunPass(pass, s, raw)),
         TaskState task => RecoverAsync(task, s, raw,
-            () => InvokeAsync(task, s, raw, frame),
+            () => RunTaskAsync(task, s, raw, frame),
             result => Finish(task, s, raw, result, task.ResultSelector, task.ResultPath), ct),
         ChoiceState choice => Task.FromResult(RunChoice(choice, s, raw)),
         WaitState wait => RunWaitAsync(wait, s, raw, ct),
@@ -311,6 +316,13 @@ internal sealed class ExecutionRun
     }
 
     // ---- Task (lambda:invoke) ----
+
+    Task<JsonNode?> RunTaskAsync(TaskState task, StateRun s, JsonNode? raw, Frame frame) => task.Kind switch
+    {
+        TaskKind.LambdaInvoke => InvokeAsync(task, s, raw, frame),
+        TaskKind.PutEvents => PutEventsAsync(task, s, raw, frame),
+        _ => StartExecutionAsync(task, s, raw, frame),
+    };
 
     async Task<JsonNode?> InvokeAsync(TaskState task, StateRun s, JsonNode? raw, Frame frame)
     {

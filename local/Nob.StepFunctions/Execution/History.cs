@@ -64,7 +64,10 @@ public sealed record HistoryEvent
     public string? Error { get; init; }
     public string? Cause { get; init; }
 
-    /// <summary>"lambda:invoke" for task events.</summary>
+    /// <summary>The execution the event belongs to: a nested execution (states:startExecution) has its own ARN.</summary>
+    public string? ExecutionArn { get; init; }
+
+    /// <summary>"lambda:invoke", "events:putEvents" or "states:startExecution.sync:2" (".sync") for task events.</summary>
     public string? Resource { get; init; }
 
     /// <summary>The function a task invoked.</summary>
@@ -115,10 +118,29 @@ public sealed class ExecutionResult
     public required int Retries { get; init; }
 
     /// <summary>
-    /// The state transitions Step Functions (Standard) bills: one for every state entered, Map iterations' and Parallel
-    /// branches' states included, plus one for every retry.
+    /// The state transitions Step Functions (Standard) bills for this execution: one for every state entered, Map
+    /// iterations' and Parallel branches' states included, plus one for every retry. Nested executions (states:startExecution)
+    /// are billed as their own executions: see <see cref="ChildExecutions"/> and <see cref="TotalStateTransitions"/>.
     /// </summary>
     public int StateTransitions => History.Count(e => e.IsStateEntered) + Retries;
+
+    /// <summary>This execution's transitions plus those of every nested execution, at any depth.</summary>
+    public int TotalStateTransitions => StateTransitions + ChildExecutions.Sum(c => c.TotalStateTransitions);
+
+    /// <summary>The state machine that ran.</summary>
+    public string StateMachineArn { get; init; } = "";
+
+    /// <summary>The execution's input JSON.</summary>
+    public string Input { get; init; } = "{}";
+
+    /// <summary>The events this execution's events:putEvents tasks put (accepted entries only), in order.</summary>
+    public IReadOnlyList<PutEventsEntry> PutEvents { get; init; } = [];
+
+    /// <summary>
+    /// The executions its states:startExecution.sync(:2) tasks ran, in the order they ended (failed ones and retried ones
+    /// included); each with its own history, transitions and children.
+    /// </summary>
+    public IReadOnlyList<ExecutionResult> ChildExecutions { get; init; } = [];
 
     public bool IsSucceeded => Status == Succeeded;
 

@@ -18,6 +18,17 @@ public sealed class LocalStateMachineOptions
     /// </summary>
     public Action<HistoryEvent>? OnEvent { get; init; }
 
+    /// <summary>
+    /// Receives the entries every events:putEvents task puts (the accepted ones, once per task attempt), before the task
+    /// succeeds; an exception from it is the host's and ends the run. Null: the events are only kept on
+    /// <see cref="ExecutionResult.PutEvents"/>. <see cref="JsonLinesEventRecorder.RecordAsync"/> writes them to a file.
+    /// Nested executions use the same options, so their events arrive here too.
+    /// </summary>
+    public Func<IReadOnlyList<PutEventsEntry>, CancellationToken, Task>? OnPutEvents { get; init; }
+
+    /// <summary>What <c>${AWS::StackName}</c> and <c>!Ref AWS::StackName</c> resolve to in a template.</summary>
+    public string StackName { get; init; } = "nob";
+
     public string Region { get; init; } = "us-east-1";
     public string Account { get; init; } = "123456789012";
 
@@ -56,9 +67,23 @@ public sealed class LocalStateMachine
         LocalStateMachineOptions? options = null, InProcessLambdaOptions? lambdaOptions = null)
     {
         var o = options ?? new LocalStateMachineOptions();
-        var template = SamTemplate.Load(templatePath, o.Region, o.Account);
-        return new LocalStateMachine(StateMachineDefinition.FromTemplate(template, stateMachineLogicalId),
-            InProcessLambdaFunctions.FromTemplate(template, handlerFactory, lambdaOptions), o);
+        var template = SamTemplate.Load(templatePath, o.Region, o.Account, o.StackName);
+        return FromTemplate(template, stateMachineLogicalId, InProcessLambdaFunctions.FromTemplate(template, handlerFactory, lambdaOptions), o);
+    }
+
+    /// <summary>
+    /// The state machine <paramref name="stateMachineLogicalId"/> of a loaded template, calling <paramref name="functions"/>.
+    /// Its states:startExecution tasks may start any state machine of the template (built when first started, with the
+    /// same functions and options); a literal StateMachineArn that names none of them is rejected here.
+    /// </summary>
+    public static LocalStateMachine FromTemplate(SamTemplate template, string stateMachineLogicalId, ILambdaFunctions functions, LocalStateMachineOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        var o = options ?? new LocalStateMachineOptions();
+        // The template's ARNs (what !Ref gives) must be the ARNs the machines run under.
+        if (template.Region != o.Region || template.Account != o.Account)
+            throw new ArgumentException($"the template was loaded for {template.Region}/{template.Account}, the options say {o.Region}/{o.Account}", nameof(options));
+        return new TemplateStateMachines(template, functions, o).Get(stateMachineLogicalId);
     }
 
     public StateMachineDefinition Definition { get; }
@@ -66,6 +91,24 @@ public sealed class LocalStateMachine
     public LocalStateMachineOptions Options { get; }
 
     public string Arn => $"arn:aws:states:{Options.Region}:{Options.Account}:stateMachine:{Definition.Name}";
+
+    /// <summary>
+    /// Resolves the StateMachineArn of a states:startExecution task to the machine to run as a nested execution; null
+    /// (or a null answer) fails the task with StepFunctions.StateMachineDoesNotExistException. FromTemplate sets it to
+    /// the template's state machines; a test may set it to its own.
+    /// </summary>
+    public Func<string, LocalStateMachine?>? StateMachines { get; init; }
+
+    readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> startedNames = new(StringComparer.Ordinal);
+
+    /// <summary>The ARN an execution of this machine with <paramref name="executionName"/> has.</summary>
+    public string ExecutionArnFor(string executionName) => $"arn:aws:states:{Options.Region}:{Options.Account}:execution:{Definition.Name}:{executionName}";
+
+    /// <summary>
+    /// Claims an execution name for a nested execution: Step Functions refuses a name a Standard machine has already
+    /// used (ExecutionAlreadyExists). Executions started with <see cref="ExecuteAsync"/> by the host are not checked.
+    /// </summary>
+    internal bool ReserveExecutionName(string executionName) => startedNames.TryAdd(executionName, 0);
 
     /// <summary>
     /// Runs one execution with <paramref name="input"/> (JSON) to its end. A failed execution is a result, not an
