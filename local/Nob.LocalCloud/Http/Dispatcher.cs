@@ -253,6 +253,21 @@ internal sealed class Dispatcher(MqService mq, SsmService ssm, Ec2Service ec2, L
             return;
         }
 
+        if (segments is ["brokers", var crashedId, "stop"])
+        {
+            if (method != "POST")
+            {
+                response.StatusCode = 405;
+                return;
+            }
+
+            var stopped = await mq.CrashAsync(crashedId).ConfigureAwait(false);
+            response.StatusCode = stopped is null ? 404 : 200;
+            response.ContentType = "application/json";
+            await response.WriteAsync(JsonSerializer.Serialize(new { brokerId = crashedId, found = stopped is not null, stopped = stopped == true }, AdminJson)).ConfigureAwait(false);
+            return;
+        }
+
         if (segments is ["activity"])
         {
             switch (method)
@@ -309,7 +324,7 @@ internal sealed class Dispatcher(MqService mq, SsmService ssm, Ec2Service ec2, L
         }
 
         response.StatusCode = 404;
-        await response.WriteAsync("admin endpoints: GET /_localcloud/health, GET|PUT|DELETE /_localcloud/faults, GET|DELETE /_localcloud/activity, GET /_localcloud/console/{brokerId}/{n}\n")
+        await response.WriteAsync("admin endpoints: GET /_localcloud/health, GET|PUT|DELETE /_localcloud/faults, GET|DELETE /_localcloud/activity, POST /_localcloud/brokers/{brokerId}/stop, GET /_localcloud/console/{brokerId}/{n}\n")
             .ConfigureAwait(false);
     }
 

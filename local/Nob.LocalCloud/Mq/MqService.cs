@@ -991,6 +991,42 @@ internal sealed partial class MqService
         }
     }
 
+    /// <summary>
+    /// Stops a broker's JVM(s) without telling the API, as if the broker crashed: the record keeps its state (RUNNING
+    /// stays RUNNING, as Amazon MQ keeps reporting it until its own recovery acts), its endpoints stop answering, and a
+    /// RebootBroker starts it again. Null when there is no such broker; false when no JVM was running.
+    /// </summary>
+    public async Task<bool?> CrashAsync(string id)
+    {
+        lock (_gate)
+        {
+            if (Find(id) is null)
+            {
+                return null;
+            }
+        }
+
+        // Under the lifecycle lock, so a crash never interleaves with a start or reboot in progress.
+        var lifecycle = Lifecycle(id);
+        await lifecycle.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            bool running;
+            lock (_gate)
+            {
+                running = _processes.ContainsKey(id);
+            }
+
+            await StopProcessAsync(id).ConfigureAwait(false);
+            _context.Log($"mq: {id} JVM(s) stopped through /_localcloud (simulated crash); the API still reports its state");
+            return running;
+        }
+        finally
+        {
+            lifecycle.Release();
+        }
+    }
+
     private async Task RebootAsync(string id, CancellationToken ct)
     {
         var lifecycle = Lifecycle(id);

@@ -27,11 +27,15 @@ internal sealed class ParameterRecord
     public DateTimeOffset LastModified { get; set; }
 
     public string DataType { get; set; } = "text";
+
+    /// <summary>Standard or Advanced (Intelligent-Tiering resolves to one of them when the parameter is written).</summary>
+    public string Tier { get; set; } = "Standard";
 }
 
 /// <summary>
-/// SSM Parameter Store over json 1.1 (<c>X-Amz-Target: AmazonSSM.*</c>): PutParameter, GetParameter, GetParameters,
-/// DeleteParameter. SecureString values are encrypted at rest and are never written to logs or errors.
+/// SSM Parameter Store over json 1.1 (<c>X-Amz-Target: AmazonSSM.*</c>): PutParameter (with Tier), GetParameter,
+/// GetParameters, GetParametersByPath, DeleteParameter. SecureString values are encrypted at rest and are never written
+/// to logs or errors.
 /// </summary>
 internal sealed partial class SsmService(string statePath, SecretBox secrets, string region, string accountId)
 {
@@ -46,6 +50,7 @@ internal sealed partial class SsmService(string statePath, SecretBox secrets, st
         "PutParameter" => PutParameter(request),
         "GetParameter" => GetParameter(request),
         "GetParameters" => GetParameters(request),
+        "GetParametersByPath" => GetParametersByPath(request),
         "DeleteParameter" => DeleteParameter(request),
         _ => throw new ServiceError(400, "UnknownOperationException", $"The local endpoint does not implement AmazonSSM.{operation}"),
     };
@@ -61,9 +66,15 @@ internal sealed partial class SsmService(string statePath, SecretBox secrets, st
             throw new ServiceError(400, "ValidationException", $"1 validation error detected: Value '{type}' at 'type' failed to satisfy constraint: Member must satisfy enum value set: [SecureString, StringList, String]");
         }
 
-        if (value.Length == 0 || value.Length > 4096)
+        if (value.Length is 0 or > AdvancedMaxValue)
         {
-            throw new ServiceError(400, "ValidationException", "1 validation error detected: Value at 'value' failed to satisfy constraint: Member must have length between 1 and 4096");
+            throw new ServiceError(400, "ValidationException", $"1 validation error detected: Value at 'value' failed to satisfy constraint: Member must have length between 1 and {AdvancedMaxValue}");
+        }
+
+        var tier = Json.String(r, "Tier");
+        if (tier is not (null or "Standard" or "Advanced" or "Intelligent-Tiering"))
+        {
+            throw new ServiceError(400, "ValidationException", $"1 validation error detected: Value '{tier}' at 'tier' failed to satisfy constraint: Member must satisfy enum value set: [Standard, Advanced, Intelligent-Tiering]");
         }
 
         lock (_gate)
@@ -79,7 +90,9 @@ internal sealed partial class SsmService(string statePath, SecretBox secrets, st
                 throw new ServiceError(400, "ValidationException", "A parameter type is required when you create a parameter.");
             }
 
+            var resolvedTier = ResolveTier(tier, existing, value);
             var record = existing ?? new ParameterRecord { Name = name };
+            record.Tier = resolvedTier;
             record.Type = type ?? record.Type;
             record.StoredValue = record.Type == "SecureString" ? secrets.Encrypt(value) : value;
             record.Description = Json.String(r, "Description") ?? record.Description;
@@ -92,7 +105,97 @@ internal sealed partial class SsmService(string statePath, SecretBox secrets, st
             }
 
             _file.Save(Data);
-            return new JsonObject { ["Version"] = record.Version, ["Tier"] = "Standard" };
+            return new JsonObject { ["Version"] = record.Version, ["Tier"] = record.Tier };
+        }
+    }
+
+    private const int StandardMaxValue = 4096;
+    private const int AdvancedMaxValue = 8192;
+
+    /// <summary>
+    /// The tier a write leaves the parameter in, as SSM decides it: Intelligent-Tiering picks Advanced only when the value
+    /// needs it; no Tier keeps an existing parameter's (else Standard); an Advanced parameter never goes back to Standard.
+    /// (Parameter policies, the other reason for Advanced, are not implemented.)
+    /// </summary>
+    private static string ResolveTier(string? requested, ParameterRecord? existing, string value)
+    {
+        var tier = requested switch
+        {
+            "Intelligent-Tiering" => existing?.Tier == "Advanced" || value.Length > StandardMaxValue ? "Advanced" : "Standard",
+            null => existing?.Tier ?? "Standard",
+            _ => requested,
+        };
+        if (tier == "Standard" && existing?.Tier == "Advanced")
+        {
+            throw new ServiceError(400, "ValidationException", "This parameter uses the advanced-parameter tier. You can't downgrade a parameter from the advanced-parameter tier to the standard-parameter tier. If necessary, you can delete the advanced parameter and recreate it as a standard parameter.");
+        }
+
+        if (tier == "Standard" && value.Length > StandardMaxValue)
+        {
+            throw new ServiceError(400, "ValidationException", $"Standard tier parameters support a maximum parameter value of {StandardMaxValue} characters. To create a larger parameter value, upgrade the parameter to use the advanced-parameter tier. For more information, see https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-advanced-parameters.html");
+        }
+
+        return tier;
+    }
+
+    /// <summary>
+    /// The parameters under a path (one level, or all levels with Recursive), in name order, at most MaxResults (1-10,
+    /// default 10) a page; NextToken continues after the last name of the previous page. ParameterFilters are not implemented.
+    /// </summary>
+    private JsonObject GetParametersByPath(JsonObject r)
+    {
+        var path = Json.String(r, "Path") ?? throw Validation("Path");
+        if (!path.StartsWith('/') || path.Length > 2048 || (path != "/" && !NamePattern().IsMatch(path.TrimEnd('/'))))
+        {
+            throw new ServiceError(400, "ValidationException", $"The parameter doesn't meet the parameter name requirements. The parameter name must begin with a forward slash \"/\". Got \"{path}\".");
+        }
+
+        if (r["ParameterFilters"] is JsonArray { Count: > 0 })
+        {
+            throw new ServiceError(400, "ValidationException", "The local endpoint does not implement ParameterFilters of GetParametersByPath");
+        }
+
+        var recursive = Json.Bool(r, "Recursive") ?? false;
+        var decrypt = Json.Bool(r, "WithDecryption") ?? false;
+        var max = r["MaxResults"] is { } m ? m.GetValue<int>() : 10;
+        if (max is < 1 or > 10)
+        {
+            throw new ServiceError(400, "ValidationException", $"1 validation error detected: Value '{max}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 10");
+        }
+
+        var prefix = path.EndsWith('/') ? path : path + "/";
+        var after = Json.String(r, "NextToken") is { } token ? DecodeToken(token) : null;
+        lock (_gate)
+        {
+            var matching = Data.Parameters
+                .Where(p =>
+                {
+                    var full = p.Name.StartsWith('/') ? p.Name : "/" + p.Name;
+                    return full.StartsWith(prefix, StringComparison.Ordinal) && full.Length > prefix.Length && (recursive || !full[prefix.Length..].Contains('/'));
+                })
+                .OrderBy(p => p.Name, StringComparer.Ordinal)
+                .Where(p => after is null || string.CompareOrdinal(p.Name, after) > 0)
+                .ToList();
+            var page = matching.Take(max).ToList();
+            var result = new JsonObject { ["Parameters"] = new JsonArray([.. page.Select(p => (JsonNode)Render(p, decrypt))]) };
+            if (matching.Count > max)
+            {
+                result["NextToken"] = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(page[^1].Name));
+            }
+
+            return result;
+        }
+    }
+
+    private static string DecodeToken(string token)
+    {
+        try
+        {
+            return System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(token));
+        }
+        catch (FormatException)
+        {
+            throw new ServiceError(400, "ValidationException", "The specified token is not valid.");
         }
     }
 
