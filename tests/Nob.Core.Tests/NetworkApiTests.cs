@@ -392,3 +392,32 @@ public class NetworkApiTests
         Assert.Null(SpecReader.CheckNetworkName("a-b_c"));
     }
 }
+
+public class NetworkApiEdgeTests
+{
+    [Fact]
+    public async Task Post_DuplicateMembers_Returns400NotACrash()
+    {
+        var sfn = new FakeWorkflowExecutions(TimeProvider.System);
+        var api = new NetworkApi(sfn, new DictionaryNetworkStore(), "arn:aws:states:eu-west-1:111122223333:stateMachine:b", TimeProvider.System);
+        var spec = Repo.Example("tutorial").TrimStart().TrimStart('{');
+
+        var response = await api.HandleAsync(new ApiRequest("POST", "/networks", "/networks", null, "{\"networkName\":\"other\"," + spec), CancellationToken.None);
+
+        Assert.Equal(400, response.StatusCode);
+        Assert.Empty(sfn.Executions);
+    }
+}
+
+public class SpecReaderDuplicateMemberTests
+{
+    [Fact]
+    public void Read_MemberGivenTwice_ReportsInvalidJsonInsteadOfThrowing()
+    {
+        var result = SpecReader.Read("""{"networkName":"a","networkName":"b"}""");
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("$", error.Path);
+        Assert.StartsWith("not valid JSON", error.Message, StringComparison.Ordinal);
+    }
+}

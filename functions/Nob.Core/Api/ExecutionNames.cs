@@ -5,6 +5,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
+using Nob.Core.Specs;
+
 namespace Nob.Core.Api;
 
 /// <summary>
@@ -49,7 +51,7 @@ public static partial class ExecutionNames
     /// </summary>
     public static string CanonicalJson(string json)
     {
-        var node = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        var node = JsonNode.Parse(json, documentOptions: SpecReader.DocumentOptions);
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {

@@ -155,7 +155,7 @@ public sealed class NetworkApi(IWorkflowExecutions executions, INetworkStore net
         JsonNode? spec;
         try
         {
-            spec = JsonNode.Parse(record.SpecJson, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            spec = JsonNode.Parse(record.SpecJson, documentOptions: SpecReader.DocumentOptions);
         }
         catch (JsonException)
         {

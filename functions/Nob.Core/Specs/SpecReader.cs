@@ -41,12 +41,23 @@ public static partial class SpecReader
     static readonly string[] PollingFields = ["intervalSeconds", "timeoutMinutes"];
     static readonly string[] VerificationFields = ["enabled", "timeoutSeconds"];
 
+    /// <summary>
+    /// How spec text is parsed: comments and trailing commas allowed; a member given twice is invalid JSON (otherwise
+    /// JsonObject throws on first access and a caller would crash instead of reporting it).
+    /// </summary>
+    public static JsonDocumentOptions DocumentOptions { get; } = new()
+    {
+        CommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+        AllowDuplicateProperties = false,
+    };
+
     public static SpecReadResult Read(string json)
     {
         JsonNode? root;
         try
         {
-            root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            root = JsonNode.Parse(json, documentOptions: DocumentOptions);
         }
         catch (JsonException e)
         {
