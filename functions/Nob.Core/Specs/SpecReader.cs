@@ -33,6 +33,7 @@ public static partial class SpecReader
     public const int DefaultPollingIntervalSeconds = 30;
     public const int DefaultPollingTimeoutMinutes = 60;
     public const int DefaultVerificationTimeoutSeconds = 30;
+    public const int NetworkNameMaxLength = 40;
 
     static readonly string[] RootFields = ["networkName", "topology", "brokers", "brokerDefaults", "user", "connectorOptions", "polling", "verification", "description"];
     static readonly string[] BrokerSettingFields = ["engineVersion", "hostInstanceType", "deploymentMode", "subnetIds", "securityGroups", "publiclyAccessible"];
@@ -40,12 +41,23 @@ public static partial class SpecReader
     static readonly string[] PollingFields = ["intervalSeconds", "timeoutMinutes"];
     static readonly string[] VerificationFields = ["enabled", "timeoutSeconds"];
 
+    /// <summary>
+    /// How spec text is parsed: comments and trailing commas allowed; a member given twice is invalid JSON (otherwise
+    /// JsonObject throws on first access and a caller would crash instead of reporting it).
+    /// </summary>
+    public static JsonDocumentOptions DocumentOptions { get; } = new()
+    {
+        CommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+        AllowDuplicateProperties = false,
+    };
+
     public static SpecReadResult Read(string json)
     {
         JsonNode? root;
         try
         {
-            root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            root = JsonNode.Parse(json, documentOptions: DocumentOptions);
         }
         catch (JsonException e)
         {
@@ -66,7 +78,7 @@ public static partial class SpecReader
         FindPasswords(obj, "", errors);
         CheckFields(obj, "", RootFields, errors);
 
-        var networkName = ReadName(obj, "networkName", "networkName", NetworkNamePattern(), 40, errors, required: true);
+        var networkName = ReadName(obj, "networkName", "networkName", NetworkNamePattern(), NetworkNameMaxLength, errors, required: true);
         OptionalString(obj, "description", "description", errors);
         var defaults = ReadBrokerSettings(obj["brokerDefaults"], "brokerDefaults", errors, allowName: false);
         var brokers = ReadBrokers(obj, defaults, errors);
@@ -190,13 +202,29 @@ public static partial class SpecReader
             errors.Add(path, $"{Describe(node)} is not text; use 1-{maxLength} letters, digits, '-' or '_'");
             return null;
         }
-        if (pattern.IsMatch(value)) return value;
+        if (NameProblem(value, pattern, maxLength) is not { } problem) return value;
+        errors.Add(path, problem);
+        return null;
+    }
+
+    static string? NameProblem(string value, Regex pattern, int maxLength)
+    {
+        if (pattern.IsMatch(value)) return null;
         var why = value.Length == 0 ? "is empty"
             : value.Length > maxLength ? $"is {value.Length} characters long"
             : value.Any(char.IsWhiteSpace) ? "contains a space"
             : $"contains '{value.First(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))}'";
-        errors.Add(path, $"\"{value}\" {why}; use 1-{maxLength} letters, digits, '-' or '_'");
-        return null;
+        return $"\"{value}\" {why}; use 1-{maxLength} letters, digits, '-' or '_'";
+    }
+
+    /// <summary>
+    /// Checks a network name by the spec's <c>networkName</c> rule, for callers that get a name without a spec (the API's
+    /// <c>/networks/{name}</c>); the error reads like the one <see cref="Read(string)"/> reports, at <paramref name="path"/>.
+    /// </summary>
+    public static SpecError? CheckNetworkName(string value, string path = "networkName")
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return NameProblem(value, NetworkNamePattern(), NetworkNameMaxLength) is { } problem ? new SpecError(path, problem) : null;
     }
 
     static string? OptionalString(JsonObject obj, string field, string path, Errors errors)

@@ -6,15 +6,15 @@ using System.Text.Json;
 namespace Nob.Aws.Tests.Infrastructure;
 
 /// <summary>
-/// The official Amazon MQ service model as shipped by botocore (Debian: python3-botocore), loaded at run time.
+/// An official service model as shipped by botocore (Debian: python3-botocore; pip installs gzip it), loaded at run time.
 /// </summary>
 public sealed class BotocoreModel
 {
     public const string InstallHint = "sudo apt-get install -y python3-botocore";
-    private const string RelativePath = "data/mq/2017-11-27/service-2.json";
     private const string DebianDirectory = "/usr/lib/python3/dist-packages/botocore";
 
-    private static readonly Lazy<BotocoreModel> Loaded = new(Load);
+    private static readonly Lazy<BotocoreModel> LoadedMq = new(() => Load("data/mq/2017-11-27/service-2.json"));
+    private static readonly Lazy<BotocoreModel> LoadedStepFunctions = new(() => Load("data/stepfunctions/2016-11-23/service-2.json"));
 
     private readonly JsonElement _shapes;
     private readonly JsonElement _operations;
@@ -27,7 +27,9 @@ public sealed class BotocoreModel
         Metadata = document.RootElement.GetProperty("metadata");
     }
 
-    public static BotocoreModel Mq => Loaded.Value;
+    public static BotocoreModel Mq => LoadedMq.Value;
+
+    public static BotocoreModel StepFunctions => LoadedStepFunctions.Value;
 
     public string Path { get; }
 
@@ -38,33 +40,40 @@ public sealed class BotocoreModel
 
     public Shape GetShape(string name) => new(this, name, _shapes.GetProperty(name));
 
-    /// <summary>The modelled errors: shape name and <c>error.httpStatusCode</c>.</summary>
+    /// <summary>The modelled errors: shape name and <c>error.httpStatusCode</c> (awsJson models often omit it: 400).</summary>
     public IReadOnlyList<(Shape Shape, int HttpStatusCode)> Errors()
         => _shapes.EnumerateObject()
             .Where(p => p.Value.TryGetProperty("exception", out var e) && e.ValueKind == JsonValueKind.True)
-            .Select(p => (GetShape(p.Name), p.Value.GetProperty("error").GetProperty("httpStatusCode").GetInt32()))
+            .Select(p => (GetShape(p.Name), p.Value.TryGetProperty("error", out var error) && error.TryGetProperty("httpStatusCode", out var status) ? status.GetInt32() : 400))
             .ToList();
 
-    private static BotocoreModel Load()
+    /// <summary>The error shapes an operation lists.</summary>
+    public IReadOnlyList<string> ErrorsOf(string operation)
+        => _operations.GetProperty(operation).TryGetProperty("errors", out var errors) ? errors.EnumerateArray().Select(e => e.GetProperty("shape").GetString()!).ToList() : [];
+
+    private static BotocoreModel Load(string relativePath)
     {
         var candidates = new List<string>();
         var fromPython = BotocoreDirectoryFromPython();
         if (fromPython is not null)
         {
-            candidates.Add(System.IO.Path.Combine(fromPython, RelativePath));
+            candidates.Add(System.IO.Path.Combine(fromPython, relativePath));
+            candidates.Add(System.IO.Path.Combine(fromPython, relativePath + ".gz"));
         }
 
-        candidates.Add(System.IO.Path.Combine(DebianDirectory, RelativePath));
+        candidates.Add(System.IO.Path.Combine(DebianDirectory, relativePath));
         foreach (var candidate in candidates)
         {
             if (File.Exists(candidate))
             {
-                return new BotocoreModel(candidate, JsonDocument.Parse(File.ReadAllText(candidate)));
+                using var file = File.OpenRead(candidate);
+                using Stream content = candidate.EndsWith(".gz", StringComparison.Ordinal) ? new System.IO.Compression.GZipStream(file, System.IO.Compression.CompressionMode.Decompress) : file;
+                return new BotocoreModel(candidate, JsonDocument.Parse(content));
             }
         }
 
         throw new InvalidOperationException(
-            $"The botocore model of Amazon MQ ({RelativePath}) was not found (looked at: {string.Join(", ", candidates)}). "
+            $"The botocore model {relativePath} was not found (looked at: {string.Join(", ", candidates)}). "
             + $"Install it with: {InstallHint}");
     }
 

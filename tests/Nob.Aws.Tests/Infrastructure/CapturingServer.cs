@@ -30,6 +30,12 @@ public sealed record CannedResponse(int Status, string Body, IReadOnlyDictionary
 
         return new CannedResponse(status, body, headers);
     }
+
+    /// <summary>An awsJson 1.0 error as Step Functions sends it: the code in the body's <c>__type</c>, namespace-qualified.</summary>
+    public static CannedResponse AwsJsonError(int status, string code, string message)
+        => new(status,
+            $$"""{"__type":"com.amazonaws.swf.service.v2.model#{{code}}","message":{{System.Text.Json.JsonSerializer.Serialize(message, TestJson.Default.String)}}}""",
+            new Dictionary<string, string> { ["x-amzn-RequestId"] = "req-" + status });
 }
 
 /// <summary>

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Nob.Aws.Mq;
+using Nob.Aws.StepFunctions;
 
 namespace Nob.Aws.Tests.Infrastructure;
 
@@ -23,9 +24,14 @@ public static class TestClients
         Environment.SetEnvironmentVariable("AWS_EC2_METADATA_DISABLED", "true");
         Environment.SetEnvironmentVariable("AWS_ENDPOINT_URL", null);
         Environment.SetEnvironmentVariable("AWS_ENDPOINT_URL_MQ", null);
+        Environment.SetEnvironmentVariable("AWS_ENDPOINT_URL_SFN", null);
     }
 
     /// <summary>A client for <paramref name="server"/>; retries as the SDK's standard mode with <paramref name="maxErrorRetry"/>.</summary>
     public static AmazonMqClient For(CapturingServer server, int maxErrorRetry = 2)
         => new(new AmazonMqConfig { ServiceURL = server.Url, AuthenticationRegion = Region, MaxErrorRetry = maxErrorRetry });
+
+    /// <summary>A Step Functions client for <paramref name="server"/>.</summary>
+    public static AmazonStepFunctionsClient StepFunctionsFor(CapturingServer server, int maxErrorRetry = 2)
+        => new(new AmazonStepFunctionsConfig { ServiceURL = server.Url, AuthenticationRegion = Region, MaxErrorRetry = maxErrorRetry });
 }

@@ -1,0 +1,81 @@
+using System.Net;
+using System.Text.Json;
+using Amazon.Runtime;
+using Amazon.Runtime.Internal;
+using Amazon.Runtime.Internal.Transform;
+using Nob.Aws.StepFunctions.Model;
+
+namespace Nob.Aws.StepFunctions.Internal;
+
+/// <summary>
+/// Marshaller for one awsJson 1.0 operation: <c>POST /</c>, <c>X-Amz-Target: AWSStepFunctions.&lt;Operation&gt;</c>,
+/// <c>Content-Type: application/x-amz-json-1.0</c>, the input members as a JSON object written with <see cref="Utf8JsonWriter"/>.
+/// </summary>
+internal sealed class AwsJsonMarshaller<TRequest>(string operation, Action<TRequest, Utf8JsonWriter> writeBody) : IMarshaller<IRequest, AmazonWebServiceRequest>
+    where TRequest : AmazonStepFunctionsRequest
+{
+    public string Target => $"{AmazonStepFunctionsConfig.TargetPrefix}.{operation}";
+
+    public IRequest Marshall(AmazonWebServiceRequest input)
+    {
+        var publicRequest = (TRequest)input;
+        IRequest request = new DefaultRequest(publicRequest, AmazonStepFunctionsConfig.SfnServiceId)
+        {
+            HttpMethod = "POST",
+            ResourcePath = "/",
+        };
+        request.Headers["X-Amz-Target"] = Target;
+        request.Headers["Content-Type"] = AmazonStepFunctionsConfig.ContentType;
+
+        var content = new PooledContentStream();
+        request.ContentStream = content;
+        using var writer = new Utf8JsonWriter(content.BufferWriter);
+        writer.WriteStartObject();
+        writeBody(publicRequest, writer);
+        writer.WriteEndObject();
+        writer.Flush();
+        return request;
+    }
+}
+
+/// <summary>Unmarshaller for one awsJson operation: the body parsed with <see cref="JsonDocument"/>; errors go to <see cref="SfnErrors"/>.</summary>
+internal sealed class AwsJsonUnmarshaller<TResponse>(Func<JsonElement, TResponse> read) : JsonResponseUnmarshaller
+    where TResponse : AmazonWebServiceResponse
+{
+    private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
+
+    public override AmazonWebServiceResponse Unmarshall(JsonUnmarshallerContext input)
+    {
+        using var buffer = new MemoryStream();
+        if (!input.IsEmptyResponse)
+        {
+            input.Stream.CopyTo(buffer);
+        }
+
+        if (buffer.Length == 0 || buffer.GetBuffer().AsSpan(0, (int)buffer.Length).Trim(" \t\r\n"u8).IsEmpty)
+        {
+            return read(EmptyObject);
+        }
+
+        buffer.Position = 0;
+        using var document = JsonDocument.Parse(buffer, new JsonDocumentOptions { MaxDepth = input.JsonMaxDepth });
+        return read(document.RootElement.ValueKind == JsonValueKind.Object ? document.RootElement : EmptyObject);
+    }
+
+    public override AmazonServiceException UnmarshallException(JsonUnmarshallerContext input, Exception innerException, HttpStatusCode statusCode)
+        => SfnErrors.Unmarshall(input, innerException, statusCode);
+}
+
+/// <summary>One operation: its marshaller and unmarshaller, as the SDK's <see cref="InvokeOptions"/> wants them.</summary>
+internal sealed class SfnOperation<TRequest, TResponse>(string name, Action<TRequest, Utf8JsonWriter> writeBody, Func<JsonElement, TResponse> read)
+    where TRequest : AmazonStepFunctionsRequest
+    where TResponse : AmazonWebServiceResponse
+{
+    public string Name => name;
+
+    public AwsJsonMarshaller<TRequest> Marshaller { get; } = new(name, writeBody);
+
+    public AwsJsonUnmarshaller<TResponse> Unmarshaller { get; } = new(read);
+
+    public InvokeOptions InvokeOptions() => new() { RequestMarshaller = Marshaller, ResponseUnmarshaller = Unmarshaller };
+}

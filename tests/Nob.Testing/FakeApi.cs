@@ -1,0 +1,91 @@
+using System.Globalization;
+using Nob.Core.Api;
+using Nob.Core.Lifecycle;
+
+namespace Nob.Testing;
+
+/// <summary>
+/// An in-memory Step Functions state machine with its naming rules: starting the same name with the same input while
+/// it runs returns that execution; a closed execution's name, or a running one with other input, is taken.
+/// </summary>
+public sealed class FakeWorkflowExecutions(TimeProvider time) : IWorkflowExecutions
+{
+    public sealed class Execution
+    {
+        public required string StateMachineArn { get; init; }
+        public required string Name { get; init; }
+        public required string Arn { get; init; }
+        public required string Input { get; init; }
+        public required DateTimeOffset StartDate { get; init; }
+        public string Status { get; set; } = "RUNNING";
+        public DateTimeOffset? StopDate { get; set; }
+    }
+
+    /// <summary>Oldest first.</summary>
+    public List<Execution> Executions { get; } = [];
+
+    public int StartCalls { get; private set; }
+    public int ListCalls { get; private set; }
+
+    public Task<StartedExecution> StartAsync(string stateMachineArn, string name, string inputJson, CancellationToken cancellationToken)
+    {
+        StartCalls++;
+        if (name.Length is 0 or > 80) throw new ArgumentException($"invalid execution name {name}");
+        var existing = Executions.FirstOrDefault(e => e.StateMachineArn == stateMachineArn && e.Name == name);
+        if (existing is not null)
+        {
+            if (existing.Status == "RUNNING" && existing.Input == inputJson) return Task.FromResult(new StartedExecution(existing.Arn, existing.StartDate));
+            throw new ExecutionNameTakenException(name);
+        }
+
+        var execution = new Execution
+        {
+            StateMachineArn = stateMachineArn,
+            Name = name,
+            Arn = stateMachineArn.Replace(":stateMachine:", ":execution:", StringComparison.Ordinal) + ":" + name,
+            Input = inputJson,
+            StartDate = time.GetUtcNow(),
+        };
+        Executions.Add(execution);
+        return Task.FromResult(new StartedExecution(execution.Arn, execution.StartDate));
+    }
+
+    public Task<ExecutionPage> ListAsync(string stateMachineArn, string? nextToken, int pageSize, CancellationToken cancellationToken)
+    {
+        ListCalls++;
+        var newestFirst = Executions.Where(e => e.StateMachineArn == stateMachineArn).Reverse().ToList();
+        var start = nextToken is null ? 0 : int.Parse(nextToken, CultureInfo.InvariantCulture);
+        var page = newestFirst.Skip(start).Take(pageSize)
+            .Select(e => new WorkflowExecution(e.Name, e.Arn, e.Status, e.StartDate, e.StopDate)).ToList();
+        var next = start + pageSize < newestFirst.Count ? (start + pageSize).ToString(CultureInfo.InvariantCulture) : null;
+        return Task.FromResult(new ExecutionPage(page, next));
+    }
+
+    /// <summary>Ends an execution (SUCCEEDED by default).</summary>
+    public void Close(string name, string status = "SUCCEEDED")
+    {
+        var execution = Executions.Single(e => e.Name == name);
+        execution.Status = status;
+        execution.StopDate = time.GetUtcNow();
+    }
+}
+
+/// <summary>Network records in a dictionary.</summary>
+public sealed class DictionaryNetworkStore : INetworkStore
+{
+    public Dictionary<string, NetworkRecord> Records { get; } = new(StringComparer.Ordinal);
+
+    public Task<NetworkRecord?> GetAsync(string networkName, CancellationToken cancellationToken)
+        => Task.FromResult(Records.GetValueOrDefault(networkName));
+
+    public Task PutAsync(NetworkRecord record, CancellationToken cancellationToken)
+    {
+        Records[record.NetworkName] = record;
+        return Task.CompletedTask;
+    }
+
+    public Task<bool> DeleteAsync(string networkName, CancellationToken cancellationToken) => Task.FromResult(Records.Remove(networkName));
+
+    public Task<IReadOnlyList<string>> ListNetworkNamesAsync(CancellationToken cancellationToken)
+        => Task.FromResult<IReadOnlyList<string>>([.. Records.Keys.Order(StringComparer.Ordinal)]);
+}
