@@ -111,10 +111,12 @@ public partial class HandlerContractTests
     [Fact]
     public async Task Handlers_SecondBuild_CreatesWritesAndRebootsNothing()
     {
-        await BuildAsync("tutorial");
+        var first = await BuildAsync("tutorial");
         var before = mq.Calls.Count;
-        await BuildAsync("tutorial");
+        var summary = await BuildAsync("tutorial");
         var second = mq.Calls.Skip(before).ToList();
+        Assert.Contains("rebooted MyBroker1", first["changes"]!.AsArray().Select(c => (string?)c));
+        Assert.Empty(summary["changes"]!.AsArray());
         Assert.DoesNotContain(second, c => c.StartsWith("CreateBroker", StringComparison.Ordinal) || c.StartsWith("UpdateConfiguration", StringComparison.Ordinal)
             || c.StartsWith("UpdateBroker", StringComparison.Ordinal) || c.StartsWith("RebootBroker", StringComparison.Ordinal));
     }
