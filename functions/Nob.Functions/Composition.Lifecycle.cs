@@ -1,9 +1,13 @@
+using Amazon.SimpleSystemsManagement;
+using Nob.Aws.Adapters;
 using Nob.Core.Lifecycle;
 
 namespace Nob.Functions;
 
-// placeholder: replaced on merge
 internal static partial class Composition
 {
-    public static INetworkStore Networks => throw new NotImplementedException("wired by the lifecycle branch");
+    static readonly Lazy<INetworkStore> networks = new(() => new SsmNetworkStore(new AmazonSimpleSystemsManagementClient(new AmazonSimpleSystemsManagementConfig { MaxErrorRetry = 5 })));
+
+    /// <summary>The stored network records (SSM parameters under /nob/networks).</summary>
+    public static INetworkStore Networks => networks.Value;
 }

@@ -1,4 +1,5 @@
 using Nob.Core.Configuration;
+using Nob.Core.Lifecycle;
 using Nob.Core.Workflow;
 
 namespace Nob.Testing;
@@ -147,6 +148,23 @@ public sealed class FakeBrokerService : IBrokerService
         Brokers[brokerId].UsersPending.Add(username);
         return Task.CompletedTask;
     }
+
+    /// <summary>Like Amazon MQ: only a RUNNING or CREATION_FAILED broker can be deleted; it goes DELETION_IN_PROGRESS (see <see cref="FinishDeletion"/>).</summary>
+    public Task DeleteBrokerAsync(string brokerId, CancellationToken cancellationToken)
+    {
+        Calls.Add($"DeleteBroker {brokerId}");
+        var b = Brokers[brokerId];
+        if (b.State is not (BrokerStates.Running or BrokerStates.CreationFailed)) throw new InvalidOperationException($"delete needs RUNNING or CREATION_FAILED, not {b.State}");
+        b.State = BrokerStates.DeletionInProgress;
+        return Task.CompletedTask;
+    }
+
+    /// <summary>What Amazon MQ does when a deletion finishes: the broker is gone (its configuration stays, as on AWS).</summary>
+    public void FinishDeletion(string brokerId)
+    {
+        if (Brokers[brokerId].State != BrokerStates.DeletionInProgress) throw new InvalidOperationException("the broker is not being deleted");
+        Brokers.Remove(brokerId);
+    }
 }
 
 public sealed class FakeSecurityGroups : ISecurityGroupService
@@ -163,6 +181,28 @@ public sealed class FakeSecurityGroups : ISecurityGroupService
         Rules.Add(rule);
         return Task.FromResult(true);
     }
+
+    /// <summary>Rules someone else added: any protocol and port range, with their own descriptions (or none).</summary>
+    public List<ExistingIngressRule> OtherRules { get; } = [];
+
+    public List<IngressRule> Revoked { get; } = [];
+
+    public Task<IReadOnlyList<ExistingIngressRule>> DescribeIngressAsync(IReadOnlyCollection<string> securityGroupIds, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<ExistingIngressRule>>([
+            .. Rules.Where(r => securityGroupIds.Contains(r.SecurityGroupId))
+                .Select(r => new ExistingIngressRule(r.SecurityGroupId, "tcp", r.Port, r.Port, r.SourceCidr, r.SourceSecurityGroupId, r.Description)),
+            .. OtherRules.Where(r => securityGroupIds.Contains(r.SecurityGroupId)),
+        ]);
+
+    /// <summary>Like EC2: matches by group, port and source, not description; false (InvalidPermission.NotFound) when absent.</summary>
+    public Task<bool> RevokeIngressAsync(IngressRule rule, CancellationToken cancellationToken)
+    {
+        var removed = Rules.RemoveAll(r => r with { Description = "" } == rule with { Description = "" })
+            + OtherRules.RemoveAll(r => r.Protocol == "tcp" && r.FromPort == rule.Port && r.ToPort == rule.Port && r.SecurityGroupId == rule.SecurityGroupId
+                && r.SourceCidr == rule.SourceCidr && r.SourceSecurityGroupId == rule.SourceSecurityGroupId);
+        if (removed > 0) Revoked.Add(rule);
+        return Task.FromResult(removed > 0);
+    }
 }
 
 public sealed class FakeParameters : IParameterStore
@@ -171,4 +211,28 @@ public sealed class FakeParameters : IParameterStore
 
     public Task<Secret> GetSecureStringAsync(string parameterName, CancellationToken cancellationToken) =>
         Values.TryGetValue(parameterName, out var v) ? Task.FromResult(new Secret(v)) : throw new KeyNotFoundException(parameterName);
+}
+
+/// <summary>Network records in memory, stored through <see cref="NetworkRecordCodec"/> like SSM stores them.</summary>
+public sealed class FakeNetworkStore : INetworkStore
+{
+    public Dictionary<string, string> Values { get; } = new(StringComparer.Ordinal);
+
+    public Task<NetworkRecord?> GetAsync(string networkName, CancellationToken cancellationToken) =>
+        Task.FromResult(Values.TryGetValue(NetworkRecord.ParameterName(networkName), out var v) ? NetworkRecordCodec.Decode(v) : null);
+
+    public Task PutAsync(NetworkRecord record, CancellationToken cancellationToken)
+    {
+        Values[NetworkRecord.ParameterName(record.NetworkName)] = NetworkRecordCodec.Encode(record);
+        return Task.CompletedTask;
+    }
+
+    public Task<bool> DeleteAsync(string networkName, CancellationToken cancellationToken) =>
+        Task.FromResult(Values.Remove(NetworkRecord.ParameterName(networkName)));
+
+    public Task<IReadOnlyList<string>> ListNetworkNamesAsync(CancellationToken cancellationToken)
+    {
+        var prefix = NetworkRecord.ParameterPath + "/";
+        return Task.FromResult<IReadOnlyList<string>>([.. Values.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).Select(k => k[prefix.Length..]).Order(StringComparer.Ordinal)]);
+    }
 }

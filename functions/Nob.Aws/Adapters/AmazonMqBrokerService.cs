@@ -103,4 +103,10 @@ public sealed class AmazonMqBrokerService(IAmazonMqClient client) : IBrokerServi
     [IamActions("mq:CreateUser")]
     public Task CreateUserAsync(string brokerId, string username, Secret password, CancellationToken cancellationToken) =>
         client.CreateUserAsync(new CreateUserRequest { BrokerId = brokerId, Username = username, Password = password.Reveal(), ConsoleAccess = false }, cancellationToken);
+
+    // Deleting a broker also deletes the network interfaces Amazon MQ made with the caller's EC2 permissions.
+    [IamActions("mq:DeleteBroker", "ec2:DeleteNetworkInterface", "ec2:DeleteNetworkInterfacePermission", "ec2:DetachNetworkInterface",
+        "ec2:DescribeNetworkInterfaces", "ec2:DescribeNetworkInterfacePermissions")]
+    public Task DeleteBrokerAsync(string brokerId, CancellationToken cancellationToken) =>
+        client.DeleteBrokerAsync(new DeleteBrokerRequest { BrokerId = brokerId }, cancellationToken);
 }

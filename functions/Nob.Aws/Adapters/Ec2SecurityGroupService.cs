@@ -31,4 +31,49 @@ public sealed class Ec2SecurityGroupService(IAmazonEC2 ec2) : ISecurityGroupServ
             return false;
         }
     }
+
+    [IamActions("ec2:DescribeSecurityGroups")]
+    public async Task<IReadOnlyList<ExistingIngressRule>> DescribeIngressAsync(IReadOnlyCollection<string> securityGroupIds, CancellationToken cancellationToken)
+    {
+        var rules = new List<ExistingIngressRule>();
+        if (securityGroupIds.Count == 0) return rules;
+        string? next = null;
+        do
+        {
+            var response = await ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { GroupIds = [.. securityGroupIds], NextToken = next }, cancellationToken);
+            foreach (var group in response.SecurityGroups ?? [])
+            {
+                foreach (var p in group.IpPermissions ?? [])
+                {
+                    // EC2 reports "-1" for all traffic, and a protocol number or name otherwise; nob only reasons about tcp.
+                    var protocol = p.IpProtocol is "6" ? "tcp" : p.IpProtocol ?? "";
+                    var (from, to) = (p.FromPort ?? -1, p.ToPort ?? -1);
+                    rules.AddRange((p.Ipv4Ranges ?? []).Select(r => new ExistingIngressRule(group.GroupId, protocol, from, to, r.CidrIp, null, r.Description)));
+                    rules.AddRange((p.UserIdGroupPairs ?? []).Select(r => new ExistingIngressRule(group.GroupId, protocol, from, to, null, r.GroupId, r.Description)));
+                }
+            }
+            next = response.NextToken;
+        } while (!string.IsNullOrEmpty(next));
+        return rules;
+    }
+
+    [IamActions("ec2:RevokeSecurityGroupIngress")]
+    public async Task<bool> RevokeIngressAsync(IngressRule rule, CancellationToken cancellationToken)
+    {
+        // EC2 matches a rule by protocol, ports and source; the description is not part of its identity.
+        var permission = new IpPermission { IpProtocol = "tcp", FromPort = rule.Port, ToPort = rule.Port };
+        if (rule.SourceCidr is { } cidr) permission.Ipv4Ranges = [new IpRange { CidrIp = cidr }];
+        else if (rule.SourceSecurityGroupId is { } group) permission.UserIdGroupPairs = [new UserIdGroupPair { GroupId = group }];
+        else throw new ArgumentException("an ingress rule needs a source CIDR or a source security group", nameof(rule));
+        try
+        {
+            var response = await ec2.RevokeSecurityGroupIngressAsync(new RevokeSecurityGroupIngressRequest { GroupId = rule.SecurityGroupId, IpPermissions = [permission] }, cancellationToken);
+            // Newer EC2 answers success and lists what it did not find instead of failing.
+            return response.UnknownIpPermissions is not { Count: > 0 };
+        }
+        catch (AmazonEC2Exception e) when (e.ErrorCode == "InvalidPermission.NotFound")
+        {
+            return false;
+        }
+    }
 }

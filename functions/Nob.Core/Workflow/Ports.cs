@@ -26,6 +26,9 @@ public interface IBrokerService
     Task<IReadOnlyList<string>> ListUsernamesAsync(string brokerId, CancellationToken cancellationToken);
 
     Task CreateUserAsync(string brokerId, string username, Secret password, CancellationToken cancellationToken);
+
+    /// <summary>Starts deleting a broker (it goes DELETION_IN_PROGRESS, then disappears).</summary>
+    Task DeleteBrokerAsync(string brokerId, CancellationToken cancellationToken);
 }
 
 /// <summary>EC2 security groups, as far as ingress needs them.</summary>
@@ -36,6 +39,12 @@ public interface ISecurityGroupService
 
     /// <summary>Adds the rule; false when an identical rule already exists (InvalidPermission.Duplicate).</summary>
     Task<bool> AuthorizeIngressAsync(IngressRule rule, CancellationToken cancellationToken);
+
+    /// <summary>Every IPv4 and security-group ingress rule of these groups, one entry per source, with its description.</summary>
+    Task<IReadOnlyList<ExistingIngressRule>> DescribeIngressAsync(IReadOnlyCollection<string> securityGroupIds, CancellationToken cancellationToken);
+
+    /// <summary>Removes the rule; false when it does not exist (InvalidPermission.NotFound).</summary>
+    Task<bool> RevokeIngressAsync(IngressRule rule, CancellationToken cancellationToken);
 }
 
 /// <summary>SSM Parameter Store: the common user's password, a SecureString.</summary>
@@ -114,3 +123,21 @@ public sealed record ConfigurationUpdate(int Revision, IReadOnlyList<Configurati
 
 /// <summary>One inbound rule on a target broker's security group: TCP <see cref="Port"/> from a /32 address or from a security group.</summary>
 public sealed record IngressRule(string SecurityGroupId, int Port, string? SourceCidr, string? SourceSecurityGroupId, string Description);
+
+/// <summary>An inbound rule as EC2 describes it. <see cref="Protocol"/> is "tcp" or "-1" (all traffic, where the ports mean nothing).</summary>
+public sealed record ExistingIngressRule(
+    string SecurityGroupId,
+    string Protocol,
+    int FromPort,
+    int ToPort,
+    string? SourceCidr,
+    string? SourceSecurityGroupId,
+    string? Description)
+{
+    /// <summary>True when this rule lets in what <paramref name="rule"/> asks for (same group and source; a wider rule counts).</summary>
+    public bool Covers(IngressRule rule) =>
+        SecurityGroupId == rule.SecurityGroupId
+        && SourceCidr == rule.SourceCidr
+        && SourceSecurityGroupId == rule.SourceSecurityGroupId
+        && (Protocol == "-1" || (Protocol == "tcp" && FromPort <= rule.Port && rule.Port <= ToPort));
+}

@@ -66,7 +66,8 @@ public sealed record NetworkSummary(
     VerificationResult Verification,
     DateTimeOffset? StartedAt,
     DateTimeOffset FinishedAt,
-    double? ElapsedSeconds);
+    double? ElapsedSeconds,
+    IReadOnlyList<string> Changes);
 
 public sealed record BrokerSummaryLine(
     string BrokerName,

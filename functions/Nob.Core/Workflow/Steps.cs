@@ -104,6 +104,12 @@ public sealed class PlanNetworkStep(IBrokerService brokers)
             var id = ensured.FirstOrDefault(e => e.BrokerName == broker.Name)?.BrokerId ?? throw new BrokerMissingException(broker.Name);
             descriptions[broker.Name] = await brokers.DescribeBrokerAsync(id, cancellationToken);
         }
+        return FromDescriptions(spec, descriptions);
+    }
+
+    /// <summary>The plan from the brokers' descriptions (keyed by broker name); the drift check uses it too.</summary>
+    public static NetworkPlanResult FromDescriptions(NetworkSpec spec, IReadOnlyDictionary<string, BrokerDescription> descriptions)
+    {
         var result = new NetworkPlanResult(spec.NetworkName, [.. spec.Brokers.Select(b =>
         {
             var d = descriptions[b.Name];
@@ -132,10 +138,25 @@ public sealed class OpenIngressStep(ISecurityGroupService securityGroups)
     /// public brokers, the public addresses its traffic leaves the VPC with (NAT gateway IPs).</param>
     public async Task<IngressResult> RunAsync(NetworkSpec spec, NetworkPlanResult plan, VerifierSource? verifier, CancellationToken cancellationToken)
     {
+        var rules = await DesiredRulesAsync(spec, plan, verifier, cancellationToken);
+        var outcomes = new List<IngressRuleOutcome>();
+        foreach (var rule in rules)
+        {
+            outcomes.Add(new IngressRuleOutcome(rule, await securityGroups.AuthorizeIngressAsync(rule, cancellationToken)));
+        }
+        return new IngressResult(outcomes);
+    }
+
+    /// <summary>Every description nob gives a rule starts with this, so teardown can find exactly the rules nob added.</summary>
+    public static string DescriptionPrefix(string networkName) => $"nob {networkName} ";
+
+    /// <summary>Every rule the network needs: the connectors' OpenWire rules and, with a verifier, its STOMP rules.</summary>
+    public async Task<IReadOnlyList<IngressRule>> DesiredRulesAsync(NetworkSpec spec, NetworkPlanResult plan, VerifierSource? verifier, CancellationToken cancellationToken)
+    {
         var rules = (await PlanRulesAsync(spec, plan, cancellationToken)).ToList();
         if (verifier is not null)
         {
-            var description = $"nob {plan.NetworkName} bridge verification (STOMP)";
+            var description = $"{DescriptionPrefix(plan.NetworkName)}bridge verification (STOMP)";
             foreach (var broker in plan.Brokers)
             {
                 foreach (var group in broker.SecurityGroups)
@@ -148,12 +169,7 @@ public sealed class OpenIngressStep(ISecurityGroupService securityGroups)
             }
             rules = rules.DistinctBy(r => (r.SecurityGroupId, r.Port, r.SourceCidr, r.SourceSecurityGroupId)).ToList();
         }
-        var outcomes = new List<IngressRuleOutcome>();
-        foreach (var rule in rules)
-        {
-            outcomes.Add(new IngressRuleOutcome(rule, await securityGroups.AuthorizeIngressAsync(rule, cancellationToken)));
-        }
-        return new IngressResult(outcomes);
+        return rules;
     }
 
     public async Task<IReadOnlyList<IngressRule>> PlanRulesAsync(NetworkSpec spec, NetworkPlanResult plan, CancellationToken cancellationToken)
@@ -166,7 +182,7 @@ public sealed class OpenIngressStep(ISecurityGroupService securityGroups)
         {
             var source = byName[connector.Owner];
             var target = byName[connector.Target];
-            var description = Truncate($"nob {plan.NetworkName} {connector.Name}", 255);
+            var description = Truncate($"{DescriptionPrefix(plan.NetworkName)}{connector.Name}", 255);
             foreach (var group in target.SecurityGroups)
             {
                 var sameVpcGroup = !source.PubliclyAccessible && !target.PubliclyAccessible
@@ -268,10 +284,32 @@ public sealed class SummarizeStep(IBrokerService brokers, TimeProvider time)
                 [.. description.Instances.Select(i => i.ConsoleUrl).OfType<string>()], description.CurrentConfiguration?.Revision,
                 revision?.RebootRequired ?? false));
         }
-        var connectors = plan.Plan(spec).Connectors.Select(c => $"{c.Owner} {(c.Duplex ? "<==>" : "===>")} {c.Target}").ToList();
+        var connectors = ConnectorLines(plan.Plan(spec));
         var finishedAt = time.GetUtcNow();
         return new NetworkSummary(spec.NetworkName, lines, connectors, ingress.Rules, verification, startedAt, finishedAt,
-            startedAt is { } s ? Math.Round((finishedAt - s).TotalSeconds, 1) : null);
+            startedAt is { } s ? Math.Round((finishedAt - s).TotalSeconds, 1) : null, Changes(spec, ensured, ingress, revisions));
+    }
+
+    /// <summary>The plan's connectors one line each ("A &lt;==&gt; B"), as the summary and the stored record show them.</summary>
+    public static IReadOnlyList<string> ConnectorLines(NetworkPlan plan) =>
+        [.. plan.Connectors.Select(c => $"{c.Owner} {(c.Duplex ? "<==>" : "===>")} {c.Target}")];
+
+    /// <summary>What this run changed, in the order it happened; empty when it changed nothing.</summary>
+    static IReadOnlyList<string> Changes(NetworkSpec spec, IReadOnlyList<EnsuredBroker> ensured, IngressResult ingress, IReadOnlyList<RevisionResult> revisions)
+    {
+        var changes = new List<string>();
+        changes.AddRange(ensured.Where(e => e.Created).Select(e => $"created broker {e.BrokerName}"));
+        changes.AddRange(ingress.Rules.Where(r => r.Added).Select(r =>
+            $"opened ingress {r.Rule.SecurityGroupId} tcp {r.Rule.Port} from {r.Rule.SourceCidr ?? r.Rule.SourceSecurityGroupId}"));
+        foreach (var r in revisions)
+        {
+            if (r.Written)
+                changes.Add($"wrote configuration revision {r.Revision} on {r.BrokerName} (+{r.AddedConnectors.Count} -{r.RemovedConnectors.Count} ~{r.UpdatedConnectors.Count} connectors)");
+            if (r.UserCreated) changes.Add($"created user {spec.User.Username} on {r.BrokerName}");
+        }
+        // RebootRequired is what RebootBrokerStep acts on: every such broker was rebooted before Summarize runs.
+        changes.AddRange(revisions.Where(r => r.RebootRequired).Select(r => $"rebooted {r.BrokerName}"));
+        return changes;
     }
 }
 

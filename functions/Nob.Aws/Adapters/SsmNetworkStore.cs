@@ -1,0 +1,69 @@
+using Amazon.SimpleSystemsManagement;
+using Amazon.SimpleSystemsManagement.Model;
+using Nob.Core.Lifecycle;
+
+namespace Nob.Aws.Adapters;
+
+/// <summary>Network records as String parameters under <see cref="NetworkRecord.ParameterPath"/> (see <see cref="NetworkRecordCodec"/>).</summary>
+public sealed class SsmNetworkStore(IAmazonSimpleSystemsManagement ssm) : INetworkStore
+{
+    [IamActions("ssm:GetParameter")]
+    public async Task<NetworkRecord?> GetAsync(string networkName, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await ssm.GetParameterAsync(new GetParameterRequest { Name = NetworkRecord.ParameterName(networkName) }, cancellationToken);
+            return NetworkRecordCodec.Decode(response.Parameter.Value);
+        }
+        catch (ParameterNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    [IamActions("ssm:PutParameter")]
+    public async Task PutAsync(NetworkRecord record, CancellationToken cancellationToken)
+    {
+        var value = NetworkRecordCodec.Encode(record);
+        await ssm.PutParameterAsync(new PutParameterRequest
+        {
+            Name = NetworkRecord.ParameterName(record.NetworkName),
+            Value = value,
+            Type = ParameterType.String,
+            Overwrite = true,
+            // Advanced parameters cost money, so only records that do not fit Standard use them.
+            Tier = NetworkRecordCodec.NeedsAdvancedTier(value) ? ParameterTier.Advanced : ParameterTier.Standard,
+            Description = $"nob network {record.NetworkName}",
+        }, cancellationToken);
+    }
+
+    [IamActions("ssm:DeleteParameter")]
+    public async Task<bool> DeleteAsync(string networkName, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ssm.DeleteParameterAsync(new DeleteParameterRequest { Name = NetworkRecord.ParameterName(networkName) }, cancellationToken);
+            return true;
+        }
+        catch (ParameterNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    [IamActions("ssm:GetParametersByPath")]
+    public async Task<IReadOnlyList<string>> ListNetworkNamesAsync(CancellationToken cancellationToken)
+    {
+        var prefix = NetworkRecord.ParameterPath + "/";
+        var names = new List<string>();
+        string? next = null;
+        do
+        {
+            var response = await ssm.GetParametersByPathAsync(new GetParametersByPathRequest { Path = NetworkRecord.ParameterPath, Recursive = false, NextToken = next }, cancellationToken);
+            names.AddRange((response.Parameters ?? []).Select(p => p.Name).Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).Select(n => n[prefix.Length..]));
+            next = response.NextToken;
+        } while (!string.IsNullOrEmpty(next));
+        names.Sort(StringComparer.Ordinal);
+        return names;
+    }
+}

@@ -1,0 +1,295 @@
+using System.Text.Json;
+using Nob.Core.Configuration;
+using Nob.Core.Specs;
+using Nob.Core.Workflow;
+
+namespace Nob.Core.Lifecycle;
+
+/// <summary>Store: after a successful build, record the spec, the brokers and the planned connectors under the network's name.</summary>
+public sealed class StoreNetworkStep(IBrokerService brokers, INetworkStore store, TimeProvider time)
+{
+    public async Task<StoredNetwork> RunAsync(string specJson, IReadOnlyList<EnsuredBroker> ensured, string? executionName, CancellationToken cancellationToken)
+    {
+        var spec = SpecReader.ReadValid(specJson);
+        var descriptions = new Dictionary<string, BrokerDescription>(StringComparer.Ordinal);
+        foreach (var broker in spec.Brokers)
+        {
+            var id = ensured.FirstOrDefault(e => e.BrokerName == broker.Name)?.BrokerId ?? throw new BrokerMissingException(broker.Name);
+            descriptions[broker.Name] = await brokers.DescribeBrokerAsync(id, cancellationToken);
+        }
+        var plan = PlanNetworkStep.FromDescriptions(spec, descriptions).Plan(spec);
+        // The tag survives a lost execution history: a broker nob created in an earlier run is still nob's to delete.
+        var stored = spec.Brokers.Select(b => new StoredBroker(b.Name, descriptions[b.Name].BrokerId,
+            ensured.First(e => e.BrokerName == b.Name).Created || CreatedFor(descriptions[b.Name], spec.NetworkName))).ToList();
+        var connectors = SummarizeStep.ConnectorLines(plan);
+        var record = new NetworkRecord(NetworkRecord.CurrentSchemaVersion, spec.NetworkName, specJson, stored, connectors, time.GetUtcNow(), executionName);
+        await store.PutAsync(record, cancellationToken);
+        return new StoredNetwork(spec.NetworkName, NetworkRecord.ParameterName(spec.NetworkName), stored.Count, connectors.Count);
+    }
+
+    /// <summary>True when nob created this broker for this network (it carries the network tag).</summary>
+    public static bool CreatedFor(BrokerDescription broker, string networkName) =>
+        broker.Tags.TryGetValue(EnsureBrokerStep.NetworkTag, out var tag) && tag == networkName;
+}
+
+/// <summary>Which stored networks a check covers: the named one (which must be stored) or all of them.</summary>
+public sealed class ListNetworksStep(INetworkStore store)
+{
+    public async Task<IReadOnlyList<string>> RunAsync(string? networkName, CancellationToken cancellationToken)
+    {
+        if (networkName is null) return await store.ListNetworkNamesAsync(cancellationToken);
+        _ = await store.GetAsync(networkName, cancellationToken) ?? throw new NetworkNotFoundException(networkName);
+        return [networkName];
+    }
+}
+
+/// <summary>
+/// Drift check: compares what exists on AWS with the stored network. Every broker must exist, be RUNNING, have no
+/// pending revision, and its current revision must hold exactly the planned managed connectors (the user's own XML
+/// elsewhere is not drift); every planned ingress rule must be open. Bridges are proven afterwards by the Verify
+/// step, which needs the returned plan; the plan is null when a broker is missing or not RUNNING.
+/// </summary>
+public sealed class CheckDriftStep(IBrokerService brokers, ISecurityGroupService securityGroups, INetworkStore store, VerifierSource? verifier, TimeProvider time)
+{
+    public async Task<DriftCheck> RunAsync(string networkName, CancellationToken cancellationToken)
+    {
+        var record = await store.GetAsync(networkName, cancellationToken) ?? throw new NetworkNotFoundException(networkName);
+        var spec = SpecReader.ReadValid(record.SpecJson);
+        var findings = new List<DriftFinding>();
+        var descriptions = new Dictionary<string, BrokerDescription>(StringComparer.Ordinal);
+        var unusable = new List<string>();
+        foreach (var broker in spec.Brokers)
+        {
+            var summary = await brokers.FindBrokerByNameAsync(broker.Name, cancellationToken);
+            if (summary is null)
+            {
+                findings.Add(new DriftFinding(DriftKinds.BrokerMissing, broker.Name, $"broker \"{broker.Name}\" does not exist"));
+                unusable.Add(broker.Name);
+                continue;
+            }
+            var d = await brokers.DescribeBrokerAsync(summary.BrokerId, cancellationToken);
+            descriptions[broker.Name] = d;
+            if (d.BrokerState != BrokerStates.Running)
+            {
+                findings.Add(new DriftFinding(DriftKinds.BrokerNotRunning, broker.Name, $"broker \"{broker.Name}\" is {d.BrokerState}, not RUNNING"));
+                unusable.Add(broker.Name);
+            }
+            if (d.PendingConfiguration is { } pending && pending != d.CurrentConfiguration)
+            {
+                findings.Add(new DriftFinding(DriftKinds.PendingRevision, broker.Name,
+                    $"configuration revision {pending.Revision} is pending (current {d.CurrentConfiguration?.Revision.ToString() ?? "none"}); the next reboot applies it"));
+            }
+        }
+
+        NetworkPlanResult? plan = null;
+        if (unusable.Count > 0)
+        {
+            // Connectors and ingress are planned from every broker's endpoints, so they cannot be judged without all of them.
+            findings.Add(new DriftFinding(DriftKinds.NotChecked, null,
+                $"connectors, ingress and bridges were not checked: {string.Join(", ", unusable)} missing or not RUNNING"));
+        }
+        else
+        {
+            plan = PlanNetworkStep.FromDescriptions(spec, descriptions);
+            var network = plan.Plan(spec);
+            foreach (var broker in spec.Brokers)
+            {
+                var d = descriptions[broker.Name];
+                var current = d.CurrentConfiguration ?? throw new BrokerNotUsableException(broker.Name, "it reports no configuration");
+                var xml = await brokers.GetConfigurationRevisionXmlAsync(current.Id, current.Revision, cancellationToken);
+                // The writer compares parsed XML and touches only this network's connectors: what it would change is the drift.
+                var revision = ConnectorConfigurationWriter.Write(broker.Name, xml, spec.NetworkName, network.Broker(broker.Name).Connectors);
+                findings.AddRange(revision.AddedConnectors.Select(c => new DriftFinding(DriftKinds.ConnectorMissing, broker.Name,
+                    $"connector {c} is missing from revision {current.Revision}")));
+                findings.AddRange(revision.RemovedConnectors.Select(c => new DriftFinding(DriftKinds.ConnectorUnexpected, broker.Name,
+                    $"connector {c} is in revision {current.Revision} but not in the plan")));
+                findings.AddRange(revision.UpdatedConnectors.Select(c => new DriftFinding(DriftKinds.ConnectorChanged, broker.Name,
+                    $"connector {c} in revision {current.Revision} differs from the plan")));
+            }
+
+            var wanted = await new OpenIngressStep(securityGroups).DesiredRulesAsync(spec, plan, verifier, cancellationToken);
+            var groups = wanted.Select(r => r.SecurityGroupId).Distinct(StringComparer.Ordinal).ToList();
+            var existing = groups.Count == 0 ? [] : await securityGroups.DescribeIngressAsync(groups, cancellationToken);
+            foreach (var rule in wanted.Where(r => !existing.Any(e => e.Covers(r))))
+            {
+                findings.Add(new DriftFinding(DriftKinds.IngressMissing, null,
+                    $"{rule.SecurityGroupId} has no ingress tcp {rule.Port} from {rule.SourceCidr ?? rule.SourceSecurityGroupId} ({rule.Description})"));
+            }
+        }
+        return new DriftCheck(spec.NetworkName, record.SpecJson, plan, DriftReport.From(spec.NetworkName, findings, time.GetUtcNow()));
+    }
+}
+
+/// <summary>Report drift: the check's findings plus a failed bridge verification, with InSync and DetailType recomputed.</summary>
+public sealed class ReportDriftStep(TimeProvider time)
+{
+    /// <param name="verificationError">Error and Cause of a failed Verify task (the ASL's Catch); null when it passed or was skipped.</param>
+    public DriftReport Run(DriftReport report, VerificationResult? verification, (string? Error, string? Cause)? verificationError)
+    {
+        var findings = report.Findings.ToList();
+        if (verificationError is { } failure)
+        {
+            findings.Add(new DriftFinding(DriftKinds.BridgeFailed, null, $"bridge verification failed: {Message(failure.Error, failure.Cause)}"));
+        }
+        else if (verification is { Status: not ("PASSED" or "SKIPPED") })
+        {
+            findings.Add(new DriftFinding(DriftKinds.BridgeFailed, null, $"bridge verification reported {verification.Status}: {verification.Detail}"));
+        }
+        return DriftReport.From(report.NetworkName, findings, time.GetUtcNow());
+    }
+
+    /// <summary>A Lambda error's Cause is JSON ({"errorType","errorMessage",…}); other errors (States.Timeout) carry plain text.</summary>
+    static string Message(string? error, string? cause)
+    {
+        if (cause is { } c && c.TrimStart().StartsWith('{'))
+        {
+            try
+            {
+                using var document = JsonDocument.Parse(c);
+                if (document.RootElement.ValueKind == JsonValueKind.Object
+                    && document.RootElement.TryGetProperty("errorMessage", out var message) && message.ValueKind == JsonValueKind.String)
+                    return message.GetString()!;
+            }
+            catch (JsonException)
+            {
+                // not JSON after all: shown as it is below
+            }
+        }
+        return (error, cause) switch
+        {
+            ({ } e, { Length: > 0 } text) => $"{e}: {text}",
+            ({ } e, _) => e,
+            (null, { } text) => text,
+            _ => "no error given",
+        };
+    }
+}
+
+/// <summary>Plan a teardown: the stored spec, or the one given when nothing is stored; the broker list and poll bounds.</summary>
+public sealed class PlanTeardownStep(INetworkStore store)
+{
+    public async Task<TeardownPlan> RunAsync(string networkName, string? specJson, CancellationToken cancellationToken)
+    {
+        var record = await store.GetAsync(networkName, cancellationToken);
+        var json = record?.SpecJson ?? specJson ?? throw new NetworkNotFoundException(networkName);
+        var spec = SpecReader.ReadValid(json);
+        if (spec.NetworkName != networkName)
+            throw new NetworkNotFoundException(networkName, $"Network \"{networkName}\" is not stored, and the spec given is for network \"{spec.NetworkName}\"");
+        var maxPolls = Math.Max(1, spec.Polling.TimeoutMinutes * 60 / spec.Polling.IntervalSeconds);
+        return new TeardownPlan(networkName, json, [.. spec.Brokers.Select(b => b.Name)], spec.Polling.IntervalSeconds, maxPolls, record is not null);
+    }
+}
+
+/// <summary>
+/// Revoke ingress: removes every rule on the brokers' security groups whose description starts with
+/// <see cref="OpenIngressStep.DescriptionPrefix"/> for this network, i.e. exactly the rules nob added for it.
+/// Rules others added keep their own descriptions and stay.
+/// </summary>
+public sealed class RevokeIngressStep(IBrokerService brokers, ISecurityGroupService securityGroups)
+{
+    public async Task<IReadOnlyList<IngressRule>> RunAsync(NetworkSpec spec, CancellationToken cancellationToken)
+    {
+        var groups = spec.Brokers.SelectMany(b => b.SecurityGroups).ToHashSet(StringComparer.Ordinal);
+        foreach (var broker in spec.Brokers)
+        {
+            // A broker created without explicit groups gets the VPC default; Amazon MQ reports the groups it really has.
+            if (await brokers.FindBrokerByNameAsync(broker.Name, cancellationToken) is { } found)
+                groups.UnionWith((await brokers.DescribeBrokerAsync(found.BrokerId, cancellationToken)).SecurityGroups);
+        }
+        if (groups.Count == 0) return [];
+
+        var prefix = OpenIngressStep.DescriptionPrefix(spec.NetworkName);
+        var ours = (await securityGroups.DescribeIngressAsync([.. groups.Order(StringComparer.Ordinal)], cancellationToken))
+            .Where(r => r.Description?.StartsWith(prefix, StringComparison.Ordinal) == true && r.Protocol == "tcp" && r.FromPort == r.ToPort)
+            .Select(r => new IngressRule(r.SecurityGroupId, r.FromPort, r.SourceCidr, r.SourceSecurityGroupId, r.Description!))
+            .ToList();
+        var revoked = new List<IngressRule>();
+        foreach (var rule in ours)
+        {
+            if (await securityGroups.RevokeIngressAsync(rule, cancellationToken)) revoked.Add(rule);
+        }
+        return revoked;
+    }
+}
+
+/// <summary>
+/// One turn of a broker's teardown loop (the ASL repeats it with a Wait until <see cref="BrokerTeardownStatus.Done"/>).
+/// A broker nob created for this network (tagged) is deleted once it can be; an adopted broker is never deleted, only
+/// unwired: a revision without this network's connectors, applied by a reboot. Each turn looks afresh, so a retried or
+/// restarted teardown continues where the last one stopped.
+/// </summary>
+public sealed class TeardownBrokerStep(IBrokerService brokers)
+{
+    public async Task<BrokerTeardownStatus> RunAsync(BrokerTeardown turn, CancellationToken cancellationToken)
+    {
+        var poll = turn.Poll + 1;
+        BrokerTeardownStatus Status(string? id, string? state, string action, string outcome, bool done)
+        {
+            if (!done && poll >= turn.MaxPolls) throw new TeardownTimedOutException(turn.BrokerName, state ?? "unknown", poll);
+            return new BrokerTeardownStatus(turn.NetworkName, turn.BrokerName, poll, turn.MaxPolls, turn.IntervalSeconds, id, state, action, outcome, done);
+        }
+
+        var summary = await brokers.FindBrokerByNameAsync(turn.BrokerName, cancellationToken);
+        if (summary is null) return Status(null, null, TeardownActions.None, "absent", true);
+        var broker = await brokers.DescribeBrokerAsync(summary.BrokerId, cancellationToken);
+        var (id, state) = (broker.BrokerId, broker.BrokerState);
+
+        if (StoreNetworkStep.CreatedFor(broker, turn.NetworkName))
+        {
+            switch (state)
+            {
+                case BrokerStates.Running or BrokerStates.CreationFailed:
+                    await brokers.DeleteBrokerAsync(id, cancellationToken);
+                    return Status(id, state, TeardownActions.Delete, "deleting", false);
+                case BrokerStates.DeletionInProgress:
+                    return Status(id, state, TeardownActions.None, "deleting", false);
+                case BrokerStates.CreationInProgress or BrokerStates.RebootInProgress:
+                    // Amazon MQ refuses to delete a broker that is being created or rebooted.
+                    return Status(id, state, TeardownActions.None, "waiting for RUNNING to delete", false);
+                default:
+                    throw new BrokerNotUsableException(turn.BrokerName, $"it is {state}; teardown deletes a broker only when RUNNING or CREATION_FAILED");
+            }
+        }
+
+        switch (state)
+        {
+            case BrokerStates.RebootInProgress:
+                return Status(id, state, TeardownActions.None, "waiting for the reboot", false);
+            case BrokerStates.Running:
+                break;
+            default:
+                throw new BrokerNotUsableException(turn.BrokerName, $"it is {state}; an adopted broker is unwired only when RUNNING");
+        }
+
+        var current = broker.CurrentConfiguration ?? throw new BrokerNotUsableException(turn.BrokerName, "it reports no configuration");
+        var latest = broker.PendingConfiguration ?? current;
+        var latestXml = await brokers.GetConfigurationRevisionXmlAsync(latest.Id, latest.Revision, cancellationToken);
+        var unwired = ConnectorConfigurationWriter.Write(turn.BrokerName, latestXml, turn.NetworkName, []);
+        if (unwired.Changed)
+        {
+            var update = await brokers.UpdateConfigurationAsync(latest.Id, unwired.Xml, $"nob {turn.NetworkName}: network connectors removed (teardown)", cancellationToken);
+            if (update.Warnings.Count > 0) throw new ConfigurationRejectedException(turn.BrokerName, update.Revision, update.Warnings);
+            await brokers.SetConfigurationRevisionAsync(id, latest.Id, update.Revision, cancellationToken);
+            await brokers.RebootBrokerAsync(id, cancellationToken);
+            return Status(id, state, TeardownActions.Unwire, "removing connectors", false);
+        }
+        if (latest != current)
+        {
+            // The pending revision is already clean; reboot only if the running one still has our connectors.
+            var currentXml = await brokers.GetConfigurationRevisionXmlAsync(current.Id, current.Revision, cancellationToken);
+            if (ConnectorConfigurationWriter.Write(turn.BrokerName, currentXml, turn.NetworkName, []).Changed)
+            {
+                await brokers.RebootBrokerAsync(id, cancellationToken);
+                return Status(id, state, TeardownActions.Unwire, "removing connectors", false);
+            }
+        }
+        // On the first turn nothing was removed by this teardown: the broker never had (or no longer had) our connectors.
+        return Status(id, state, TeardownActions.None, turn.Poll == 0 ? "untouched" : "connectors removed", true);
+    }
+}
+
+/// <summary>Finish a teardown: forget the network.</summary>
+public sealed class FinishTeardownStep(INetworkStore store)
+{
+    public Task<bool> RunAsync(string networkName, CancellationToken cancellationToken) => store.DeleteAsync(networkName, cancellationToken);
+}

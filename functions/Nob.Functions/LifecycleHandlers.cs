@@ -1,0 +1,110 @@
+using System.Text.Json;
+using Nob.Core.Lifecycle;
+using Nob.Core.Specs;
+using Nob.Core.Workflow;
+
+namespace Nob.Functions;
+
+// The lifecycle workflows' handlers (store after a build, drift check, teardown): thin, like Handlers.cs.
+
+public sealed class StoreNetworkFunction(IBrokerService brokers, INetworkStore networks, TimeProvider time)
+{
+    public StoreNetworkFunction() : this(Composition.Brokers, Composition.Networks, TimeProvider.System) { }
+
+    public async Task<Stream> HandleAsync(Stream input)
+    {
+        var request = await StepJson.ReadAsync(input, LifecycleJson.Default.StoreNetworkRequest);
+        var stored = await new StoreNetworkStep(brokers, networks, time).RunAsync(request.Spec.GetRawText(), request.Brokers, request.ExecutionName, CancellationToken.None);
+        return StepJson.Write(stored, LifecycleJson.Default.StoredNetwork);
+    }
+}
+
+public sealed class ListNetworksFunction(INetworkStore networks)
+{
+    public ListNetworksFunction() : this(Composition.Networks) { }
+
+    public async Task<Stream> HandleAsync(Stream input)
+    {
+        var request = await StepJson.ReadAsync(input, LifecycleJson.Default.ListNetworksRequest);
+        var names = await new ListNetworksStep(networks).RunAsync(request.NetworkName, CancellationToken.None);
+        return StepJson.Write(new ListNetworksResponse(names, request.Verify ?? true, request.Repair ?? false), LifecycleJson.Default.ListNetworksResponse);
+    }
+}
+
+public sealed class CheckDriftFunction(IBrokerService brokers, ISecurityGroupService securityGroups, INetworkStore networks, VerifierSource? verifier, TimeProvider time)
+{
+    public CheckDriftFunction() : this(Composition.Brokers, Composition.SecurityGroups, Composition.Networks, Composition.Verifier, TimeProvider.System) { }
+
+    public async Task<Stream> HandleAsync(Stream input)
+    {
+        var request = await StepJson.ReadAsync(input, LifecycleJson.Default.NetworkNameRequest);
+        var check = await new CheckDriftStep(brokers, securityGroups, networks, verifier, time).RunAsync(request.NetworkName, CancellationToken.None);
+        return StepJson.Write(new CheckDriftResponse(check.NetworkName, LifecycleJson.Object(check.SpecJson), check.Plan, check.Report), LifecycleJson.Default.CheckDriftResponse);
+    }
+}
+
+public sealed class ReportDriftFunction(TimeProvider time)
+{
+    public ReportDriftFunction() : this(TimeProvider.System) { }
+
+    public async Task<Stream> HandleAsync(Stream input)
+    {
+        var request = await StepJson.ReadAsync(input, LifecycleJson.Default.ReportDriftRequest);
+        var error = request.VerificationError is { } e ? (e.Error, e.Cause) : ((string?, string?)?)null;
+        var report = new ReportDriftStep(time).Run(request.Report, request.Verification, error);
+        return StepJson.Write(report, LifecycleJson.Default.DriftReport);
+    }
+}
+
+public sealed class PlanTeardownFunction(INetworkStore networks)
+{
+    public PlanTeardownFunction() : this(Composition.Networks) { }
+
+    public async Task<Stream> HandleAsync(Stream input)
+    {
+        var request = await StepJson.ReadAsync(input, LifecycleJson.Default.PlanTeardownRequest);
+        var spec = request.Spec is { ValueKind: not (JsonValueKind.Null or JsonValueKind.Undefined) } s ? s.GetRawText() : null;
+        var plan = await new PlanTeardownStep(networks).RunAsync(request.NetworkName, spec, CancellationToken.None);
+        return StepJson.Write(new PlanTeardownResponse(plan.NetworkName, LifecycleJson.Object(plan.SpecJson), plan.Brokers, plan.PollIntervalSeconds, plan.MaxPolls, plan.Stored),
+            LifecycleJson.Default.PlanTeardownResponse);
+    }
+}
+
+public sealed class RevokeIngressFunction(IBrokerService brokers, ISecurityGroupService securityGroups)
+{
+    public RevokeIngressFunction() : this(Composition.Brokers, Composition.SecurityGroups) { }
+
+    public async Task<Stream> HandleAsync(Stream input)
+    {
+        var request = await StepJson.ReadAsync(input, LifecycleJson.Default.RevokeIngressRequest);
+        var spec = SpecReader.ReadValid(request.Spec.GetRawText());
+        if (spec.NetworkName != request.NetworkName)
+            throw new StepInputException($"the spec is for network \"{spec.NetworkName}\", not \"{request.NetworkName}\"");
+        var revoked = await new RevokeIngressStep(brokers, securityGroups).RunAsync(spec, CancellationToken.None);
+        return StepJson.Write(new RevokeIngressResponse(spec.NetworkName, revoked), LifecycleJson.Default.RevokeIngressResponse);
+    }
+}
+
+public sealed class TeardownBrokerFunction(IBrokerService brokers)
+{
+    public TeardownBrokerFunction() : this(Composition.Brokers) { }
+
+    public async Task<Stream> HandleAsync(Stream input)
+    {
+        var turn = await StepJson.ReadAsync(input, LifecycleJson.Default.BrokerTeardown);
+        var status = await new TeardownBrokerStep(brokers).RunAsync(turn, CancellationToken.None);
+        return StepJson.Write(status, LifecycleJson.Default.BrokerTeardownStatus);
+    }
+}
+
+public sealed class FinishTeardownFunction(INetworkStore networks)
+{
+    public FinishTeardownFunction() : this(Composition.Networks) { }
+
+    public async Task<Stream> HandleAsync(Stream input)
+    {
+        var request = await StepJson.ReadAsync(input, LifecycleJson.Default.NetworkNameRequest);
+        var deleted = await new FinishTeardownStep(networks).RunAsync(request.NetworkName, CancellationToken.None);
+        return StepJson.Write(new FinishTeardownResponse(request.NetworkName, deleted), LifecycleJson.Default.FinishTeardownResponse);
+    }
+}

@@ -1,0 +1,143 @@
+using System.Text.Json;
+using Amazon.EC2;
+using Amazon.SimpleSystemsManagement;
+using Nob.Aws.Adapters;
+using Nob.Aws.Tests.Infrastructure;
+using Nob.Core.Lifecycle;
+using Nob.Core.Workflow;
+
+namespace Nob.Aws.Tests;
+
+/// <summary>The lifecycle adapters against canned SSM (JSON 1.1) and EC2 (query/XML) answers: requests sent and errors mapped.</summary>
+public class NetworkAdapterTests
+{
+    static SsmNetworkStore Ssm(CapturingServer server) => new(new AmazonSimpleSystemsManagementClient(
+        new AmazonSimpleSystemsManagementConfig { ServiceURL = server.Url, AuthenticationRegion = TestClients.Region, MaxErrorRetry = 0 }));
+
+    static Ec2SecurityGroupService Ec2(CapturingServer server) => new(new AmazonEC2Client(
+        new AmazonEC2Config { ServiceURL = server.Url, AuthenticationRegion = TestClients.Region, MaxErrorRetry = 0 }));
+
+    static CannedResponse SsmError(string type) => new(400, $$"""{"__type":"{{type}}","message":"not here"}""",
+        new Dictionary<string, string> { ["x-amzn-RequestId"] = "req-1" });
+
+    static NetworkRecord Record(string spec) => new(1, "net", spec, [new StoredBroker("A", "b-1", true)], [], DateTimeOffset.UnixEpoch, null);
+
+    static JsonElement Body(CapturedRequest request) => JsonDocument.Parse(request.Body).RootElement;
+
+    [Fact]
+    public async Task SsmPut_SmallRecord_WritesAStandardStringParameterWithOverwrite()
+    {
+        using var server = new CapturingServer(CannedResponse.Json("""{"Version":1,"Tier":"Standard"}"""));
+        await Ssm(server).PutAsync(Record("{}"), CancellationToken.None);
+
+        var request = server.Single();
+        Assert.Equal("AmazonSSM.PutParameter", request.Header("X-Amz-Target"));
+        var body = Body(request);
+        Assert.Equal(("/nob/networks/net", "String", true, "Standard"),
+            (body.GetProperty("Name").GetString(), body.GetProperty("Type").GetString(), body.GetProperty("Overwrite").GetBoolean(), body.GetProperty("Tier").GetString()));
+        Assert.Equal("net", NetworkRecordCodec.Decode(body.GetProperty("Value").GetString()!).NetworkName);
+    }
+
+    [Fact]
+    public async Task SsmPut_RecordOver4096Characters_UsesTheAdvancedTier()
+    {
+        using var server = new CapturingServer(CannedResponse.Json("""{"Version":1,"Tier":"Advanced"}"""));
+        await Ssm(server).PutAsync(Record($"{{\"pad\":\"{new string('x', 5000)}\"}}"), CancellationToken.None);
+        Assert.Equal("Advanced", Body(server.Single()).GetProperty("Tier").GetString());
+    }
+
+    [Fact]
+    public async Task SsmGet_StoredRecord_DecodesIt()
+    {
+        var value = JsonSerializer.Serialize(NetworkRecordCodec.Encode(Record("{\"a\":1}")));
+        using var server = new CapturingServer(CannedResponse.Json("""{"Parameter":{"Name":"/nob/networks/net","Type":"String","Value":VALUE,"Version":1}}""".Replace("VALUE", value, StringComparison.Ordinal)));
+        var record = await Ssm(server).GetAsync("net", CancellationToken.None);
+        Assert.Equal("{\"a\":1}", record?.SpecJson);
+        Assert.Equal("/nob/networks/net", Body(server.Single()).GetProperty("Name").GetString());
+    }
+
+    [Fact]
+    public async Task SsmGetAndDelete_ParameterNotFound_GiveNullAndFalse()
+    {
+        using var server = new CapturingServer(SsmError("ParameterNotFound"));
+        Assert.Null(await Ssm(server).GetAsync("net", CancellationToken.None));
+        Assert.False(await Ssm(server).DeleteAsync("net", CancellationToken.None));
+        Assert.Equal("AmazonSSM.DeleteParameter", server.Requests[1].Header("X-Amz-Target"));
+    }
+
+    [Fact]
+    public async Task SsmList_TwoPages_GivesNamesAfterThePathSorted()
+    {
+        using var server = new CapturingServer((request, _) => Body(request).TryGetProperty("NextToken", out var token) && token.GetString() == "t1"
+            ? CannedResponse.Json("""{"Parameters":[{"Name":"/nob/networks/alpha","Type":"String","Value":"{}"}]}""")
+            : CannedResponse.Json("""{"Parameters":[{"Name":"/nob/networks/zulu","Type":"String","Value":"{}"},{"Name":"/nob/networks/mike","Type":"String","Value":"{}"}],"NextToken":"t1"}"""));
+
+        var names = await Ssm(server).ListNetworkNamesAsync(CancellationToken.None);
+
+        Assert.Equal(["alpha", "mike", "zulu"], names);
+        Assert.Equal(2, server.Requests.Count);
+        Assert.All(server.Requests, r => Assert.Equal(("/nob/networks", false), (Body(r).GetProperty("Path").GetString(), Body(r).GetProperty("Recursive").GetBoolean())));
+    }
+
+    const string Ec2Ns = "http://ec2.amazonaws.com/doc/2016-11-15/";
+
+    [Fact]
+    public async Task Ec2DescribeIngress_GroupWithRanges_GivesOneRulePerSourceWithDescriptions()
+    {
+        using var server = new CapturingServer(new CannedResponse(200, $"""
+            <DescribeSecurityGroupsResponse xmlns="{Ec2Ns}"><requestId>r1</requestId><securityGroupInfo><item>
+              <groupId>sg-1</groupId><groupName>g</groupName><vpcId>vpc-1</vpcId>
+              <ipPermissions>
+                <item><ipProtocol>tcp</ipProtocol><fromPort>61617</fromPort><toPort>61617</toPort>
+                  <groups><item><groupId>sg-2</groupId><description>nob net nob.net.A.to.B</description></item></groups>
+                  <ipRanges><item><cidrIp>10.0.0.5/32</cidrIp><description>office</description></item></ipRanges></item>
+                <item><ipProtocol>-1</ipProtocol><ipRanges><item><cidrIp>10.1.0.0/16</cidrIp></item></ipRanges></item>
+              </ipPermissions>
+            </item></securityGroupInfo></DescribeSecurityGroupsResponse>
+            """));
+
+        var rules = await Ec2(server).DescribeIngressAsync(["sg-1"], CancellationToken.None);
+
+        Assert.Equal([
+            new ExistingIngressRule("sg-1", "tcp", 61617, 61617, "10.0.0.5/32", null, "office"),
+            new ExistingIngressRule("sg-1", "tcp", 61617, 61617, null, "sg-2", "nob net nob.net.A.to.B"),
+            new ExistingIngressRule("sg-1", "-1", -1, -1, "10.1.0.0/16", null, null),
+        ], rules);
+        Assert.Contains("Action=DescribeSecurityGroups", server.Single().Body, StringComparison.Ordinal);
+        Assert.True(rules[2].Covers(new IngressRule("sg-1", 61614, "10.1.0.0/16", null, "x")));
+    }
+
+    [Fact]
+    public async Task Ec2Revoke_RuleExists_SendsProtocolPortsAndSource()
+    {
+        using var server = new CapturingServer(new CannedResponse(200, $"""<RevokeSecurityGroupIngressResponse xmlns="{Ec2Ns}"><requestId>r1</requestId><return>true</return></RevokeSecurityGroupIngressResponse>"""));
+
+        Assert.True(await Ec2(server).RevokeIngressAsync(new IngressRule("sg-1", 61617, null, "sg-2", "nob net x"), CancellationToken.None));
+
+        var body = Uri.UnescapeDataString(server.Single().Body);
+        Assert.Contains("Action=RevokeSecurityGroupIngress", body, StringComparison.Ordinal);
+        Assert.Contains("GroupId=sg-1", body, StringComparison.Ordinal);
+        Assert.Contains("IpPermissions.1.FromPort=61617", body, StringComparison.Ordinal);
+        Assert.Contains("IpPermissions.1.Groups.1.GroupId=sg-2", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Ec2Revoke_InvalidPermissionNotFound_ReturnsFalse()
+    {
+        using var server = new CapturingServer(new CannedResponse(400,
+            "<Response><Errors><Error><Code>InvalidPermission.NotFound</Code><Message>The specified rule does not exist in this security group.</Message></Error></Errors><RequestID>r1</RequestID></Response>"));
+        Assert.False(await Ec2(server).RevokeIngressAsync(new IngressRule("sg-1", 61617, "10.0.0.5/32", null, "nob net x"), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Ec2Revoke_UnknownPermissionsInASuccessfulAnswer_ReturnsFalse()
+    {
+        using var server = new CapturingServer(new CannedResponse(200, $"""
+            <RevokeSecurityGroupIngressResponse xmlns="{Ec2Ns}"><requestId>r1</requestId><return>true</return>
+              <unknownIpPermissionSet><item><ipProtocol>tcp</ipProtocol><fromPort>61617</fromPort><toPort>61617</toPort>
+                <ipRanges><item><cidrIp>10.0.0.5/32</cidrIp></item></ipRanges></item></unknownIpPermissionSet>
+            </RevokeSecurityGroupIngressResponse>
+            """));
+        Assert.False(await Ec2(server).RevokeIngressAsync(new IngressRule("sg-1", 61617, "10.0.0.5/32", null, "nob net x"), CancellationToken.None));
+    }
+}

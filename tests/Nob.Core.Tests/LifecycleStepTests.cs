@@ -1,0 +1,486 @@
+using System.Text.Json.Nodes;
+using System.Xml.Linq;
+using Nob.Core.Configuration;
+using Nob.Core.Lifecycle;
+using Nob.Core.Specs;
+using Nob.Core.Workflow;
+using Nob.Testing;
+
+namespace Nob.Core.Tests;
+
+public class LifecycleStepTests
+{
+    const string Password = "correct-horse-battery";
+    readonly FakeBrokerService mq = new();
+    readonly FakeSecurityGroups ec2 = new();
+    readonly FakeParameters ssm = new();
+    readonly FakeNetworkStore store = new();
+    readonly ManualTime time = new(new DateTimeOffset(2026, 11, 25, 10, 0, 0, TimeSpan.Zero));
+    readonly VerifierSource verifier = new("sg-verify", []);
+    static readonly CancellationToken None = CancellationToken.None;
+    static readonly XNamespace Core = ConnectorConfigurationWriter.Core;
+
+    public LifecycleStepTests()
+    {
+        ssm.Values["/nob/tutorial/password"] = Password;
+        ssm.Values["/nob/other/password"] = Password;
+        ssm.Values["/nob/tutorial2/password"] = Password;
+        ec2.Vpcs["sg-1"] = "vpc-1";
+        ec2.Vpcs["sg-2"] = "vpc-1";
+    }
+
+    static string TutorialAs(string networkName)
+    {
+        var spec = JsonNode.Parse(Repo.Example("tutorial"))!;
+        spec["networkName"] = networkName;
+        spec["user"]!["passwordParameter"] = $"/nob/{networkName}/password";
+        return spec.ToJsonString();
+    }
+
+    /// <summary>The build workflow over the fakes, as the ASL runs it, ending with the store step.</summary>
+    async Task<IReadOnlyList<EnsuredBroker>> BuildAsync(string specJson)
+    {
+        var spec = SpecReader.ReadValid(specJson);
+        var ensured = new List<EnsuredBroker>();
+        foreach (var b in spec.Brokers) ensured.Add(await new EnsureBrokerStep(mq, ssm).RunAsync(spec, b.Name, None));
+        foreach (var b in mq.Brokers.Values.Where(b => b.State == BrokerStates.CreationInProgress)) b.State = BrokerStates.Running;
+        var plan = await new PlanNetworkStep(mq).RunAsync(spec, ensured, None);
+        await new OpenIngressStep(ec2).RunAsync(spec, plan, verifier, None);
+        foreach (var b in spec.Brokers)
+        {
+            var revision = await new WriteConnectorRevisionStep(mq, ssm).RunAsync(spec, plan, b.Name, None);
+            if (!revision.RebootRequired) continue;
+            await new RebootBrokerStep(mq).RunAsync(revision, 10, 30, None);
+            mq.FinishReboot(revision.BrokerId);
+        }
+        await new StoreNetworkStep(mq, store, time).RunAsync(specJson, ensured, "exec-1", None);
+        return ensured;
+    }
+
+    Task<DriftCheck> CheckAsync(string networkName = "tutorial") => new CheckDriftStep(mq, ec2, store, verifier, time).RunAsync(networkName, None);
+
+    /// <summary>Makes a new revision from the broker's current XML and applies it, as a person editing it in the console would.</summary>
+    void EditCurrentRevision(string brokerName, Action<XDocument> edit)
+    {
+        var broker = mq.ByName(brokerName);
+        var document = XDocument.Parse(mq.Revisions[broker.ConfigurationId][broker.CurrentRevision - 1]);
+        edit(document);
+        mq.Revisions[broker.ConfigurationId].Add(document.ToString());
+        broker.CurrentRevision = mq.Revisions[broker.ConfigurationId].Count;
+    }
+
+    static IEnumerable<string> ConnectorNames(string xml) =>
+        XDocument.Parse(xml).Descendants(Core + "networkConnector").Select(e => (string)e.Attribute("name")!);
+
+    string CurrentXml(string brokerName)
+    {
+        var broker = mq.ByName(brokerName);
+        return mq.Revisions[broker.ConfigurationId][broker.CurrentRevision - 1];
+    }
+
+    // ---- store and list
+
+    [Fact]
+    public async Task StoreNetwork_AfterABuild_RecordsSpecBrokersAndConnectors()
+    {
+        mq.Add("MyBroker2"); // adopted
+        var ensured = await BuildAsync(Repo.Example("tutorial"));
+
+        var record = await store.GetAsync("tutorial", None);
+        Assert.NotNull(record);
+        Assert.Equal(Repo.Example("tutorial"), record.SpecJson);
+        Assert.Equal([new StoredBroker("MyBroker1", ensured[0].BrokerId, true), new StoredBroker("MyBroker2", ensured[1].BrokerId, false)], record.Brokers);
+        Assert.Equal(["MyBroker1 <==> MyBroker2"], record.Connectors);
+        Assert.Equal(("exec-1", time.Now), (record.ExecutionName, record.StoredAt));
+    }
+
+    [Fact]
+    public async Task StoreNetwork_BrokerTaggedForTheNetworkButReportedAdopted_IsStoredAsCreated()
+    {
+        var ensured = await BuildAsync(Repo.Example("tutorial"));
+        // A second build adopts what the first created; the tag still says nob created it.
+        var adopted = ensured.Select(e => e with { Created = false }).ToList();
+        var stored = await new StoreNetworkStep(mq, store, time).RunAsync(Repo.Example("tutorial"), adopted, null, None);
+
+        Assert.Equal(("tutorial", "/nob/networks/tutorial", 2, 1), (stored.NetworkName, stored.ParameterName, stored.Brokers, stored.Connectors));
+        Assert.All((await store.GetAsync("tutorial", None))!.Brokers, b => Assert.True(b.Created));
+    }
+
+    [Fact]
+    public async Task ListNetworks_NoName_ListsEveryStoredNetworkSorted()
+    {
+        Assert.Empty(await new ListNetworksStep(store).RunAsync(null, None));
+        await BuildAsync(TutorialAs("tutorial"));
+        await BuildAsync(TutorialAs("other"));
+        Assert.Equal(["other", "tutorial"], await new ListNetworksStep(store).RunAsync(null, None));
+    }
+
+    [Fact]
+    public async Task ListNetworks_NameNotStored_ThrowsNetworkNotFoundSayingToBuildFirst()
+    {
+        var e = await Assert.ThrowsAsync<NetworkNotFoundException>(() => new ListNetworksStep(store).RunAsync("nope", None));
+        Assert.Contains("build-network", e.Message, StringComparison.Ordinal);
+    }
+
+    // ---- drift
+
+    [Fact]
+    public async Task CheckDrift_FreshBuild_IsInSyncWithAPlanForVerification()
+    {
+        await BuildAsync(Repo.Example("tutorial"));
+        var check = await CheckAsync();
+        Assert.Empty(check.Report.Findings);
+        Assert.True(check.Report.InSync);
+        Assert.Equal("Network In Sync", check.Report.DetailType);
+        Assert.Equal(time.Now, check.Report.CheckedAt);
+        Assert.NotNull(check.Plan);
+        Assert.Equal(["MyBroker1", "MyBroker2"], check.Plan.Brokers.Select(b => b.BrokerName));
+        Assert.Equal(Repo.Example("tutorial"), check.SpecJson);
+    }
+
+    [Fact]
+    public async Task CheckDrift_ConnectorRemovedFromTheCurrentRevision_ReportsConnectorMissing()
+    {
+        await BuildAsync(Repo.Example("tutorial"));
+        EditCurrentRevision("MyBroker1", d => d.Descendants(Core + "networkConnectors").Remove());
+
+        var report = (await CheckAsync()).Report;
+
+        var finding = Assert.Single(report.Findings);
+        Assert.Equal((DriftKinds.ConnectorMissing, "MyBroker1"), (finding.Kind, finding.BrokerName));
+        Assert.Contains("nob.tutorial.MyBroker1.to.MyBroker2", finding.Detail, StringComparison.Ordinal);
+        Assert.False(report.InSync);
+        Assert.Equal("Network Drift Detected", report.DetailType);
+    }
+
+    [Fact]
+    public async Task CheckDrift_ConnectorAttributeChangedOrExtraManagedConnector_ReportsChangedAndUnexpected()
+    {
+        await BuildAsync(Repo.Example("tutorial"));
+        EditCurrentRevision("MyBroker1", d =>
+        {
+            var connector = d.Descendants(Core + "networkConnector").Single();
+            connector.SetAttributeValue("networkTTL", "9");
+            connector.AddAfterSelf(new XElement(connector));
+            ((XElement)connector.NextNode!).SetAttributeValue("name", "nob.tutorial.MyBroker1.to.Gone");
+        });
+
+        var findings = (await CheckAsync()).Report.Findings;
+
+        Assert.Equal([DriftKinds.ConnectorUnexpected, DriftKinds.ConnectorChanged], findings.Select(f => f.Kind).Order(StringComparer.Ordinal).Reverse());
+    }
+
+    [Fact]
+    public async Task CheckDrift_UsersOwnEditsOutsideTheManagedConnectors_AreNotDrift()
+    {
+        await BuildAsync(Repo.Example("tutorial"));
+        EditCurrentRevision("MyBroker2", d =>
+        {
+            d.Root!.SetAttributeValue("schedulePeriodForDestinationPurge", "10000");
+            d.Root.Add(new XElement(Core + "networkConnectors",
+                new XElement(Core + "networkConnector", new XAttribute("name", "my.own.bridge"), new XAttribute("uri", "static:(ssl://elsewhere.example:61617)"),
+                    new XAttribute("userName", "someone"))));
+        });
+
+        var report = (await CheckAsync()).Report;
+
+        Assert.True(report.InSync, string.Join("; ", report.Findings));
+    }
+
+    [Fact]
+    public async Task CheckDrift_IngressRuleRevoked_ReportsIngressMissingNamingGroupPortAndSource()
+    {
+        await BuildAsync(Repo.Example("tutorial"));
+        Assert.Equal(2, ec2.Rules.Count);
+        ec2.Rules.RemoveAll(r => r.Port == OpenIngressStep.OpenWirePort);
+
+        var finding = Assert.Single((await CheckAsync()).Report.Findings);
+
+        Assert.Equal(DriftKinds.IngressMissing, finding.Kind);
+        Assert.Contains("sg-1", finding.Detail, StringComparison.Ordinal);
+        Assert.Contains("61617 from sg-1", finding.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CheckDrift_RuleCoveredByAWiderRuleOfSomeoneElse_IsNotDrift()
+    {
+        await BuildAsync(Repo.Example("tutorial"));
+        ec2.Rules.RemoveAll(r => r.Port == OpenIngressStep.OpenWirePort);
+        ec2.OtherRules.Add(new ExistingIngressRule("sg-1", "tcp", 61000, 62000, null, "sg-1", "team's broker range"));
+
+        Assert.True((await CheckAsync()).Report.InSync);
+    }
+
+    [Fact]
+    public async Task CheckDrift_BrokerNotRunning_ReportsItAndSkipsTheRestWithoutAPlan()
+    {
+        await BuildAsync(Repo.Example("tutorial"));
+        mq.ByName("MyBroker2").State = BrokerStates.RebootInProgress;
+        ec2.Rules.Clear(); // would be drift, but cannot be judged now
+
+        var check = await CheckAsync();
+
+        Assert.Null(check.Plan);
+        Assert.Equal([DriftKinds.BrokerNotRunning, DriftKinds.NotChecked], check.Report.Findings.Select(f => f.Kind));
+        Assert.Contains("REBOOT_IN_PROGRESS", check.Report.Findings[0].Detail, StringComparison.Ordinal);
+        Assert.Contains("MyBroker2", check.Report.Findings[1].Detail, StringComparison.Ordinal);
+        Assert.False(check.Report.InSync);
+    }
+
+    [Fact]
+    public async Task CheckDrift_BrokerDeleted_ReportsBrokerMissingAndNotChecked()
+    {
+        var ensured = await BuildAsync(Repo.Example("tutorial"));
+        mq.Brokers.Remove(ensured[0].BrokerId);
+
+        var check = await CheckAsync();
+
+        Assert.Null(check.Plan);
+        Assert.Equal([(DriftKinds.BrokerMissing, "MyBroker1"), (DriftKinds.NotChecked, null)], check.Report.Findings.Select(f => (f.Kind, f.BrokerName)));
+    }
+
+    [Fact]
+    public async Task CheckDrift_PendingRevisionNotApplied_ReportsPendingRevision()
+    {
+        await BuildAsync(Repo.Example("tutorial"));
+        var broker = mq.ByName("MyBroker2");
+        mq.Revisions[broker.ConfigurationId].Add(mq.Revisions[broker.ConfigurationId][0]);
+        broker.PendingRevision = mq.Revisions[broker.ConfigurationId].Count;
+
+        var finding = Assert.Single((await CheckAsync()).Report.Findings);
+
+        Assert.Equal((DriftKinds.PendingRevision, "MyBroker2"), (finding.Kind, finding.BrokerName));
+        Assert.Contains($"revision {broker.PendingRevision} is pending", finding.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CheckDrift_NetworkNotStored_ThrowsNetworkNotFound() =>
+        await Assert.ThrowsAsync<NetworkNotFoundException>(() => CheckAsync("nope"));
+
+    [Fact]
+    public void ReportDrift_VerificationFailed_AddsBridgeFailedWithTheLambdasErrorMessage()
+    {
+        var report = DriftReport.From("tutorial", [], time.Now.AddMinutes(-1));
+        var cause = """{"errorType":"BridgeVerificationFailedException","errorMessage":"MyBroker1 -> MyBroker2: no message within 30 s","stackTrace":[]}""";
+
+        var final = new ReportDriftStep(time).Run(report, null, ("BridgeVerificationFailedException", cause));
+
+        var finding = Assert.Single(final.Findings);
+        Assert.Equal(DriftKinds.BridgeFailed, finding.Kind);
+        Assert.Equal("bridge verification failed: MyBroker1 -> MyBroker2: no message within 30 s", finding.Detail);
+        Assert.False(final.InSync);
+        Assert.Equal("Network Drift Detected", final.DetailType);
+        Assert.Equal(time.Now, final.CheckedAt);
+    }
+
+    [Fact]
+    public void ReportDrift_ErrorWithPlainCause_ShowsErrorAndCause()
+    {
+        var final = new ReportDriftStep(time).Run(DriftReport.From("tutorial", [], time.Now), null, ("States.Timeout", "Task timed out"));
+        Assert.Equal("bridge verification failed: States.Timeout: Task timed out", Assert.Single(final.Findings).Detail);
+    }
+
+    [Fact]
+    public void ReportDrift_VerificationPassed_KeepsTheCheckFindingsAndInSync()
+    {
+        var passed = new VerificationResult("PASSED", "2 pair(s)", ["A -> B: 3 ms"], 3);
+        Assert.True(new ReportDriftStep(time).Run(DriftReport.From("tutorial", [], time.Now), passed, null).InSync);
+
+        var drift = DriftReport.From("tutorial", [new DriftFinding(DriftKinds.IngressMissing, null, "x")], time.Now);
+        var final = new ReportDriftStep(time).Run(drift, passed, null);
+        Assert.False(final.InSync);
+        Assert.Single(final.Findings);
+    }
+
+    // ---- teardown
+
+    [Fact]
+    public async Task PlanTeardown_StoredNetwork_UsesTheStoredSpecAndItsPollBounds()
+    {
+        await BuildAsync(Repo.Example("tutorial"));
+        var plan = await new PlanTeardownStep(store).RunAsync("tutorial", TutorialAs("other"), None);
+        Assert.Equal((Repo.Example("tutorial"), true, 30, 120), (plan.SpecJson, plan.Stored, plan.PollIntervalSeconds, plan.MaxPolls));
+        Assert.Equal(["MyBroker1", "MyBroker2"], plan.Brokers);
+    }
+
+    [Fact]
+    public async Task PlanTeardown_NotStored_UsesTheGivenSpecOnlyWhenItNamesTheNetwork()
+    {
+        var plan = await new PlanTeardownStep(store).RunAsync("other", TutorialAs("other"), None);
+        Assert.False(plan.Stored);
+        Assert.Equal("other", plan.NetworkName);
+
+        var e = await Assert.ThrowsAsync<NetworkNotFoundException>(() => new PlanTeardownStep(store).RunAsync("tutorial", TutorialAs("other"), None));
+        Assert.Contains("\"other\"", e.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<NetworkNotFoundException>(() => new PlanTeardownStep(store).RunAsync("tutorial", null, None));
+    }
+
+    [Fact]
+    public async Task RevokeIngress_AfterABuild_RevokesOnlyRulesWithTheNetworksPrefix()
+    {
+        await BuildAsync(TutorialAs("tutorial"));
+        // Another network in its own group: EC2 keeps one rule per group, port and source, whatever the description.
+        await BuildAsync(TutorialAs("tutorial2").Replace("\"sg-1\"", "\"sg-2\"", StringComparison.Ordinal)
+            .Replace("\"MyBroker1\"", "\"Other1\"", StringComparison.Ordinal).Replace("\"MyBroker2\"", "\"Other2\"", StringComparison.Ordinal));
+        var others = new ExistingIngressRule[]
+        {
+            new("sg-1", "tcp", 61617, 61617, "192.0.2.10/32", null, "office VPN"),
+            new("sg-1", "tcp", 61617, 61617, "192.0.2.11/32", null, null),
+            new("sg-1", "tcp", 61617, 61617, "192.0.2.12/32", null, "nob tutorial"), // not the prefix: no trailing space
+        };
+        ec2.OtherRules.AddRange(others);
+        var before = ec2.Rules.Count;
+
+        var revoked = await new RevokeIngressStep(mq, ec2).RunAsync(SpecReader.ReadValid(TutorialAs("tutorial")), None);
+
+        Assert.Equal(2, revoked.Count); // the connector's OpenWire rule and the verifier's STOMP rule
+        Assert.All(revoked, r => Assert.StartsWith("nob tutorial ", r.Description, StringComparison.Ordinal));
+        Assert.Equal(others, ec2.OtherRules);
+        Assert.Equal(before - 2, ec2.Rules.Count);
+        Assert.Equal(2, ec2.Rules.Count);
+        Assert.All(ec2.Rules, r => Assert.StartsWith("nob tutorial2 ", r.Description, StringComparison.Ordinal));
+        Assert.Empty(await new RevokeIngressStep(mq, ec2).RunAsync(SpecReader.ReadValid(TutorialAs("tutorial")), None));
+    }
+
+    async Task<BrokerTeardownStatus> TurnAsync(string brokerName, int poll = 0, int maxPolls = 10) =>
+        await new TeardownBrokerStep(mq).RunAsync(new BrokerTeardown("tutorial", brokerName, poll, maxPolls, 30), None);
+
+    [Fact]
+    public async Task TeardownBroker_CreatedBrokerStillCreating_IsDeletedOnlyOnceRunning()
+    {
+        var ensured = await new EnsureBrokerStep(mq, ssm).RunAsync(Repo.Spec("tutorial"), "MyBroker1", None);
+
+        var waiting = await TurnAsync("MyBroker1");
+        Assert.Equal((TeardownActions.None, "waiting for RUNNING to delete", false, 1), (waiting.Action, waiting.Outcome, waiting.Done, waiting.Poll));
+        Assert.DoesNotContain(mq.Calls, c => c.StartsWith("DeleteBroker", StringComparison.Ordinal));
+
+        mq.Brokers[ensured.BrokerId].State = BrokerStates.Running;
+        var deleting = await TurnAsync("MyBroker1", waiting.Poll);
+        Assert.Equal((TeardownActions.Delete, "deleting", false, ensured.BrokerId), (deleting.Action, deleting.Outcome, deleting.Done, deleting.BrokerId));
+
+        var stillDeleting = await TurnAsync("MyBroker1", deleting.Poll);
+        Assert.Equal((TeardownActions.None, BrokerStates.DeletionInProgress, false), (stillDeleting.Action, stillDeleting.State, stillDeleting.Done));
+        Assert.Single(mq.Calls, c => c.StartsWith("DeleteBroker", StringComparison.Ordinal));
+
+        mq.FinishDeletion(ensured.BrokerId);
+        var gone = await TurnAsync("MyBroker1", stillDeleting.Poll);
+        Assert.Equal((true, "absent", (string?)null, 4), (gone.Done, gone.Outcome, gone.BrokerId, gone.Poll));
+    }
+
+    [Fact]
+    public async Task TeardownBroker_CreationFailed_IsDeleted()
+    {
+        await new EnsureBrokerStep(mq, ssm).RunAsync(Repo.Spec("tutorial"), "MyBroker1", None);
+        mq.ByName("MyBroker1").State = BrokerStates.CreationFailed;
+        Assert.Equal(TeardownActions.Delete, (await TurnAsync("MyBroker1")).Action);
+        Assert.Equal(BrokerStates.DeletionInProgress, mq.ByName("MyBroker1").State);
+    }
+
+    [Fact]
+    public async Task TeardownBroker_AdoptedBroker_IsUnwiredKeepingUserXmlAndOtherNetworksConnectors()
+    {
+        var adopted = mq.Add("MyBroker1");
+        await BuildAsync(TutorialAs("tutorial"));
+        await BuildAsync(TutorialAs("other"));
+        EditCurrentRevision("MyBroker1", d => d.Root!.SetAttributeValue("schedulePeriodForDestinationPurge", "10000"));
+        Assert.Equal(["nob.tutorial.MyBroker1.to.MyBroker2", "nob.other.MyBroker1.to.MyBroker2"], ConnectorNames(CurrentXml("MyBroker1")).Order(StringComparer.Ordinal).Reverse());
+
+        var first = await TurnAsync("MyBroker1");
+        Assert.Equal((TeardownActions.Unwire, "removing connectors", false), (first.Action, first.Outcome, first.Done));
+        Assert.Equal(BrokerStates.RebootInProgress, adopted.State);
+        var waiting = await TurnAsync("MyBroker1", first.Poll);
+        Assert.Equal((TeardownActions.None, false), (waiting.Action, waiting.Done));
+
+        mq.FinishReboot(adopted.Id);
+        var done = await TurnAsync("MyBroker1", waiting.Poll);
+        Assert.Equal((true, "connectors removed"), (done.Done, done.Outcome));
+
+        Assert.Contains(adopted.Id, mq.Brokers.Keys);
+        Assert.DoesNotContain(mq.Calls, c => c.StartsWith("DeleteBroker", StringComparison.Ordinal));
+        var xml = XDocument.Parse(CurrentXml("MyBroker1"));
+        Assert.Equal(["nob.other.MyBroker1.to.MyBroker2"], ConnectorNames(CurrentXml("MyBroker1")));
+        Assert.Equal("10000", (string?)xml.Root!.Attribute("schedulePeriodForDestinationPurge"));
+    }
+
+    [Fact]
+    public async Task TeardownBroker_AdoptedBrokerWithoutOurConnectors_IsDoneUntouched()
+    {
+        mq.Add("MyBroker1");
+        var status = await TurnAsync("MyBroker1");
+        Assert.Equal((true, "untouched", TeardownActions.None), (status.Done, status.Outcome, status.Action));
+        Assert.DoesNotContain(mq.Calls, c => c.StartsWith("UpdateConfiguration", StringComparison.Ordinal) || c.StartsWith("RebootBroker", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task TeardownBroker_AdoptedBrokerAmazonMqStripsTheRevision_ThrowsConfigurationRejected()
+    {
+        mq.Add("MyBroker1");
+        await BuildAsync(TutorialAs("tutorial"));
+        mq.NextWarnings.Add(new ConfigurationWarning("networkConnector", "uri", "DISALLOWED_ATTRIBUTE_REMOVED"));
+        await Assert.ThrowsAsync<ConfigurationRejectedException>(() => TurnAsync("MyBroker1"));
+        Assert.Equal(1, mq.ByName("MyBroker1").Reboots); // the build's, none for the rejected revision
+    }
+
+    [Fact]
+    public async Task TeardownBroker_NotDoneAtTheLastPoll_ThrowsTeardownTimedOut()
+    {
+        await new EnsureBrokerStep(mq, ssm).RunAsync(Repo.Spec("tutorial"), "MyBroker1", None);
+        var e = await Assert.ThrowsAsync<TeardownTimedOutException>(() => TurnAsync("MyBroker1", poll: 9, maxPolls: 10));
+        Assert.Contains("MyBroker1", e.Message, StringComparison.Ordinal);
+        Assert.Contains("CREATION_IN_PROGRESS", e.Message, StringComparison.Ordinal);
+        Assert.Contains("10 polls", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TeardownBroker_AdoptedBrokerBeingDeletedBySomeoneElse_ThrowsBrokerNotUsable()
+    {
+        mq.Add("MyBroker1", BrokerStates.DeletionInProgress);
+        await Assert.ThrowsAsync<BrokerNotUsableException>(() => TurnAsync("MyBroker1"));
+    }
+
+    [Fact]
+    public async Task FinishTeardown_StoredNetwork_DeletesTheRecordOnce()
+    {
+        await BuildAsync(Repo.Example("tutorial"));
+        Assert.True(await new FinishTeardownStep(store).RunAsync("tutorial", None));
+        Assert.Null(await store.GetAsync("tutorial", None));
+        Assert.False(await new FinishTeardownStep(store).RunAsync("tutorial", None));
+    }
+
+    // ---- summary changes
+
+    [Fact]
+    public async Task Summarize_FirstAndSecondBuild_ListsWhatChangedThenNothing()
+    {
+        var spec = Repo.Spec("tutorial");
+        async Task<IReadOnlyList<string>> RunAsync()
+        {
+            var ensured = new List<EnsuredBroker>();
+            foreach (var b in spec.Brokers) ensured.Add(await new EnsureBrokerStep(mq, ssm).RunAsync(spec, b.Name, None));
+            foreach (var b in mq.Brokers.Values.Where(b => b.State == BrokerStates.CreationInProgress)) b.State = BrokerStates.Running;
+            var plan = await new PlanNetworkStep(mq).RunAsync(spec, ensured, None);
+            var ingress = await new OpenIngressStep(ec2).RunAsync(spec, plan, null, None);
+            var revisions = new List<RevisionResult>();
+            foreach (var b in spec.Brokers)
+            {
+                var r = await new WriteConnectorRevisionStep(mq, ssm).RunAsync(spec, plan, b.Name, None);
+                if (r.RebootRequired) { await new RebootBrokerStep(mq).RunAsync(r, 10, 30, None); mq.FinishReboot(r.BrokerId); }
+                revisions.Add(r);
+            }
+            var summary = await new SummarizeStep(mq, time).RunAsync(spec, ensured, plan, ingress, revisions, new VerificationResult("SKIPPED", "", [], null), null, None);
+            return summary.Changes;
+        }
+
+        var first = await RunAsync();
+        var id1 = mq.ByName("MyBroker1").Id;
+        Assert.Equal([
+            "created broker MyBroker1", "created broker MyBroker2",
+            "opened ingress sg-1 tcp 61617 from sg-1",
+            "wrote configuration revision 2 on MyBroker1 (+1 -0 ~0 connectors)",
+            "rebooted MyBroker1",
+        ], first);
+        Assert.Equal(1, mq.Brokers[id1].Reboots);
+
+        Assert.Empty(await RunAsync());
+    }
+}
