@@ -1,3 +1,4 @@
+using Nob.Core.Api;
 using System.Reflection;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -157,6 +158,16 @@ public partial class HandlerContractTests
         Assert.Contains("IBrokerService.CreateUserAsync", CallsOf("WriteConnectorRevisionFunction"));
         // The lifecycle functions are checked once template.yaml has them (the loop covers the template's functions only).
         await LifecycleAsync("lifecycle");
+        // The API function: start a build, then read the network back.
+        var executions = Recording<IWorkflowExecutions>.Wrap(new FakeWorkflowExecutions(TimeProvider.System), CallsOf("ApiFunction"));
+        var api = new ApiFunction(executions, Store("ApiFunction"), "arn:aws:states:us-east-1:123456789012:stateMachine:build", TimeProvider.System);
+        var started = await Invoke(api.HandleAsync, new JsonObject { ["httpMethod"] = "POST", ["resource"] = "/networks", ["path"] = "/networks", ["body"] = Repo.Example("tutorial") });
+        Assert.Equal(202, (int)started["statusCode"]!);
+        var read = await Invoke(api.HandleAsync, new JsonObject
+        {
+            ["httpMethod"] = "GET", ["resource"] = "/networks/{name}", ["path"] = "/networks/tutorial", ["pathParameters"] = new JsonObject { ["name"] = "tutorial" },
+        });
+        Assert.Equal(200, (int)read["statusCode"]!);
 
         foreach (var (function, properties) in Repo.ResourcesOfType("AWS::Serverless::Function"))
         {
@@ -173,6 +184,7 @@ public partial class HandlerContractTests
         [typeof(ISecurityGroupService)] = typeof(Ec2SecurityGroupService),
         [typeof(IParameterStore)] = typeof(SsmParameterStore),
         [typeof(INetworkStore)] = typeof(SsmNetworkStore),
+        [typeof(IWorkflowExecutions)] = typeof(StepFunctionsExecutions),
     };
 
     /// <summary>The IAM actions the adapter declares for one recorded port call ("IBrokerService.DescribeBrokerAsync").</summary>

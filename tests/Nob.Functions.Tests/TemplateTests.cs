@@ -26,6 +26,10 @@ public partial class TemplateTests
         }
     }
 
+    const string LambdaInvoke = "arn:aws:states:::lambda:invoke";
+    const string PutEvents = "arn:aws:states:::events:putEvents";
+    const string StartExecutionSync = "arn:aws:states:::states:startExecution.sync:2";
+
     [Fact]
     public void StateMachines_EveryArnComesFromASubstitution()
     {
@@ -33,28 +37,84 @@ public partial class TemplateTests
         {
             foreach (var (name, state) in Repo.AllStates(Repo.Asl(file)).Where(s => (string?)s.State["Type"] == "Task"))
             {
-                Assert.Equal("arn:aws:states:::lambda:invoke", (string?)state["Resource"]);
-                Assert.Matches(@"^\$\{[A-Za-z]+FunctionArn\}$", (string?)state["Parameters"]!["FunctionName"]);
-                Assert.DoesNotContain("arn:aws:lambda", state.ToJsonString(), StringComparison.Ordinal);
+                var resource = (string?)state["Resource"];
+                switch (resource)
+                {
+                    case LambdaInvoke:
+                        Assert.Matches(@"^\$\{[A-Za-z]+FunctionArn\}$", (string?)state["Parameters"]!["FunctionName"]);
+                        break;
+                    case PutEvents:
+                        foreach (var entry in state["Parameters"]!["Entries"]!.AsArray())
+                        {
+                            Assert.Equal("${EventBusArn}", (string?)entry!["EventBusName"]);
+                            Assert.Equal("nob", (string?)entry["Source"]);
+                        }
+                        break;
+                    case StartExecutionSync:
+                        Assert.Matches(@"^\$\{[A-Za-z]+StateMachineArn\}$", (string?)state["Parameters"]!["StateMachineArn"]);
+                        break;
+                    default:
+                        Assert.Fail($"{Path.GetFileName(file)} {name}: resource {resource} is not one the workflow uses (lambda:invoke, events:putEvents, states:startExecution.sync:2)");
+                        break;
+                }
+                var parameters = state["Parameters"]!.ToJsonString();
+                Assert.DoesNotContain("arn:aws:", parameters, StringComparison.Ordinal);
             }
         }
     }
 
     [Fact]
-    public void StateMachines_EveryTaskRetriesTransientLambdaErrorsWithBackoffAndFullJitter()
+    public void StateMachines_StateMachineAndEventBusSubstitutionsReferToThisTemplate()
     {
+        var machines = Repo.ResourcesOfType("AWS::Serverless::StateMachine").Select(m => m.Name).ToHashSet();
+        foreach (var (name, properties) in Repo.ResourcesOfType("AWS::Serverless::StateMachine"))
+        {
+            foreach (var (key, value) in ((YamlMappingNode)properties["DefinitionSubstitutions"]).Children)
+            {
+                var scalar = (YamlScalarNode)value;
+                if (Scalar(key).EndsWith("StateMachineArn", StringComparison.Ordinal))
+                {
+                    Assert.Equal("!Ref", scalar.Tag.Value);
+                    Assert.Contains(scalar.Value!, machines);
+                    Assert.NotEqual(name, scalar.Value);
+                }
+                else if (Scalar(key) == "EventBusArn")
+                {
+                    Assert.Equal("!Sub", scalar.Tag.Value);
+                    Assert.EndsWith(":event-bus/default", scalar.Value, StringComparison.Ordinal);
+                }
+                else
+                {
+                    Assert.Equal("!GetAtt", scalar.Tag.Value);
+                    Assert.EndsWith("Function.Arn", scalar.Value, StringComparison.Ordinal);
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void StateMachines_EveryTaskRetriesTransientErrorsWithBackoffAndFullJitter()
+    {
+        var transient = new Dictionary<string, string[]>
+        {
+            [LambdaInvoke] = ["Lambda.ServiceException", "Lambda.ClientExecutionTimeoutException", "Lambda.AWSLambdaException", "Lambda.SdkClientException", "Lambda.TooManyRequestsException"],
+            [PutEvents] = ["EventBridge.FailedEntry", "EventBridge.AmazonEventBridgeException", "EventBridge.SdkClientException"],
+            [StartExecutionSync] = ["StepFunctions.ExecutionLimitExceededException", "StepFunctions.SdkClientException"],
+        };
         foreach (var file in Repo.StateMachineFiles())
         {
             foreach (var (name, state) in Repo.AllStates(Repo.Asl(file)).Where(s => (string?)s.State["Type"] == "Task"))
             {
+                var errors = transient[(string)state["Resource"]!];
                 var retriers = state["Retry"]!.AsArray();
-                var lambda = retriers.SingleOrDefault(r => r!["ErrorEquals"]!.AsArray().Any(e => (string?)e == "Lambda.ServiceException"));
-                Assert.True(lambda is not null, $"{name} does not retry Lambda.ServiceException");
-                foreach (var error in new[] { "Lambda.ClientExecutionTimeoutException", "Lambda.AWSLambdaException", "Lambda.SdkClientException", "Lambda.TooManyRequestsException" })
-                    Assert.Contains(error, lambda!["ErrorEquals"]!.AsArray().Select(e => (string?)e));
-                Assert.Equal("FULL", (string?)lambda!["JitterStrategy"]);
-                Assert.True((double)lambda["BackoffRate"]! >= 2);
-                Assert.NotNull(lambda["MaxDelaySeconds"]);
+                var retrier = retriers.SingleOrDefault(r => r!["ErrorEquals"]!.AsArray().Any(e => (string?)e == errors[0]));
+                Assert.True(retrier is not null, $"{name} does not retry {errors[0]}");
+                foreach (var error in errors) Assert.Contains(error, retrier!["ErrorEquals"]!.AsArray().Select(e => (string?)e));
+                Assert.Equal("FULL", (string?)retrier!["JitterStrategy"]);
+                Assert.True((double)retrier["BackoffRate"]! >= 2);
+                Assert.NotNull(retrier["MaxDelaySeconds"]);
+                // A child build that failed is a result to report, never a reason to start it again.
+                Assert.DoesNotContain(retriers, r => r!["ErrorEquals"]!.AsArray().Any(e => (string?)e is "States.ALL" or "States.TaskFailed"));
             }
         }
     }
@@ -73,7 +133,7 @@ public partial class TemplateTests
             {
                 var names = (state["Retry"]?.AsArray() ?? []).Concat(state["Catch"]?.AsArray() ?? [])
                     .SelectMany(r => r!["ErrorEquals"]!.AsArray().Select(e => (string)e!))
-                    .Where(e => !e.StartsWith("States.", StringComparison.Ordinal) && !e.StartsWith("Lambda.", StringComparison.Ordinal));
+                    .Where(e => !new[] { "States.", "Lambda.", "EventBridge.", "StepFunctions." }.Any(prefix => e.StartsWith(prefix, StringComparison.Ordinal)));
                 foreach (var error in names) Assert.True(ours.Contains(error), $"{Path.GetFileName(file)} {name}: {error} is not an exception type of ours");
             }
         }
@@ -87,12 +147,12 @@ public partial class TemplateTests
             var states = Repo.AllStates(Repo.Asl(file)).ToDictionary(s => s.Name, s => s.State);
             foreach (var (name, wait) in states.Where(s => (string?)s.Value["Type"] == "Wait"))
             {
-                // The Wait leads to a Task that throws after maxPolls: BrokerWaitTimedOutException (build) or
-                // TeardownTimedOutException (teardown).
+                // The Wait leads to a Task that counts polls and throws (BrokerWaitTimedOutException, TeardownTimedOutException) after maxPolls.
                 var next = states[(string)wait["Next"]!];
                 Assert.Equal("Task", (string?)next["Type"]);
                 Assert.Contains((string?)next["Parameters"]!["FunctionName"], new[] { "${BrokerStateFunctionArn}", "${TeardownBrokerFunctionArn}" });
                 Assert.NotNull(next["Parameters"]!["Payload"]!["maxPolls.$"]);
+                Assert.NotNull(next["Parameters"]!["Payload"]!["poll.$"]);
                 Assert.NotNull(wait["SecondsPath"]);
             }
         }
@@ -150,14 +210,104 @@ public partial class TemplateTests
     }
 
     [Fact]
-    public void Functions_EveryFunctionIsUsedByAStateMachine()
+    public void Functions_EveryFunctionIsUsedByAStateMachineOrTheApi()
     {
         var functions = Repo.ResourcesOfType("AWS::Serverless::Function").Select(f => f.Name).ToHashSet();
         var referenced = Repo.ResourcesOfType("AWS::Serverless::StateMachine")
             .SelectMany(m => ((YamlMappingNode)m.Properties["DefinitionSubstitutions"]).Children.Values)
+            .Where(v => v.Tag.Value == "!GetAtt")
             .Select(v => Scalar(v).Split('.')[0])
+            .Concat(ApiIntegrations().Where(i => i.Type == "aws_proxy").Select(i => LambdaOfUri(i.Uri)))
             .ToHashSet();
         Assert.True(functions.SetEquals(referenced), $"functions {string.Join(",", functions.Order())}; referenced {string.Join(",", referenced.Order())}");
+    }
+
+    [GeneratedRegex(@"\$\{([A-Za-z]+)\.Arn\}/invocations$")]
+    private static partial Regex LambdaInvocationUri();
+
+    static string LambdaOfUri(string uri) => LambdaInvocationUri().Match(uri) is { Success: true } m ? m.Groups[1].Value : throw new InvalidOperationException($"not a Lambda invocation URI: {uri}");
+
+    /// <summary>Every method of the networks API: path, method, integration type and URI, and the method itself.</summary>
+    static IEnumerable<(string Path, string Method, string Type, string Uri, YamlMappingNode Node)> ApiIntegrations()
+    {
+        var api = Repo.ResourcesOfType("AWS::Serverless::Api").Single().Properties;
+        var paths = (YamlMappingNode)((YamlMappingNode)api["DefinitionBody"])["paths"];
+        foreach (var (path, node) in paths.Children)
+        {
+            foreach (var (method, operation) in ((YamlMappingNode)node).Children.Where(m => Scalar(m.Key) != "parameters"))
+            {
+                var integration = (YamlMappingNode)((YamlMappingNode)operation)["x-amazon-apigateway-integration"];
+                yield return (Scalar(path), Scalar(method), Scalar(integration["type"]), Scalar(integration["uri"]), (YamlMappingNode)operation);
+            }
+        }
+    }
+
+    [Fact]
+    public void Api_RoutesAreTheFourOfTheIssueAndEveryMethodNeedsIam()
+    {
+        var routes = ApiIntegrations().Select(i => $"{i.Method.ToUpperInvariant()} {i.Path}").Order().ToList();
+        Assert.Equal(["DELETE /networks/{name}", "GET /networks/{name}", "POST /networks", "POST /networks/{name}/drift-checks"], routes);
+        var body = (YamlMappingNode)Repo.ResourcesOfType("AWS::Serverless::Api").Single().Properties["DefinitionBody"];
+        var scheme = (YamlMappingNode)((YamlMappingNode)((YamlMappingNode)body["components"])["securitySchemes"])["sigv4"];
+        Assert.Equal("awsSigv4", Scalar(scheme["x-amazon-apigateway-authtype"]));
+        foreach (var (path, method, _, _, node) in ApiIntegrations())
+        {
+            var security = (YamlSequenceNode)node["security"];
+            Assert.True(((YamlMappingNode)security.Single()).Children.ContainsKey(new YamlScalarNode("sigv4")), $"{method} {path} does not require IAM (SigV4)");
+        }
+    }
+
+    [Fact]
+    public void Api_DeleteAndDriftChecksStartTheirStateMachinesDirectlyWithARoleThatMayOnlyStartThem()
+    {
+        var direct = ApiIntegrations().Where(i => i.Type == "aws").ToList();
+        Assert.Equal(["DELETE /networks/{name}", "POST /networks/{name}/drift-checks"], direct.Select(i => $"{i.Method.ToUpperInvariant()} {i.Path}").Order());
+        foreach (var (path, method, _, uri, node) in direct)
+        {
+            Assert.EndsWith(":states:action/StartExecution", uri, StringComparison.Ordinal);
+            var integration = (YamlMappingNode)node["x-amazon-apigateway-integration"];
+            Assert.Equal("ApiStartExecutionRole.Arn", Scalar(integration["credentials"]));
+            var template = (YamlSequenceNode)((YamlMappingNode)integration["requestTemplates"])["application/json"];
+            var machine = Scalar(((YamlMappingNode)template[1])["StateMachineArn"]);
+            Assert.Equal(method == "delete" ? "TeardownNetworkStateMachine" : "CheckDriftStateMachine", machine);
+            Assert.Contains("$input.params('name')", Scalar(template[0]), StringComparison.Ordinal);
+        }
+        var role = (YamlMappingNode)((YamlMappingNode)Repo.Resources()["ApiStartExecutionRole"])["Properties"];
+        var statements = ((YamlSequenceNode)((YamlMappingNode)((YamlMappingNode)((YamlSequenceNode)role["Policies"]).Single())["PolicyDocument"])["Statement"]).Cast<YamlMappingNode>().ToList();
+        var statement = Assert.Single(statements);
+        Assert.Equal(["states:StartExecution"], ((YamlSequenceNode)statement["Action"]).Select(Scalar));
+        Assert.Equal(["CheckDriftStateMachine", "TeardownNetworkStateMachine"], ((YamlSequenceNode)statement["Resource"]).Select(Scalar).Order());
+    }
+
+    [Fact]
+    public void Schedule_StartsTheDriftCheckForEveryNetworkAtTheParameterRateWhenEnabled()
+    {
+        var schedule = Repo.ResourcesOfType("AWS::Scheduler::Schedule").Single().Properties;
+        Assert.Equal("DriftCheckRate", Scalar(schedule["ScheduleExpression"]));
+        Assert.Equal("!If", schedule["State"].Tag.Value);
+        Assert.Equal("DriftChecksEnabled", Scalar(((YamlSequenceNode)schedule["State"])[0]));
+        var target = (YamlMappingNode)schedule["Target"];
+        Assert.Equal("CheckDriftStateMachine", Scalar(target["Arn"]));
+        // No networkName in the input: the check covers every stored network.
+        Assert.DoesNotContain("networkName", Scalar(target["Input"]), StringComparison.Ordinal);
+        Assert.Contains("${DriftCheckVerify}", Scalar(target["Input"]), StringComparison.Ordinal);
+        Assert.Contains("${DriftCheckRepair}", Scalar(target["Input"]), StringComparison.Ordinal);
+        var parameters = (YamlMappingNode)Repo.Template()["Parameters"];
+        foreach (var name in new[] { "DriftCheckRate", "DriftCheckScheduleEnabled", "DriftCheckVerify", "DriftCheckRepair" })
+            Assert.True(parameters.Children.ContainsKey(new YamlScalarNode(name)), $"parameter {name} is missing");
+    }
+
+    [Fact]
+    public void CheckDrift_MayStartOnlyBuildNetworkAndPutEventsOnlyOnTheDefaultBus()
+    {
+        var properties = Repo.ResourcesOfType("AWS::Serverless::StateMachine").Single(m => m.Name == "CheckDriftStateMachine").Properties;
+        var statements = ((YamlSequenceNode)properties["Policies"]).OfType<YamlMappingNode>()
+            .Where(p => p.Children.ContainsKey(new YamlScalarNode("Statement")))
+            .SelectMany(p => ((YamlSequenceNode)p["Statement"]).Cast<YamlMappingNode>()).ToList();
+        string ResourceOf(string action) => Scalar(statements.Single(s => ((YamlSequenceNode)s["Action"]).Select(Scalar).Contains(action))["Resource"]);
+        Assert.Equal("BuildNetworkStateMachine", ResourceOf("states:StartExecution"));
+        Assert.EndsWith(":event-bus/default", ResourceOf("events:PutEvents"), StringComparison.Ordinal);
+        Assert.Contains("execution:${BuildNetworkStateMachine.Name}:*", ResourceOf("states:DescribeExecution"), StringComparison.Ordinal);
     }
 
     [Fact]
