@@ -17,6 +17,7 @@ public static class NobCommand
     const string Usage = """
         usage: nob up SPEC [--json]
                nob down [SPEC]
+               nob drift SPEC [--repair] [--no-verify] [--json]
                nob status
                nob cloud [--port PORT]
                nob plan SPEC [--json] [--endpoints FILE] [--current BROKER=FILE]...
@@ -27,9 +28,16 @@ public static class NobCommand
                       needed (real ActiveMQ brokers), stores the common user's password (NOB_PASSWORD,
                       or a generated one shown once), runs statemachine/build-network.asl.json with the
                       functions' own code, shows progress, and ends with a summary (--json: as JSON)
-          down        stop the local endpoint and its brokers, and remove local state (NOB_HOME);
-                      with SPEC: remove that network only (delete the brokers nob created for it,
-                      take its connectors off adopted brokers); the endpoint stops when none is left
+          down        tear down every network (statemachine/teardown-network.asl.json), stop the local
+                      endpoint and its brokers, and remove local state (NOB_HOME); with SPEC: tear down
+                      that network only (revoke the ingress nob opened, delete the brokers nob created,
+                      take its connectors off adopted brokers, delete its stored record); the endpoint
+                      stops when no broker is left
+          drift       check the network against the spec stored by its last successful up
+                      (statemachine/check-drift.asl.json): brokers RUNNING, no unexpected pending
+                      revision, exactly the planned connectors, the planned ingress, and the bridge
+                      (--no-verify skips sending messages); --repair converges it with build-network.
+                      Exit 0 in sync or repaired, 3 drifted, 1 the check or repair failed
           status      the local endpoint and its brokers
           cloud       run the local endpoint in the foreground (Amazon MQ, EC2, SSM on 127.0.0.1)
 
@@ -60,11 +68,13 @@ public static class NobCommand
                     await Local(stdout, stderr).UpAsync(args[1], args.Length == 3, CancellationToken.None),
                 "down" when args.Length == 1 => await Local(stdout, stderr).DownAsync(),
                 "down" when args.Length == 2 && !args[1].StartsWith('-') => await Local(stdout, stderr).DownAsync(args[1], CancellationToken.None),
+                "drift" when args.Length >= 2 && !args[1].StartsWith('-') && args[2..].All(a => a is "--repair" or "--no-verify" or "--json") =>
+                    await Local(stdout, stderr).DriftAsync(args[1], args.Contains("--repair"), !args.Contains("--no-verify"), args.Contains("--json"), CancellationToken.None),
                 "status" when args.Length == 1 => await Local(stdout, stderr).StatusAsync(CancellationToken.None),
                 "cloud" when args.Length == 1 => await new Nob.Cli.Local.CloudDaemon(Nob.Cli.Local.LocalHome.FromEnvironment(), stderr).RunForegroundAsync(DefaultCloudPort, stdout),
                 "cloud" when args.Length == 3 && args[1] == "--port" && int.TryParse(args[2], out var port) && port is >= 0 and < 65536 =>
                     await new Nob.Cli.Local.CloudDaemon(Nob.Cli.Local.LocalHome.FromEnvironment(), stderr).RunForegroundAsync(port, stdout),
-                "up" or "down" or "status" or "cloud" => await UsageErrorAsync(stderr, $"wrong arguments for \"{args[0]}\""),
+                "up" or "down" or "drift" or "status" or "cloud" => await UsageErrorAsync(stderr, $"wrong arguments for \"{args[0]}\""),
                 _ => await UsageErrorAsync(stderr, $"unknown command \"{args[0]}\""),
             };
         }

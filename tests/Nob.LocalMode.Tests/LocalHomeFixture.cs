@@ -73,7 +73,7 @@ public class LocalHomeFixture : IAsyncLifetime
         Exception? downFailure = null;
         try
         {
-            down = await NobProcess.RunAsync(Home, Password, TimeSpan.FromMinutes(2), "down");
+            down = await NobProcess.RunAsync(Home, Password, TimeSpan.FromMinutes(4), "down");
         }
         catch (Exception e) when (e is TimeoutException or InvalidOperationException)
         {

@@ -16,7 +16,12 @@ namespace Nob.Cli.Local;
 /// </summary>
 public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter stderr)
 {
-    public const string StateMachineLogicalId = "BuildNetworkStateMachine";
+    public const string BuildNetworkLogicalId = "BuildNetworkStateMachine";
+    public const string CheckDriftLogicalId = "CheckDriftStateMachine";
+    public const string TeardownNetworkLogicalId = "TeardownNetworkStateMachine";
+
+    /// <summary>Exit code of <c>nob drift</c> when the network drifted and was not repaired.</summary>
+    public const int Drifted = 3;
 
     /// <summary>Locally brokers start in seconds, so the wait loops poll every second (and give up after 10 minutes).</summary>
     public const int LocalPollIntervalSeconds = 1;
@@ -38,20 +43,10 @@ public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter 
         UseEndpoint(cloud);
         await EnsurePasswordAsync(spec.User.PasswordParameter, progress, cancellationToken);
 
-        var input = JsonNode.Parse(specJson)!.AsObject();
-        input["polling"] = new JsonObject { ["intervalSeconds"] = LocalPollIntervalSeconds, ["timeoutMinutes"] = LocalPollTimeoutMinutes };
+        var input = LocalInput(specJson);
         await progress.WriteLineAsync($"Building network \"{spec.NetworkName}\" ({spec.Topology.Type}, {spec.Brokers.Count} brokers) with statemachine/build-network.asl.json");
 
-        var reporter = new ProgressReporter(progress, clock);
-        var machine = LocalStateMachine.FromTemplate(
-            Path.Combine(LocalHome.RepositoryRoot(), "template.yaml"), StateMachineLogicalId, HandlerFactories.ParameterlessConstructor,
-            new LocalStateMachineOptions { OnEvent = reporter.OnEvent, Region = cloud.Region },
-            new InProcessLambdaOptions
-            {
-                // What only AWS resolves: the verify function's VPC security group. Locally the verifier runs on this host,
-                // which reaches the brokers directly, so no STOMP ingress is opened for it.
-                Environment = new Dictionary<string, string?> { ["NOB_VERIFIER_SECURITY_GROUP"] = null, ["NOB_VERIFIER_PUBLIC_CIDRS"] = null },
-            });
+        var machine = Machine(BuildNetworkLogicalId, new ProgressReporter(progress, clock), cloud);
         var name = $"{spec.NetworkName}-{DateTimeOffset.UtcNow:yyyyMMddHHmmss}";
         var result = await machine.ExecuteAsync(input.ToJsonString(), name, cancellationToken);
         Nob.Cli.Bench.ExecutionRecord.WriteIfRequested(result); // nob bench's measurements; nothing unless NOB_BENCH_RECORD is set
@@ -80,13 +75,15 @@ public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter 
     }
 
     /// <summary>
-    /// <c>nob down SPEC</c>: removes one network. Brokers it created (tagged <c>nob:network</c>) are deleted; adopted
-    /// brokers keep running without this network's connectors (a new revision, then a reboot). When no broker is left,
-    /// the local endpoint is stopped and its state removed, as by <c>nob down</c>.
+    /// <c>nob down SPEC</c>: removes one network with statemachine/teardown-network.asl.json: revokes the ingress rules
+    /// nob opened, deletes the brokers nob created for it, takes its connectors off adopted brokers (a new revision, then
+    /// a reboot) and deletes its stored record. When no broker is left, the local endpoint is stopped and its state
+    /// removed, as by <c>nob down</c>.
     /// </summary>
     public async Task<int> DownAsync(string specPath, CancellationToken cancellationToken)
     {
-        var read = SpecReader.Read(await File.ReadAllTextAsync(specPath, cancellationToken));
+        var specJson = await File.ReadAllTextAsync(specPath, cancellationToken);
+        var read = SpecReader.Read(specJson);
         if (read.Spec is not { } spec)
         {
             await stderr.WriteLineAsync($"{specPath}: {read.Errors.Count} problem(s):");
@@ -99,54 +96,149 @@ public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter 
             return NobCommand.Ok;
         }
         UseEndpoint(cloud);
-        using var mq = new AmazonMqClient(new AmazonMqConfig { MaxErrorRetry = 5 });
-        var brokers = new Nob.Aws.Adapters.AmazonMqBrokerService(mq);
-        var names = spec.Brokers.Select(b => b.Name).ToHashSet(StringComparer.Ordinal);
-        var deleting = new List<string>();
-        foreach (var summary in (await mq.ListAllBrokersAsync(100, cancellationToken)).Where(b => b.BrokerName is { } n && names.Contains(n)))
-        {
-            var broker = await brokers.DescribeBrokerAsync(summary.BrokerId!, cancellationToken);
-            if (broker.Tags.TryGetValue(Nob.Core.Workflow.EnsureBrokerStep.NetworkTag, out var network) && network == spec.NetworkName)
-            {
-                await stdout.WriteLineAsync($"Deleting {broker.BrokerName} (created by nob for \"{spec.NetworkName}\")");
-                await mq.DeleteBrokerAsync(new Nob.Aws.Mq.Model.DeleteBrokerRequest { BrokerId = broker.BrokerId }, cancellationToken);
-                deleting.Add(broker.BrokerId);
-            }
-            else if (broker.CurrentConfiguration is { } current)
-            {
-                var xml = await brokers.GetConfigurationRevisionXmlAsync(current.Id, current.Revision, cancellationToken);
-                var revision = Nob.Core.Configuration.ConnectorConfigurationWriter.Write(broker.BrokerName, xml, spec.NetworkName, []);
-                if (!revision.Changed) continue;
-                await stdout.WriteLineAsync($"Removing {revision.RemovedConnectors.Count} connector(s) of \"{spec.NetworkName}\" from adopted broker {broker.BrokerName} (new revision, reboot)");
-                var update = await brokers.UpdateConfigurationAsync(current.Id, revision.Xml, $"nob {spec.NetworkName}: connectors removed", cancellationToken);
-                await brokers.SetConfigurationRevisionAsync(broker.BrokerId, current.Id, update.Revision, cancellationToken);
-                await brokers.RebootBrokerAsync(broker.BrokerId, cancellationToken);
-            }
-        }
-        // Deletion takes a moment; wait (bounded) until the brokers are gone.
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
-        while (deleting.Count > 0 && DateTime.UtcNow < deadline)
-        {
-            var left = (await mq.ListAllBrokersAsync(100, cancellationToken)).Select(b => b.BrokerId).ToHashSet();
-            deleting.RemoveAll(id => !left.Contains(id));
-            if (deleting.Count > 0) await Task.Delay(500, cancellationToken);
-        }
-        if (deleting.Count > 0)
-        {
-            await stderr.WriteLineAsync($"{deleting.Count} broker(s) were still being deleted after 2 minutes: {string.Join(", ", deleting)}");
-            return NobCommand.Failed;
-        }
-        if ((await mq.ListAllBrokersAsync(100, cancellationToken)).Count == 0) return await DownAsync();
+        // The spec travels along so a network whose build failed before storing its record can still be removed.
+        if (!await TeardownAsync(spec.NetworkName, LocalInput(specJson), cloud, showProgress: true, cancellationToken)) return NobCommand.Failed;
+        if (!await AnyBrokerLeftAsync(cancellationToken)) return await DownAsync();
         await stdout.WriteLineAsync($"Removed network \"{spec.NetworkName}\"; the local endpoint keeps running for the other brokers (./nob status).");
         return NobCommand.Ok;
     }
 
+    /// <summary>
+    /// <c>nob down</c>: tears down every stored network with the teardown state machine (as on AWS), then stops the
+    /// local endpoint and its brokers and removes NOB_HOME. A teardown that fails is reported; the endpoint stops anyway.
+    /// </summary>
     public async Task<int> DownAsync()
     {
+        var failed = 0;
+        if (await new CloudDaemon(home, stdout).RunningAsync() is { } cloud)
+        {
+            UseEndpoint(cloud);
+            using var ssm = new AmazonSimpleSystemsManagementClient(new AmazonSimpleSystemsManagementConfig { MaxErrorRetry = 5 });
+            var networks = await new Nob.Aws.Adapters.SsmNetworkStore(ssm).ListNetworkNamesAsync(CancellationToken.None);
+            // A few at once (each is a Map over its brokers already); progress is one line per network, not per state.
+            using var gate = new SemaphoreSlim(4);
+            var results = await Task.WhenAll(networks.Select(async network =>
+            {
+                await gate.WaitAsync();
+                try
+                {
+                    return await TeardownAsync(network, null, cloud, showProgress: false, CancellationToken.None);
+                }
+                finally
+                {
+                    gate.Release();
+                }
+            }));
+            failed = results.Count(ok => !ok);
+        }
         var stopped = await new CloudDaemon(home, stdout).StopAsync();
         if (Directory.Exists(home.Root)) Directory.Delete(home.Root, recursive: true);
         await stdout.WriteLineAsync(stopped ? $"Stopped the local endpoint and its brokers; removed {home.Root}" : $"Nothing was running; removed {home.Root}");
-        return NobCommand.Ok;
+        return failed == 0 ? NobCommand.Ok : NobCommand.Failed;
+    }
+
+    async Task<bool> TeardownAsync(string networkName, JsonObject? spec, CloudState cloud, bool showProgress, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var lines = new StringBuilder();
+        if (showProgress) await stdout.WriteLineAsync($"Tearing down network \"{networkName}\" with statemachine/teardown-network.asl.json");
+        var machine = Machine(TeardownNetworkLogicalId, showProgress ? new ProgressReporter(stdout, clock) : null, cloud);
+        var input = new JsonObject { ["networkName"] = networkName, ["spec"] = spec };
+        var result = await machine.ExecuteAsync(input.ToJsonString(), $"{networkName}-down-{DateTimeOffset.UtcNow:yyyyMMddHHmmss}", cancellationToken);
+        if (!result.IsSucceeded)
+        {
+            lines.AppendLine($"The teardown of \"{networkName}\" failed after {clock.Elapsed.TotalSeconds:0.0} s.");
+            lines.AppendLine(result.Explain());
+            await stderr.WriteAsync(lines.ToString());
+            return false;
+        }
+        var output = JsonNode.Parse(result.Output!)!;
+        var revoked = output["revokedIngress"]!.AsArray().Count;
+        lines.AppendLine($"Network \"{networkName}\" torn down in {clock.Elapsed.TotalSeconds:0.0} s ({result.StateTransitions} state transitions): "
+            + $"{revoked} ingress rule(s) revoked, stored record {((bool?)output["recordDeleted"] == true ? "deleted" : "was not there")}");
+        foreach (var broker in output["brokers"]!.AsArray())
+            lines.AppendLine($"  {(string?)broker!["brokerName"]}: {(string?)broker["outcome"]}");
+        await stdout.WriteAsync(lines.ToString()); // one write, so networks torn down at once do not interleave
+        return true;
+    }
+
+    async Task<bool> AnyBrokerLeftAsync(CancellationToken cancellationToken)
+    {
+        using var mq = new AmazonMqClient(new AmazonMqConfig { MaxErrorRetry = 5 });
+        return (await mq.ListAllBrokersAsync(100, cancellationToken)).Count > 0;
+    }
+
+    /// <summary>
+    /// <c>nob drift SPEC [--repair] [--no-verify]</c>: runs statemachine/check-drift.asl.json for the spec's network
+    /// against its stored record (written by the last successful <c>nob up</c>). Exit 0 in sync (or repaired),
+    /// 3 drifted and not repaired, 1 the check or the repair failed, 2 bad spec.
+    /// </summary>
+    public async Task<int> DriftAsync(string specPath, bool repair, bool verify, bool json, CancellationToken cancellationToken)
+    {
+        var read = SpecReader.Read(await File.ReadAllTextAsync(specPath, cancellationToken));
+        if (read.Spec is not { } spec)
+        {
+            await stderr.WriteLineAsync($"{specPath}: {read.Errors.Count} problem(s):");
+            foreach (var error in read.Errors) await stderr.WriteLineAsync($"  {error}");
+            return NobCommand.Invalid;
+        }
+        if (await new CloudDaemon(home, stderr).RunningAsync() is not { } cloud)
+        {
+            await stderr.WriteLineAsync($"The local endpoint is not running, so there is no network \"{spec.NetworkName}\" to check; build it first: ./nob up {specPath}");
+            return NobCommand.Failed;
+        }
+        UseEndpoint(cloud);
+        var progress = json ? stderr : stdout;
+        var clock = Stopwatch.StartNew();
+        await progress.WriteLineAsync($"Checking network \"{spec.NetworkName}\" for drift{(verify ? " (with bridge verification)" : "")}{(repair ? ", repairing what drifted" : "")} with statemachine/check-drift.asl.json");
+        var machine = Machine(CheckDriftLogicalId, new ProgressReporter(progress, clock), cloud);
+        var input = new JsonObject { ["networkName"] = spec.NetworkName, ["verify"] = verify, ["repair"] = repair };
+        var result = await machine.ExecuteAsync(input.ToJsonString(), $"{spec.NetworkName}-drift-{DateTimeOffset.UtcNow:yyyyMMddHHmmss}", cancellationToken);
+        if (!result.IsSucceeded)
+        {
+            await stderr.WriteLineAsync($"The drift check of \"{spec.NetworkName}\" failed after {clock.Elapsed.TotalSeconds:0.0} s.");
+            await stderr.WriteLineAsync(result.Explain());
+            return NobCommand.Failed;
+        }
+        var report = JsonNode.Parse(result.Output!)!["networks"]!.AsArray().Single()!.AsObject();
+        report["local"] = new JsonObject
+        {
+            ["eventsFile"] = EventsFile,
+            ["stateTransitions"] = result.StateTransitions,
+            ["elapsedSeconds"] = Math.Round(clock.Elapsed.TotalSeconds, 1),
+        };
+        if (json) await stdout.WriteLineAsync(report.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+        else await stdout.WriteAsync(DriftText.Write(report));
+        return DriftText.ExitCode(report);
+    }
+
+    /// <summary>Where local mode records the EventBridge events the state machines put (one JSON object per line).</summary>
+    string EventsFile => Path.Combine(home.Root, "events.jsonl");
+
+    /// <summary>The spec as local mode runs it: polling every second (local brokers start in seconds), for at most 10 minutes.</summary>
+    static JsonObject LocalInput(string specJson)
+    {
+        var input = JsonNode.Parse(specJson)!.AsObject();
+        input["polling"] = new JsonObject { ["intervalSeconds"] = LocalPollIntervalSeconds, ["timeoutMinutes"] = LocalPollTimeoutMinutes };
+        return input;
+    }
+
+    /// <summary>
+    /// A state machine of template.yaml with the functions' own code in this process, against the local endpoint. Events
+    /// put on EventBridge go to <see cref="EventsFile"/>; nested executions (a drift repair's build) run here too.
+    /// </summary>
+    LocalStateMachine Machine(string logicalId, ProgressReporter? reporter, CloudState cloud)
+    {
+        var events = new JsonLinesEventRecorder(EventsFile);
+        return LocalStateMachine.FromTemplate(
+            Path.Combine(LocalHome.RepositoryRoot(), "template.yaml"), logicalId, HandlerFactories.ParameterlessConstructor,
+            new LocalStateMachineOptions { OnEvent = reporter is null ? null : reporter.OnEvent, Region = cloud.Region, OnPutEvents = events.RecordAsync },
+            new InProcessLambdaOptions
+            {
+                // What only AWS resolves: the verify function's VPC security group. Locally the verifier runs on this host,
+                // which reaches the brokers directly, so no STOMP ingress is opened for it.
+                Environment = new Dictionary<string, string?> { ["NOB_VERIFIER_SECURITY_GROUP"] = null, ["NOB_VERIFIER_PUBLIC_CIDRS"] = null },
+            });
     }
 
     public async Task<int> StatusAsync(CancellationToken cancellationToken)
