@@ -88,6 +88,12 @@ public static class NobCommand
             await stderr.WriteLineAsync($"nob: the local endpoint answered {(int)e.StatusCode} {e.ErrorCode}: {e.Message}");
             return Failed;
         }
+        catch (Nob.StepFunctions.StatesDefinitionException e)
+        {
+            // The state machine or template cannot run locally: a bug of ours, reported, never a crash.
+            await stderr.WriteLineAsync($"nob: the local runner cannot run the state machine: {e.Message}");
+            return Failed;
+        }
         catch (Nob.LocalBrokers.ActiveMqNotInstalledException e)
         {
             await stderr.WriteLineAsync($"nob: {e.Message}");

@@ -1,3 +1,8 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Nob.Core.Api;
+using Nob.Core.Lifecycle;
+
 namespace Nob.LocalMode.Tests;
 
 /// <summary>An invalid spec with no endpoint running: nothing may be started or written. No JVM is involved.</summary>
@@ -37,5 +42,37 @@ public sealed class InvalidSpecTests : IDisposable
         Assert.Contains("not valid JSON", run.Stderr, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Home), $"an invalid spec created NOB_HOME {Home}");
         Assert.Empty(LeftoverProcesses.Referencing(Home));
+    }
+
+    [Fact]
+    public async Task ApiPostNetworks_InvalidSpec_Returns400WithTheSameErrorsTheCliPrints()
+    {
+        var spec = Specs.Write(Path.Combine(root, "specs"), "invalid", Specs.Invalid);
+        var cli = await NobProcess.RunAsync(Home, "LocalModeInvalidSpec1", TimeSpan.FromMinutes(1), "up", spec);
+        Assert.True(cli.ExitCode == 2, cli.ToString());
+        var cliErrors = cli.Stderr.Split('\n').Where(l => l.StartsWith("  ", StringComparison.Ordinal)).Select(l => l.Trim()).ToList();
+        Assert.Equal(3, cliErrors.Count);
+
+        // The API function as API Gateway invokes it (a REST proxy event), with ports that must not be called.
+        var api = new Nob.Functions.ApiFunction(new NeverCalled(), new NeverCalled(), "arn:aws:states:us-east-1:123456789012:stateMachine:build", TimeProvider.System);
+        var proxyEvent = new JsonObject { ["httpMethod"] = "POST", ["resource"] = "/networks", ["path"] = "/networks", ["body"] = Specs.Invalid };
+        await using var output = await api.HandleAsync(new MemoryStream(Encoding.UTF8.GetBytes(proxyEvent.ToJsonString())));
+        var response = JsonNode.Parse(output)!;
+
+        Assert.Equal(400, (int)response["statusCode"]!);
+        var body = JsonNode.Parse((string)response["body"]!)!;
+        Assert.Equal(cliErrors, body["errors"]!.AsArray().Select(e => ((string)e!).Trim()));
+        Assert.DoesNotContain(Specs.PasswordInSpec, (string)response["body"]!, StringComparison.Ordinal);
+    }
+
+    /// <summary>A bad request must be refused before anything is read or started.</summary>
+    sealed class NeverCalled : IWorkflowExecutions, INetworkStore
+    {
+        public Task<StartedExecution> StartAsync(string stateMachineArn, string name, string inputJson, CancellationToken cancellationToken) => throw new InvalidOperationException("started an execution for a bad spec");
+        public Task<ExecutionPage> ListAsync(string stateMachineArn, string? nextToken, int pageSize, CancellationToken cancellationToken) => throw new InvalidOperationException("listed executions for a bad spec");
+        public Task<NetworkRecord?> GetAsync(string networkName, CancellationToken cancellationToken) => throw new InvalidOperationException("read a record for a bad spec");
+        public Task PutAsync(NetworkRecord record, CancellationToken cancellationToken) => throw new InvalidOperationException("wrote a record");
+        public Task<bool> DeleteAsync(string networkName, CancellationToken cancellationToken) => throw new InvalidOperationException("deleted a record");
+        public Task<IReadOnlyList<string>> ListNetworkNamesAsync(CancellationToken cancellationToken) => throw new InvalidOperationException("listed records");
     }
 }

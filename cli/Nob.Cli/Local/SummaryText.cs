@@ -24,6 +24,10 @@ public static class SummaryText
         text.AppendLine("Topology");
         foreach (var c in summary["connectors"]!.AsArray()) text.AppendLine($"  {(string?)c}");
         text.AppendLine();
+        var changes = summary["changes"]?.AsArray() ?? [];
+        text.AppendLine(changes.Count == 0 ? "Changes: none (the network already matched the spec)" : $"Changes ({changes.Count})");
+        foreach (var change in changes) text.AppendLine($"  {(string?)change}");
+        text.AppendLine();
         var verification = summary["verification"]!;
         text.AppendLine($"Verification: {(string?)verification["status"]}, {(string?)verification["detail"]}");
         foreach (var p in verification["pairs"]!.AsArray()) text.AppendLine($"  {(string?)p}");
