@@ -364,7 +364,15 @@ public class LifecycleStepTests
 
         mq.FinishDeletion(ensured.BrokerId);
         var gone = await TurnAsync("MyBroker1", stillDeleting.Poll);
-        Assert.Equal((true, "absent", (string?)null, 4), (gone.Done, gone.Outcome, gone.BrokerId, gone.Poll));
+        Assert.Equal((true, "deleted", (string?)null, 4), (gone.Done, gone.Outcome, gone.BrokerId, gone.Poll));
+    }
+
+    [Fact]
+    public async Task TeardownBroker_BrokerAbsentOnTheFirstTurn_IsDoneAbsentNotDeleted()
+    {
+        var status = await TurnAsync("MyBroker1");
+        Assert.Equal((true, "absent", TeardownActions.None, 1), (status.Done, status.Outcome, status.Action, status.Poll));
+        Assert.DoesNotContain(mq.Calls, c => c.StartsWith("DeleteBroker", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using Nob.Core.Lifecycle;
 using Nob.Core.Workflow;
 using Nob.Testing;
 using Xunit.Abstractions;
@@ -16,6 +17,7 @@ public class BuildNetworkTests
     readonly FakeBrokerService mq = new() { SettleAfterDescribes = 3 };
     readonly FakeSecurityGroups ec2 = new();
     readonly FakeParameters ssm = new();
+    readonly DictionaryNetworkStore networks = new();
     readonly List<HistoryEvent> progress = [];
     readonly LocalStateMachine machine;
     readonly ITestOutputHelper log;
@@ -32,7 +34,7 @@ public class BuildNetworkTests
         var gate = new Lock();
         var factory = HandlerFactories.FromServices(
             Synchronized<IBrokerService>.Wrap(mq, gate), Synchronized<ISecurityGroupService>.Wrap(ec2, gate), Synchronized<IParameterStore>.Wrap(ssm, gate),
-            new LoopbackMessageProbe(), TimeProvider.System);
+            Synchronized<INetworkStore>.Wrap(networks, gate), new LoopbackMessageProbe(), TimeProvider.System);
         machine = LocalStateMachine.FromTemplate(Repo.PathOf("template.yaml"), "BuildNetworkStateMachine", factory,
             new LocalStateMachineOptions { TimeProvider = new VirtualClock(), Random = () => 0.5, OnEvent = progress.Add },
             new InProcessLambdaOptions { EnvironmentVariables = EnvironmentHandling.Ignore });
@@ -88,6 +90,15 @@ public class BuildNetworkTests
         Assert.Equal("ExecutionSucceeded", result.History[^1].Type);
         Assert.Equal([0, 1], result.History.Where(e => e.Type == "MapIterationStarted" && e.StateName == "EnsureBrokers").Select(e => e.MapIterationIndex!.Value).Order());
         Assert.Equal(result.History, progress);
+
+        // After Verify, StoreNetwork recorded the network: the spec as run, both brokers (created by nob), the connector.
+        var record = Assert.Single(networks.Records).Value;
+        Assert.Equal("tutorial", record.NetworkName);
+        Assert.Equal(JsonNode.Parse(Repo.Example("tutorial"))!.ToJsonString(), JsonNode.Parse(record.SpecJson)!.ToJsonString());
+        Assert.Equal([new StoredBroker("MyBroker1", mq.ByName("MyBroker1").Id, true), new StoredBroker("MyBroker2", mq.ByName("MyBroker2").Id, true)], record.Brokers);
+        Assert.Equal(["MyBroker1 <==> MyBroker2"], record.Connectors);
+        Assert.Equal(result.Name, record.ExecutionName);
+        Assert.Equal(["Verify", "StoreNetwork", "Summarize"], result.History.Where(e => e.IsStateEntered && e.Scope.Length == 0).Select(e => e.StateName).SkipWhile(n => n != "Verify").Take(3));
         log.WriteLine(string.Join("\n", result.History.Where(e => e.IsStateEntered).Select(e => $"{e.Timestamp:HH:mm:ss} {e.QualifiedStateName}")));
     }
 
@@ -121,6 +132,30 @@ public class BuildNetworkTests
         Assert.Empty(Mutations(mq.Calls.Skip(before)));
         Assert.Equal([false, false], JsonNode.Parse(second.Output!)!["brokers"]!.AsArray().Select(b => (bool)b!["created"]!));
         Assert.DoesNotContain(second.History, e => e.StateName is "CreationWait" or "RebootBroker");
+        // The second run stores the record again: the brokers carry nob's network tag, so they are still nob's (created).
+        var record = networks.Records["tutorial"];
+        Assert.Equal(second.Name, record.ExecutionName);
+        Assert.All(record.Brokers, b => Assert.True(b.Created, b.BrokerName));
+    }
+
+    [Theory]
+    [InlineData("tutorial", 2)]
+    [InlineData("mesh", 4)]
+    public async Task StateTransitions_OfAConvergedBuild_AreTenPlusEightPerBroker(string example, int brokers)
+    {
+        Assert.True((await BuildAsync(Repo.Example(example))).IsSucceeded);
+        var second = await BuildAsync(Repo.Example(example));
+        Assert.True(second.IsSucceeded, second.Explain());
+        log.WriteLine($"converged {example} build: {second.StateTransitions} state transitions ({string.Join(", ", second.History.Where(e => e.IsStateEntered).GroupBy(e => e.StateName).Select(g => $"{g.Key}={g.Count()}"))})");
+        // A build that changes nothing (every broker RUNNING, every revision already right, no retries):
+        // top level Start, Validate, EnsureBrokers, PlanNetwork, OpenIngress, WriteRevisions, Verify, StoreNetwork,
+        // Summarize, Succeeded = 10;
+        // per broker in EnsureBrokers: EnsureBroker, StartWaitForCreation, CreationCheck (ready at once),
+        // CreationRunning?, BrokerReady = 5 (no CreationWait);
+        // per broker in WriteRevisions: WriteConnectorRevision, RebootNeeded?, RevisionApplied = 3 (no reboot).
+        // Transitions = 10 + 8 × brokers; the connectors and verified pairs (which grow with brokers²) cost none.
+        Assert.Equal(10 + 8 * brokers, second.StateTransitions);
+        Assert.Equal(0, second.Retries);
     }
 
     [Fact]
@@ -143,6 +178,8 @@ public class BuildNetworkTests
         mq.FailCreationOf.Add("MyBroker2");
         var result = await BuildAsync(Repo.Example("tutorial"));
         Assert.Equal(ExecutionResult.Failed, result.Status);
+        Assert.Empty(networks.Records);
+        Assert.DoesNotContain(result.History, e => e.StateName == "StoreNetwork");
         Assert.Equal("BrokerCreationFailedException", result.Error);
         Assert.Contains("Broker \\\"MyBroker2\\\"", result.Cause, StringComparison.Ordinal);
         Assert.Contains("CREATION_FAILED", result.Cause, StringComparison.Ordinal);
@@ -164,6 +201,7 @@ public class BuildNetworkTests
         Assert.Contains("My Broker", result.Cause, StringComparison.Ordinal);
         Assert.Equal("Validate", result.History.Single(e => e.Type == "TaskFailed").StateName);
         Assert.Empty(mq.Calls);
+        Assert.Empty(networks.Records);
         Assert.Equal(["Start", "Validate", "FailedValidate", "Failed"], result.History.Where(e => e.IsStateEntered).Select(e => e.StateName));
     }
 
@@ -174,10 +212,11 @@ public class BuildNetworkTests
         Assert.True(result.IsSucceeded, result.Explain());
         var perState = result.History.Where(e => e.IsStateEntered).GroupBy(e => e.StateName).Select(g => $"{g.Key}={g.Count()}");
         log.WriteLine($"tutorial build: {result.StateTransitions} state transitions ({string.Join(", ", perState)})");
-        // Start, Validate, EnsureBrokers, PlanNetwork, OpenIngress, WriteRevisions, Verify, Summarize, Succeeded = 9;
+        // Start, Validate, EnsureBrokers, PlanNetwork, OpenIngress, WriteRevisions, Verify, StoreNetwork, Summarize, Succeeded = 10
+        // (StoreNetwork is one Task state at the top level, entered once, so the count grows by exactly one);
         // per broker: EnsureBroker, StartWaitForCreation, 3 checks, 2 waits, 3 choices, BrokerReady = 11, twice = 22;
         // per broker: WriteConnectorRevision, RebootNeeded?, RevisionApplied = 3, twice = 6;
         // MyBroker1's reboot: RebootBroker, 3 waits, 3 checks, 3 choices = 10.
-        Assert.Equal(9 + 22 + 6 + 10, result.StateTransitions);
+        Assert.Equal(10 + 22 + 6 + 10, result.StateTransitions);
     }
 }

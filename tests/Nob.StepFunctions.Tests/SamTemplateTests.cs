@@ -2,29 +2,69 @@ namespace Nob.StepFunctions.Tests;
 
 public class SamTemplateTests
 {
+    static readonly string[] BuildFunctions =
+    [
+        "ValidateFunction", "EnsureBrokerFunction", "BrokerStateFunction", "PlanNetworkFunction", "OpenIngressFunction",
+        "WriteConnectorRevisionFunction", "RebootBrokerFunction", "VerifyFunction", "StoreNetworkFunction", "SummarizeFunction",
+    ];
+
+    static readonly string[] CheckDriftFunctions = ["ListNetworksFunction", "CheckDriftFunction", "VerifyFunction", "ReportDriftFunction"];
+
+    static readonly string[] TeardownFunctions = ["PlanTeardownFunction", "RevokeIngressFunction", "TeardownBrokerFunction", "FinishTeardownFunction"];
+
     [Fact]
     public void OurTemplate_GivesEveryFunctionAndTheSubstitutions()
     {
         var template = SamTemplate.Load(Repo.PathOf("template.yaml"));
-        Assert.Equal(9, template.Functions.Count);
+        // The three workflows' functions (VerifyFunction serves build and drift check) and the API's.
+        Assert.Equal(
+            [.. BuildFunctions.Concat(CheckDriftFunctions).Concat(TeardownFunctions).Append("ApiFunction").Distinct().Order(StringComparer.Ordinal)],
+            template.Functions.Keys.Order(StringComparer.Ordinal));
+        Assert.All(template.Functions, f =>
+        {
+            Assert.Equal($"Nob.Functions::Nob.Functions.{f.Key}::HandleAsync", f.Value.Handler);
+            Assert.Equal("dotnet10", f.Value.Runtime);
+        });
         var validate = template.Functions["ValidateFunction"];
-        Assert.Equal("Nob.Functions::Nob.Functions.ValidateFunction::HandleAsync", validate.Handler);
-        Assert.Equal("dotnet10", validate.Runtime);
         Assert.Equal(15, validate.TimeoutSeconds);
         Assert.Equal(60, template.Functions["EnsureBrokerFunction"].TimeoutSeconds);
+        Assert.Equal(120, template.Functions["CheckDriftFunction"].TimeoutSeconds);
 
         var machine = template.StateMachines["BuildNetworkStateMachine"];
         Assert.Equal(Repo.PathOf("statemachine", "build-network.asl.json"), machine.DefinitionPath);
-        Assert.Equal(9, machine.Substitutions.Count);
-        Assert.Equal("arn:aws:lambda:us-east-1:123456789012:function:EnsureBrokerFunction", machine.Substitutions["EnsureBrokerFunctionArn"]);
+        Assert.Equal(BuildFunctions.Select(f => f + "Arn").Order(StringComparer.Ordinal), machine.Substitutions.Keys.Order(StringComparer.Ordinal));
+        Assert.All(BuildFunctions, f => Assert.Equal($"arn:aws:lambda:us-east-1:123456789012:function:{f}", machine.Substitutions[f + "Arn"]));
+
+        var drift = template.StateMachines["CheckDriftStateMachine"];
+        Assert.Equal(Repo.PathOf("statemachine", "check-drift.asl.json"), drift.DefinitionPath);
+        Assert.Equal(
+            CheckDriftFunctions.Select(f => f + "Arn").Append("EventBusArn").Append("BuildNetworkStateMachineArn").Order(StringComparer.Ordinal),
+            drift.Substitutions.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("arn:aws:events:us-east-1:123456789012:event-bus/default", drift.Substitutions["EventBusArn"]);
+        // !Ref of a state machine is its ARN: the drift check's repair starts the build machine of the same stack.
+        Assert.Equal(machine.Arn, drift.Substitutions["BuildNetworkStateMachineArn"]);
+
+        var teardown = template.StateMachines["TeardownNetworkStateMachine"];
+        Assert.Equal(Repo.PathOf("statemachine", "teardown-network.asl.json"), teardown.DefinitionPath);
+        Assert.Equal(TeardownFunctions.Select(f => f + "Arn").Order(StringComparer.Ordinal), teardown.Substitutions.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("arn:aws:lambda:us-east-1:123456789012:function:TeardownBrokerFunction", teardown.Substitutions["TeardownBrokerFunctionArn"]);
     }
 
-    [Fact]
-    public void OurDefinition_Loads_WithEveryFunctionKnown()
+    [Theory]
+    [InlineData("BuildNetworkStateMachine")]
+    [InlineData("CheckDriftStateMachine")]
+    [InlineData("TeardownNetworkStateMachine")]
+    public void OurDefinition_Loads_WithEveryFunctionKnown(string logicalId)
     {
         var template = SamTemplate.Load(Repo.PathOf("template.yaml"));
-        var definition = StateMachineDefinition.FromTemplate(template, "BuildNetworkStateMachine");
-        Assert.Equal(9, definition.FunctionNames.Count);
+        var definition = StateMachineDefinition.FromTemplate(template, logicalId);
+        string[] expected = logicalId switch
+        {
+            "BuildNetworkStateMachine" => BuildFunctions,
+            "CheckDriftStateMachine" => CheckDriftFunctions,
+            _ => TeardownFunctions,
+        };
+        Assert.Equal(expected.Order(StringComparer.Ordinal), definition.FunctionNames.Select(f => LambdaFunctionNames.NameOf(f)).Order(StringComparer.Ordinal));
         var functions = InProcessLambdaFunctions.FromTemplate(template, options: new InProcessLambdaOptions { EnvironmentVariables = EnvironmentHandling.Ignore });
         Assert.All(definition.FunctionNames, f => Assert.True(functions.Contains(f), f));
     }

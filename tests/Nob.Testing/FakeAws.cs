@@ -21,7 +21,7 @@ public sealed class FakeBrokerService : IBrokerService
         public List<string> ActionsRequired { get; } = [];
         public int Reboots { get; set; }
 
-        /// <summary>DescribeBroker calls seen while CREATION_IN_PROGRESS or REBOOT_IN_PROGRESS (see <see cref="SettleAfterDescribes"/>).</summary>
+        /// <summary>DescribeBroker calls seen while CREATION_IN_PROGRESS, REBOOT_IN_PROGRESS or DELETION_IN_PROGRESS (see <see cref="SettleAfterDescribes"/>).</summary>
         public int DescribesInProgress { get; set; }
     }
 
@@ -35,7 +35,8 @@ public sealed class FakeBrokerService : IBrokerService
     /// Optional (null, the default, leaves states alone): a broker that is CREATION_IN_PROGRESS or REBOOT_IN_PROGRESS
     /// settles on its Nth DescribeBroker, which reports the settled state: a creation becomes RUNNING (or
     /// CREATION_FAILED for a name in <see cref="FailCreationOf"/>), a reboot finishes as <see cref="FinishReboot"/>.
-    /// Lets a wait-for-RUNNING loop poll a few times, as against Amazon MQ.
+    /// Lets a wait-for-RUNNING loop poll a few times, as against Amazon MQ. A broker DELETION_IN_PROGRESS is gone after
+    /// its Nth DescribeBroker (which still reports it DELETION_IN_PROGRESS, its last sighting), as <see cref="FinishDeletion"/>.
     /// </summary>
     public int? SettleAfterDescribes { get; set; }
 
@@ -70,6 +71,8 @@ public sealed class FakeBrokerService : IBrokerService
             if (b.State == BrokerStates.RebootInProgress) FinishReboot(b.Id);
             else b.State = FailCreationOf.Contains(b.Creation.BrokerName) ? BrokerStates.CreationFailed : BrokerStates.Running;
         }
+        var deleted = SettleAfterDescribes is { } settleDeletion && b.State == BrokerStates.DeletionInProgress && ++b.DescribesInProgress >= settleDeletion;
+        if (deleted) FinishDeletion(b.Id);
         var instances = Enumerable.Range(1, b.Creation.DeploymentMode == "SINGLE_INSTANCE" ? 1 : 2)
             .Select(i => new BrokerInstance([$"ssl://{b.Id}-{i}.mq.example:61617", $"stomp+ssl://{b.Id}-{i}.mq.example:61614"], $"10.0.0.{i}{b.Id.Length}", $"https://{b.Id}-{i}.mq.example:8162"))
             .ToList();
@@ -156,6 +159,7 @@ public sealed class FakeBrokerService : IBrokerService
         var b = Brokers[brokerId];
         if (b.State is not (BrokerStates.Running or BrokerStates.CreationFailed)) throw new InvalidOperationException($"delete needs RUNNING or CREATION_FAILED, not {b.State}");
         b.State = BrokerStates.DeletionInProgress;
+        b.DescribesInProgress = 0;
         return Task.CompletedTask;
     }
 

@@ -230,7 +230,8 @@ public sealed class TeardownBrokerStep(IBrokerService brokers)
         }
 
         var summary = await brokers.FindBrokerByNameAsync(turn.BrokerName, cancellationToken);
-        if (summary is null) return Status(null, null, TeardownActions.None, "absent", true);
+        // Gone after an earlier turn saw it (the deletion this teardown started has finished): say so, not "absent".
+        if (summary is null) return Status(null, null, TeardownActions.None, turn.Poll == 0 ? "absent" : "deleted", true);
         var broker = await brokers.DescribeBrokerAsync(summary.BrokerId, cancellationToken);
         var (id, state) = (broker.BrokerId, broker.BrokerState);
 

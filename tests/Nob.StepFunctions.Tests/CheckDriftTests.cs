@@ -1,0 +1,252 @@
+using System.Text.Json.Nodes;
+using System.Xml.Linq;
+using Nob.Core.Configuration;
+using Nob.Core.Lifecycle;
+using Nob.Core.Workflow;
+using Xunit.Abstractions;
+
+namespace Nob.StepFunctions.Tests;
+
+/// <summary>
+/// statemachine/check-drift.asl.json from template.yaml, run locally with the real handlers over the fakes, after a
+/// real build-network run stored the network (and, for a repair, with build-network as its nested execution).
+/// </summary>
+public class CheckDriftTests(ITestOutputHelper log)
+{
+    static readonly XNamespace Core = ConnectorConfigurationWriter.Core;
+    readonly LocalNob nob = new(log, "tutorial", "mesh");
+
+    static string Tutorial(string networkName = "tutorial", string suffix = "", int? verifyTimeoutSeconds = null)
+    {
+        var spec = JsonNode.Parse(Repo.Example("tutorial"))!;
+        spec["networkName"] = networkName;
+        foreach (var broker in spec["brokers"]!.AsArray()) broker!["name"] = (string)broker["name"]! + suffix;
+        spec["topology"]!["sources"] = new JsonArray("MyBroker1" + suffix);
+        spec["topology"]!["sinks"] = new JsonArray("MyBroker2" + suffix);
+        if (verifyTimeoutSeconds is { } t) spec["verification"]!["timeoutSeconds"] = t;
+        return spec.ToJsonString();
+    }
+
+    Task<ExecutionResult> CheckAsync(object input) =>
+        nob.RunAsync("CheckDriftStateMachine", System.Text.Json.JsonSerializer.Serialize(input));
+
+    static JsonNode Detail(PutEventsEntry e) => JsonNode.Parse(e.Detail)!;
+
+    static IEnumerable<string> ConnectorNames(string xml) =>
+        XDocument.Parse(xml).Descendants(Core + "networkConnector").Select(e => (string)e.Attribute("name")!);
+
+    string CurrentXml(string brokerName)
+    {
+        var broker = nob.Mq.ByName(brokerName);
+        return nob.Mq.Revisions[broker.ConfigurationId][broker.CurrentRevision - 1];
+    }
+
+    /// <summary>Someone applies a revision of the broker's configuration without any network connector.</summary>
+    void RemoveConnectors(string brokerName)
+    {
+        var broker = nob.Mq.ByName(brokerName);
+        var document = XDocument.Parse(CurrentXml(brokerName));
+        document.Descendants(Core + "networkConnectors").Remove();
+        nob.Mq.Revisions[broker.ConfigurationId].Add(document.ToString());
+        broker.CurrentRevision = nob.Mq.Revisions[broker.ConfigurationId].Count;
+    }
+
+    static IEnumerable<string> Entered(ExecutionResult result) => result.History.Where(e => e.IsStateEntered).Select(e => e.StateName!);
+
+    [Fact]
+    public async Task CheckDrift_AfterABuild_IsInSyncAndPutsOneEvent()
+    {
+        await nob.BuildAsync(Tutorial());
+        nob.Events.Clear();
+
+        var result = await CheckAsync(new { networkName = "tutorial" });
+
+        Assert.True(result.IsSucceeded, result.Explain());
+        var e = Assert.Single(result.PutEvents);
+        Assert.Equal(("nob", "Network In Sync", "PublishReport"), (e.Source, e.DetailType, e.StateName));
+        Assert.Equal("arn:aws:events:us-east-1:123456789012:event-bus/default", e.EventBusName);
+        Assert.Equal([e], nob.Events);
+        var detail = Detail(e);
+        Assert.Equal("tutorial", (string?)detail["networkName"]);
+        Assert.True((bool)detail["inSync"]!);
+        Assert.Empty(detail["findings"]!.AsArray());
+        // The bridge was verified with real messages (verify defaults to true); nothing was changed.
+        Assert.Contains("VerifyBridge", Entered(result));
+        Assert.Empty(result.ChildExecutions);
+        var network = Assert.Single(JsonNode.Parse(result.Output!)!["networks"]!.AsArray())!;
+        Assert.Equal(("tutorial", true, false), ((string?)network["networkName"], (bool)network["inSync"]!, (bool)network["repaired"]!));
+        Assert.DoesNotContain(LocalNob.Password, string.Join("\n", result.History.Select(h => h.Input + h.Output + h.Cause)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CheckDrift_ConnectorRemoved_PutsDriftDetectedWithConnectorMissing()
+    {
+        await nob.BuildAsync(Tutorial());
+        RemoveConnectors("MyBroker1");
+        var before = nob.Mq.Calls.Count;
+
+        var result = await CheckAsync(new { networkName = "tutorial", verify = false });
+
+        Assert.True(result.IsSucceeded, result.Explain());
+        var e = Assert.Single(result.PutEvents);
+        Assert.Equal(("nob", "Network Drift Detected"), (e.Source, e.DetailType));
+        var finding = Assert.Single(Detail(e)["findings"]!.AsArray())!;
+        Assert.Equal((DriftKinds.ConnectorMissing, "MyBroker1"), ((string?)finding["kind"], (string?)finding["brokerName"]));
+        Assert.Contains("nob.tutorial.MyBroker1.to.MyBroker2", (string?)finding["detail"], StringComparison.Ordinal);
+        // Without repair nothing is changed, and with verify false no message is sent.
+        Assert.Empty(result.ChildExecutions);
+        Assert.DoesNotContain("VerifyBridge", Entered(result));
+        Assert.DoesNotContain(nob.Mq.Calls.Skip(before), c => c.StartsWith("UpdateConfiguration", StringComparison.Ordinal) || c.StartsWith("RebootBroker", StringComparison.Ordinal));
+        Assert.Empty(ConnectorNames(CurrentXml("MyBroker1")));
+    }
+
+    [Fact]
+    public async Task CheckDrift_RepairOfAMissingConnector_RunsBuildNetworkAndPutsDriftRepaired()
+    {
+        await nob.BuildAsync(Tutorial());
+        RemoveConnectors("MyBroker1");
+
+        var result = await CheckAsync(new { networkName = "tutorial", repair = true });
+
+        Assert.True(result.IsSucceeded, result.Explain());
+        var build = Assert.Single(result.ChildExecutions);
+        Assert.Equal(ExecutionResult.Succeeded, build.Status);
+        Assert.EndsWith(":stateMachine:BuildNetworkStateMachine", build.StateMachineArn, StringComparison.Ordinal);
+        Assert.Equal(["Network Drift Detected", "Network Drift Repaired"], result.PutEvents.Select(e => e.DetailType));
+        var repaired = Detail(result.PutEvents[1]);
+        Assert.Equal("tutorial", (string?)repaired["networkName"]);
+        Assert.Equal(build.ExecutionArn, (string?)repaired["executionArn"]);
+        Assert.Equal(DriftKinds.ConnectorMissing, (string?)repaired["findings"]![0]!["kind"]);
+        // The build's summary lists what it changed: MyBroker1's new revision and its reboot.
+        var changes = repaired["changes"]!.ToJsonString();
+        Assert.Equal(JsonNode.Parse(build.Output!)!["changes"]!.ToJsonString(), changes);
+        Assert.Contains("MyBroker1", changes, StringComparison.Ordinal);
+        Assert.Equal(["nob.tutorial.MyBroker1.to.MyBroker2"], ConnectorNames(CurrentXml("MyBroker1")));
+        Assert.Null(nob.Mq.ByName("MyBroker1").PendingRevision);
+        var network = JsonNode.Parse(result.Output!)!["networks"]![0]!;
+        Assert.True((bool)network["repaired"]!);
+        // The child's transitions are billed to the child: the total adds them.
+        Assert.Equal(result.StateTransitions + build.StateTransitions, result.TotalStateTransitions);
+        // The check: 3 (ListNetworks, CheckNetworks, Done) + CheckNetwork, AssumeNotVerified, VerifyWanted?, VerifyBridge,
+        // ReportDrift, PublishReport, RepairWanted?, Repair, PublishRepair, Repaired = 13. The repair build: a converged
+        // build's 10 + 8 × 2 brokers = 26, plus MyBroker1's reboot (RebootBroker, 3 × RebootWait, RebootCheck, RebootRunning?) = 10.
+        Assert.Equal((13, 36), (result.StateTransitions, build.StateTransitions));
+
+        // And the next check finds the network in sync.
+        var again = await CheckAsync(new { networkName = "tutorial" });
+        Assert.Equal("Network In Sync", Assert.Single(again.PutEvents).DetailType);
+    }
+
+    [Fact]
+    public async Task CheckDrift_WithoutNetworkName_ChecksEveryStoredNetwork()
+    {
+        await nob.BuildAsync(Tutorial());
+        await nob.BuildAsync(Tutorial("tutorial2", suffix: "b"));
+        RemoveConnectors("MyBroker1b");
+
+        var result = await CheckAsync(new { verify = false });
+
+        Assert.True(result.IsSucceeded, result.Explain());
+        Assert.Equal([0, 1], result.History.Where(e => e.Type == "MapIterationStarted" && e.StateName == "CheckNetworks").Select(e => e.MapIterationIndex!.Value).Order());
+        Assert.Equal(2, result.History.Count(e => e.Type == "TaskStateEntered" && e.StateName == "CheckNetwork"));
+        var networks = JsonNode.Parse(result.Output!)!["networks"]!.AsArray();
+        Assert.Equal([("tutorial", true), ("tutorial2", false)], networks.Select(n => ((string)n!["networkName"]!, (bool)n["inSync"]!)));
+        Assert.Equal([("tutorial", "Network In Sync"), ("tutorial2", "Network Drift Detected")],
+            result.PutEvents.Select(e => ((string)Detail(e)["networkName"]!, e.DetailType)).Order());
+    }
+
+    [Fact]
+    public async Task CheckDrift_NamedNetworkNotStored_FailsWithNetworkNotFound()
+    {
+        await nob.BuildAsync(Tutorial());
+
+        var result = await CheckAsync(new { networkName = "nosuch" });
+
+        Assert.Equal(ExecutionResult.Failed, result.Status);
+        Assert.Equal("NetworkNotFoundException", result.Error);
+        Assert.Contains("nosuch", result.Cause, StringComparison.Ordinal);
+        Assert.Equal(["ListNetworks", "FailedListNetworks", "Failed"], Entered(result));
+        Assert.Empty(result.PutEvents);
+    }
+
+    [Fact]
+    public async Task CheckDrift_BridgeVerificationFails_IsABridgeFailedFindingNotAFailedExecution()
+    {
+        await nob.BuildAsync(Tutorial(verifyTimeoutSeconds: 1));
+        // MyBroker1's messages no longer leave it: its pair times out after the spec's 1 s.
+        nob.Probe.Isolated.Add("MyBroker1");
+
+        var result = await CheckAsync(new { networkName = "tutorial" });
+
+        Assert.True(result.IsSucceeded, result.Explain());
+        var failed = Assert.Single(result.History, e => e.Type == "TaskFailed");
+        Assert.Equal(("VerifyBridge", "BridgeVerificationFailedException"), (failed.StateName, failed.Error));
+        var e = Assert.Single(result.PutEvents);
+        Assert.Equal("Network Drift Detected", e.DetailType);
+        var finding = Assert.Single(Detail(e)["findings"]!.AsArray())!;
+        Assert.Equal(DriftKinds.BridgeFailed, (string?)finding["kind"]);
+        Assert.Contains("MyBroker1", (string?)finding["detail"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CheckDrift_BrokerNotRunning_ReportsItAndSkipsVerification()
+    {
+        await nob.BuildAsync(Tutorial());
+        // Rebooting: with SettleAfterDescribes = 3 the check's single DescribeBroker still sees REBOOT_IN_PROGRESS.
+        nob.Mq.ByName("MyBroker2").State = BrokerStates.RebootInProgress;
+
+        var result = await CheckAsync(new { networkName = "tutorial" });
+
+        Assert.True(result.IsSucceeded, result.Explain());
+        var e = Assert.Single(result.PutEvents);
+        Assert.Equal("Network Drift Detected", e.DetailType);
+        var findings = Detail(e)["findings"]!.AsArray();
+        Assert.Equal([(DriftKinds.BrokerNotRunning, "MyBroker2"), (DriftKinds.NotChecked, null)],
+            findings.Select(f => ((string)f!["kind"]!, (string?)f["brokerName"])));
+        // verify is true, but without a plan (a broker not RUNNING) the Choice goes straight to ReportDrift.
+        Assert.DoesNotContain("VerifyBridge", Entered(result));
+        Assert.Equal(["CheckNetwork", "AssumeNotVerified", "VerifyWanted?", "ReportDrift"], Entered(result).SkipWhile(s => s != "CheckNetwork").Take(4));
+    }
+
+    [Fact]
+    public async Task CheckDrift_CheckNetworkThrows_PutsCheckFailedAndSucceeds()
+    {
+        // A record whose spec is no longer valid (no brokers, no user): CheckDrift throws InvalidSpecException.
+        nob.Networks.Records["broken"] = new NetworkRecord(NetworkRecord.CurrentSchemaVersion, "broken", """{"networkName":"broken"}""", [], [], DateTimeOffset.UnixEpoch, null);
+
+        var result = await CheckAsync(new { networkName = "broken" });
+
+        Assert.True(result.IsSucceeded, result.Explain());
+        var failed = Assert.Single(result.History, h => h.Type == "TaskFailed");
+        Assert.Equal(("CheckNetwork", "InvalidSpecException"), (failed.StateName, failed.Error));
+        var e = Assert.Single(result.PutEvents);
+        Assert.Equal(("nob", "Network Drift Check Failed"), (e.Source, e.DetailType));
+        var detail = Detail(e);
+        Assert.Equal("broken", (string?)detail["networkName"]);
+        Assert.Equal("InvalidSpecException", (string?)detail["error"]!["Error"]);
+        var network = Assert.Single(JsonNode.Parse(result.Output!)!["networks"]!.AsArray())!;
+        Assert.Equal("Network Drift Check Failed", (string?)network["detailType"]);
+    }
+
+    [Theory]
+    [InlineData("tutorial", 2)]
+    [InlineData("mesh", 4)]
+    public async Task StateTransitions_OfADriftCheckInSync_AreThreePlusEightPerNetwork(string example, int brokers)
+    {
+        var spec = example == "tutorial" ? Tutorial() : Repo.Example(example);
+        await nob.BuildAsync(spec);
+        Assert.Equal(brokers, nob.Mq.Brokers.Count);
+
+        var result = await CheckAsync(new { networkName = example });
+
+        Assert.True(result.IsSucceeded, result.Explain());
+        Assert.Equal("Network In Sync", Assert.Single(result.PutEvents).DetailType);
+        log.WriteLine($"drift check of {example} in sync: {result.StateTransitions} state transitions ({LocalNob.StatesEntered(result)})");
+        // ListNetworks, CheckNetworks (the Map), Done = 3; per network checked: CheckNetwork, AssumeNotVerified,
+        // VerifyWanted?, VerifyBridge, ReportDrift, PublishReport, RepairWanted?, Checked = 8.
+        // Transitions = 3 + 8 × networks, whatever the number of brokers: CheckDrift looks at every broker inside one
+        // Lambda invocation, and Verify sends every pair's message inside one (so their cost is Lambda time, not transitions).
+        Assert.Equal(3 + 8 * 1, result.StateTransitions);
+        Assert.Equal(0, result.Retries);
+    }
+}

@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using Nob.Core.Lifecycle;
+using Nob.Core.Verification;
+using Nob.Core.Workflow;
+using Nob.Testing;
+using Xunit.Abstractions;
+
+namespace Nob.StepFunctions.Tests;
+
+/// <summary>
+/// nob's state machines from template.yaml, run locally with the real handler classes over the in-memory fakes of
+/// Amazon MQ, EC2, SSM (password and network records) and the brokers' message paths. Every machine shares the fakes,
+/// the event list and the handlers' services, so one test can build, check and tear down the same network.
+/// </summary>
+internal sealed class LocalNob
+{
+    public const string Password = "s3cret-Passw0rd";
+
+    public FakeBrokerService Mq { get; } = new() { SettleAfterDescribes = 3 };
+    public FakeSecurityGroups Ec2 { get; } = new();
+    public FakeParameters Ssm { get; } = new();
+    public DictionaryNetworkStore Networks { get; } = new();
+    public InMemoryMessageProbe Probe { get; } = new();
+
+    /// <summary>Every EventBridge event put by any execution (children included), in order.</summary>
+    public List<PutEventsEntry> Events { get; } = [];
+
+    /// <summary>Held around every call into the fakes, and to change them while executions run.</summary>
+    public Lock Gate { get; } = new();
+
+    readonly HandlerFactory factory;
+    readonly ITestOutputHelper log;
+
+    public LocalNob(ITestOutputHelper log, params string[] networks)
+    {
+        this.log = log;
+        foreach (var network in networks) Ssm.Values[$"/nob/{network}/password"] = Password;
+        Ec2.Vpcs["sg-1"] = "vpc-1";
+        // Map iterations call the fakes concurrently; the fakes are not thread-safe, so calls go one at a time. The
+        // workflow's waits run on a virtual clock; the handlers run in real time, as on Lambda (the bridge verifier's
+        // timeout must not be fired early by the virtual clock). The template's environment variables are not applied:
+        // the handlers get every port from here (no verifier security group: CheckDrift and OpenIngress get null).
+        factory = HandlerFactories.FromServices(
+            Synchronized<IBrokerService>.Wrap(Mq, Gate), Synchronized<ISecurityGroupService>.Wrap(Ec2, Gate), Synchronized<IParameterStore>.Wrap(Ssm, Gate),
+            Synchronized<INetworkStore>.Wrap(Networks, Gate), (IMessageProbe)Probe, TimeProvider.System);
+    }
+
+    public LocalStateMachine Machine(string logicalId, Action<HistoryEvent>? onEvent = null) =>
+        LocalStateMachine.FromTemplate(Repo.PathOf("template.yaml"), logicalId, factory,
+            new LocalStateMachineOptions
+            {
+                TimeProvider = new VirtualClock(),
+                Random = () => 0.5,
+                OnEvent = onEvent,
+                OnPutEvents = (entries, _) =>
+                {
+                    lock (Events) Events.AddRange(entries);
+                    return Task.CompletedTask;
+                },
+            },
+            new InProcessLambdaOptions { EnvironmentVariables = EnvironmentHandling.Ignore });
+
+    public async Task<ExecutionResult> RunAsync(string logicalId, string input, Action<HistoryEvent>? onEvent = null)
+    {
+        var watch = Stopwatch.StartNew();
+        var result = await Machine(logicalId, onEvent).ExecuteAsync(input);
+        log.WriteLine($"{logicalId}: {result.Status} in {watch.ElapsedMilliseconds} ms, {result.StateTransitions} state transitions ({result.TotalStateTransitions} with children), {result.Retries} retries");
+        if (!result.IsSucceeded) log.WriteLine(result.Explain());
+        return result;
+    }
+
+    /// <summary>Builds a network and expects success.</summary>
+    public async Task<ExecutionResult> BuildAsync(string spec)
+    {
+        var result = await RunAsync("BuildNetworkStateMachine", spec);
+        Assert.True(result.IsSucceeded, result.Explain());
+        return result;
+    }
+
+    public static string StatesEntered(ExecutionResult result) =>
+        string.Join(", ", result.History.Where(e => e.IsStateEntered).GroupBy(e => e.StateName).Select(g => $"{g.Key}={g.Count()}"));
+}
