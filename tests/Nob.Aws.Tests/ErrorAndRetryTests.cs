@@ -96,6 +96,18 @@ public class ErrorAndRetryTests
     }
 
     [Fact]
+    public async Task BrokerServiceDescribe_404_ThrowsTheStepErrorBrokerMissingException()
+    {
+        using var server = new CapturingServer(CannedResponse.Error(404, "NotFoundException", "Can't find requested broker [b-1]. Make sure your broker exists.", "broker-id"));
+        using var client = TestClients.For(server);
+
+        var e = await Assert.ThrowsAsync<Nob.Core.Workflow.BrokerMissingException>(() =>
+            new Nob.Aws.Adapters.AmazonMqBrokerService(client).DescribeBrokerAsync("b-1", CancellationToken.None));
+
+        Assert.Equal("b-1", e.BrokerName);
+    }
+
+    [Fact]
     public async Task CreateBroker_409_ThrowsConflict()
     {
         using var server = new CapturingServer(CannedResponse.Error(409, "ConflictException", "Broker with name nob-a already exists.", "brokerName"));

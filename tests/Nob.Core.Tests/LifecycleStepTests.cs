@@ -376,6 +376,32 @@ public class LifecycleStepTests
     }
 
     [Fact]
+    public async Task TeardownBroker_BrokerGoneBetweenListAndDescribe_IsDoneDeleted()
+    {
+        await new EnsureBrokerStep(mq, ssm).RunAsync(Repo.Spec("tutorial"), "MyBroker1", None);
+        var racing = new GoneOnDescribe(mq);
+
+        var status = await new TeardownBrokerStep(racing).RunAsync(new BrokerTeardown("tutorial", "MyBroker1", 3, 10, 30), None);
+
+        Assert.Equal((true, "deleted", TeardownActions.None), (status.Done, status.Outcome, status.Action));
+    }
+
+    /// <summary>Lists the broker but, asked about it a moment later, finds it deleted (Amazon MQ's 404, as the adapter translates it).</summary>
+    sealed class GoneOnDescribe(IBrokerService inner) : IBrokerService
+    {
+        public Task<BrokerSummary?> FindBrokerByNameAsync(string brokerName, CancellationToken cancellationToken) => inner.FindBrokerByNameAsync(brokerName, cancellationToken);
+        public Task<BrokerDescription> DescribeBrokerAsync(string brokerId, CancellationToken cancellationToken) => throw new BrokerMissingException(brokerId);
+        public Task<string> CreateBrokerAsync(BrokerCreation creation, Secret password, CancellationToken cancellationToken) => throw new InvalidOperationException();
+        public Task<string> GetConfigurationRevisionXmlAsync(string configurationId, int revision, CancellationToken cancellationToken) => throw new InvalidOperationException();
+        public Task<ConfigurationUpdate> UpdateConfigurationAsync(string configurationId, string xml, string description, CancellationToken cancellationToken) => throw new InvalidOperationException();
+        public Task SetConfigurationRevisionAsync(string brokerId, string configurationId, int revision, CancellationToken cancellationToken) => throw new InvalidOperationException();
+        public Task RebootBrokerAsync(string brokerId, CancellationToken cancellationToken) => throw new InvalidOperationException();
+        public Task<IReadOnlyList<string>> ListUsernamesAsync(string brokerId, CancellationToken cancellationToken) => throw new InvalidOperationException();
+        public Task CreateUserAsync(string brokerId, string username, Secret password, CancellationToken cancellationToken) => throw new InvalidOperationException();
+        public Task DeleteBrokerAsync(string brokerId, CancellationToken cancellationToken) => throw new InvalidOperationException();
+    }
+
+    [Fact]
     public async Task TeardownBroker_CreationFailed_IsDeleted()
     {
         await new EnsureBrokerStep(mq, ssm).RunAsync(Repo.Spec("tutorial"), "MyBroker1", None);

@@ -64,7 +64,7 @@ public sealed class FakeBrokerService : IBrokerService
     public Task<BrokerDescription> DescribeBrokerAsync(string brokerId, CancellationToken cancellationToken)
     {
         Calls.Add($"DescribeBroker {brokerId}");
-        if (!Brokers.TryGetValue(brokerId, out var b)) throw new KeyNotFoundException(brokerId);
+        if (!Brokers.TryGetValue(brokerId, out var b)) throw new BrokerMissingException(brokerId); // as the adapter translates Amazon MQ's 404
         if (SettleAfterDescribes is { } settleAfter && b.State is BrokerStates.CreationInProgress or BrokerStates.RebootInProgress && ++b.DescribesInProgress >= settleAfter)
         {
             b.DescribesInProgress = 0;

@@ -25,7 +25,16 @@ public sealed class AmazonMqBrokerService(IAmazonMqClient client) : IBrokerServi
     [IamActions("mq:DescribeBroker")]
     public async Task<BrokerDescription> DescribeBrokerAsync(string brokerId, CancellationToken cancellationToken)
     {
-        var b = await client.DescribeBrokerAsync(new DescribeBrokerRequest { BrokerId = brokerId }, cancellationToken);
+        DescribeBrokerResponse b;
+        try
+        {
+            b = await client.DescribeBrokerAsync(new DescribeBrokerRequest { BrokerId = brokerId }, cancellationToken);
+        }
+        catch (MqNotFoundException)
+        {
+            // A step's own named error (the ASL catches it by name), not an SDK type the core cannot know.
+            throw new BrokerMissingException(brokerId);
+        }
         return new BrokerDescription(
             b.BrokerId ?? brokerId,
             b.BrokerName ?? "",

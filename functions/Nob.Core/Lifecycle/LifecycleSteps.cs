@@ -232,7 +232,16 @@ public sealed class TeardownBrokerStep(IBrokerService brokers)
         var summary = await brokers.FindBrokerByNameAsync(turn.BrokerName, cancellationToken);
         // Gone after an earlier turn saw it (the deletion this teardown started has finished): say so, not "absent".
         if (summary is null) return Status(null, null, TeardownActions.None, turn.Poll == 0 ? "absent" : "deleted", true);
-        var broker = await brokers.DescribeBrokerAsync(summary.BrokerId, cancellationToken);
+        BrokerDescription broker;
+        try
+        {
+            broker = await brokers.DescribeBrokerAsync(summary.BrokerId, cancellationToken);
+        }
+        catch (BrokerMissingException)
+        {
+            // Listed a moment ago, gone now: its deletion finished between the two calls.
+            return Status(null, null, TeardownActions.None, turn.Poll == 0 ? "absent" : "deleted", true);
+        }
         var (id, state) = (broker.BrokerId, broker.BrokerState);
 
         if (StoreNetworkStep.CreatedFor(broker, turn.NetworkName))
