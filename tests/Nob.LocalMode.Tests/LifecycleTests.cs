@@ -141,6 +141,8 @@ public sealed class LifecycleTests(LifecycleFixture fixture, ITestOutputHelper o
         Assert.True(drift.ExitCode == 0, drift.ToString());
         Assert.Contains("is in sync", drift.Stdout, StringComparison.Ordinal);
         Assert.Contains(fixture.EventsOf("lc-conn"), e => (string?)e["detail-type"] == "Network In Sync" && (string?)e["source"] == "nob");
+        var status = await Nob("status");
+        Assert.Matches(@"lc-conn\s+2 broker\(s\), 1 connector\(s\), stored ", status.Stdout);
     }
 
     [Fact]

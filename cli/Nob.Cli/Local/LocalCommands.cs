@@ -259,6 +259,15 @@ public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter 
         if (brokers.Count == 0) await stdout.WriteLineAsync("No brokers.");
         foreach (var b in brokers.OrderBy(b => b.BrokerName, StringComparer.Ordinal))
             await stdout.WriteLineAsync($"  {b.BrokerName,-24} {b.BrokerState,-22} {b.DeploymentMode,-24} {b.BrokerId}");
+        using var ssm = new AmazonSimpleSystemsManagementClient(new AmazonSimpleSystemsManagementConfig { MaxErrorRetry = 5 });
+        var store = new Nob.Aws.Adapters.SsmNetworkStore(ssm);
+        var networks = await store.ListNetworkNamesAsync(cancellationToken);
+        await stdout.WriteLineAsync(networks.Count == 0 ? "No stored networks." : "Stored networks (./nob drift SPEC checks one against its record):");
+        foreach (var name in networks)
+        {
+            if (await store.GetAsync(name, cancellationToken) is not { } record) continue;
+            await stdout.WriteLineAsync($"  {name,-24} {record.Brokers.Count} broker(s), {record.Connectors.Count} connector(s), stored {record.StoredAt:u} by {record.ExecutionName}");
+        }
         return NobCommand.Ok;
     }
 
