@@ -51,6 +51,7 @@ public sealed record SummarizeRequest(
 [JsonSerializable(typeof(RevisionResult))]
 [JsonSerializable(typeof(VerificationResult))]
 [JsonSerializable(typeof(NetworkSummary))]
+[JsonSerializable(typeof(ConvergedCheck))]
 public sealed partial class StepJson : JsonSerializerContext
 {
     public static async Task<T> ReadAsync<T>(Stream input, JsonTypeInfo<T> type)

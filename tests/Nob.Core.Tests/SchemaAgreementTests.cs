@@ -41,6 +41,8 @@ public class SchemaAgreementTests
         { "duplex as text", """{"connectorOptions": {"duplex": "yes"}}""" },
         { "polling interval zero", """{"polling": {"intervalSeconds": 0}}""" },
         { "verification timeout text", """{"verification": {"timeoutSeconds": "30"}}""" },
+        { "verification concurrency zero", """{"verification": {"maxConcurrency": 0}}""" },
+        { "verification concurrency 129", """{"verification": {"maxConcurrency": 129}}""" },
     };
 
     [Theory]

@@ -63,7 +63,26 @@ public class SpecReaderTests
         Assert.Equal(["sg-9"], spec.Broker("B").SecurityGroups);
         Assert.Equal(SpecReader.DefaultEngineVersion, spec.Broker("A").EngineVersion);
         Assert.Equal(new PollingSpec(30, 60), spec.Polling);
-        Assert.Equal(new VerificationSpec(true, 30), spec.Verification);
+        Assert.Equal(new VerificationSpec(true, 30, 32), spec.Verification);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(128)]
+    public void Read_VerificationMaxConcurrencyInRange_IsKept(int concurrency)
+    {
+        var spec = JsonNode.Parse(Repo.Example("tutorial"))!;
+        spec["verification"]!["maxConcurrency"] = concurrency;
+        Assert.Equal(concurrency, SpecReader.ReadValid(spec.ToJsonString()).Verification.MaxConcurrency);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(129)]
+    public void Read_VerificationMaxConcurrencyOutOfRange_SaysWhatIsAllowed(int concurrency)
+    {
+        var errors = ErrorsAfter("tutorial", s => s["verification"]!["maxConcurrency"] = concurrency);
+        AssertError(errors, "verification.maxConcurrency", "from 1 to 128");
     }
 
     [Fact]

@@ -51,9 +51,14 @@ public partial class HandlerContractTests
     /// <summary>The build-network flow, step by step, as the ASL wires it.</summary>
     Task<JsonNode> BuildAsync(string example) => BuildAsync(JsonNode.Parse(Repo.Example(example))!);
 
+    /// <summary>What CheckConverged answered in the last build (the flow below goes on with the slow path either way).</summary>
+    JsonNode? lastConverged;
+
     async Task<JsonNode> BuildAsync(JsonNode spec)
     {
         var network = await Invoke(new ValidateFunction().HandleAsync, new JsonObject { ["spec"] = spec.DeepClone() });
+        lastConverged = await Invoke(new CheckConvergedFunction(Mq("CheckConvergedFunction"), Ec2("CheckConvergedFunction"), new VerifierSource("sg-verify", [])).HandleAsync,
+            new JsonObject { ["spec"] = spec.DeepClone() });
         var brokers = new JsonArray();
         foreach (var name in network["brokers"]!.AsArray())
         {
@@ -113,9 +118,11 @@ public partial class HandlerContractTests
     public async Task Handlers_SecondBuild_CreatesWritesAndRebootsNothing()
     {
         var first = await BuildAsync("tutorial");
+        Assert.False((bool)lastConverged!["converged"]!);
         var before = mq.Calls.Count;
         var summary = await BuildAsync("tutorial");
         var second = mq.Calls.Skip(before).ToList();
+        Assert.True((bool)lastConverged!["converged"]!, lastConverged.ToJsonString());
         Assert.Contains("rebooted MyBroker1", first["changes"]!.AsArray().Select(c => (string?)c));
         Assert.Empty(summary["changes"]!.AsArray());
         Assert.DoesNotContain(second, c => c.StartsWith("CreateBroker", StringComparison.Ordinal) || c.StartsWith("UpdateConfiguration", StringComparison.Ordinal)
@@ -144,6 +151,9 @@ public partial class HandlerContractTests
         await BuildAsync("tutorial");
         ssm.Values["/nob/hub-and-spoke/password"] = Password;
         await BuildAsync("hub-and-spoke");
+        // A re-run: the converged check goes all the way (users, revisions, ingress), not just to the first missing broker.
+        await BuildAsync("tutorial");
+        Assert.True((bool)lastConverged!["converged"]!, lastConverged.ToJsonString());
         // An adopted broker without the common user exercises CreateUser.
         mq.Add("Adopted1");
         mq.Add("Adopted2");

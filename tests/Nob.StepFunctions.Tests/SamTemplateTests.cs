@@ -4,7 +4,7 @@ public class SamTemplateTests
 {
     static readonly string[] BuildFunctions =
     [
-        "ValidateFunction", "EnsureBrokerFunction", "BrokerStateFunction", "PlanNetworkFunction", "OpenIngressFunction",
+        "ValidateFunction", "CheckConvergedFunction", "EnsureBrokerFunction", "BrokerStateFunction", "PlanNetworkFunction", "OpenIngressFunction",
         "WriteConnectorRevisionFunction", "RebootBrokerFunction", "VerifyFunction", "StoreNetworkFunction", "SummarizeFunction",
     ];
 

@@ -105,24 +105,30 @@ public static class BenchMath
     }
 
     /// <summary>
-    /// The state transitions statemachine/build-network.asl.json bills for a successful execution, from how often each
-    /// broker's wait loops checked. Top level: Start, Validate, EnsureBrokers, PlanNetwork, OpenIngress, WriteRevisions,
-    /// Verify, Summarize, Succeeded (9). Per broker in EnsureBrokers: EnsureBroker, StartWaitForCreation, then
-    /// CreationCheck + CreationRunning? per check and a CreationWait before each check after the first, BrokerReady
-    /// (5 + 3·(checks − 1)). Per broker in WriteRevisions: WriteConnectorRevision, RebootNeeded?, RevisionApplied (3),
-    /// plus for a rebooted broker RebootBroker and RebootWait + RebootCheck + RebootRunning? per check (1 + 3·checks).
-    /// Retries add one each.
+    /// The state transitions statemachine/build-network.asl.json bills for a successful execution on the slow path, from
+    /// how often each broker's wait loops checked. Top level: Start, Validate, CheckConverged, Converged?, EnsureBrokers,
+    /// PlanNetwork, OpenIngress, WriteRevisions, Verify, Summarize, Succeeded (11). Per broker in EnsureBrokers: EnsureBroker,
+    /// StartWaitForCreation, then CreationCheck + CreationRunning? per check and a CreationWait before each check after the
+    /// first, BrokerReady (5 + 3·(checks − 1)). Per broker in WriteRevisions: WriteConnectorRevision, RebootNeeded?,
+    /// RevisionApplied (3), plus for a rebooted broker RebootBroker and RebootWait + RebootCheck + RebootRunning? per check
+    /// (1 + 3·checks). Retries add one each.
     /// </summary>
     public static int Transitions(IReadOnlyList<int> creationChecks, IReadOnlyList<int> rebootChecks, int retries = 0)
     {
         if (creationChecks.Any(k => k < 1)) throw new ArgumentException("every broker is checked at least once", nameof(creationChecks));
         if (rebootChecks.Count > creationChecks.Count || rebootChecks.Any(m => m < 1))
             throw new ArgumentException("one entry per rebooted broker, each checked at least once", nameof(rebootChecks));
-        return 9 + creationChecks.Sum(k => 5 + 3 * (k - 1)) + 3 * creationChecks.Count + rebootChecks.Sum(m => 1 + 3 * m) + retries;
+        return 9 + FastPathCheck + creationChecks.Sum(k => 5 + 3 * (k - 1)) + 3 * creationChecks.Count + rebootChecks.Sum(m => 1 + 3 * m) + retries;
     }
 
-    /// <summary>A converged re-run: every broker RUNNING at its first check, nothing rebooted: 9 + 8 per broker.</summary>
-    public static int ConvergedTransitions(int brokers) => Transitions([.. Enumerable.Repeat(1, brokers)], []);
+    /// <summary>CheckConverged and Converged?: what the converged fast path costs an execution that then takes the slow path.</summary>
+    public const int FastPathCheck = 2;
+
+    /// <summary>
+    /// A converged re-run takes the fast path whatever the size: Start, Validate, CheckConverged, Converged?,
+    /// UseConvergedState, Verify, StoreNetwork, Summarize, Succeeded.
+    /// </summary>
+    public static int ConvergedTransitions(int brokers) => brokers < 1 ? throw new ArgumentOutOfRangeException(nameof(brokers)) : 9;
 
     /// <summary>
     /// How many checks a wait loop makes for a broker that takes <paramref name="ready"/> when checks are

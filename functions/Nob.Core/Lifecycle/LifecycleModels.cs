@@ -29,6 +29,12 @@ public static class DriftKinds
     public const string ConnectorUnexpected = "ConnectorUnexpected";
     public const string ConnectorChanged = "ConnectorChanged";
     public const string IngressMissing = "IngressMissing";
+    /// <summary>A broker the build could not adopt (engine, deployment mode; only the build's converged check looks).</summary>
+    public const string BrokerNotUsable = "BrokerNotUsable";
+    /// <summary>The common user is missing (only the build's converged check looks at users).</summary>
+    public const string UserMissing = "UserMissing";
+    /// <summary>A user change waits for a reboot (only the build's converged check looks at users).</summary>
+    public const string UserChangePending = "UserChangePending";
     public const string BridgeFailed = "BridgeFailed";
     public const string NotChecked = "NotChecked";
 }

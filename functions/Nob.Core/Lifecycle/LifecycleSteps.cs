@@ -55,68 +55,8 @@ public sealed class CheckDriftStep(IBrokerService brokers, ISecurityGroupService
     {
         var record = await store.GetAsync(networkName, cancellationToken) ?? throw new NetworkNotFoundException(networkName);
         var spec = SpecReader.ReadValid(record.SpecJson);
-        var findings = new List<DriftFinding>();
-        var descriptions = new Dictionary<string, BrokerDescription>(StringComparer.Ordinal);
-        var unusable = new List<string>();
-        foreach (var broker in spec.Brokers)
-        {
-            var summary = await brokers.FindBrokerByNameAsync(broker.Name, cancellationToken);
-            if (summary is null)
-            {
-                findings.Add(new DriftFinding(DriftKinds.BrokerMissing, broker.Name, $"broker \"{broker.Name}\" does not exist"));
-                unusable.Add(broker.Name);
-                continue;
-            }
-            var d = await brokers.DescribeBrokerAsync(summary.BrokerId, cancellationToken);
-            descriptions[broker.Name] = d;
-            if (d.BrokerState != BrokerStates.Running)
-            {
-                findings.Add(new DriftFinding(DriftKinds.BrokerNotRunning, broker.Name, $"broker \"{broker.Name}\" is {d.BrokerState}, not RUNNING"));
-                unusable.Add(broker.Name);
-            }
-            if (d.PendingConfiguration is { } pending && pending != d.CurrentConfiguration)
-            {
-                findings.Add(new DriftFinding(DriftKinds.PendingRevision, broker.Name,
-                    $"configuration revision {pending.Revision} is pending (current {d.CurrentConfiguration?.Revision.ToString() ?? "none"}); the next reboot applies it"));
-            }
-        }
-
-        NetworkPlanResult? plan = null;
-        if (unusable.Count > 0)
-        {
-            // Connectors and ingress are planned from every broker's endpoints, so they cannot be judged without all of them.
-            findings.Add(new DriftFinding(DriftKinds.NotChecked, null,
-                $"connectors, ingress and bridges were not checked: {string.Join(", ", unusable)} missing or not RUNNING"));
-        }
-        else
-        {
-            plan = PlanNetworkStep.FromDescriptions(spec, descriptions);
-            var network = plan.Plan(spec);
-            foreach (var broker in spec.Brokers)
-            {
-                var d = descriptions[broker.Name];
-                var current = d.CurrentConfiguration ?? throw new BrokerNotUsableException(broker.Name, "it reports no configuration");
-                var xml = await brokers.GetConfigurationRevisionXmlAsync(current.Id, current.Revision, cancellationToken);
-                // The writer compares parsed XML and touches only this network's connectors: what it would change is the drift.
-                var revision = ConnectorConfigurationWriter.Write(broker.Name, xml, spec.NetworkName, network.Broker(broker.Name).Connectors);
-                findings.AddRange(revision.AddedConnectors.Select(c => new DriftFinding(DriftKinds.ConnectorMissing, broker.Name,
-                    $"connector {c} is missing from revision {current.Revision}")));
-                findings.AddRange(revision.RemovedConnectors.Select(c => new DriftFinding(DriftKinds.ConnectorUnexpected, broker.Name,
-                    $"connector {c} is in revision {current.Revision} but not in the plan")));
-                findings.AddRange(revision.UpdatedConnectors.Select(c => new DriftFinding(DriftKinds.ConnectorChanged, broker.Name,
-                    $"connector {c} in revision {current.Revision} differs from the plan")));
-            }
-
-            var wanted = await new OpenIngressStep(securityGroups).DesiredRulesAsync(spec, plan, verifier, cancellationToken);
-            var groups = wanted.Select(r => r.SecurityGroupId).Distinct(StringComparer.Ordinal).ToList();
-            var existing = groups.Count == 0 ? [] : await securityGroups.DescribeIngressAsync(groups, cancellationToken);
-            foreach (var rule in wanted.Where(r => !existing.Any(e => e.Covers(r))))
-            {
-                findings.Add(new DriftFinding(DriftKinds.IngressMissing, null,
-                    $"{rule.SecurityGroupId} has no ingress tcp {rule.Port} from {rule.SourceCidr ?? rule.SourceSecurityGroupId} ({rule.Description})"));
-            }
-        }
-        return new DriftCheck(spec.NetworkName, record.SpecJson, plan, DriftReport.From(spec.NetworkName, findings, time.GetUtcNow()));
+        var comparison = await new NetworkComparer(brokers, securityGroups, verifier).CompareAsync(spec, ComparisonScope.Drift, cancellationToken);
+        return new DriftCheck(spec.NetworkName, record.SpecJson, comparison.Plan, DriftReport.From(spec.NetworkName, comparison.Findings, time.GetUtcNow()));
     }
 }
 

@@ -41,7 +41,8 @@ public sealed record UserSpec(string Username, string PasswordParameter);
 
 public sealed record PollingSpec(int IntervalSeconds, int TimeoutMinutes);
 
-public sealed record VerificationSpec(bool Enabled, int TimeoutSeconds);
+/// <param name="MaxConcurrency">How many connected pairs are checked at once (each holds two STOMP connections).</param>
+public sealed record VerificationSpec(bool Enabled, int TimeoutSeconds, int MaxConcurrency = SpecReader.DefaultVerificationMaxConcurrency);
 
 /// <summary>The topology as written in the spec; <see cref="Planning.TopologyLinks"/> turns it into links.</summary>
 public abstract record Topology(string Type);

@@ -33,13 +33,16 @@ public static partial class SpecReader
     public const int DefaultPollingIntervalSeconds = 30;
     public const int DefaultPollingTimeoutMinutes = 60;
     public const int DefaultVerificationTimeoutSeconds = 30;
+    /// <summary>Pairs checked at once: each pair holds two STOMP connections and an Amazon MQ broker takes hundreds.</summary>
+    public const int DefaultVerificationMaxConcurrency = 32;
+    public const int MaxVerificationConcurrency = 128;
     public const int NetworkNameMaxLength = 40;
 
     static readonly string[] RootFields = ["networkName", "topology", "brokers", "brokerDefaults", "user", "connectorOptions", "polling", "verification", "description"];
     static readonly string[] BrokerSettingFields = ["engineVersion", "hostInstanceType", "deploymentMode", "subnetIds", "securityGroups", "publiclyAccessible"];
     static readonly string[] UserFields = ["username", "passwordParameter"];
     static readonly string[] PollingFields = ["intervalSeconds", "timeoutMinutes"];
-    static readonly string[] VerificationFields = ["enabled", "timeoutSeconds"];
+    static readonly string[] VerificationFields = ["enabled", "timeoutSeconds", "maxConcurrency"];
 
     /// <summary>
     /// How spec text is parsed: comments and trailing commas allowed; a member given twice is invalid JSON (otherwise
@@ -472,8 +475,10 @@ public static partial class SpecReader
         CheckFields(obj, "verification", VerificationFields, errors);
         var enabled = OptionalBool(obj["enabled"], "verification.enabled", errors);
         var timeout = OptionalInt(obj["timeoutSeconds"], "verification.timeoutSeconds", 1, 600, errors);
-        if ((obj["enabled"] is not null && enabled is null) || (obj["timeoutSeconds"] is not null && timeout is null)) return null;
-        return new VerificationSpec(enabled ?? true, timeout ?? DefaultVerificationTimeoutSeconds);
+        var concurrency = OptionalInt(obj["maxConcurrency"], "verification.maxConcurrency", 1, MaxVerificationConcurrency, errors);
+        if ((obj["enabled"] is not null && enabled is null) || (obj["timeoutSeconds"] is not null && timeout is null)
+            || (obj["maxConcurrency"] is not null && concurrency is null)) return null;
+        return new VerificationSpec(enabled ?? true, timeout ?? DefaultVerificationTimeoutSeconds, concurrency ?? DefaultVerificationMaxConcurrency);
     }
 
     static Topology? ReadTopology(JsonNode? node, List<string>? brokerNames, Errors errors)

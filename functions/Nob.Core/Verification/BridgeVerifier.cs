@@ -10,8 +10,8 @@ public sealed record BridgeVerificationOptions
     /// <summary>Per pair, everything: connecting to both brokers, subscribing, sending, and the message's arrival (spec: verification.timeoutSeconds).</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(SpecReader.DefaultVerificationTimeoutSeconds);
 
-    /// <summary>How many pairs are checked at once (each holds two connections while it runs).</summary>
-    public int MaxConcurrency { get; init; } = 8;
+    /// <summary>How many pairs are checked at once (each holds two connections while it runs; spec: verification.maxConcurrency).</summary>
+    public int MaxConcurrency { get; init; } = SpecReader.DefaultVerificationMaxConcurrency;
 
     /// <summary>How long unsubscribing and disconnecting may take after a pair's check; cleanup never changes the verdict.</summary>
     public TimeSpan CleanupTimeout { get; init; } = TimeSpan.FromSeconds(5);
@@ -24,7 +24,7 @@ public sealed record BridgeVerificationOptions
     public static BridgeVerificationOptions For(VerificationSpec verification)
     {
         ArgumentNullException.ThrowIfNull(verification);
-        return new BridgeVerificationOptions { Timeout = TimeSpan.FromSeconds(verification.TimeoutSeconds) };
+        return new BridgeVerificationOptions { Timeout = TimeSpan.FromSeconds(verification.TimeoutSeconds), MaxConcurrency = verification.MaxConcurrency };
     }
 }
 

@@ -53,7 +53,8 @@ public sealed class EnsureBrokerStep(IBrokerService brokers, IParameterStore par
         return new EnsuredBroker(brokerName, id, Created: true);
     }
 
-    static void CheckAdoptable(BrokerSpec wanted, BrokerSummary existing)
+    /// <summary>Throws <see cref="BrokerNotUsableException"/> when an existing broker cannot be part of the network; the converged check asks too.</summary>
+    public static void CheckAdoptable(BrokerSpec wanted, BrokerSummary existing)
     {
         if (existing.EngineType is { } engine && !engine.Equals("ACTIVEMQ", StringComparison.OrdinalIgnoreCase))
             throw new BrokerNotUsableException(wanted.Name, $"it exists with engine {engine}; networks of brokers need ActiveMQ");

@@ -298,9 +298,11 @@ public sealed class BridgeVerifierTests
     [Fact]
     public void Options_FromTheSpecsVerificationSection()
     {
-        var options = BridgeVerificationOptions.For(new VerificationSpec(true, 45));
+        var options = BridgeVerificationOptions.For(new VerificationSpec(true, 45, 100));
 
         Assert.Equal(TimeSpan.FromSeconds(45), options.Timeout);
+        Assert.Equal(100, options.MaxConcurrency);
+        Assert.Equal(32, BridgeVerificationOptions.For(new VerificationSpec(true, 45)).MaxConcurrency);
         Assert.Equal("nob.verify.net.A.B.0000000000000000000000000000000a", BridgeVerifier.QueueName("net", "A", "B", Guid.Parse("00000000-0000-0000-0000-00000000000a")));
     }
 }
