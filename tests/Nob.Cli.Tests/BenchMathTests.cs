@@ -92,9 +92,9 @@ public class BenchMathTests
         Assert.Equal(9, BenchMath.ConvergedTransitions(2));
         Assert.Equal(9, BenchMath.ConvergedTransitions(21));
         // The tutorial: both brokers checked 4 times while created, MyBroker1 rebooted and checked twice.
-        Assert.Equal(52, BenchMath.Transitions([4, 4], [2]));
+        Assert.Equal(53, BenchMath.Transitions([4, 4], [2])); // 12 top-level + 2 × (5 + 3·3) + 2 × 3 + (1 + 3·2)
         // Each retry is one more.
-        Assert.Equal(54, BenchMath.Transitions([4, 4], [2], retries: 2));
+        Assert.Equal(55, BenchMath.Transitions([4, 4], [2], retries: 2));
         Assert.Throws<ArgumentException>(() => BenchMath.Transitions([0], []));
         Assert.Throws<ArgumentException>(() => BenchMath.Transitions([1], [1, 1]));
     }
@@ -117,9 +117,9 @@ public class BenchMathTests
         Assert.Equal(TimeSpan.FromSeconds(20 * 60 + 30 + 10), estimate.Wall);
         Assert.Equal(31, estimate.CreationChecks);
         Assert.Equal(10, estimate.RebootChecks);
-        Assert.Equal(11 + 2 * (5 + 3 * 30) + 2 * 3 + (1 + 3 * 10), estimate.Transitions);
-        Assert.Equal(238, estimate.Transitions);
-        Assert.Equal(0.00595m, estimate.Cost);
+        Assert.Equal(12 + 2 * (5 + 3 * 30) + 2 * 3 + (1 + 3 * 10), estimate.Transitions);
+        Assert.Equal(239, estimate.Transitions);
+        Assert.Equal(0.005975m, estimate.Cost);
         Assert.Equal(1240.0 / 1200.0, estimate.Ratio, 9);
     }
 
@@ -131,7 +131,7 @@ public class BenchMathTests
 
         Assert.Equal(TimeSpan.FromMinutes(20), estimate.Floor);
         Assert.Equal(TimeSpan.FromSeconds(3 * (900 + 15) + 5 * (300 + 15) + 10), estimate.Wall);
-        Assert.Equal(11 + 21 * (5 + 3 * 30) + 21 * 3 + 21 * (1 + 3 * 10), estimate.Transitions);
+        Assert.Equal(12 + 21 * (5 + 3 * 30) + 21 * 3 + 21 * (1 + 3 * 10), estimate.Transitions);
         Assert.Equal(3, BenchMath.Waves(21, 10));
         Assert.Equal(1, BenchMath.Waves(2, 5));
         Assert.Equal(1, BenchMath.Waves(21, 0));

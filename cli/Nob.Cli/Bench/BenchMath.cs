@@ -107,7 +107,7 @@ public static class BenchMath
     /// <summary>
     /// The state transitions statemachine/build-network.asl.json bills for a successful execution on the slow path, from
     /// how often each broker's wait loops checked. Top level: Start, Validate, CheckConverged, Converged?, EnsureBrokers,
-    /// PlanNetwork, OpenIngress, WriteRevisions, Verify, Summarize, Succeeded (11). Per broker in EnsureBrokers: EnsureBroker,
+    /// PlanNetwork, OpenIngress, WriteRevisions, Verify, StoreNetwork, Summarize, Succeeded (12). Per broker in EnsureBrokers: EnsureBroker,
     /// StartWaitForCreation, then CreationCheck + CreationRunning? per check and a CreationWait before each check after the
     /// first, BrokerReady (5 + 3·(checks − 1)). Per broker in WriteRevisions: WriteConnectorRevision, RebootNeeded?,
     /// RevisionApplied (3), plus for a rebooted broker RebootBroker and RebootWait + RebootCheck + RebootRunning? per check
@@ -118,7 +118,7 @@ public static class BenchMath
         if (creationChecks.Any(k => k < 1)) throw new ArgumentException("every broker is checked at least once", nameof(creationChecks));
         if (rebootChecks.Count > creationChecks.Count || rebootChecks.Any(m => m < 1))
             throw new ArgumentException("one entry per rebooted broker, each checked at least once", nameof(rebootChecks));
-        return 9 + FastPathCheck + creationChecks.Sum(k => 5 + 3 * (k - 1)) + 3 * creationChecks.Count + rebootChecks.Sum(m => 1 + 3 * m) + retries;
+        return 10 + FastPathCheck + creationChecks.Sum(k => 5 + 3 * (k - 1)) + 3 * creationChecks.Count + rebootChecks.Sum(m => 1 + 3 * m) + retries;
     }
 
     /// <summary>CheckConverged and Converged?: what the converged fast path costs an execution that then takes the slow path.</summary>
