@@ -108,6 +108,27 @@ public class NetworkAdapterTests
     }
 
     [Fact]
+    public async Task Ec2DescribeIngress_OneGroupNoLongerExists_GivesTheOtherGroupsRules()
+    {
+        // EC2 fails the whole call when one id is unknown; the adapter then asks for each group on its own.
+        var notFound = new CannedResponse(400, "<Response><Errors><Error><Code>InvalidGroup.NotFound</Code><Message>The security group 'sg-gone' does not exist</Message></Error></Errors><RequestID>r1</RequestID></Response>");
+        var found = new CannedResponse(200, $"""
+            <DescribeSecurityGroupsResponse xmlns="{Ec2Ns}"><requestId>r2</requestId><securityGroupInfo><item>
+              <groupId>sg-1</groupId><groupName>g</groupName><vpcId>vpc-1</vpcId>
+              <ipPermissions><item><ipProtocol>tcp</ipProtocol><fromPort>61617</fromPort><toPort>61617</toPort>
+                <ipRanges><item><cidrIp>10.0.0.5/32</cidrIp><description>nob net x</description></item></ipRanges></item></ipPermissions>
+            </item></securityGroupInfo></DescribeSecurityGroupsResponse>
+            """);
+        using var server = new CapturingServer((request, _) => Uri.UnescapeDataString(request.Body).Contains("GroupId.1=sg-1", StringComparison.Ordinal)
+            && !Uri.UnescapeDataString(request.Body).Contains("GroupId.2", StringComparison.Ordinal) ? found : notFound);
+
+        var rules = await Ec2(server).DescribeIngressAsync(["sg-gone", "sg-1"], CancellationToken.None);
+
+        Assert.Equal([new ExistingIngressRule("sg-1", "tcp", 61617, 61617, "10.0.0.5/32", null, "nob net x")], rules);
+        Assert.Equal(3, server.Requests.Count);
+    }
+
+    [Fact]
     public async Task Ec2Revoke_RuleExists_SendsProtocolPortsAndSource()
     {
         using var server = new CapturingServer(new CannedResponse(200, $"""<RevokeSecurityGroupIngressResponse xmlns="{Ec2Ns}"><requestId>r1</requestId><return>true</return></RevokeSecurityGroupIngressResponse>"""));

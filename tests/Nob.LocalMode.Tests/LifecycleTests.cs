@@ -255,4 +255,16 @@ public sealed class LifecycleTests(LifecycleFixture fixture, ITestOutputHelper o
         Assert.True(drift.ExitCode == 1, drift.ToString());
         Assert.Contains("NetworkNotFoundException", drift.Stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Down_NetworkNeverBuilt_SaysNothingWasFoundAndTouchesNoOtherNetwork()
+    {
+        var spec = Specs.Write(Path.Combine(fixture.Scratch, "specs"), "lc-never", Specs.TwoBrokers("lc-never", "LcNever1", "LcNever2"));
+
+        var down = await Nob("down", spec);
+
+        Assert.True(down.ExitCode == 0, down.ToString());
+        Assert.Contains("Nothing of network \"lc-never\" was found", down.Stdout, StringComparison.Ordinal);
+        await fixture.WaitRunningAsync("LcIngress1"); // the others are untouched
+    }
 }

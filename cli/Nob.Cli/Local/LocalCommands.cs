@@ -99,7 +99,7 @@ public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter 
         // The spec travels along so a network whose build failed before storing its record can still be removed.
         if (!await TeardownAsync(spec.NetworkName, LocalInput(specJson), cloud, showProgress: true, cancellationToken)) return NobCommand.Failed;
         if (!await AnyBrokerLeftAsync(cancellationToken)) return await DownAsync();
-        await stdout.WriteLineAsync($"Removed network \"{spec.NetworkName}\"; the local endpoint keeps running for the other brokers (./nob status).");
+        await stdout.WriteLineAsync($"The local endpoint keeps running for the other brokers (./nob status).");
         return NobCommand.Ok;
     }
 
@@ -154,6 +154,11 @@ public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter 
         }
         var output = JsonNode.Parse(result.Output!)!;
         var revoked = output["revokedIngress"]!.AsArray().Count;
+        if (revoked == 0 && (bool?)output["recordDeleted"] != true && output["brokers"]!.AsArray().All(b => (string?)b!["outcome"] == "absent"))
+        {
+            await stdout.WriteLineAsync($"Nothing of network \"{networkName}\" was found (no record, no broker, no ingress rule of it): nothing to remove.");
+            return true;
+        }
         lines.AppendLine($"Network \"{networkName}\" torn down in {clock.Elapsed.TotalSeconds:0.0} s ({result.StateTransitions} state transitions): "
             + $"{revoked} ingress rule(s) revoked, stored record {((bool?)output["recordDeleted"] == true ? "deleted" : "was not there")}");
         foreach (var broker in output["brokers"]!.AsArray())

@@ -35,8 +35,27 @@ public sealed class Ec2SecurityGroupService(IAmazonEC2 ec2) : ISecurityGroupServ
     [IamActions("ec2:DescribeSecurityGroups")]
     public async Task<IReadOnlyList<ExistingIngressRule>> DescribeIngressAsync(IReadOnlyCollection<string> securityGroupIds, CancellationToken cancellationToken)
     {
+        if (securityGroupIds.Count == 0) return [];
+        try
+        {
+            return await DescribeAsync(securityGroupIds, cancellationToken);
+        }
+        catch (AmazonEC2Exception e) when (e.ErrorCode == "InvalidGroup.NotFound" && securityGroupIds.Count > 1)
+        {
+            // One missing group fails the whole call. A group that no longer exists has no rules: ask for each on its own.
+            var rules = new List<ExistingIngressRule>();
+            foreach (var id in securityGroupIds) rules.AddRange(await DescribeIngressAsync([id], cancellationToken));
+            return rules;
+        }
+        catch (AmazonEC2Exception e) when (e.ErrorCode == "InvalidGroup.NotFound")
+        {
+            return [];
+        }
+    }
+
+    async Task<IReadOnlyList<ExistingIngressRule>> DescribeAsync(IReadOnlyCollection<string> securityGroupIds, CancellationToken cancellationToken)
+    {
         var rules = new List<ExistingIngressRule>();
-        if (securityGroupIds.Count == 0) return rules;
         string? next = null;
         do
         {
