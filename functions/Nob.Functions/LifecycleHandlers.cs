@@ -70,9 +70,9 @@ public sealed class PlanTeardownFunction(INetworkStore networks)
     }
 }
 
-public sealed class RevokeIngressFunction(IBrokerService brokers, ISecurityGroupService securityGroups)
+public sealed class RevokeIngressFunction(IBrokerService brokers, ISecurityGroupService securityGroups, INetworkStore networks, VerifierSource? verifier)
 {
-    public RevokeIngressFunction() : this(Composition.Brokers, Composition.SecurityGroups) { }
+    public RevokeIngressFunction() : this(Composition.Brokers, Composition.SecurityGroups, Composition.Networks, Composition.Verifier) { }
 
     public async Task<Stream> HandleAsync(Stream input)
     {
@@ -80,19 +80,19 @@ public sealed class RevokeIngressFunction(IBrokerService brokers, ISecurityGroup
         var spec = SpecReader.ReadValid(request.Spec.GetRawText());
         if (spec.NetworkName != request.NetworkName)
             throw new StepInputException($"the spec is for network \"{spec.NetworkName}\", not \"{request.NetworkName}\"");
-        var revoked = await new RevokeIngressStep(brokers, securityGroups).RunAsync(spec, CancellationToken.None);
+        var revoked = await new RevokeIngressStep(brokers, securityGroups, networks, verifier).RunAsync(spec, CancellationToken.None);
         return StepJson.Write(new RevokeIngressResponse(spec.NetworkName, revoked), LifecycleJson.Default.RevokeIngressResponse);
     }
 }
 
-public sealed class TeardownBrokerFunction(IBrokerService brokers)
+public sealed class TeardownBrokerFunction(IBrokerService brokers, INetworkStore networks)
 {
-    public TeardownBrokerFunction() : this(Composition.Brokers) { }
+    public TeardownBrokerFunction() : this(Composition.Brokers, Composition.Networks) { }
 
     public async Task<Stream> HandleAsync(Stream input)
     {
         var turn = await StepJson.ReadAsync(input, LifecycleJson.Default.BrokerTeardown);
-        var status = await new TeardownBrokerStep(brokers).RunAsync(turn, CancellationToken.None);
+        var status = await new TeardownBrokerStep(brokers, networks).RunAsync(turn, CancellationToken.None);
         return StepJson.Write(status, LifecycleJson.Default.BrokerTeardownStatus);
     }
 }

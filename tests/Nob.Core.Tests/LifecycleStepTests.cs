@@ -331,7 +331,7 @@ public class LifecycleStepTests
         ec2.OtherRules.AddRange(others);
         var before = ec2.Rules.Count;
 
-        var revoked = await new RevokeIngressStep(mq, ec2).RunAsync(SpecReader.ReadValid(TutorialAs("tutorial")), None);
+        var revoked = await new RevokeIngressStep(mq, ec2, store, verifier).RunAsync(SpecReader.ReadValid(TutorialAs("tutorial")), None);
 
         Assert.Equal(2, revoked.Count); // the connector's OpenWire rule and the verifier's STOMP rule
         Assert.All(revoked, r => Assert.StartsWith("nob tutorial ", r.Description, StringComparison.Ordinal));
@@ -339,11 +339,86 @@ public class LifecycleStepTests
         Assert.Equal(before - 2, ec2.Rules.Count);
         Assert.Equal(2, ec2.Rules.Count);
         Assert.All(ec2.Rules, r => Assert.StartsWith("nob tutorial2 ", r.Description, StringComparison.Ordinal));
-        Assert.Empty(await new RevokeIngressStep(mq, ec2).RunAsync(SpecReader.ReadValid(TutorialAs("tutorial")), None));
+        Assert.Empty(await new RevokeIngressStep(mq, ec2, store, verifier).RunAsync(SpecReader.ReadValid(TutorialAs("tutorial")), None));
+    }
+
+    [Fact]
+    public async Task RevokeIngress_RuleAnotherStoredNetworkNeeds_IsSpared()
+    {
+        // tutorial2 adopts tutorial's brokers' group: both need sg-1 tcp 61617 from sg-1, one EC2 rule labelled "nob tutorial …".
+        await BuildAsync(TutorialAs("tutorial"));
+        await BuildAsync(TutorialAs("tutorial2").Replace("\"MyBroker1\"", "\"Other1\"", StringComparison.Ordinal).Replace("\"MyBroker2\"", "\"Other2\"", StringComparison.Ordinal));
+        Assert.Contains(ec2.Rules, r => r.Description.StartsWith("nob tutorial ", StringComparison.Ordinal) && r.Port == 61617);
+
+        var revoked = await new RevokeIngressStep(mq, ec2, store, verifier).RunAsync(SpecReader.ReadValid(TutorialAs("tutorial")), None);
+
+        Assert.Empty(revoked); // every "nob tutorial" rule is one tutorial2 needs too
+        Assert.True((await CheckAsync("tutorial2")).Report.InSync);
+    }
+
+    [Fact]
+    public async Task RevokeIngress_OtherNetworkThatCannotBePlanned_ProtectsItsGroups()
+    {
+        await BuildAsync(TutorialAs("tutorial"));
+        // A stored network in the same group whose brokers are gone: nob cannot tell which rules it needs, so it keeps them all.
+        await store.PutAsync(new NetworkRecord(NetworkRecord.CurrentSchemaVersion, "tutorial2",
+            TutorialAs("tutorial2").Replace("\"MyBroker1\"", "\"Gone1\"", StringComparison.Ordinal).Replace("\"MyBroker2\"", "\"Gone2\"", StringComparison.Ordinal),
+            [], [], DateTimeOffset.UnixEpoch, null), None);
+
+        var revoked = await new RevokeIngressStep(mq, ec2, store, verifier).RunAsync(SpecReader.ReadValid(TutorialAs("tutorial")), None);
+
+        Assert.DoesNotContain(revoked, r => r.SecurityGroupId == "sg-1");
+    }
+
+    [Fact]
+    public async Task TeardownBroker_CreatedBrokerAnotherStoredNetworkUses_IsUnwiredNotDeleted()
+    {
+        await BuildAsync(TutorialAs("tutorial"));
+        // tutorial2 adopts MyBroker1, which nob created (and tagged) for tutorial.
+        await BuildAsync(TutorialAs("tutorial2").Replace("\"MyBroker2\"", "\"Other2\"", StringComparison.Ordinal));
+
+        var first = await TurnAsync("MyBroker1");
+
+        Assert.NotEqual(TeardownActions.Delete, first.Action);
+        Assert.DoesNotContain(mq.Calls, c => c.StartsWith("DeleteBroker", StringComparison.Ordinal));
+        Assert.Equal(BrokerStates.RebootInProgress, mq.ByName("MyBroker1").State); // unwired: tutorial's connector removed, rebooting
+        mq.FinishReboot(mq.ByName("MyBroker1").Id);
+        Assert.DoesNotContain("nob.tutorial.MyBroker1.to.MyBroker2", ConnectorNames(CurrentXml("MyBroker1")));
+        Assert.Contains("nob.tutorial2.MyBroker1.to.Other2", ConnectorNames(CurrentXml("MyBroker1")));
+    }
+
+    [Fact]
+    public async Task Store_BrokerTheNewSpecNoLongerNames_IsKeptAsRetiredAndTornDown()
+    {
+        var three = JsonNode.Parse(TutorialAs("tutorial"))!;
+        three["brokers"]!.AsArray().Add(new JsonObject { ["name"] = "MyBroker3" });
+        three["topology"] = new JsonObject { ["type"] = "mesh" };
+        await BuildAsync(three.ToJsonString());
+        await BuildAsync(TutorialAs("tutorial")); // MyBroker3 dropped from the spec; the build leaves it running
+
+        var record = await store.GetAsync("tutorial", None);
+        Assert.Equal(["MyBroker3"], record!.RetiredBrokers!.Select(b => b.BrokerName));
+        var plan = await new PlanTeardownStep(store).RunAsync("tutorial", null, None);
+        Assert.Contains("MyBroker3", plan.Brokers);
+        Assert.Equal(TeardownActions.Delete, (await TurnAsync("MyBroker3")).Action);
+    }
+
+    [Fact]
+    public async Task PlanTeardown_NewerSpecGivenWhoseBuildWasNotStored_IncludesItsBrokers()
+    {
+        await BuildAsync(TutorialAs("tutorial"));
+        var newer = JsonNode.Parse(TutorialAs("tutorial"))!;
+        newer["brokers"]!.AsArray().Add(new JsonObject { ["name"] = "MyBroker3" });
+        newer["topology"] = new JsonObject { ["type"] = "mesh" };
+
+        var plan = await new PlanTeardownStep(store).RunAsync("tutorial", newer.ToJsonString(), None);
+
+        Assert.Equal(["MyBroker1", "MyBroker2", "MyBroker3"], plan.Brokers);
+        Assert.True(plan.Stored);
     }
 
     async Task<BrokerTeardownStatus> TurnAsync(string brokerName, int poll = 0, int maxPolls = 10) =>
-        await new TeardownBrokerStep(mq).RunAsync(new BrokerTeardown("tutorial", brokerName, poll, maxPolls, 30), None);
+        await new TeardownBrokerStep(mq, store).RunAsync(new BrokerTeardown("tutorial", brokerName, poll, maxPolls, 30), None);
 
     [Fact]
     public async Task TeardownBroker_CreatedBrokerStillCreating_IsDeletedOnlyOnceRunning()
@@ -381,7 +456,7 @@ public class LifecycleStepTests
         await new EnsureBrokerStep(mq, ssm).RunAsync(Repo.Spec("tutorial"), "MyBroker1", None);
         var racing = new GoneOnDescribe(mq);
 
-        var status = await new TeardownBrokerStep(racing).RunAsync(new BrokerTeardown("tutorial", "MyBroker1", 3, 10, 30), None);
+        var status = await new TeardownBrokerStep(racing, store).RunAsync(new BrokerTeardown("tutorial", "MyBroker1", 3, 10, 30), None);
 
         Assert.Equal((true, "deleted", TeardownActions.None), (status.Done, status.Outcome, status.Action));
     }

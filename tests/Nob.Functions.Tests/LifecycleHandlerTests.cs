@@ -14,13 +14,13 @@ public partial class HandlerContractTests
     /// <summary>The IAM actions each lifecycle function needs: what template.yaml's policies must list.</summary>
     static readonly Dictionary<string, string> LifecyclePolicies = new(StringComparer.Ordinal)
     {
-        ["StoreNetworkFunction"] = "mq:DescribeBroker ssm:PutParameter",
+        ["StoreNetworkFunction"] = "mq:DescribeBroker ssm:GetParameter ssm:PutParameter",
         ["ListNetworksFunction"] = "ssm:GetParameter ssm:GetParametersByPath",
         ["CheckDriftFunction"] = "ec2:DescribeSecurityGroups mq:DescribeBroker mq:DescribeConfigurationRevision mq:ListBrokers ssm:GetParameter",
         ["ReportDriftFunction"] = "",
         ["PlanTeardownFunction"] = "ssm:GetParameter",
-        ["RevokeIngressFunction"] = "ec2:DescribeSecurityGroups ec2:RevokeSecurityGroupIngress mq:DescribeBroker mq:ListBrokers",
-        ["TeardownBrokerFunction"] = $"{EcTwo} mq:DeleteBroker mq:DescribeBroker mq:DescribeConfigurationRevision mq:ListBrokers mq:RebootBroker mq:UpdateBroker mq:UpdateConfiguration",
+        ["RevokeIngressFunction"] = "ec2:DescribeSecurityGroups ec2:RevokeSecurityGroupIngress mq:DescribeBroker mq:ListBrokers ssm:GetParameter ssm:GetParametersByPath",
+        ["TeardownBrokerFunction"] = $"{EcTwo} mq:DeleteBroker mq:DescribeBroker mq:DescribeConfigurationRevision mq:ListBrokers mq:RebootBroker mq:UpdateBroker mq:UpdateConfiguration ssm:GetParameter ssm:GetParametersByPath",
         ["FinishTeardownFunction"] = "ssm:DeleteParameter",
     };
 
@@ -65,7 +65,10 @@ public partial class HandlerContractTests
             new JsonObject { ["report"] = drift["report"]!.DeepClone(), ["verification"] = verification.DeepClone(), ["verificationError"] = null });
 
         var plan = await Invoke(new PlanTeardownFunction(Store("PlanTeardownFunction")).HandleAsync, new JsonObject { ["networkName"] = networkName, ["spec"] = null });
-        var revoked = await Invoke(new RevokeIngressFunction(Mq("RevokeIngressFunction"), Ec2("RevokeIngressFunction")).HandleAsync,
+        // Another stored network (in other groups, with other brokers): the teardown asks what it still needs, and spares it.
+        await store.PutAsync(new NetworkRecord(NetworkRecord.CurrentSchemaVersion, $"{networkName}-bystander", Repo.Example("tutorial").Replace("\"tutorial\"", $"\"{networkName}-bystander\"", StringComparison.Ordinal).Replace("\"sg-1\"", "\"sg-bystander\"", StringComparison.Ordinal),
+            [], [], DateTimeOffset.UnixEpoch, null), CancellationToken.None);
+        var revoked = await Invoke(new RevokeIngressFunction(Mq("RevokeIngressFunction"), Ec2("RevokeIngressFunction"), Store("RevokeIngressFunction"), new VerifierSource("sg-verify", [])).HandleAsync,
             new JsonObject { ["networkName"] = networkName, ["spec"] = plan["spec"]!.DeepClone() });
         Assert.NotEmpty(revoked["revoked"]!.AsArray());
         foreach (var name in plan["brokers"]!.AsArray())
@@ -77,7 +80,7 @@ public partial class HandlerContractTests
             };
             while (true)
             {
-                var status = await Invoke(new TeardownBrokerFunction(Mq("TeardownBrokerFunction")).HandleAsync, turn);
+                var status = await Invoke(new TeardownBrokerFunction(Mq("TeardownBrokerFunction"), Store("TeardownBrokerFunction")).HandleAsync, turn);
                 if ((bool)status["done"]!) break;
                 // What Amazon MQ does between two turns: a reboot or a deletion finishes.
                 var id = (string)status["brokerId"]!;
@@ -155,7 +158,7 @@ public partial class HandlerContractTests
     public async Task TeardownBroker_Timeout_ThrowsTeardownTimedOutException()
     {
         mq.Add("MyBroker1", BrokerStates.RebootInProgress);
-        await Assert.ThrowsAsync<TeardownTimedOutException>(() => Invoke(new TeardownBrokerFunction(mq).HandleAsync, new JsonObject
+        await Assert.ThrowsAsync<TeardownTimedOutException>(() => Invoke(new TeardownBrokerFunction(mq, store).HandleAsync, new JsonObject
         {
             ["networkName"] = "tutorial", ["brokerName"] = "MyBroker1", ["poll"] = 4, ["maxPolls"] = 5, ["intervalSeconds"] = 30,
         }));

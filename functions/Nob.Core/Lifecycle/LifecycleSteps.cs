@@ -22,7 +22,13 @@ public sealed class StoreNetworkStep(IBrokerService brokers, INetworkStore store
         var stored = spec.Brokers.Select(b => new StoredBroker(b.Name, descriptions[b.Name].BrokerId,
             ensured.First(e => e.BrokerName == b.Name).Created || CreatedFor(descriptions[b.Name], spec.NetworkName))).ToList();
         var connectors = SummarizeStep.ConnectorLines(plan);
-        var record = new NetworkRecord(NetworkRecord.CurrentSchemaVersion, spec.NetworkName, specJson, stored, connectors, time.GetUtcNow(), executionName);
+        // Brokers nob created for an earlier version of the spec stay nob's to delete at teardown: carry them forward.
+        var previous = await store.GetAsync(spec.NetworkName, cancellationToken);
+        var named = stored.Select(b => b.BrokerName).ToHashSet(StringComparer.Ordinal);
+        var retired = (previous?.RetiredBrokers ?? []).Concat(previous?.Brokers.Where(b => b.Created) ?? [])
+            .Where(b => !named.Contains(b.BrokerName)).DistinctBy(b => b.BrokerName).ToList();
+        var record = new NetworkRecord(NetworkRecord.CurrentSchemaVersion, spec.NetworkName, specJson, stored, connectors, time.GetUtcNow(), executionName,
+            retired.Count == 0 ? null : retired);
         await store.PutAsync(record, cancellationToken);
         return new StoredNetwork(spec.NetworkName, NetworkRecord.ParameterName(spec.NetworkName), stored.Count, connectors.Count);
     }
@@ -116,16 +122,25 @@ public sealed class PlanTeardownStep(INetworkStore store)
         if (spec.NetworkName != networkName)
             throw new NetworkNotFoundException(networkName, $"Network \"{networkName}\" is not stored, and the spec given is for network \"{spec.NetworkName}\"");
         var maxPolls = Math.Max(1, spec.Polling.TimeoutMinutes * 60 / spec.Polling.IntervalSeconds);
-        return new TeardownPlan(networkName, json, [.. spec.Brokers.Select(b => b.Name)], spec.Polling.IntervalSeconds, maxPolls, record is not null);
+        // Every broker the network may have: the stored spec's, those it retired, and those of a spec given along (a newer
+        // spec whose build failed before it was stored may have created brokers the record does not know yet).
+        var given = specJson is null ? null : SpecReader.Read(specJson).Spec;
+        var names = spec.Brokers.Select(b => b.Name)
+            .Concat(record?.RetiredBrokers?.Select(b => b.BrokerName) ?? [])
+            .Concat(given is not null && given.NetworkName == networkName ? given.Brokers.Select(b => b.Name) : [])
+            .Distinct(StringComparer.Ordinal).ToList();
+        return new TeardownPlan(networkName, json, names, spec.Polling.IntervalSeconds, maxPolls, record is not null);
     }
 }
 
 /// <summary>
 /// Revoke ingress: removes every rule on the brokers' security groups whose description starts with
-/// <see cref="OpenIngressStep.DescriptionPrefix"/> for this network, i.e. exactly the rules nob added for it.
-/// Rules others added keep their own descriptions and stay.
+/// <see cref="OpenIngressStep.DescriptionPrefix"/> for this network, i.e. exactly the rules nob added for it, except
+/// those another stored network still needs. EC2 keeps one rule per group, port and source, so when two networks need
+/// the same rule it carries the description of whichever added it first. Rules others added keep their own
+/// descriptions and stay.
 /// </summary>
-public sealed class RevokeIngressStep(IBrokerService brokers, ISecurityGroupService securityGroups)
+public sealed class RevokeIngressStep(IBrokerService brokers, ISecurityGroupService securityGroups, INetworkStore store, VerifierSource? verifier)
 {
     public async Task<IReadOnlyList<IngressRule>> RunAsync(NetworkSpec spec, CancellationToken cancellationToken)
     {
@@ -143,12 +158,55 @@ public sealed class RevokeIngressStep(IBrokerService brokers, ISecurityGroupServ
             .Where(r => r.Description?.StartsWith(prefix, StringComparison.Ordinal) == true && r.Protocol == "tcp" && r.FromPort == r.ToPort)
             .Select(r => new IngressRule(r.SecurityGroupId, r.FromPort, r.SourceCidr, r.SourceSecurityGroupId, r.Description!))
             .ToList();
+        if (ours.Count == 0) return [];
+        var stillNeeded = await NeededByOtherNetworksAsync(spec.NetworkName, cancellationToken);
         var revoked = new List<IngressRule>();
-        foreach (var rule in ours)
+        foreach (var rule in ours.Where(r => !stillNeeded.Contains(Key(r)) && !stillNeeded.Contains((r.SecurityGroupId, 0, null, null))))
         {
             if (await securityGroups.RevokeIngressAsync(rule, cancellationToken)) revoked.Add(rule);
         }
         return revoked;
+    }
+
+    static (string Group, int Port, string? Cidr, string? SourceGroup) Key(IngressRule r) => (r.SecurityGroupId, r.Port, r.SourceCidr, r.SourceSecurityGroupId);
+
+    /// <summary>
+    /// The rules every other stored network needs, planned from its spec and its brokers as they are now. A network that
+    /// cannot be planned (a broker missing) protects every rule on its brokers' groups, written as (group, 0, null, null).
+    /// </summary>
+    async Task<HashSet<(string Group, int Port, string? Cidr, string? SourceGroup)>> NeededByOtherNetworksAsync(string networkName, CancellationToken cancellationToken)
+    {
+        var needed = new HashSet<(string, int, string?, string?)>();
+        foreach (var other in await store.ListNetworkNamesAsync(cancellationToken))
+        {
+            if (other == networkName || await store.GetAsync(other, cancellationToken) is not { } record) continue;
+            if (SpecReader.Read(record.SpecJson).Spec is not { } spec) continue;
+            var descriptions = new Dictionary<string, BrokerDescription>(StringComparer.Ordinal);
+            var otherGroups = spec.Brokers.SelectMany(b => b.SecurityGroups).ToHashSet(StringComparer.Ordinal);
+            foreach (var broker in spec.Brokers)
+            {
+                if (await brokers.FindBrokerByNameAsync(broker.Name, cancellationToken) is not { } found) continue;
+                try
+                {
+                    descriptions[broker.Name] = await brokers.DescribeBrokerAsync(found.BrokerId, cancellationToken);
+                    otherGroups.UnionWith(descriptions[broker.Name].SecurityGroups);
+                }
+                catch (BrokerMissingException)
+                {
+                }
+            }
+            try
+            {
+                if (descriptions.Count != spec.Brokers.Count) throw new BrokerMissingException(spec.Brokers.First(b => !descriptions.ContainsKey(b.Name)).Name);
+                var plan = PlanNetworkStep.FromDescriptions(spec, descriptions);
+                foreach (var rule in await new OpenIngressStep(securityGroups).DesiredRulesAsync(spec, plan, verifier, cancellationToken)) needed.Add(Key(rule));
+            }
+            catch (Exception e) when (e is BrokerMissingException or BrokerNotUsableException or InvalidOperationException or ArgumentException)
+            {
+                foreach (var group in otherGroups) needed.Add((group, 0, null, null));
+            }
+        }
+        return needed;
     }
 }
 
@@ -158,7 +216,7 @@ public sealed class RevokeIngressStep(IBrokerService brokers, ISecurityGroupServ
 /// unwired: a revision without this network's connectors, applied by a reboot. Each turn looks afresh, so a retried or
 /// restarted teardown continues where the last one stopped.
 /// </summary>
-public sealed class TeardownBrokerStep(IBrokerService brokers)
+public sealed class TeardownBrokerStep(IBrokerService brokers, INetworkStore store)
 {
     public async Task<BrokerTeardownStatus> RunAsync(BrokerTeardown turn, CancellationToken cancellationToken)
     {
@@ -184,7 +242,8 @@ public sealed class TeardownBrokerStep(IBrokerService brokers)
         }
         var (id, state) = (broker.BrokerId, broker.BrokerState);
 
-        if (StoreNetworkStep.CreatedFor(broker, turn.NetworkName))
+        // A broker nob created for this network that another stored network uses now is that network's too: unwire it only.
+        if (StoreNetworkStep.CreatedFor(broker, turn.NetworkName) && await UsedByAnotherNetworkAsync(turn, cancellationToken) is null)
         {
             switch (state)
             {
@@ -235,6 +294,17 @@ public sealed class TeardownBrokerStep(IBrokerService brokers)
         }
         // On the first turn nothing was removed by this teardown: the broker never had (or no longer had) our connectors.
         return Status(id, state, TeardownActions.None, turn.Poll == 0 ? "untouched" : "connectors removed", true);
+    }
+
+    /// <summary>The first other stored network whose spec names this broker, or null.</summary>
+    async Task<string?> UsedByAnotherNetworkAsync(BrokerTeardown turn, CancellationToken cancellationToken)
+    {
+        foreach (var other in await store.ListNetworkNamesAsync(cancellationToken))
+        {
+            if (other == turn.NetworkName || await store.GetAsync(other, cancellationToken) is not { } record) continue;
+            if (record.Brokers.Any(b => b.BrokerName == turn.BrokerName)) return other;
+        }
+        return null;
     }
 }
 

@@ -9,6 +9,8 @@ namespace Nob.Core.Lifecycle;
 /// <param name="SpecJson">The spec exactly as the build ran it (raw JSON), so a repair rebuilds the same network.</param>
 /// <param name="Connectors">The plan's connectors, one line each ("A &lt;==&gt; B"), for people and the API.</param>
 /// <param name="ExecutionName">The build-network execution that stored this record.</param>
+/// <param name="RetiredBrokers">Brokers nob created for this network that a later spec no longer names: the build leaves
+/// them running (it never deletes what a spec stops naming), and teardown still deletes them.</param>
 public sealed record NetworkRecord(
     int SchemaVersion,
     string NetworkName,
@@ -16,7 +18,8 @@ public sealed record NetworkRecord(
     IReadOnlyList<StoredBroker> Brokers,
     IReadOnlyList<string> Connectors,
     DateTimeOffset StoredAt,
-    string? ExecutionName)
+    string? ExecutionName,
+    IReadOnlyList<StoredBroker>? RetiredBrokers = null)
 {
     public const int CurrentSchemaVersion = 1;
 
