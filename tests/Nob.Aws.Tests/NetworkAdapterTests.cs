@@ -17,8 +17,11 @@ public class NetworkAdapterTests
     static Ec2SecurityGroupService Ec2(CapturingServer server) => new(new AmazonEC2Client(
         new AmazonEC2Config { ServiceURL = server.Url, AuthenticationRegion = TestClients.Region, MaxErrorRetry = 0 }));
 
-    static CannedResponse SsmError(string type) => new(400, $$"""{"__type":"{{type}}","message":"not here"}""",
+    static CannedResponse SsmError(string type, string message = "not here") => new(400,
+        JsonSerializer.Serialize(new Dictionary<string, string> { ["__type"] = type, ["message"] = message }),
         new Dictionary<string, string> { ["x-amzn-RequestId"] = "req-1" });
+
+    const string DowngradeRefused = "This parameter uses the advanced-parameter tier. You can't downgrade a parameter from the advanced-parameter tier to the standard-parameter tier. If necessary, you can delete the advanced parameter and recreate it as a standard parameter.";
 
     static NetworkRecord Record(string spec) => new(1, "net", spec, [new StoredBroker("A", "b-1", true)], [], DateTimeOffset.UnixEpoch, null);
 
@@ -39,10 +42,63 @@ public class NetworkAdapterTests
     }
 
     [Fact]
-    public async Task SsmPut_RecordOver4096Characters_UsesTheAdvancedTier()
+    public async Task SsmPut_RecordOver4096CharactersEvenCompressed_UsesTheAdvancedTier()
     {
         using var server = new CapturingServer(CannedResponse.Json("""{"Version":1,"Tier":"Advanced"}"""));
+        await Ssm(server).PutAsync(Record(AdvancedSpec()), CancellationToken.None);
+        var body = Body(server.Single());
+        Assert.Equal("Advanced", body.GetProperty("Tier").GetString());
+        Assert.InRange(body.GetProperty("Value").GetString()!.Length, NetworkRecordCodec.StandardTierMaxLength + 1, NetworkRecordCodec.MaxValueLength);
+    }
+
+    [Fact]
+    public async Task SsmPut_CompressibleRecordOver4096Characters_IsCompressedIntoTheStandardTier()
+    {
+        using var server = new CapturingServer(CannedResponse.Json("""{"Version":1,"Tier":"Standard"}"""));
         await Ssm(server).PutAsync(Record($"{{\"pad\":\"{new string('x', 5000)}\"}}"), CancellationToken.None);
+        var body = Body(server.Single());
+        Assert.Equal("Standard", body.GetProperty("Tier").GetString());
+        Assert.StartsWith(NetworkRecordCodec.CompressedPrefix, body.GetProperty("Value").GetString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>A spec of 8000 random hex digits: gzip+base64 takes the record to about 5400 characters, past Standard.</summary>
+    static string AdvancedSpec() => $"{{\"pad\":\"{Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4000))}\"}}";
+
+    [Theory]
+    [InlineData(DowngradeRefused)]
+    [InlineData("You can't revert an ADVANCED parameter to a Standard parameter.")]
+    public async Task SsmPut_StandardRefusedForAnAdvancedParameter_RetriesOnceWithTheAdvancedTier(string message)
+    {
+        using var server = CapturingServer.Sequence(SsmError("ValidationException", message), CannedResponse.Json("""{"Version":2,"Tier":"Advanced"}"""));
+        await Ssm(server).PutAsync(Record("{}"), CancellationToken.None);
+
+        Assert.Equal(["Standard", "Advanced"], server.Requests.Select(r => Body(r).GetProperty("Tier").GetString()));
+        Assert.Equal(Body(server.Requests[0]).GetProperty("Value").GetString(), Body(server.Requests[1]).GetProperty("Value").GetString());
+        Assert.True(Body(server.Requests[1]).GetProperty("Overwrite").GetBoolean());
+    }
+
+    [Fact]
+    public async Task SsmPut_AdvancedRefusedToo_FailsWithoutASecondRetry()
+    {
+        using var server = CapturingServer.Sequence(SsmError("ValidationException", DowngradeRefused), SsmError("ValidationException", DowngradeRefused), CannedResponse.Json("{}"));
+        var e = await Assert.ThrowsAsync<AmazonSimpleSystemsManagementException>(() => Ssm(server).PutAsync(Record("{}"), CancellationToken.None));
+        Assert.Equal("ValidationException", e.ErrorCode);
+        Assert.Equal(2, server.Requests.Count);
+    }
+
+    [Fact]
+    public async Task SsmPut_OtherValidationError_IsNotRetried()
+    {
+        using var server = CapturingServer.Sequence(SsmError("ValidationException", "1 validation error detected: Value at 'value' failed to satisfy constraint"), CannedResponse.Json("{}"));
+        await Assert.ThrowsAsync<AmazonSimpleSystemsManagementException>(() => Ssm(server).PutAsync(Record("{}"), CancellationToken.None));
+        Assert.Single(server.Requests);
+    }
+
+    [Fact]
+    public async Task SsmPut_AdvancedRecordRefused_IsNotRetried()
+    {
+        using var server = CapturingServer.Sequence(SsmError("ValidationException", DowngradeRefused), CannedResponse.Json("{}"));
+        await Assert.ThrowsAsync<AmazonSimpleSystemsManagementException>(() => Ssm(server).PutAsync(Record(AdvancedSpec()), CancellationToken.None));
         Assert.Equal("Advanced", Body(server.Single()).GetProperty("Tier").GetString());
     }
 

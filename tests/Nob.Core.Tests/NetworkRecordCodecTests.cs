@@ -32,15 +32,124 @@ public class NetworkRecordCodecTests
         AssertSame(record, NetworkRecordCodec.Decode(value));
     }
 
-    [Fact]
-    public void Encode_RecordOver4096Characters_StaysPlainButNeedsTheAdvancedTier()
+    /// <summary>A record whose plain JSON is exactly <paramref name="jsonLength"/> characters, its spec made of <paramref name="filler"/>.</summary>
+    static NetworkRecord RecordOfJsonLength(int jsonLength, Func<int, string> filler)
     {
-        var record = Record("{\"pad\":\"" + new string('x', 5000) + "\"}");
+        // A small record is stored as plain JSON, and the filler's characters are not escaped, so each adds one.
+        var baseLength = NetworkRecordCodec.Encode(Record("")).Length;
+        var record = Record(filler(jsonLength - baseLength));
+        Assert.Equal(jsonLength, JsonSerializer.Serialize(record, new JsonSerializerOptions(JsonSerializerDefaults.Web)).Length);
+        return record;
+    }
+
+    static string Repeated(int length) => new('x', length);
+
+    /// <summary>Random characters the serializer does not escape; gzip+base64 makes them longer, never shorter.</summary>
+    static string Noise(int length)
+    {
+        const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$%()*,-./:;=?@[]^_{|}~";
+        return string.Concat(Enumerable.Range(0, length).Select(_ => alphabet[Random.Shared.Next(alphabet.Length)]));
+    }
+
+    [Fact]
+    public void Encode_JsonOfExactly4096Characters_StaysPlainAndStandard()
+    {
+        var record = RecordOfJsonLength(NetworkRecordCodec.StandardTierMaxLength, Repeated);
         var value = NetworkRecordCodec.Encode(record);
 
-        Assert.InRange(value.Length, NetworkRecordCodec.StandardTierMaxLength + 1, NetworkRecordCodec.MaxValueLength);
+        Assert.Equal(NetworkRecordCodec.StandardTierMaxLength, value.Length);
+        Assert.StartsWith("{", value, StringComparison.Ordinal);
+        Assert.False(NetworkRecordCodec.NeedsAdvancedTier(value));
+        AssertSame(record, NetworkRecordCodec.Decode(value));
+    }
+
+    [Theory]
+    [InlineData(4097)]
+    [InlineData(8192)]
+    [InlineData(8193)]
+    [InlineData(20_000)]
+    public void Encode_CompressibleJsonOver4096Characters_IsCompressedToTheStandardTier(int jsonLength)
+    {
+        var record = RecordOfJsonLength(jsonLength, Repeated);
+        var value = NetworkRecordCodec.Encode(record);
+
+        Assert.StartsWith(NetworkRecordCodec.CompressedPrefix, value, StringComparison.Ordinal);
+        Assert.False(NetworkRecordCodec.NeedsAdvancedTier(value));
+        AssertSame(record, NetworkRecordCodec.Decode(value));
+    }
+
+    [Theory]
+    [InlineData(8, false)]
+    [InlineData(12, false)]
+    [InlineData(21, false)]
+    [InlineData(30, false)]
+    [InlineData(41, true)]
+    public void Encode_MeshRecords_FitTheStandardTierUpToAboutFortyBrokers(int brokers, bool advanced)
+    {
+        // A mesh's record grows with the square of its size (here 12 brokers take 5 KB of JSON, 41 take 41 KB);
+        // compressed, it stays Standard to 30 brokers (2.5 KB) and fits Advanced at 41 (4.2 KB).
+        var names = Enumerable.Range(1, brokers).Select(i => $"MeshBroker{i}").ToList();
+        var spec = JsonSerializer.Serialize(new
+        {
+            networkName = "mesh",
+            topology = new { type = "mesh" },
+            brokers = names.Select(n => new { name = n }),
+            brokerDefaults = new { subnetIds = new[] { "subnet-0123456789abcdef0" }, securityGroups = new[] { "sg-0123456789abcdef0" } },
+            user = new { username = "networkUser", passwordParameter = "/nob/mesh/password" },
+        });
+        var record = new NetworkRecord(NetworkRecord.CurrentSchemaVersion, "mesh", spec,
+            [.. names.Select((n, i) => new StoredBroker(n, $"b-{new Guid(i + 1, 0x1234, 0x5678, new byte[8]):D}", true))],
+            [.. names.SelectMany((a, i) => names.Skip(i + 1).Select(b => $"{a} <==> {b}"))],
+            new DateTimeOffset(2026, 11, 25, 10, 0, 0, TimeSpan.Zero), "mesh-0123456789abcdef");
+
+        var value = NetworkRecordCodec.Encode(record);
+
+        Assert.True(NetworkRecordCodec.NeedsAdvancedTier(value) == advanced, $"{brokers} brokers: {value.Length} characters");
+        Assert.True(value.Length <= NetworkRecordCodec.MaxValueLength);
+        AssertSame(record, NetworkRecordCodec.Decode(value));
+    }
+
+    [Fact]
+    public void Encode_IncompressibleJsonOver4096Characters_StaysPlainInTheAdvancedTier()
+    {
+        var record = RecordOfJsonLength(6000, Noise);
+        var value = NetworkRecordCodec.Encode(record);
+
+        Assert.Equal(6000, value.Length);
         Assert.StartsWith("{", value, StringComparison.Ordinal);
         Assert.True(NetworkRecordCodec.NeedsAdvancedTier(value));
+        AssertSame(record, NetworkRecordCodec.Decode(value));
+    }
+
+    [Fact]
+    public void Encode_IncompressibleJsonOfExactly8192Characters_FitsTheAdvancedTier()
+    {
+        var record = RecordOfJsonLength(NetworkRecordCodec.MaxValueLength, Noise);
+        var value = NetworkRecordCodec.Encode(record);
+
+        Assert.Equal(NetworkRecordCodec.MaxValueLength, value.Length);
+        Assert.True(NetworkRecordCodec.NeedsAdvancedTier(value));
+        AssertSame(record, NetworkRecordCodec.Decode(value));
+    }
+
+    [Fact]
+    public void Encode_IncompressibleJsonOf8193Characters_ThrowsNetworkRecordTooLarge()
+    {
+        var record = RecordOfJsonLength(NetworkRecordCodec.MaxValueLength + 1, Noise);
+        var e = Assert.Throws<NetworkRecordTooLargeException>(() => NetworkRecordCodec.Encode(record));
+        Assert.Contains($"takes {NetworkRecordCodec.MaxValueLength + 1} characters", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Encode_PartlyCompressibleJson_IsCompressedIntoTheAdvancedTier()
+    {
+        // Hex digits compress to about half, and base64 adds a third: 10,000 characters end near 6,700.
+        var record = RecordOfJsonLength(10_000, n => Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(n / 2 + 1))[..n]);
+        var value = NetworkRecordCodec.Encode(record);
+
+        Assert.StartsWith(NetworkRecordCodec.CompressedPrefix, value, StringComparison.Ordinal);
+        Assert.True(NetworkRecordCodec.NeedsAdvancedTier(value));
+        Assert.True(value.Length <= NetworkRecordCodec.MaxValueLength);
         AssertSame(record, NetworkRecordCodec.Decode(value));
     }
 

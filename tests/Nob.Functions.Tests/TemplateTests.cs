@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Reflection;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using YamlDotNet.RepresentationModel;
 
@@ -281,6 +282,73 @@ public partial class TemplateTests
         var statement = Assert.Single(statements);
         Assert.Equal(["states:StartExecution"], ((YamlSequenceNode)statement["Action"]).Select(Scalar));
         Assert.Equal(["CheckDriftStateMachine", "TeardownNetworkStateMachine"], ((YamlSequenceNode)statement["Resource"]).Select(Scalar).Order());
+    }
+
+    const string EscapeJavaScriptCall = "$util.escapeJavaScript(";
+
+    /// <summary>VTL's <c>.replaceAll("\\'","'")</c> (a Java regex matching <c>\'</c>), the idiom API Gateway documents.</summary>
+    const string UndoSingleQuoteEscape = """.replaceAll("\\'","'")""";
+
+    /// <summary>$util.escapeJavaScript as API Gateway implements it (Commons Lang's escapeJavaScript): JavaScript, not JSON, escapes.</summary>
+    static string EscapeJavaScript(string value) => string.Concat(value.Select(c => c switch
+    {
+        '\'' => "\\'",
+        '"' => "\\\"",
+        '\\' => "\\\\",
+        '/' => "\\/",
+        '\n' => "\\n",
+        '\r' => "\\r",
+        '\t' => "\\t",
+        < ' ' or > '~' => $"\\u{(int)c:X4}",
+        _ => c.ToString(),
+    }));
+
+    [Fact]
+    public void Api_ErrorResponseTemplatesThatEscapeJavaScript_UndoTheSingleQuoteEscapeSoTheBodyIsJson()
+    {
+        // Step Functions quotes ARNs in single quotes, and JSON has no \' escape.
+        const string message = "State Machine Does Not Exist: 'arn:aws:states:eu-west-1:123456789012:stateMachine:nob-teardown' (\"quoted\", back\\slash, é)";
+        Assert.ThrowsAny<JsonException>(() => JsonDocument.Parse($$"""{"message": "{{EscapeJavaScript(message)}}"}"""));
+        var templates = new List<string>();
+        foreach (var (path, method, _, _, node) in ApiIntegrations())
+        {
+            var integration = (YamlMappingNode)node["x-amazon-apigateway-integration"];
+            if (!integration.Children.TryGetValue(new YamlScalarNode("responses"), out var responses)) continue;
+            foreach (var (pattern, response) in ((YamlMappingNode)responses).Children.Where(r => Scalar(r.Key) != "default"))
+            {
+                if (!((YamlMappingNode)response).Children.TryGetValue(new YamlScalarNode("responseTemplates"), out var bodies)) continue;
+                foreach (var text in ((YamlMappingNode)bodies).Children.Values.Select(Scalar).Where(t => t.Contains(EscapeJavaScriptCall, StringComparison.Ordinal)))
+                {
+                    var where = $"{method.ToUpperInvariant()} {path} {Scalar(pattern)}";
+                    var rendered = text;
+                    for (var start = rendered.IndexOf(EscapeJavaScriptCall, StringComparison.Ordinal); start >= 0; start = rendered.IndexOf(EscapeJavaScriptCall, StringComparison.Ordinal))
+                    {
+                        var end = ClosingParenthesis(rendered, start + EscapeJavaScriptCall.Length - 1);
+                        Assert.True(rendered[(end + 1)..].StartsWith(UndoSingleQuoteEscape, StringComparison.Ordinal), $"{where}: {rendered[start..(end + 1)]} is not followed by {UndoSingleQuoteEscape}");
+                        Assert.Equal("$input.path('$.message')", rendered[(start + EscapeJavaScriptCall.Length)..end]);
+                        // VTL keeps backslashes in string literals, so Java's replaceAll gets the regex \\' (a backslash, then '), as here.
+                        var value = Regex.Replace(EscapeJavaScript(message), @"\\'", "'");
+                        rendered = rendered[..start] + value + rendered[(end + 1 + UndoSingleQuoteEscape.Length)..];
+                    }
+                    using var document = JsonDocument.Parse(rendered);
+                    Assert.Equal(message, document.RootElement.GetProperty("message").GetString());
+                    templates.Add(where);
+                }
+            }
+        }
+        Assert.Equal(["DELETE /networks/{name} 4\\d{2}", "POST /networks/{name}/drift-checks 4\\d{2}"], templates.Order());
+    }
+
+    /// <summary>The index of the parenthesis closing the one at <paramref name="open"/> (VTL arguments here hold none in quotes).</summary>
+    static int ClosingParenthesis(string text, int open)
+    {
+        var depth = 0;
+        for (var i = open; i < text.Length; i++)
+        {
+            depth += text[i] switch { '(' => 1, ')' => -1, _ => 0 };
+            if (depth == 0) return i;
+        }
+        throw new InvalidOperationException($"no closing parenthesis after {text[open..]}");
     }
 
     [Fact]

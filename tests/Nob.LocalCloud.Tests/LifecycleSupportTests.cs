@@ -59,10 +59,29 @@ public sealed class LifecycleSupportTests : IAsyncLifetime
         Assert.Equal("ValidationException", noTier.ErrorCode);
         Assert.Equal(ParameterTier.Advanced, intelligent.Tier);
         Assert.Equal("ValidationException", downgrade.ErrorCode);
+        Assert.Contains("You can't downgrade a parameter from the advanced-parameter tier to the standard-parameter tier", downgrade.Message, StringComparison.Ordinal);
         Assert.Equal(ParameterTier.Advanced, kept.Tier);
         Assert.Equal(ParameterTier.Advanced, advanced.Tier);
         Assert.Equal("ValidationException", overLimit.ErrorCode);
         Assert.Equal("x", (await ssm.GetParameterAsync(new GetParameterRequest { Name = "/nob/networks/big" })).Parameter.Value);
+    }
+
+    [Fact]
+    public async Task SsmNetworkStore_RecordShrinkingBackToStandardSize_IsStoredInTheAdvancedTier()
+    {
+        using var ssm = Clients.Ssm(_cloud, maxErrorRetry: 0);
+        var store = new Nob.Aws.Adapters.SsmNetworkStore(ssm);
+        static Nob.Core.Lifecycle.NetworkRecord Record(string spec) =>
+            new(1, "shrinking", spec, [new Nob.Core.Lifecycle.StoredBroker("A", "b-1", true)], [], DateTimeOffset.UnixEpoch, null);
+        // Random hex digits compress only to about two thirds with base64, so 8000 of them need the Advanced tier.
+        var big = Record($"{{\"pad\":\"{Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4000))}\"}}");
+
+        await store.PutAsync(big, CancellationToken.None);
+        await store.PutAsync(Record("{}"), CancellationToken.None);
+
+        Assert.Equal("{}", (await store.GetAsync("shrinking", CancellationToken.None))?.SpecJson);
+        var kept = await ssm.PutParameterAsync(new PutParameterRequest { Name = "/nob/networks/shrinking", Type = ParameterType.String, Value = "x", Overwrite = true });
+        Assert.Equal(ParameterTier.Advanced, kept.Tier);
     }
 
     [Fact]

@@ -25,17 +25,39 @@ public sealed class SsmNetworkStore(IAmazonSimpleSystemsManagement ssm) : INetwo
     public async Task PutAsync(NetworkRecord record, CancellationToken cancellationToken)
     {
         var value = NetworkRecordCodec.Encode(record);
-        await ssm.PutParameterAsync(new PutParameterRequest
+        // Advanced parameters cost money, so only records that do not fit Standard ask for it.
+        var tier = NetworkRecordCodec.NeedsAdvancedTier(value) ? ParameterTier.Advanced : ParameterTier.Standard;
+        try
         {
-            Name = NetworkRecord.ParameterName(record.NetworkName),
+            await PutAsync(record.NetworkName, value, tier, cancellationToken);
+        }
+        catch (AmazonSimpleSystemsManagementException e) when (tier == ParameterTier.Standard && IsDowngradeRefused(e))
+        {
+            // An earlier, larger record made the parameter Advanced, and SSM never moves one back to Standard.
+            await PutAsync(record.NetworkName, value, ParameterTier.Advanced, cancellationToken);
+        }
+    }
+
+    private Task PutAsync(string networkName, string value, ParameterTier tier, CancellationToken cancellationToken) =>
+        ssm.PutParameterAsync(new PutParameterRequest
+        {
+            Name = NetworkRecord.ParameterName(networkName),
             Value = value,
             Type = ParameterType.String,
             Overwrite = true,
-            // Advanced parameters cost money, so only records that do not fit Standard use them.
-            Tier = NetworkRecordCodec.NeedsAdvancedTier(value) ? ParameterTier.Advanced : ParameterTier.Standard,
-            Description = $"nob network {record.NetworkName}",
+            Tier = tier,
+            Description = $"nob network {networkName}",
         }, cancellationToken);
-    }
+
+    /// <summary>
+    /// SSM's ValidationException for a Standard write to an Advanced parameter ("You can't downgrade a parameter from the
+    /// advanced-parameter tier to the standard-parameter tier…"; worded differently over time, so only the two tiers are
+    /// matched).
+    /// </summary>
+    private static bool IsDowngradeRefused(AmazonSimpleSystemsManagementException e) =>
+        e.ErrorCode == "ValidationException"
+        && e.Message.Contains("advanced", StringComparison.OrdinalIgnoreCase)
+        && e.Message.Contains("standard", StringComparison.OrdinalIgnoreCase);
 
     [IamActions("ssm:DeleteParameter")]
     public async Task<bool> DeleteAsync(string networkName, CancellationToken cancellationToken)

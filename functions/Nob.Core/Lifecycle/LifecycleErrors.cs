@@ -19,7 +19,7 @@ public sealed class TeardownTimedOutException(string brokerName, string state, i
 
 /// <summary>Even compressed, the record does not fit one Advanced parameter (8 KB).</summary>
 public sealed class NetworkRecordTooLargeException(string networkName, int characters)
-    : Exception($"The record of network \"{networkName}\" takes {characters} characters compressed; a parameter holds at most {NetworkRecordCodec.MaxValueLength}. Use fewer brokers or a shorter spec")
+    : Exception($"The record of network \"{networkName}\" takes {characters} characters even compressed; a parameter holds at most {NetworkRecordCodec.MaxValueLength}. Use fewer brokers or a shorter spec")
 {
     public string NetworkName { get; } = networkName;
 }

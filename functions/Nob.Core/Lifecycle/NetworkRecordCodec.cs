@@ -6,9 +6,10 @@ using System.Text.Json.Serialization;
 namespace Nob.Core.Lifecycle;
 
 /// <summary>
-/// A <see cref="NetworkRecord"/> as one parameter value: compact JSON when it fits, else gzip+base64 behind
-/// <see cref="CompressedPrefix"/>. The serializer escapes every non-ASCII character, so characters equal bytes and
-/// the lengths below are SSM's byte limits.
+/// A <see cref="NetworkRecord"/> as one parameter value: compact JSON when it fits the Standard tier, else the shorter
+/// of the JSON and its gzip+base64 behind <see cref="CompressedPrefix"/> (so most records stay Standard, which is
+/// free). The serializer escapes every non-ASCII character, so characters equal bytes and the lengths below are SSM's
+/// byte limits.
 /// </summary>
 public static class NetworkRecordCodec
 {
@@ -26,7 +27,7 @@ public static class NetworkRecordCodec
     public static string Encode(NetworkRecord record)
     {
         var json = JsonSerializer.Serialize(record, LifecycleJsonContext.Default.NetworkRecord);
-        if (json.Length <= MaxValueLength) return json;
+        if (json.Length <= StandardTierMaxLength) return json;
 
         using var buffer = new MemoryStream();
         using (var gzip = new GZipStream(buffer, CompressionLevel.SmallestSize))
@@ -34,7 +35,8 @@ public static class NetworkRecordCodec
             gzip.Write(Encoding.UTF8.GetBytes(json));
         }
         var compressed = CompressedPrefix + Convert.ToBase64String(buffer.ToArray());
-        return compressed.Length <= MaxValueLength ? compressed : throw new NetworkRecordTooLargeException(record.NetworkName, compressed.Length);
+        var value = compressed.Length < json.Length ? compressed : json;
+        return value.Length <= MaxValueLength ? value : throw new NetworkRecordTooLargeException(record.NetworkName, value.Length);
     }
 
     public static NetworkRecord Decode(string value)
