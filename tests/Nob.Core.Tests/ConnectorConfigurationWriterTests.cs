@@ -87,11 +87,116 @@ public class ConnectorConfigurationWriterTests
         Assert.Equal(["nob.net.A.to.Old"], revision.RemovedConnectors);
         Assert.Equal(["nob.net.A.to.B"], revision.AddedConnectors);
         var names = Connectors(revision.Xml).Select(c => (string?)c.Attribute("name")).ToList();
-        Assert.Equal(["users-own", "nob.othernet.A.to.B", "nob.net.A.to.B"], names);
+        // In place of the old one: the user's and the other network's connectors keep their order.
+        Assert.Equal(["users-own", "nob.net.A.to.B", "nob.othernet.A.to.B"], names);
         var root = Root(revision.Xml);
         Assert.Equal("10000", (string?)root.Attribute("schedulePeriodForDestinationPurge"));
         Assert.Equal("false", (string?)root.Descendants(Core + "policyEntry").Single().Attribute("producerFlowControl"));
         Assert.Single(root.Descendants(Core + "timeStampingBrokerPlugin"));
+    }
+
+    static string Names(string xml) => string.Join(" ", Connectors(xml).Select(c => (string?)c.Attribute("name")));
+
+    [Fact]
+    public void Write_TwoNetworksSharingABroker_AThenBThenA_WritesNothingTheThirdTime()
+    {
+        IReadOnlyList<PlannedConnector> a = [Connector("A", "B", network: "neta"), Connector("A", "C", network: "neta")];
+        IReadOnlyList<PlannedConnector> b = [Connector("A", "D", network: "netb")];
+
+        var first = ConnectorConfigurationWriter.Write("A", AmazonMqDefaults.ConfigurationXml, "neta", a);
+        var second = ConnectorConfigurationWriter.Write("A", first.Xml, "netb", b);
+        Assert.True(second.Changed);
+        Assert.Equal(["nob.netb.A.to.D"], second.AddedConnectors);
+        Assert.Equal("nob.neta.A.to.B nob.neta.A.to.C nob.netb.A.to.D", Names(second.Xml));
+
+        var third = ConnectorConfigurationWriter.Write("A", second.Xml, "neta", a);
+        Assert.False(third.Changed);
+        Assert.Same(second.Xml, third.Xml);
+        Assert.Empty(third.AddedConnectors);
+        Assert.Empty(third.RemovedConnectors);
+        Assert.Empty(third.UpdatedConnectors);
+
+        var fourth = ConnectorConfigurationWriter.Write("A", third.Xml, "netb", b);
+        Assert.False(fourth.Changed);
+        Assert.Same(third.Xml, fourth.Xml);
+    }
+
+    [Fact]
+    public void Write_UserConnectorAppendedAfterOurs_IsNoChange()
+    {
+        var first = ConnectorConfigurationWriter.Write("A", AmazonMqDefaults.ConfigurationXml, "net", [Connector("A", "B"), Connector("A", "C")]);
+        var edited = XDocument.Parse(first.Xml);
+        edited.Root!.Element(Core + "networkConnectors")!.Add(
+            new XElement(Core + "networkConnector", new XAttribute("name", "users-own"), new XAttribute("uri", "static:(ssl://elsewhere.example:61617)")));
+        var xml = edited.ToString();
+
+        var second = ConnectorConfigurationWriter.Write("A", xml, "net", [Connector("A", "B"), Connector("A", "C")]);
+        Assert.False(second.Changed);
+        Assert.Same(xml, second.Xml);
+        Assert.Empty(second.AddedConnectors);
+        Assert.Empty(second.RemovedConnectors);
+        Assert.Empty(second.UpdatedConnectors);
+    }
+
+    [Fact]
+    public void Write_OurConnectorsInAnotherOrder_IsNoChange()
+    {
+        var first = ConnectorConfigurationWriter.Write("A", UserEdited, "net", [Connector("A", "B"), Connector("A", "C")]);
+        var second = ConnectorConfigurationWriter.Write("A", first.Xml, "net", [Connector("A", "C"), Connector("A", "B")]);
+        Assert.False(second.Changed);
+        Assert.Same(first.Xml, second.Xml);
+    }
+
+    [Fact]
+    public void Write_ActualChangeAmongOtherConnectors_ReplacesOursWhereTheFirstOfThemWas()
+    {
+        const string xml = """
+            <broker xmlns="http://activemq.apache.org/schema/core">
+              <networkConnectors>
+                <networkConnector name="nob.othernet.A.to.X" uri="static:(ssl://x.example:61617)" userName="user1"/>
+                <networkConnector name="nob.net.A.to.B" uri="static:(ssl://b.example:61617)" userName="user1" duplex="true" networkTTL="2" messageTTL="2" consumerTTL="2"/>
+                <networkConnector name="users-own" uri="static:(ssl://elsewhere.example:61617)"/>
+                <networkConnector name="nob.net.A.to.Old" uri="static:(ssl://old.example:61617)" userName="user1"/>
+                <networkConnector name="nob.othernet.A.to.Y" uri="static:(ssl://y.example:61617)" userName="user1"/>
+              </networkConnectors>
+            </broker>
+            """;
+        var planned = new[] { Connector("A", "B") with { NetworkTtl = 3 }, Connector("A", "C") };
+
+        var revision = ConnectorConfigurationWriter.Write("A", xml, "net", planned);
+
+        Assert.True(revision.Changed);
+        Assert.Equal(["nob.net.A.to.C"], revision.AddedConnectors);
+        Assert.Equal(["nob.net.A.to.Old"], revision.RemovedConnectors);
+        Assert.Equal(["nob.net.A.to.B"], revision.UpdatedConnectors);
+        Assert.Equal("nob.othernet.A.to.X nob.net.A.to.B nob.net.A.to.C users-own nob.othernet.A.to.Y", Names(revision.Xml));
+        Assert.Equal("3", (string?)Connectors(revision.Xml)[1].Attribute("networkTTL"));
+        // Everything but our connectors is as it was.
+        var others = Root(revision.Xml);
+        others.Descendants(Core + "networkConnector").Where(c => ConnectorNaming.IsManaged((string?)c.Attribute("name"), "net")).Remove();
+        var before = Root(xml);
+        before.Descendants(Core + "networkConnector").Where(c => ConnectorNaming.IsManaged((string?)c.Attribute("name"), "net")).Remove();
+        Assert.True(XmlSemantics.Equivalent(before, others));
+
+        // And the result is converged: written again, nothing changes.
+        var again = ConnectorConfigurationWriter.Write("A", revision.Xml, "net", planned);
+        Assert.False(again.Changed);
+    }
+
+    [Fact]
+    public void Write_ManagedConnectorGivenTwice_IsRewrittenOnceWithNothingAddedRemovedOrUpdated()
+    {
+        var first = ConnectorConfigurationWriter.Write("A", AmazonMqDefaults.ConfigurationXml, "net", [Connector("A", "B")]);
+        var doubled = XDocument.Parse(first.Xml);
+        var ours = doubled.Root!.Descendants(Core + "networkConnector").Single();
+        ours.AddAfterSelf(new XElement(ours));
+        // The check refuses a name used twice, so the doubled XML cannot be written back; the writer repairs it.
+        var second = ConnectorConfigurationWriter.Write("A", doubled.ToString(), "net", [Connector("A", "B")]);
+        Assert.True(second.Changed);
+        Assert.Empty(second.AddedConnectors);
+        Assert.Empty(second.RemovedConnectors);
+        Assert.Empty(second.UpdatedConnectors);
+        Assert.Equal("nob.net.A.to.B", Names(second.Xml));
     }
 
     [Fact]

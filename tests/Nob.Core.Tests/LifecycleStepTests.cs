@@ -254,6 +254,53 @@ public class LifecycleStepTests
     }
 
     [Fact]
+    public async Task CheckDrift_CommonUserDeleted_ReportsUserMissing()
+    {
+        await BuildAsync(Repo.Example("tutorial"));
+        var username = SpecReader.ReadValid(Repo.Example("tutorial")).User.Username;
+        Assert.True(mq.ByName("MyBroker2").Users.Remove(username));
+
+        var report = (await CheckAsync()).Report;
+
+        var finding = Assert.Single(report.Findings);
+        Assert.Equal((DriftKinds.UserMissing, "MyBroker2"), (finding.Kind, finding.BrokerName));
+        Assert.Contains(username, finding.Detail, StringComparison.Ordinal);
+        Assert.False(report.InSync);
+    }
+
+    [Fact]
+    public async Task CheckDrift_UserChangeWaitingForAReboot_ReportsUserChangePending()
+    {
+        await BuildAsync(Repo.Example("tutorial"));
+        mq.ByName("MyBroker1").UsersPending.Add("someone");
+
+        var finding = Assert.Single((await CheckAsync()).Report.Findings);
+
+        Assert.Equal((DriftKinds.UserChangePending, "MyBroker1"), (finding.Kind, finding.BrokerName));
+        Assert.Contains("someone", finding.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CheckDrift_BrokerSharedWithAnotherNetwork_EachNetworkIsInSyncAndARebuildWritesNothing()
+    {
+        await BuildAsync(TutorialAs("tutorial"));
+        await BuildAsync(TutorialAs("tutorial2")); // adopts both brokers and adds its connector after tutorial's
+        Assert.Equal(["nob.tutorial.MyBroker1.to.MyBroker2", "nob.tutorial2.MyBroker1.to.MyBroker2"], ConnectorNames(CurrentXml("MyBroker1")));
+
+        foreach (var network in new[] { "tutorial", "tutorial2" })
+        {
+            var report = (await CheckAsync(network)).Report;
+            Assert.True(report.InSync, $"{network}: {string.Join("; ", report.Findings)}");
+        }
+
+        var before = mq.Calls.Count;
+        await BuildAsync(TutorialAs("tutorial"));
+        await BuildAsync(TutorialAs("tutorial2"));
+        Assert.DoesNotContain(mq.Calls.Skip(before), c => c.StartsWith("UpdateConfiguration", StringComparison.Ordinal)
+            || c.StartsWith("UpdateBroker", StringComparison.Ordinal) || c.StartsWith("RebootBroker", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task CheckDrift_NetworkNotStored_ThrowsNetworkNotFound() =>
         await Assert.ThrowsAsync<NetworkNotFoundException>(() => CheckAsync("nope"));
 

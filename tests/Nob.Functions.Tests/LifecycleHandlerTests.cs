@@ -16,7 +16,7 @@ public partial class HandlerContractTests
     {
         ["StoreNetworkFunction"] = "mq:DescribeBroker ssm:GetParameter ssm:PutParameter",
         ["ListNetworksFunction"] = "ssm:GetParameter ssm:GetParametersByPath",
-        ["CheckDriftFunction"] = "ec2:DescribeSecurityGroups mq:DescribeBroker mq:DescribeConfigurationRevision mq:ListBrokers ssm:GetParameter",
+        ["CheckDriftFunction"] = "ec2:DescribeSecurityGroups mq:DescribeBroker mq:DescribeConfigurationRevision mq:ListBrokers mq:ListUsers ssm:GetParameter",
         ["ReportDriftFunction"] = "",
         ["PlanTeardownFunction"] = "ssm:GetParameter",
         ["RevokeIngressFunction"] = "ec2:DescribeSecurityGroups ec2:RevokeSecurityGroupIngress mq:DescribeBroker mq:ListBrokers ssm:GetParameter ssm:GetParametersByPath",

@@ -233,6 +233,61 @@ public class CheckDriftTests(ITestOutputHelper log)
         Assert.Equal("Network Drift Check Failed", (string?)network["detailType"]);
     }
 
+    /// <summary>The build's converged fast path (see ConvergedBuildTests): 9 state transitions.</summary>
+    static readonly string[] FastPath = ["Start", "Validate", "CheckConverged", "Converged?", "UseConvergedState", "Verify", "StoreNetwork", "Summarize", "Succeeded"];
+
+    static IEnumerable<string> Mutations(IEnumerable<string> calls) => calls.Where(c =>
+        c.StartsWith("CreateBroker", StringComparison.Ordinal) || c.StartsWith("UpdateConfiguration", StringComparison.Ordinal)
+        || c.StartsWith("UpdateBroker", StringComparison.Ordinal) || c.StartsWith("RebootBroker", StringComparison.Ordinal)
+        || c.StartsWith("CreateUser", StringComparison.Ordinal));
+
+    [Fact]
+    public async Task SharedBroker_SecondNetworkAdoptsIt_RebuildsTakeTheFastPathAndEachNetworkIsInSync()
+    {
+        await nob.BuildAsync(Tutorial());
+        // tutorial2 adopts MyBroker1 (which tutorial created) and creates MyBroker3; its connector goes after tutorial's.
+        var second = JsonNode.Parse(Tutorial("tutorial2"))!;
+        second["brokers"] = new JsonArray(new JsonObject { ["name"] = "MyBroker1" }, new JsonObject { ["name"] = "MyBroker3" });
+        second["topology"]!["sinks"] = new JsonArray("MyBroker3");
+        await nob.BuildAsync(second.ToJsonString());
+        Assert.Equal(3, nob.Mq.Brokers.Count);
+        Assert.Equal(["nob.tutorial.MyBroker1.to.MyBroker2", "nob.tutorial2.MyBroker1.to.MyBroker3"], ConnectorNames(CurrentXml("MyBroker1")));
+        var before = nob.Mq.Calls.Count;
+
+        // Neither network's connectors on the shared broker are drift for the other: both rebuilds are converged.
+        foreach (var spec in new[] { Tutorial(), second.ToJsonString() })
+        {
+            var rebuild = await nob.BuildAsync(spec);
+            Assert.Equal(FastPath, Entered(rebuild));
+            Assert.Equal(9, rebuild.StateTransitions);
+        }
+        Assert.Empty(Mutations(nob.Mq.Calls.Skip(before)));
+        Assert.Equal(["nob.tutorial.MyBroker1.to.MyBroker2", "nob.tutorial2.MyBroker1.to.MyBroker3"], ConnectorNames(CurrentXml("MyBroker1")));
+
+        nob.Events.Clear();
+        var result = await CheckAsync(new { });
+
+        Assert.True(result.IsSucceeded, result.Explain());
+        Assert.Equal(["tutorial", "tutorial2"], result.PutEvents.Select(e => (string?)Detail(e)["networkName"]).Order(StringComparer.Ordinal));
+        Assert.All(result.PutEvents, e => Assert.True(e.DetailType == "Network In Sync", e.Detail));
+        Assert.Empty(Mutations(nob.Mq.Calls.Skip(before)));
+    }
+
+    [Fact]
+    public async Task CheckDrift_CommonUserDeleted_PutsDriftDetectedWithUserMissing()
+    {
+        await nob.BuildAsync(Tutorial());
+        Assert.True(nob.Mq.ByName("MyBroker2").Users.Remove("myCommonUser"));
+
+        var result = await CheckAsync(new { networkName = "tutorial", verify = false });
+
+        Assert.True(result.IsSucceeded, result.Explain());
+        var e = Assert.Single(result.PutEvents);
+        Assert.Equal("Network Drift Detected", e.DetailType);
+        var finding = Assert.Single(Detail(e)["findings"]!.AsArray())!;
+        Assert.Equal((DriftKinds.UserMissing, "MyBroker2"), ((string?)finding["kind"], (string?)finding["brokerName"]));
+    }
+
     [Theory]
     [InlineData("tutorial", 2)]
     [InlineData("mesh", 4)]

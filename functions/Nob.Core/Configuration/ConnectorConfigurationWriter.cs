@@ -22,9 +22,10 @@ public sealed class InvalidConfigurationException(string brokerName, IReadOnlyLi
 
 /// <summary>
 /// Writes a broker's managed network connectors into its current configuration: replaces only the connectors
-/// of this network (named with <see cref="ConnectorNaming.ManagedPrefix"/>), keeps everything else the user wrote,
-/// and reports "no change" when the result means the same as the current XML (compared parsed, since Amazon MQ
-/// reorders attributes and re-escapes what it stores).
+/// of this network (named with <see cref="ConnectorNaming.ManagedPrefix"/>) in place of the first of them, keeps
+/// everything else (the user's and other networks' connectors, in their order), and reports "no change" when this
+/// network's connectors already are the planned ones, compared parsed (Amazon MQ reorders attributes and re-escapes
+/// what it stores) and by name, not by position: a broker two networks share is not rewritten by either.
 /// </summary>
 public static class ConnectorConfigurationWriter
 {
@@ -54,14 +55,30 @@ public static class ConnectorConfigurationWriter
         var existingByName = existing.GroupBy(e => (string)e.Attribute("name")!).ToDictionary(g => g.Key, g => g.First());
         var planned = connectors.Select(ToElement).ToList();
 
-        existing.ForEach(e => e.Remove());
-        if (container is null && planned.Count > 0)
+        // This network's connectors already the planned ones (by name, parsed, wherever they sit among other
+        // connectors): nothing to write. Another network's or the user's connectors after ours are not a change.
+        var unchanged = existing.Count == planned.Count
+            && existingByName.Count == existing.Count
+            && planned.All(p => existingByName.TryGetValue((string)p.Attribute("name")!, out var old) && XmlSemantics.Equivalent(old, p));
+        if (!unchanged)
         {
-            container = new XElement(Core + "networkConnectors");
-            InsertInNameOrder(broker, container);
+            if (existing.Count > 0)
+            {
+                // In place of the first of ours, so the other connectors keep their order.
+                existing[0].AddBeforeSelf(planned);
+                existing.ForEach(e => e.Remove());
+            }
+            else if (planned.Count > 0)
+            {
+                if (container is null)
+                {
+                    container = new XElement(Core + "networkConnectors");
+                    InsertInNameOrder(broker, container);
+                }
+                container.Add(planned);
+            }
+            if (container is not null && !container.Elements().Any() && existing.Count > 0) container.Remove();
         }
-        container?.Add(planned);
-        if (container is not null && !container.Elements().Any() && existing.Count > 0) container.Remove();
 
         if (container is not null) problems.AddRange(NetworkConnectorsCheck.Problems(container));
         if (problems.Count > 0) throw new InvalidConfigurationException(brokerName, problems);
@@ -74,7 +91,7 @@ public static class ConnectorConfigurationWriter
             .Select(p => (string)p.Attribute("name")!)
             .ToList();
 
-        var changed = !XmlSemantics.Equivalent(current.Root!, broker);
+        var changed = !unchanged && !XmlSemantics.Equivalent(current.Root!, broker);
         return new ConfigurationRevision(changed ? ConfigurationXml.Serialize(next) : currentXml, changed, added, removed, updated);
     }
 

@@ -31,9 +31,10 @@ public static class DriftKinds
     public const string IngressMissing = "IngressMissing";
     /// <summary>A broker the build could not adopt (engine, deployment mode; only the build's converged check looks).</summary>
     public const string BrokerNotUsable = "BrokerNotUsable";
-    /// <summary>The common user is missing (only the build's converged check looks at users).</summary>
+    /// <summary>The spec's common user (the connectors' userName) does not exist on a broker: after its next reboot the
+    /// connectors cannot log in.</summary>
     public const string UserMissing = "UserMissing";
-    /// <summary>A user change waits for a reboot (only the build's converged check looks at users).</summary>
+    /// <summary>A user change (created, changed or deleted user) waits for a broker's reboot.</summary>
     public const string UserChangePending = "UserChangePending";
     public const string BridgeFailed = "BridgeFailed";
     public const string NotChecked = "NotChecked";

@@ -51,8 +51,9 @@ public sealed class ListNetworksStep(INetworkStore store)
 
 /// <summary>
 /// Drift check: compares what exists on AWS with the stored network. Every broker must exist, be RUNNING, have no
-/// pending revision, and its current revision must hold exactly the planned managed connectors (the user's own XML
-/// elsewhere is not drift); every planned ingress rule must be open. Bridges are proven afterwards by the Verify
+/// pending revision, the common user and no pending user change, and its current revision must hold exactly the planned
+/// managed connectors (the user's own XML and other networks' connectors are not drift); every planned ingress rule
+/// must be open. Bridges are proven afterwards by the Verify
 /// step, which needs the returned plan; the plan is null when a broker is missing or not RUNNING.
 /// </summary>
 public sealed class CheckDriftStep(IBrokerService brokers, ISecurityGroupService securityGroups, INetworkStore store, VerifierSource? verifier, TimeProvider time)

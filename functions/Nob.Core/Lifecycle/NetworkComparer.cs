@@ -4,15 +4,17 @@ using Nob.Core.Workflow;
 
 namespace Nob.Core.Lifecycle;
 
-/// <summary>What a comparison looks at beyond the drift check's brokers, revisions, connectors and ingress.</summary>
+/// <summary>What a comparison looks at beyond brokers, revisions, connectors and ingress.</summary>
 /// <param name="CheckUsers">Also require the common user on every broker and no user change pending (what the build's
-/// WriteConnectorRevision step would otherwise create or reboot for).</param>
+/// WriteConnectorRevision step would otherwise create or reboot for; without the user the connectors cannot log in
+/// after the next reboot).</param>
 /// <param name="CheckAdoptable">Also require brokers the build could adopt (engine and deployment mode, as
 /// <see cref="EnsureBrokerStep.CheckAdoptable"/> says); one that is not is not planned with.</param>
 /// <param name="StopAtFirstDifference">Return after the first finding (the build's converged check only needs yes or no).</param>
 public sealed record ComparisonScope(bool CheckUsers = false, bool CheckAdoptable = false, bool StopAtFirstDifference = false)
 {
-    public static readonly ComparisonScope Drift = new();
+    /// <summary>Every difference, users included.</summary>
+    public static readonly ComparisonScope Drift = new(CheckUsers: true);
 
     /// <summary>Everything the build would act on, up to the first difference.</summary>
     public static readonly ComparisonScope Build = new(CheckUsers: true, CheckAdoptable: true, StopAtFirstDifference: true);
@@ -29,10 +31,11 @@ public sealed record NetworkComparison(
     IReadOnlyList<IngressRule> DesiredIngress);
 
 /// <summary>
-/// Compares what exists on AWS with a spec: every broker must exist, be RUNNING, have no pending revision, and its
-/// current revision must hold exactly the planned managed connectors (the user's own XML elsewhere is not a
-/// difference); every planned ingress rule must be open. The drift check runs it on the stored spec, the build's
-/// converged check on the spec it was given (with the common user too).
+/// Compares what exists on AWS with a spec: every broker must exist, be RUNNING, have no pending revision (and, with
+/// <see cref="ComparisonScope.CheckUsers"/>, the common user and no pending user change), and its current revision must
+/// hold exactly the planned managed connectors (the user's own XML and other networks' connectors, wherever they sit,
+/// are not a difference); every planned ingress rule must be open. The drift check runs it on the stored spec, the
+/// build's converged check on the spec it was given (stopping at the first difference, and with adoptability too).
 /// </summary>
 public sealed class NetworkComparer(IBrokerService brokers, ISecurityGroupService securityGroups, VerifierSource? verifier)
 {
@@ -93,7 +96,7 @@ public sealed class NetworkComparer(IBrokerService brokers, ISecurityGroupServic
         {
             // Connectors and ingress are planned from every broker's endpoints, so they cannot be judged without all of them.
             findings.Add(new DriftFinding(DriftKinds.NotChecked, null,
-                $"connectors, ingress and bridges were not checked: {string.Join(", ", unusable)} missing or not RUNNING"));
+                $"connectors, users, ingress and bridges were not checked: {string.Join(", ", unusable)} missing or not RUNNING"));
             return Result();
         }
 
@@ -114,9 +117,10 @@ public sealed class NetworkComparer(IBrokerService brokers, ISecurityGroupServic
                 $"connector {c} in revision {current.Revision} differs from the plan")));
             if (revision.Changed && revision.AddedConnectors.Count + revision.RemovedConnectors.Count + revision.UpdatedConnectors.Count == 0)
             {
-                // Same connectors, yet the build would write a revision (a managed connector given twice, say).
+                // The writer reports no change when this network's connectors equal the plan wherever they sit among other
+                // connectors, so the same names and elements with a change left can only be a managed connector given twice.
                 findings.Add(new DriftFinding(DriftKinds.ConnectorChanged, broker.Name,
-                    $"the managed connectors in revision {current.Revision} would be rewritten"));
+                    $"a managed connector appears more than once in revision {current.Revision}; it would be rewritten"));
             }
             if (Done()) return Result(plan);
 
