@@ -58,6 +58,12 @@ public static class NobCommand
             await (args.Length == 0 ? stderr : stdout).WriteLineAsync(Usage);
             return args.Length == 0 ? Invalid : Ok;
         }
+        // A spec file that is not there is bad input (exit 2), like a spec that is not valid.
+        if (args[0] is "up" or "down" or "drift" or "plan" && args.Length >= 2 && !args[1].StartsWith('-') && !File.Exists(args[1]))
+        {
+            await stderr.WriteLineAsync($"nob: {args[1]}: no such spec file");
+            return Invalid;
+        }
         try
         {
             return args[0] switch

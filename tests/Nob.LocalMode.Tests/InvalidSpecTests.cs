@@ -44,6 +44,21 @@ public sealed class InvalidSpecTests : IDisposable
         Assert.Empty(LeftoverProcesses.Referencing(Home));
     }
 
+    [Theory]
+    [InlineData("up")]
+    [InlineData("drift")]
+    [InlineData("down")]
+    public async Task Command_SpecFileThatDoesNotExist_ExitsTwoAndStartsNothing(string command)
+    {
+        var missing = Path.Combine(root, "specs", "missing.json");
+
+        var run = await NobProcess.RunAsync(Home, "LocalModeInvalidSpec1", TimeSpan.FromMinutes(1), command, missing);
+
+        Assert.True(run.ExitCode == 2, run.ToString());
+        Assert.Contains($"{missing}: no such spec file", run.Stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Home), $"a missing spec created NOB_HOME {Home}");
+    }
+
     [Fact]
     public async Task ApiPostNetworks_InvalidSpec_Returns400WithTheSameErrorsTheCliPrints()
     {

@@ -326,13 +326,26 @@ public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter 
     {
         readonly Lock gate = new();
 
+        // A TaskFailed event carries no input: remember which broker each task state was entered for (per execution,
+        // Map scope and iteration), so a failure line names it too.
+        readonly Dictionary<(string?, string, int?, string?), string> brokerOfTask = [];
+
         public void OnEvent(HistoryEvent e)
         {
             string? line = null;
+            var task = (e.ExecutionArn, e.Scope, e.MapIterationIndex, e.StateName);
             if (e.Type == "TaskStateEntered")
-                line = $"{e.StateName}{Broker(e.Input)}";
+            {
+                var broker = Broker(e.Input);
+                lock (gate) brokerOfTask[task] = broker;
+                line = $"{e.StateName}{broker}";
+            }
             else if (e.Type == HistoryEventTypes.TaskFailed)
-                line = $"{e.StateName}{Broker(e.Input)} failed: {e.Error}";
+            {
+                string? broker;
+                lock (gate) broker = brokerOfTask.GetValueOrDefault(task);
+                line = $"{e.StateName}{broker ?? Broker(e.Input)} failed: {e.Error}";
+            }
             else if (e.Type == HistoryEventTypes.MapStateStarted)
                 line = $"{e.StateName}: {e.Length} in parallel";
             if (line is null) return;
