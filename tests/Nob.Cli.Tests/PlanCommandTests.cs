@@ -118,11 +118,11 @@ public sealed class PlanCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Plan_MissingSpecFile_ExitsOne()
+    public async Task Plan_MissingSpecFile_ExitsTwoAsBadInput()
     {
         var (exit, _, errors) = await Nob("plan", Path.Combine(temp, "missing.json"));
-        Assert.Equal(1, exit);
-        Assert.Contains("missing.json", errors, StringComparison.Ordinal);
+        Assert.Equal(2, exit);
+        Assert.Contains("missing.json: no such spec file", errors, StringComparison.Ordinal);
     }
 
     [Fact]
