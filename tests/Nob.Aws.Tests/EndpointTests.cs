@@ -98,6 +98,7 @@ public class EndpointTests
     [Theory]
     [InlineData("eu-west-1", false, false, "https://mq.eu-west-1.amazonaws.com")]
     [InlineData("us-east-1", true, false, "https://mq-fips.us-east-1.amazonaws.com")]
+    [InlineData("us-gov-west-1", true, false, "https://mq-fips.us-gov-west-1.amazonaws.com")] // Step Functions' exception is not Amazon MQ's
     [InlineData("us-east-1", false, true, "https://mq.us-east-1.api.aws")]
     [InlineData("cn-north-1", false, false, "https://mq.cn-north-1.amazonaws.com.cn")]
     public void Resolve_Region_FollowsRuleSet(string region, bool fips, bool dualStack, string expected)

@@ -1,3 +1,4 @@
+using Nob.Aws.Internal;
 using Amazon;
 using Amazon.Runtime;
 using Amazon.Runtime.Internal;
@@ -9,11 +10,11 @@ namespace Nob.Aws.Mq;
 /// <summary>
 /// Amazon MQ client on AWSSDK.Core's runtime pipeline: SigV4 signing (<c>mq</c>), the default credential chain,
 /// the standard retry mode (throttling and 5xx retried with backoff), endpoint resolution through
-/// <see cref="MqEndpointProvider"/> and rest-json marshalling.
+/// <see cref="RegionalEndpointProvider"/> and rest-json marshalling.
 /// </summary>
 public sealed class AmazonMqClient : AmazonServiceClient, IAmazonMqClient
 {
-    private static readonly MqServiceMetadata Metadata = new();
+    private static readonly ServiceMetadata Metadata = new(AmazonMqConfig.MqServiceId);
 
     /// <summary>Region, endpoint and credentials from the environment / profile (the SDK's default chains).</summary>
     public AmazonMqClient()
@@ -43,8 +44,8 @@ public sealed class AmazonMqClient : AmazonServiceClient, IAmazonMqClient
         // As generated AWSSDK v4 clients do: endpoint rules instead of the legacy resolver, and an auth-scheme
         // handler (runs before endpoint resolution) that picks SigV4 and resolves the identity.
         pipeline.RemoveHandler<EndpointResolver>();
-        pipeline.AddHandlerAfter<Marshaller>(new MqEndpointResolver());
-        pipeline.AddHandlerAfter<Marshaller>(new MqAuthSchemeHandler());
+        pipeline.AddHandlerAfter<Marshaller>(new RegionalEndpointResolver());
+        pipeline.AddHandlerAfter<Marshaller>(new SigV4AuthSchemeHandler());
     }
 
     public Task<CreateBrokerResponse> CreateBrokerAsync(CreateBrokerRequest request, CancellationToken cancellationToken = default)

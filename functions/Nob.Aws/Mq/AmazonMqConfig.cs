@@ -1,3 +1,4 @@
+using Nob.Aws.Internal;
 using Amazon.Runtime;
 using Amazon.Runtime.Endpoints;
 using Amazon.Runtime.Internal;
@@ -25,14 +26,14 @@ public sealed class AmazonMqConfig : ClientConfig
 
     private static readonly string UserAgentString = InternalSDKUtils.BuildUserAgentString("mq", "nob-1.0");
 
-    private static readonly MqEndpointResolver Resolver = new();
+    private static readonly RegionalEndpointResolver Resolver = new();
 
     public AmazonMqConfig()
         : base(new DefaultConfigurationProvider(MqDefaultConfiguration.All))
     {
         ServiceId = MqServiceId;
         AuthenticationServiceName = SigningName;
-        EndpointProvider = new MqEndpointProvider();
+        EndpointProvider = new RegionalEndpointProvider("mq");
     }
 
     public override string RegionEndpointServiceName => "mq";

@@ -1,3 +1,4 @@
+using Nob.Aws.Internal;
 using Amazon;
 using Amazon.Runtime;
 using Amazon.Runtime.Internal;
@@ -9,11 +10,11 @@ namespace Nob.Aws.StepFunctions;
 /// <summary>
 /// Step Functions client on AWSSDK.Core's runtime pipeline (AWSSDK.StepFunctions is not available here): SigV4 signing
 /// (<c>states</c>), the default credential chain, the standard retry mode (throttling and 5xx retried with backoff),
-/// endpoint resolution through <see cref="SfnEndpointProvider"/> and awsJson 1.0 marshalling.
+/// endpoint resolution through <see cref="RegionalEndpointProvider"/> and awsJson 1.0 marshalling.
 /// </summary>
 public sealed class AmazonStepFunctionsClient : AmazonServiceClient, IAmazonStepFunctionsClient
 {
-    private static readonly SfnServiceMetadata Metadata = new();
+    private static readonly ServiceMetadata Metadata = new(AmazonStepFunctionsConfig.SfnServiceId);
 
     /// <summary>Region, endpoint and credentials from the environment / profile (the SDK's default chains).</summary>
     public AmazonStepFunctionsClient()
@@ -42,8 +43,8 @@ public sealed class AmazonStepFunctionsClient : AmazonServiceClient, IAmazonStep
     {
         // As generated AWSSDK v4 clients do: endpoint rules instead of the legacy resolver, and an auth-scheme handler.
         pipeline.RemoveHandler<EndpointResolver>();
-        pipeline.AddHandlerAfter<Marshaller>(new SfnEndpointResolver());
-        pipeline.AddHandlerAfter<Marshaller>(new SfnAuthSchemeHandler());
+        pipeline.AddHandlerAfter<Marshaller>(new RegionalEndpointResolver());
+        pipeline.AddHandlerAfter<Marshaller>(new SigV4AuthSchemeHandler());
     }
 
     public Task<StartExecutionResponse> StartExecutionAsync(StartExecutionRequest request, CancellationToken cancellationToken = default)

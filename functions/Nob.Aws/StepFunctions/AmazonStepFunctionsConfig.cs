@@ -1,3 +1,4 @@
+using Nob.Aws.Internal;
 using Amazon.Runtime;
 using Amazon.Runtime.Endpoints;
 using Amazon.Runtime.Internal;
@@ -32,14 +33,15 @@ public sealed class AmazonStepFunctionsConfig : ClientConfig
 
     private static readonly string UserAgentString = InternalSDKUtils.BuildUserAgentString("sfn", "nob-1.0");
 
-    private static readonly SfnEndpointResolver Resolver = new();
+    private static readonly RegionalEndpointResolver Resolver = new();
 
     public AmazonStepFunctionsConfig()
         : base(new DefaultConfigurationProvider(MqDefaultConfiguration.All))
     {
         ServiceId = SfnServiceId;
         AuthenticationServiceName = SigningName;
-        EndpointProvider = new SfnEndpointProvider();
+        // Step Functions' rule set names one FIPS endpoint explicitly.
+        EndpointProvider = new RegionalEndpointProvider("states", new Dictionary<string, string> { ["us-gov-west-1"] = "https://states.us-gov-west-1.amazonaws.com" });
     }
 
     public override string RegionEndpointServiceName => "states";

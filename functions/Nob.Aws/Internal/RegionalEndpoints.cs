@@ -5,17 +5,56 @@ using Amazon.Runtime.Internal;
 using Amazon.Runtime.Internal.Auth;
 using Amazon.Runtime.Internal.Endpoints.StandardLibrary;
 using Amazon.Util;
-using Nob.Aws.Mq.Internal;
 
-namespace Nob.Aws.StepFunctions.Internal;
+namespace Nob.Aws.Internal;
+
+// The endpoint and auth plumbing our hand-built clients (Amazon MQ, Step Functions) share: both services' endpoint rule
+// sets are the standard regional one, differing only in the host prefix (and Step Functions' one FIPS exception).
+
+/// <summary>The four parameters of a standard regional endpoint rule set.</summary>
+public sealed class RegionalEndpointParameters : EndpointParameters
+{
+    public RegionalEndpointParameters()
+    {
+        UseDualStack = false;
+        UseFIPS = false;
+    }
+
+    public string? Region
+    {
+        get => (string?)this["Region"];
+        set => this["Region"] = value;
+    }
+
+    public bool UseDualStack
+    {
+        get => (bool?)this["UseDualStack"] ?? false;
+        set => this["UseDualStack"] = value;
+    }
+
+    public bool UseFIPS
+    {
+        get => (bool?)this["UseFIPS"] ?? false;
+        set => this["UseFIPS"] = value;
+    }
+
+    /// <summary>The endpoint override (<c>ServiceURL</c>, <c>AWS_ENDPOINT_URL_&lt;SERVICE&gt;</c>, <c>AWS_ENDPOINT_URL</c>).</summary>
+    public string? Endpoint
+    {
+        get => (string?)this["Endpoint"];
+        set => this["Endpoint"] = value;
+    }
+}
 
 /// <summary>
-/// Hand translation of Step Functions' endpoint rule set (botocore <c>stepfunctions/2016-11-23/endpoint-rule-set-1.json</c>):
-/// custom endpoint (no FIPS / dual-stack) → that URL; otherwise <c>https://states[-fips].{Region}.{dnsSuffix|dualStackDnsSuffix}</c>,
-/// with the rule set's one exception (FIPS in us-gov-west-1 is <c>https://states.us-gov-west-1.amazonaws.com</c>).
-/// The parameters are the same four as Amazon MQ's, so <see cref="MqEndpointParameters"/> carries them.
+/// Hand translation of the standard regional endpoint rule set (botocore <c>&lt;service&gt;/…/endpoint-rule-set-1.json</c>
+/// of Amazon MQ and Step Functions), using the SDK's endpoint standard library for partitions: custom endpoint (no FIPS /
+/// dual-stack) → that URL; otherwise <c>https://{hostPrefix}[-fips].{Region}.{dnsSuffix|dualStackDnsSuffix}</c>, with the
+/// rule set's FIPS exceptions by region. The rule sets set no auth-scheme properties: signing uses the client's signing
+/// name and region.
 /// </summary>
-public sealed class SfnEndpointProvider : IEndpointProvider
+/// <param name="fipsExceptions">Region → FIPS endpoint where the rule set names one explicitly.</param>
+public sealed class RegionalEndpointProvider(string hostPrefix, IReadOnlyDictionary<string, string>? fipsExceptions = null) : IEndpointProvider
 {
     public Endpoint ResolveEndpoint(EndpointParameters parameters)
     {
@@ -25,6 +64,7 @@ public sealed class SfnEndpointProvider : IEndpointProvider
         var useDualStack = Equals(parameters["UseDualStack"], true);
         var endpoint = parameters["Endpoint"] as string;
 
+        // The rule set's outermost condition is aws.partition(Region): without a region nothing resolves.
         if (string.IsNullOrEmpty(region))
         {
             throw new AmazonClientException("Invalid Configuration: Missing Region");
@@ -52,7 +92,7 @@ public sealed class SfnEndpointProvider : IEndpointProvider
         {
             if (partition.supportsFIPS && partition.supportsDualStack)
             {
-                return new Endpoint($"https://states-fips.{region}.{partition.dualStackDnsSuffix}");
+                return new Endpoint($"https://{hostPrefix}-fips.{region}.{partition.dualStackDnsSuffix}");
             }
 
             throw new AmazonClientException("FIPS and DualStack are enabled, but this partition does not support one or both");
@@ -65,32 +105,35 @@ public sealed class SfnEndpointProvider : IEndpointProvider
                 throw new AmazonClientException("FIPS is enabled but this partition does not support FIPS");
             }
 
-            return region == "us-gov-west-1"
-                ? new Endpoint("https://states.us-gov-west-1.amazonaws.com")
-                : new Endpoint($"https://states-fips.{region}.{partition.dnsSuffix}");
+            return fipsExceptions is not null && fipsExceptions.TryGetValue(region, out var exception)
+                ? new Endpoint(exception)
+                : new Endpoint($"https://{hostPrefix}-fips.{region}.{partition.dnsSuffix}");
         }
 
         if (useDualStack)
         {
             if (partition.supportsDualStack)
             {
-                return new Endpoint($"https://states.{region}.{partition.dualStackDnsSuffix}");
+                return new Endpoint($"https://{hostPrefix}.{region}.{partition.dualStackDnsSuffix}");
             }
 
             throw new AmazonClientException("DualStack is enabled but this partition does not support DualStack");
         }
 
-        return new Endpoint($"https://states.{region}.{partition.dnsSuffix}");
+        return new Endpoint($"https://{hostPrefix}.{region}.{partition.dnsSuffix}");
     }
 }
 
-/// <summary>Pipeline handler that resolves the endpoint through <see cref="ClientConfig.EndpointProvider"/> (as generated clients do).</summary>
-internal sealed class SfnEndpointResolver : BaseEndpointResolver
+/// <summary>
+/// Pipeline handler that resolves the endpoint through <see cref="ClientConfig.EndpointProvider"/>
+/// (replacing the SDK's legacy <see cref="EndpointResolver"/>, as generated clients do).
+/// </summary>
+internal sealed class RegionalEndpointResolver : BaseEndpointResolver
 {
     protected override EndpointParameters MapEndpointsParameters(IRequestContext requestContext)
     {
         var config = requestContext.ClientConfig;
-        var parameters = new MqEndpointParameters
+        var parameters = new RegionalEndpointParameters
         {
             Region = requestContext.Request.AlternateEndpoint?.SystemName ?? config.RegionEndpoint?.SystemName,
             UseDualStack = config.UseDualstackEndpoint,
@@ -116,17 +159,17 @@ internal sealed class SfnEndpointResolver : BaseEndpointResolver
     }
 }
 
-/// <summary>Chooses SigV4 for every operation (the model's <c>signatureVersion</c> is <c>v4</c>).</summary>
-internal sealed class SfnAuthSchemeHandler : BaseAuthResolverHandler
+/// <summary>Chooses SigV4 for every operation (both models' <c>signatureVersion</c> is <c>v4</c>).</summary>
+internal sealed class SigV4AuthSchemeHandler : BaseAuthResolverHandler
 {
     protected override List<IAuthSchemeOption> ResolveAuthOptions(IExecutionContext executionContext)
         => Amazon.Runtime.Credentials.Internal.AuthSchemeOption.DEFAULT_SIGV4;
 }
 
 /// <summary>Service metadata for the pipeline (service id used by telemetry / CSM).</summary>
-internal sealed class SfnServiceMetadata : IServiceMetadata
+internal sealed class ServiceMetadata(string serviceId) : IServiceMetadata
 {
-    public string ServiceId => AmazonStepFunctionsConfig.SfnServiceId;
+    public string ServiceId => serviceId;
 
     public IDictionary<string, string> OperationNameMapping { get; } = new Dictionary<string, string>(0);
 }
