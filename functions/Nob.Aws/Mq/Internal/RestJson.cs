@@ -1,3 +1,4 @@
+using Nob.Aws.Internal;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
@@ -94,46 +95,10 @@ internal static class RestJsonBinding
     }
 }
 
-/// <summary>
-/// Unmarshaller for one rest-json operation. The pipeline hands it a <see cref="JsonUnmarshallerContext"/>; the body is
-/// parsed with <see cref="JsonDocument"/> and mapped by <paramref name="read"/>. HTTP errors go to <see cref="MqErrors"/>.
-/// </summary>
-internal sealed class RestJsonUnmarshaller<TResponse>(Func<JsonElement, TResponse> read) : JsonResponseUnmarshaller
+/// <summary>Unmarshaller for one rest-json operation; HTTP errors go to <see cref="MqErrors"/>.</summary>
+internal sealed class RestJsonUnmarshaller<TResponse>(Func<JsonElement, TResponse> read) : JsonBodyUnmarshaller<TResponse>(read)
     where TResponse : AmazonWebServiceResponse
 {
-    private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
-
-    public override AmazonWebServiceResponse Unmarshall(JsonUnmarshallerContext input)
-    {
-        using var buffer = new MemoryStream();
-        if (!input.IsEmptyResponse)
-        {
-            input.Stream.CopyTo(buffer);
-        }
-
-        if (IsBlank(buffer))
-        {
-            return read(EmptyObject);
-        }
-
-        buffer.Position = 0;
-        using var document = JsonDocument.Parse(buffer, new JsonDocumentOptions { MaxDepth = input.JsonMaxDepth });
-        return read(document.RootElement.ValueKind == JsonValueKind.Object ? document.RootElement : EmptyObject);
-    }
-
     public override AmazonServiceException UnmarshallException(JsonUnmarshallerContext input, Exception innerException, HttpStatusCode statusCode)
         => MqErrors.Unmarshall(input, innerException, statusCode);
-
-    private static bool IsBlank(MemoryStream buffer)
-    {
-        foreach (var b in buffer.GetBuffer().AsSpan(0, (int)buffer.Length))
-        {
-            if (b is not ((byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n'))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
 }

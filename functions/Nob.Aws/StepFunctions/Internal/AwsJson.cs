@@ -1,3 +1,4 @@
+using Nob.Aws.Internal;
 using System.Net;
 using System.Text.Json;
 using Amazon.Runtime;
@@ -38,30 +39,10 @@ internal sealed class AwsJsonMarshaller<TRequest>(string operation, Action<TRequ
     }
 }
 
-/// <summary>Unmarshaller for one awsJson operation: the body parsed with <see cref="JsonDocument"/>; errors go to <see cref="SfnErrors"/>.</summary>
-internal sealed class AwsJsonUnmarshaller<TResponse>(Func<JsonElement, TResponse> read) : JsonResponseUnmarshaller
+/// <summary>Unmarshaller for one awsJson operation; errors go to <see cref="SfnErrors"/>.</summary>
+internal sealed class AwsJsonUnmarshaller<TResponse>(Func<JsonElement, TResponse> read) : JsonBodyUnmarshaller<TResponse>(read)
     where TResponse : AmazonWebServiceResponse
 {
-    private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
-
-    public override AmazonWebServiceResponse Unmarshall(JsonUnmarshallerContext input)
-    {
-        using var buffer = new MemoryStream();
-        if (!input.IsEmptyResponse)
-        {
-            input.Stream.CopyTo(buffer);
-        }
-
-        if (buffer.Length == 0 || buffer.GetBuffer().AsSpan(0, (int)buffer.Length).Trim(" \t\r\n"u8).IsEmpty)
-        {
-            return read(EmptyObject);
-        }
-
-        buffer.Position = 0;
-        using var document = JsonDocument.Parse(buffer, new JsonDocumentOptions { MaxDepth = input.JsonMaxDepth });
-        return read(document.RootElement.ValueKind == JsonValueKind.Object ? document.RootElement : EmptyObject);
-    }
-
     public override AmazonServiceException UnmarshallException(JsonUnmarshallerContext input, Exception innerException, HttpStatusCode statusCode)
         => SfnErrors.Unmarshall(input, innerException, statusCode);
 }
