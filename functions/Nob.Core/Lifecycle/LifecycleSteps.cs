@@ -194,20 +194,33 @@ public sealed class RevokeIngressStep(IBrokerService brokers, ISecurityGroupServ
                 }
                 catch (BrokerMissingException)
                 {
+                    // Deleted since it was listed: that network cannot be planned; its groups are protected below.
                 }
             }
-            try
+            if (descriptions.Count == spec.Brokers.Count && await DesiredRulesOrNullAsync(spec, descriptions, cancellationToken) is { } rules)
             {
-                if (descriptions.Count != spec.Brokers.Count) throw new BrokerMissingException(spec.Brokers.First(b => !descriptions.ContainsKey(b.Name)).Name);
-                var plan = PlanNetworkStep.FromDescriptions(spec, descriptions);
-                foreach (var rule in await new OpenIngressStep(securityGroups).DesiredRulesAsync(spec, plan, verifier, cancellationToken)) needed.Add(Key(rule));
+                foreach (var rule in rules) needed.Add(Key(rule));
             }
-            catch (Exception e) when (e is BrokerMissingException or BrokerNotUsableException or InvalidOperationException or ArgumentException)
+            else
             {
                 foreach (var group in otherGroups) needed.Add((group, 0, null, null));
             }
         }
         return needed;
+    }
+
+    /// <summary>The network's rules, or null when a broker cannot be planned yet (e.g. still being created, no address).</summary>
+    async Task<IReadOnlyList<IngressRule>?> DesiredRulesOrNullAsync(NetworkSpec spec, Dictionary<string, BrokerDescription> descriptions, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await new OpenIngressStep(securityGroups).DesiredRulesAsync(spec, PlanNetworkStep.FromDescriptions(spec, descriptions), verifier, cancellationToken);
+        }
+        catch (Exception e) when (e is BrokerNotUsableException or ArgumentException)
+        {
+            // No address for an ingress rule, or no endpoint for a connector yet (the planner's ArgumentException).
+            return null;
+        }
     }
 }
 
