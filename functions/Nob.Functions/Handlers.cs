@@ -44,14 +44,18 @@ public sealed class EnsureBrokerFunction(IBrokerService brokers, IParameterStore
     }
 }
 
-public sealed class BrokerStateFunction(IBrokerService brokers)
+public sealed class BrokerStateFunction(IBrokerService brokers, TimeProvider time)
 {
-    public BrokerStateFunction() : this(Composition.Brokers) { }
+    public BrokerStateFunction() : this(Composition.Brokers, TimeProvider.System) { }
 
     public async Task<Stream> HandleAsync(Stream input)
     {
         var wait = await StepJson.ReadAsync(input, StepJson.Default.BrokerWait);
-        var status = await new BrokerStateStep(brokers).RunAsync(wait, CancellationToken.None);
+        // Missing members read as null (constructor parameters are not required): say which, not a NullReferenceException.
+        if (wait.Polling is null) throw new StepInputException("the wait has no polling plan");
+        if (wait.Phase is not (WaitPhases.Creation or WaitPhases.Reboot))
+            throw new StepInputException($"the wait's phase \"{wait.Phase}\" is not {WaitPhases.Creation} or {WaitPhases.Reboot}");
+        var status = await new BrokerStateStep(brokers, time).RunAsync(wait, CancellationToken.None);
         return StepJson.Write(status, StepJson.Default.BrokerWaitStatus);
     }
 }
@@ -95,15 +99,16 @@ public sealed class WriteConnectorRevisionFunction(IBrokerService brokers, IPara
     }
 }
 
-public sealed class RebootBrokerFunction(IBrokerService brokers)
+public sealed class RebootBrokerFunction(IBrokerService brokers, TimeProvider time)
 {
-    public RebootBrokerFunction() : this(Composition.Brokers) { }
+    public RebootBrokerFunction() : this(Composition.Brokers, TimeProvider.System) { }
 
     public async Task<Stream> HandleAsync(Stream input)
     {
         var request = await StepJson.ReadAsync(input, StepJson.Default.RebootRequest);
-        var wait = await new RebootBrokerStep(brokers).RunAsync(request.Revision, request.MaxPolls, request.IntervalSeconds, CancellationToken.None);
-        return StepJson.Write(wait, StepJson.Default.BrokerWait);
+        if (request.Polling is null) throw new StepInputException("the reboot has no polling plan");
+        var wait = await new RebootBrokerStep(brokers, time).RunAsync(request.Revision, request.Polling, CancellationToken.None);
+        return StepJson.Write(wait, StepJson.Default.BrokerWaitStatus);
     }
 }
 

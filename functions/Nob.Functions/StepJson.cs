@@ -18,7 +18,7 @@ public sealed record OpenIngressRequest(JsonElement Spec, NetworkPlanResult Plan
 
 public sealed record WriteRevisionRequest(JsonElement Spec, NetworkPlanResult Plan, string BrokerName);
 
-public sealed record RebootRequest(RevisionResult Revision, int MaxPolls, int IntervalSeconds);
+public sealed record RebootRequest(RevisionResult Revision, PollPlan Polling);
 
 public sealed record VerifyRequest(JsonElement Spec, NetworkPlanResult Plan);
 

@@ -1,4 +1,6 @@
 using Nob.Cli.Bench;
+using Nob.Core.Specs;
+using Nob.Core.Workflow;
 
 namespace Nob.Cli.Tests;
 
@@ -99,39 +101,60 @@ public class BenchMathTests
         Assert.Throws<ArgumentException>(() => BenchMath.Transitions([1], [1, 1]));
     }
 
-    [Theory]
-    [InlineData(900, 30, true, 31)]   // created after 15 min: checks at 0, 30, …, 900 s
-    [InlineData(901, 30, true, 32)]
-    [InlineData(300, 30, false, 10)]  // rebooted after 5 min: waits first, checks at 30, …, 300 s
-    [InlineData(0.5, 1, false, 1)]
-    [InlineData(0, 1, true, 1)]
-    public void Checks_of_a_wait_loop(double readySeconds, double intervalSeconds, bool checkFirst, int expected) =>
-        Assert.Equal(expected, BenchMath.Checks(TimeSpan.FromSeconds(readySeconds), TimeSpan.FromSeconds(intervalSeconds), checkFirst));
+    static readonly PollingSpec SpecDefaults = new(SpecReader.DefaultPollingIntervalSeconds, SpecReader.DefaultPollingTimeoutMinutes);
 
     [Fact]
-    public void Aws_estimate_of_the_tutorial()
+    public void WaitLoop_CreationReadyWhenExpected_ChecksAtZeroThenHalfwayThenEvery30sThenHalvingTheRest()
     {
-        var estimate = BenchMath.EstimateAws(brokers: 2, rebooted: 1, TimeSpan.FromMinutes(15), TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(10));
-
-        Assert.Equal(TimeSpan.FromMinutes(20), estimate.Floor);
-        Assert.Equal(TimeSpan.FromSeconds(20 * 60 + 30 + 10), estimate.Wall);
-        Assert.Equal(31, estimate.CreationChecks);
-        Assert.Equal(10, estimate.RebootChecks);
-        Assert.Equal(12 + 2 * (5 + 3 * 30) + 2 * 3 + (1 + 3 * 10), estimate.Transitions);
-        Assert.Equal(239, estimate.Transitions);
-        Assert.Equal(0.005975m, estimate.Cost);
-        Assert.Equal(1240.0 / 1200.0, estimate.Ratio, 9);
+        // Checks at 0; 450, 480, …, 840 (14); 870, 885, 893, 897, 899, 900: 21 checks, RUNNING seen on time.
+        var (checks, seen) = BenchMath.WaitLoop(PollPlan.For(SpecDefaults, 2), WaitPhases.Creation, TimeSpan.FromMinutes(15));
+        Assert.Equal((21, TimeSpan.FromSeconds(900)), (checks, seen));
     }
 
     [Fact]
-    public void Aws_estimate_with_the_maps_concurrency_runs_in_waves()
+    public void WaitLoop_RebootReadyWhenExpected_WaitsFirstThenCrowdsTheExpectedTime()
     {
-        // A 21-broker mesh with EnsureBrokers at 10 and WriteRevisions at 5 at a time: 3 waves of creation, 5 of reboots.
-        var estimate = BenchMath.EstimateAws(21, 21, TimeSpan.FromMinutes(15), TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(10), 10, 5);
+        // RebootBroker asks for 150 s; checks at 150, 180, 210, 240, 270, 285, 293, 297, 299, 300.
+        var (checks, seen) = BenchMath.WaitLoop(PollPlan.For(SpecDefaults, 2), WaitPhases.Reboot, TimeSpan.FromMinutes(5));
+        Assert.Equal((10, TimeSpan.FromSeconds(300)), (checks, seen));
+    }
+
+    [Fact]
+    public void WaitLoop_TwentyOneBrokers_ChecksNoCloserThanTheRateAllows()
+    {
+        // 21 loops at 5 requests/s: at least 5 s apart, so 893 → 898 → 903 instead of 897, 899, 900.
+        var (checks, seen) = BenchMath.WaitLoop(PollPlan.For(SpecDefaults, 21), WaitPhases.Creation, TimeSpan.FromMinutes(15));
+        Assert.Equal((20, TimeSpan.FromSeconds(903)), (checks, seen));
+    }
+
+    [Fact]
+    public void WaitLoop_BrokerNeverReadyBeforeTheTimeout_Throws() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => BenchMath.WaitLoop(PollPlan.For(SpecDefaults, 2), WaitPhases.Creation, TimeSpan.FromHours(2)));
+
+    [Fact]
+    public void EstimateAws_Tutorial_SeesEachBrokerWhenItIsReady()
+    {
+        var estimate = BenchMath.EstimateAws(brokers: 2, rebooted: 1, TimeSpan.FromMinutes(15), TimeSpan.FromMinutes(5), SpecDefaults, TimeSpan.FromSeconds(10));
 
         Assert.Equal(TimeSpan.FromMinutes(20), estimate.Floor);
-        Assert.Equal(TimeSpan.FromSeconds(3 * (900 + 15) + 5 * (300 + 15) + 10), estimate.Wall);
-        Assert.Equal(12 + 21 * (5 + 3 * 30) + 21 * 3 + 21 * (1 + 3 * 10), estimate.Transitions);
+        Assert.Equal(TimeSpan.FromSeconds(900 + 300 + 10), estimate.Wall);
+        Assert.Equal((21, 10), (estimate.CreationChecks, estimate.RebootChecks));
+        Assert.Equal(12 + 2 * (5 + 3 * 20) + 2 * 3 + (1 + 3 * 10), estimate.Transitions);
+        Assert.Equal(0.004475m, estimate.Cost);
+        Assert.Equal(1210.0 / 1200.0, estimate.Ratio, 9);
+    }
+
+    [Fact]
+    public void EstimateAws_MapsConcurrency_RunsInWaves()
+    {
+        // A 21-broker mesh with EnsureBrokers at 25 and WriteRevisions at 10 at a time: 1 wave of creation, 3 of reboots;
+        // its loops check at most every 5 s, so they see creation at 903 s and a reboot at 303 s.
+        var estimate = BenchMath.EstimateAws(21, 21, TimeSpan.FromMinutes(15), TimeSpan.FromMinutes(5), SpecDefaults, TimeSpan.FromSeconds(10), 25, 10);
+
+        Assert.Equal(TimeSpan.FromMinutes(20), estimate.Floor);
+        Assert.Equal(TimeSpan.FromSeconds(903 + 3 * 303 + 10), estimate.Wall);
+        Assert.Equal((20, 9), (estimate.CreationChecks, estimate.RebootChecks));
+        Assert.Equal(12 + 21 * (5 + 3 * 19) + 21 * 3 + 21 * (1 + 3 * 9), estimate.Transitions);
         Assert.Equal(3, BenchMath.Waves(21, 10));
         Assert.Equal(1, BenchMath.Waves(2, 5));
         Assert.Equal(1, BenchMath.Waves(21, 0));

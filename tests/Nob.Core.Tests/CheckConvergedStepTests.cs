@@ -41,7 +41,7 @@ public class CheckConvergedStepTests
             var revision = await new WriteConnectorRevisionStep(mq, ssm).RunAsync(spec, plan, b.Name, None);
             if (revision.RebootRequired)
             {
-                await new RebootBrokerStep(mq).RunAsync(revision, 10, 30, None);
+                await new RebootBrokerStep(mq, TimeProvider.System).RunAsync(revision, PollPlan.For(new PollingSpec(30, 60), 2), None);
                 mq.FinishReboot(revision.BrokerId);
             }
             revisions.Add(revision);

@@ -93,6 +93,29 @@ public class SpecReaderTests
     }
 
     [Fact]
+    public void Read_PollingWithExpectedTimesLingerAndRate_KeepsThem()
+    {
+        var spec = JsonNode.Parse(Repo.Example("tutorial"))!;
+        spec["polling"] = JsonNode.Parse("""{"intervalSeconds": 20, "timeoutMinutes": 90, "expectedCreationSeconds": 1200, "expectedRebootSeconds": 420, "lingerSeconds": 5, "maxRequestsPerSecond": 8}""");
+        var read = SpecReader.Read(spec.ToJsonString());
+        Assert.Equal(new PollingSpec(20, 90, 1200, 420, 5, 8), read.Spec?.Polling);
+    }
+
+    [Fact]
+    public void Read_PollingWithoutTheNewFields_UsesTheAmazonMqDefaults()
+    {
+        var read = SpecReader.Read(Repo.Example("tutorial"));
+        Assert.Equal(new PollingSpec(30, 60, 900, 300, 0, 5), read.Spec?.Polling);
+    }
+
+    [Fact]
+    public void Read_LingerLongerThanTheCheckFunctionAllows_SaysTheRange()
+    {
+        var errors = ErrorsAfter("tutorial", s => s["polling"]!["lingerSeconds"] = 30);
+        AssertError(errors, "polling.lingerSeconds", "from 0 to 20");
+    }
+
+    [Fact]
     public void Read_SeveralProblems_ReportsEveryOneAtOnce()
     {
         var errors = ErrorsAfter("tutorial", s =>

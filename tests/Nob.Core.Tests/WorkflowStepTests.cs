@@ -27,12 +27,13 @@ public class WorkflowStepTests
     }
 
     [Fact]
-    public void Validate_Tutorial_GivesBrokersAndAPollBoundFromTheTimeout()
+    public void Validate_Tutorial_GivesBrokersAndThePollingPlanOfItsSpec()
     {
         var validated = ValidateStep.Run(Repo.Example("tutorial"));
         Assert.Equal(["MyBroker1", "MyBroker2"], validated.Brokers);
-        Assert.Equal(30, validated.PollIntervalSeconds);
-        Assert.Equal(60 * 60 / 30, validated.MaxPolls);
+        // The tutorial says intervalSeconds 30, timeoutMinutes 60; two brokers at 5 requests/s may check every second.
+        Assert.Equal(new PollPlan(ExpectedCreationSeconds: 900, ExpectedRebootSeconds: 300, MinWaitSeconds: 1, MaxWaitSeconds: 30,
+            TimeoutSeconds: 3600, MaxPolls: 3602, LingerSeconds: 0, LingerIntervalMilliseconds: 400), validated.Polling);
     }
 
     [Fact]
@@ -90,32 +91,98 @@ public class WorkflowStepTests
         Assert.Contains(why, e.Message, StringComparison.Ordinal);
     }
 
+    static readonly PollPlan Plan = PollPlan.For(new PollingSpec(30, 60), brokers: 2);
+    readonly VirtualClock clock = new();
+
+    BrokerStateStep StateStep => new(mq, clock);
+
+    static BrokerWait Wait(string brokerId, int poll = 0, string phase = WaitPhases.Creation, DateTimeOffset? since = null, PollPlan? plan = null) =>
+        new("A", brokerId, phase, poll, plan ?? Plan, since);
+
     [Theory]
-    [InlineData(BrokerStates.Running, true)]
-    [InlineData(BrokerStates.CreationInProgress, false)]
-    [InlineData(BrokerStates.RebootInProgress, false)]
-    public async Task BrokerState_WaitableStates_ContinueOrWait(string state, bool ready)
+    [InlineData(BrokerStates.Running, true, 0)]
+    [InlineData(BrokerStates.CreationInProgress, false, 450)] // half of the expected 15 minutes
+    [InlineData(BrokerStates.RebootInProgress, false, 450)]
+    public async Task BrokerState_WaitableStates_ContinueOrSayHowLongToWait(string state, bool ready, int nextWait)
     {
         var b = mq.Add("A", state);
-        var status = await new BrokerStateStep(mq).RunAsync(new BrokerWait("A", b.Id, 3, 10, 30), None);
-        Assert.Equal(ready, status.Ready);
-        Assert.Equal(4, status.Poll);
-        Assert.Equal(state, status.State);
+        var status = await StateStep.RunAsync(Wait(b.Id, poll: 3), None);
+        Assert.Equal((ready, 4, state, nextWait), (status.Ready, status.Poll, status.State, status.NextWaitSeconds));
+        Assert.Equal(clock.GetUtcNow(), status.Since); // the first check of a creation whose broker does not say when it was created
+        Assert.Equal(Plan, status.Polling);
     }
 
     [Fact]
-    public async Task BrokerState_LastPollStillCreating_TimesOut()
+    public async Task BrokerState_LaterCheck_KeepsWhenTheWaitBeganAndWaitsLessNearTheExpectedTime()
+    {
+        var b = mq.Add("A", BrokerStates.RebootInProgress);
+        var since = clock.GetUtcNow().AddSeconds(-240);
+        var status = await StateStep.RunAsync(Wait(b.Id, poll: 5, phase: WaitPhases.Reboot, since: since), None);
+        Assert.Equal(since, status.Since);
+        Assert.Equal(WaitPhases.Reboot, status.Phase);
+        Assert.Equal(30, status.NextWaitSeconds); // 60 s before the expected 5 minutes: half of it
+    }
+
+    [Fact]
+    public async Task BrokerState_AdoptedBrokerStillCreating_IsTimedFromItsOwnCreation()
     {
         var b = mq.Add("A", BrokerStates.CreationInProgress);
-        var e = await Assert.ThrowsAsync<BrokerWaitTimedOutException>(() => new BrokerStateStep(mq).RunAsync(new BrokerWait("A", b.Id, 9, 10, 30), None));
-        Assert.Contains("CREATION_IN_PROGRESS after 10 polls", e.Message, StringComparison.Ordinal);
+        b.Created = clock.GetUtcNow().AddSeconds(-880);
+        var status = await StateStep.RunAsync(Wait(b.Id), None);
+        Assert.Equal(b.Created, status.Since);
+        Assert.Equal(10, status.NextWaitSeconds); // 20 s before the expected 15 minutes: half of it, not a 450 s first wait
+    }
+
+    [Fact]
+    public async Task BrokerState_PastTheTimeout_TimesOutSayingHowLong()
+    {
+        var b = mq.Add("A", BrokerStates.CreationInProgress);
+        var e = await Assert.ThrowsAsync<BrokerWaitTimedOutException>(() => StateStep.RunAsync(Wait(b.Id, poll: 40, since: clock.GetUtcNow().AddMinutes(-61)), None));
+        Assert.Contains("CREATION_IN_PROGRESS after 61 min and 41 checks", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BrokerState_LastOfMaxPolls_TimesOutEvenIfTheClockSaysOtherwise()
+    {
+        var b = mq.Add("A", BrokerStates.CreationInProgress);
+        var e = await Assert.ThrowsAsync<BrokerWaitTimedOutException>(() => StateStep.RunAsync(Wait(b.Id, poll: Plan.MaxPolls - 1), None));
+        Assert.Contains($"after 0 s and {Plan.MaxPolls} checks", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BrokerState_Lingering_SeesRunningInTheSameInvocation()
+    {
+        var plan = Plan with { LingerSeconds = 10, LingerIntervalMilliseconds = 100 };
+        var settling = new FakeBrokerService { SettleAfterDescribes = 4 };
+        var b = settling.Add("A", BrokerStates.CreationInProgress);
+
+        var status = await new BrokerStateStep(settling, clock).RunAsync(Wait(b.Id, plan: plan), None);
+
+        Assert.True(status.Ready);
+        Assert.Equal(1, status.Poll);
+        Assert.Equal(4, settling.Calls.Count(c => c.StartsWith("DescribeBroker", StringComparison.Ordinal)));
+        Assert.Equal([TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(100)], clock.Delays);
+    }
+
+    [Fact]
+    public async Task BrokerState_LingerEndsBeforeRunning_ReturnsNotReadyWithTheNextWait()
+    {
+        var plan = Plan with { LingerSeconds = 1, LingerIntervalMilliseconds = 300 };
+        var b = mq.Add("A", BrokerStates.CreationInProgress);
+
+        var status = await StateStep.RunAsync(Wait(b.Id, plan: plan), None);
+
+        Assert.False(status.Ready);
+        Assert.Equal(3, clock.Delays.Count); // at 0.3, 0.6 and 0.9 s; a fourth would end past the second
+        Assert.Equal(4, mq.Calls.Count(c => c.StartsWith("DescribeBroker", StringComparison.Ordinal)));
+        Assert.Equal(450, status.NextWaitSeconds); // 450 − 0.9 s, in whole seconds
     }
 
     [Fact]
     public async Task BrokerState_CreationFailed_RaisesNamedError()
     {
         var b = mq.Add("A", BrokerStates.CreationFailed);
-        var e = await Assert.ThrowsAsync<BrokerCreationFailedException>(() => new BrokerStateStep(mq).RunAsync(new BrokerWait("A", b.Id, 0, 10, 30), None));
+        var e = await Assert.ThrowsAsync<BrokerCreationFailedException>(() => StateStep.RunAsync(Wait(b.Id), None));
         Assert.Equal("A", e.BrokerName);
     }
 
@@ -124,7 +191,7 @@ public class WorkflowStepTests
     {
         var b = mq.Add("A", BrokerStates.CriticalActionRequired);
         b.ActionsRequired.Add("INVALID_KMS_KEY");
-        var e = await Assert.ThrowsAsync<BrokerNotUsableException>(() => new BrokerStateStep(mq).RunAsync(new BrokerWait("A", b.Id, 0, 10, 30), None));
+        var e = await Assert.ThrowsAsync<BrokerNotUsableException>(() => StateStep.RunAsync(Wait(b.Id), None));
         Assert.Contains("INVALID_KMS_KEY", e.Message, StringComparison.Ordinal);
     }
 
@@ -134,7 +201,7 @@ public class WorkflowStepTests
     public async Task BrokerState_UnusableStates_FailWithTheReason(string state, string reason)
     {
         var b = mq.Add("A", state);
-        var e = await Assert.ThrowsAsync<BrokerNotUsableException>(() => new BrokerStateStep(mq).RunAsync(new BrokerWait("A", b.Id, 0, 10, 30), None));
+        var e = await Assert.ThrowsAsync<BrokerNotUsableException>(() => StateStep.RunAsync(Wait(b.Id), None));
         Assert.Contains(reason, e.Message, StringComparison.Ordinal);
     }
 
@@ -208,7 +275,7 @@ public class WorkflowStepTests
         Assert.True(retried.RebootRequired);
         Assert.Equal(2, mq.Revisions[broker.ConfigurationId].Count);
 
-        await new RebootBrokerStep(mq).RunAsync(first, 10, 30, None);
+        await new RebootBrokerStep(mq, clock).RunAsync(first, Plan, None);
         mq.FinishReboot(broker.Id);
         var converged = await step.RunAsync(tutorial, plan, "MyBroker1", None);
         Assert.False(converged.Written);
@@ -259,7 +326,7 @@ public class WorkflowStepTests
     {
         var b = mq.Add("A", BrokerStates.CreationInProgress);
         var revision = new RevisionResult("A", b.Id, b.ConfigurationId, 2, true, true, [], [], [], false);
-        await Assert.ThrowsAsync<BrokerNotUsableException>(() => new RebootBrokerStep(mq).RunAsync(revision, 10, 30, None));
+        await Assert.ThrowsAsync<BrokerNotUsableException>(() => new RebootBrokerStep(mq, clock).RunAsync(revision, Plan, None));
         Assert.Equal(0, b.Reboots);
     }
 

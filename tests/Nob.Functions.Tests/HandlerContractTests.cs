@@ -65,13 +65,15 @@ public partial class HandlerContractTests
             var ensured = await Invoke(new EnsureBrokerFunction(Mq("EnsureBrokerFunction"), Ssm("EnsureBrokerFunction")).HandleAsync,
                 new JsonObject { ["spec"] = spec.DeepClone(), ["brokerName"] = name!.DeepClone() });
             foreach (var b in mq.Brokers.Values) if (b.State == BrokerStates.CreationInProgress) b.State = BrokerStates.Running;
+            // As StartWaitForCreation lays it out.
             var wait = new JsonObject
             {
                 ["brokerName"] = ensured["brokerName"]!.DeepClone(), ["brokerId"] = ensured["brokerId"]!.DeepClone(),
-                ["poll"] = 0, ["maxPolls"] = network["maxPolls"]!.DeepClone(), ["intervalSeconds"] = network["pollIntervalSeconds"]!.DeepClone(),
+                ["phase"] = "creation", ["poll"] = 0, ["polling"] = network["polling"]!.DeepClone(),
             };
-            var status = await Invoke(new BrokerStateFunction(Mq("BrokerStateFunction")).HandleAsync, wait);
+            var status = await Invoke(new BrokerStateFunction(Mq("BrokerStateFunction"), TimeProvider.System).HandleAsync, wait);
             Assert.True((bool)status["ready"]!);
+            Assert.Equal(network["polling"]!.ToJsonString(), status["polling"]!.ToJsonString());
             brokers.Add(ensured);
         }
         var plan = await Invoke(new PlanNetworkFunction(Mq("PlanNetworkFunction")).HandleAsync, new JsonObject { ["spec"] = spec.DeepClone(), ["brokers"] = brokers.DeepClone() });
@@ -83,9 +85,12 @@ public partial class HandlerContractTests
                 new JsonObject { ["spec"] = spec.DeepClone(), ["plan"] = plan.DeepClone(), ["brokerName"] = broker!["brokerName"]!.DeepClone() });
             if ((bool)revision["rebootRequired"]!)
             {
-                var wait = await Invoke(new RebootBrokerFunction(Mq("RebootBrokerFunction")).HandleAsync,
-                    new JsonObject { ["revision"] = revision.DeepClone(), ["maxPolls"] = 10, ["intervalSeconds"] = 30 });
-                Assert.Equal(0, (int)wait["poll"]!);
+                var wait = await Invoke(new RebootBrokerFunction(Mq("RebootBrokerFunction"), TimeProvider.System).HandleAsync,
+                    new JsonObject { ["revision"] = revision.DeepClone(), ["polling"] = network["polling"]!.DeepClone() });
+                Assert.Equal((0, "reboot"), ((int)wait["poll"]!, (string?)wait["phase"]));
+                // RebootWait sleeps first; the next check (RebootCheck) reads this very object as its wait.
+                Assert.True((int)wait["nextWaitSeconds"]! >= 1);
+                Assert.NotNull(wait["since"]);
                 mq.FinishReboot((string)revision["brokerId"]!);
             }
             revisions.Add(revision);
@@ -142,7 +147,17 @@ public partial class HandlerContractTests
     [Fact]
     public async Task Handler_InputOfTheWrongShape_ThrowsStepInputException()
     {
-        await Assert.ThrowsAsync<StepInputException>(() => Invoke(new BrokerStateFunction(mq).HandleAsync, new JsonObject { ["brokerId"] = 5 }));
+        await Assert.ThrowsAsync<StepInputException>(() => Invoke(new BrokerStateFunction(mq, TimeProvider.System).HandleAsync, new JsonObject { ["brokerId"] = 5 }));
+    }
+
+    [Theory]
+    [InlineData("""{"brokerName":"A","brokerId":"b-1","phase":"creation","poll":0}""", "no polling plan")]
+    [InlineData("""{"brokerName":"A","brokerId":"b-1","phase":"deletion","poll":0,"polling":{"expectedCreationSeconds":900,"expectedRebootSeconds":300,"minWaitSeconds":1,"maxWaitSeconds":30,"timeoutSeconds":3600,"maxPolls":3602,"lingerSeconds":0,"lingerIntervalMilliseconds":400}}""", "phase \"deletion\"")]
+    public async Task BrokerState_WaitWithoutPlanOrWithUnknownPhase_ThrowsStepInputExceptionBeforeAnyCall(string input, string why)
+    {
+        var e = await Assert.ThrowsAsync<StepInputException>(() => Invoke(new BrokerStateFunction(mq, TimeProvider.System).HandleAsync, JsonNode.Parse(input)!));
+        Assert.Contains(why, e.Message, StringComparison.Ordinal);
+        Assert.Empty(mq.Calls);
     }
 
     [Fact]

@@ -148,13 +148,25 @@ public partial class TemplateTests
             var states = Repo.AllStates(Repo.Asl(file)).ToDictionary(s => s.Name, s => s.State);
             foreach (var (name, wait) in states.Where(s => (string?)s.Value["Type"] == "Wait"))
             {
-                // The Wait leads to a Task that counts polls and throws (BrokerWaitTimedOutException, TeardownTimedOutException) after maxPolls.
+                // The Wait leads to a Task that counts polls and throws (BrokerWaitTimedOutException, TeardownTimedOutException)
+                // after maxPolls: the teardown turn gets poll and maxPolls; a broker check gets the whole status the last
+                // check returned (poll, and the polling plan with its maxPolls and timeout), and sleeps what it asked for.
                 var next = states[(string)wait["Next"]!];
                 Assert.Equal("Task", (string?)next["Type"]);
-                Assert.Contains((string?)next["Parameters"]!["FunctionName"], new[] { "${BrokerStateFunctionArn}", "${TeardownBrokerFunctionArn}" });
-                Assert.NotNull(next["Parameters"]!["Payload"]!["maxPolls.$"]);
-                Assert.NotNull(next["Parameters"]!["Payload"]!["poll.$"]);
-                Assert.NotNull(wait["SecondsPath"]);
+                var function = (string?)next["Parameters"]!["FunctionName"];
+                Assert.Contains(function, new[] { "${BrokerStateFunctionArn}", "${TeardownBrokerFunctionArn}" });
+                var seconds = (string?)wait["SecondsPath"];
+                Assert.NotNull(seconds);
+                if (function == "${BrokerStateFunctionArn}")
+                {
+                    Assert.Equal("$.wait.value", (string?)next["Parameters"]!["Payload.$"]);
+                    Assert.Equal("$.wait.value.nextWaitSeconds", seconds);
+                }
+                else
+                {
+                    Assert.NotNull(next["Parameters"]!["Payload"]!["maxPolls.$"]);
+                    Assert.NotNull(next["Parameters"]!["Payload"]!["poll.$"]);
+                }
             }
         }
     }
@@ -166,8 +178,8 @@ public partial class TemplateTests
             foreach (var (name, map) in Repo.AllStates(Repo.Asl(file)).Where(s => (string?)s.State["Type"] == "Map"))
             {
                 // Bounded by Amazon MQ's API rate (about 15 requests/s per account), not by Step Functions: an
-                // EnsureBrokers iteration makes one CreateBroker call and then one DescribeBroker per
-                // polling.intervalSeconds, so 25 at 30 s is under 1 request/s and a 21-broker mesh creates in one
+                // EnsureBrokers iteration makes one CreateBroker call and then DescribeBroker checks that all loops
+                // together keep under polling.maxRequestsPerSecond (PollPlan), and a 21-broker mesh creates in one
                 // wave. Unbounded (0 or absent) or more than 25 could burst past the rate on the first calls.
                 var concurrency = (int?)map["MaxConcurrency"];
                 Assert.True(concurrency is > 0 and <= 25, $"{name}: MaxConcurrency {concurrency}");

@@ -20,6 +20,7 @@ public class BuildNetworkTests
     readonly DictionaryNetworkStore networks = new();
     readonly List<HistoryEvent> progress = [];
     readonly LocalStateMachine machine;
+    readonly VirtualClock clock = new();
     readonly ITestOutputHelper log;
 
     public BuildNetworkTests(ITestOutputHelper log)
@@ -36,7 +37,7 @@ public class BuildNetworkTests
             Synchronized<IBrokerService>.Wrap(mq, gate), Synchronized<ISecurityGroupService>.Wrap(ec2, gate), Synchronized<IParameterStore>.Wrap(ssm, gate),
             Synchronized<INetworkStore>.Wrap(networks, gate), new LoopbackMessageProbe(), TimeProvider.System);
         machine = LocalStateMachine.FromTemplate(Repo.PathOf("template.yaml"), "BuildNetworkStateMachine", factory,
-            new LocalStateMachineOptions { TimeProvider = new VirtualClock(), Random = () => 0.5, OnEvent = progress.Add },
+            new LocalStateMachineOptions { TimeProvider = clock, Random = () => 0.5, OnEvent = progress.Add },
             new InProcessLambdaOptions { EnvironmentVariables = EnvironmentHandling.Ignore });
     }
 
@@ -120,6 +121,10 @@ public class BuildNetworkTests
         var rebootChecks = result.History.Where(e => e.Type == "TaskStateEntered" && e.StateName == "RebootCheck").ToList();
         Assert.Equal(3, rebootChecks.Count);
         Assert.All(rebootChecks, e => Assert.Equal("WriteRevisions[0]", e.Scope));
+
+        // Each Wait sleeps what the check before it asked for (PollPlan): the handlers run in real time, so every check
+        // is at the start of its wait, and asks for half the expected time: 450 s of 15 min, 150 s of 5 min.
+        Assert.Equal([150, 150, 150, 450, 450, 450, 450], clock.Delays.Select(d => d.TotalSeconds).Order());
     }
 
     [Fact]

@@ -20,6 +20,8 @@ public sealed class FakeBrokerService : IBrokerService
         public List<string> UsersPending { get; } = [];
         public List<string> ActionsRequired { get; } = [];
         public int Reboots { get; set; }
+        /// <summary>What DescribeBroker reports as <c>created</c> (unset: not reported).</summary>
+        public DateTimeOffset? Created { get; set; }
 
         /// <summary>DescribeBroker calls seen while CREATION_IN_PROGRESS, REBOOT_IN_PROGRESS or DELETION_IN_PROGRESS (see <see cref="SettleAfterDescribes"/>).</summary>
         public int DescribesInProgress { get; set; }
@@ -79,7 +81,7 @@ public sealed class FakeBrokerService : IBrokerService
         return Task.FromResult(new BrokerDescription(b.Id, b.Creation.BrokerName, $"arn:aws:mq:us-east-1:111122223333:broker:{b.Creation.BrokerName}:{b.Id}",
             b.State, b.EngineType, "5.18", b.Creation.DeploymentMode, b.Creation.PubliclyAccessible, b.Creation.SecurityGroups, instances,
             new ConfigurationRef(b.ConfigurationId, b.CurrentRevision), b.PendingRevision is { } p ? new ConfigurationRef(b.ConfigurationId, p) : null,
-            b.ActionsRequired, b.UsersPending, b.Creation.Tags));
+            b.ActionsRequired, b.UsersPending, b.Creation.Tags, b.Created));
     }
 
     public Task<string> CreateBrokerAsync(BrokerCreation creation, Secret password, CancellationToken cancellationToken)

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using Nob.Cli.Local;
+using Nob.Core.Specs;
 using Nob.StepFunctions;
 
 namespace Nob.Cli.Bench;
@@ -30,8 +31,15 @@ public sealed class BenchCommand(TextWriter stdout, TextWriter stderr)
           --report    FILE: print the tables of results saved with --json (runs nothing)
         """;
 
-    /// <summary>Locally the wait loops poll every second (LocalCommands), the AWS model every 30 s (the examples).</summary>
-    static readonly TimeSpan AwsCreate = TimeSpan.FromMinutes(15), AwsReboot = TimeSpan.FromMinutes(5), AwsInterval = TimeSpan.FromSeconds(30), AwsSteps = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// The AWS model: brokers as fast as the spec's default expected times (15 min to create, 5 to reboot), polled as a
+    /// spec without <c>polling</c> is; <see cref="AwsOffSchedule"/> shows brokers slower and faster than expected.
+    /// </summary>
+    static readonly TimeSpan AwsCreate = TimeSpan.FromMinutes(15), AwsReboot = TimeSpan.FromMinutes(5), AwsSteps = TimeSpan.FromSeconds(10);
+    static readonly PollingSpec AwsPolling = new(SpecReader.DefaultPollingIntervalSeconds, SpecReader.DefaultPollingTimeoutMinutes);
+    static readonly (string Label, TimeSpan Create, TimeSpan Reboot)[] AwsOffSchedule =
+        [("tutorial, brokers late (20 + 8 min)", TimeSpan.FromMinutes(20), TimeSpan.FromMinutes(8)),
+         ("tutorial, brokers early (12 + 4 min)", TimeSpan.FromMinutes(12), TimeSpan.FromMinutes(4))];
 
     /// <summary>MaxConcurrency of the EnsureBrokers and WriteRevisions Maps, as statemachine/build-network.asl.json says.</summary>
     static (int Create, int Reboot) MapConcurrency(string repository)
@@ -148,12 +156,13 @@ public sealed class BenchCommand(TextWriter stdout, TextWriter stderr)
         }
 
         var (createConcurrency, rebootConcurrency) = MapConcurrency(repository);
-        var aws = new List<(string, int, int, AwsEstimate)> { ("tutorial", 2, 1, BenchMath.EstimateAws(2, 1, AwsCreate, AwsReboot, AwsInterval, AwsSteps, createConcurrency, rebootConcurrency)) };
+        var aws = new List<(string, int, int, AwsEstimate)> { ("tutorial", 2, 1, BenchMath.EstimateAws(2, 1, AwsCreate, AwsReboot, AwsPolling, AwsSteps, createConcurrency, rebootConcurrency)) };
+        aws.AddRange(AwsOffSchedule.Select(o => (o.Label, 2, 1, BenchMath.EstimateAws(2, 1, o.Create, o.Reboot, AwsPolling, AwsSteps, createConcurrency, rebootConcurrency))));
         foreach (var r in results.Where(r => r.Network.Size != "tutorial"))
         {
             var rebooted = r.Build.Phases.Count(p => p.Kind == BrokerPhase.Reboot);
             aws.Add((r.Network.Size, r.Network.Brokers.Count, rebooted,
-                BenchMath.EstimateAws(r.Network.Brokers.Count, rebooted, AwsCreate, AwsReboot, AwsInterval, AwsSteps, createConcurrency, rebootConcurrency)));
+                BenchMath.EstimateAws(r.Network.Brokers.Count, rebooted, AwsCreate, AwsReboot, AwsPolling, AwsSteps, createConcurrency, rebootConcurrency)));
         }
         var report = BenchReport.Build(machine, MachineInfo.Current().LoadAverage, results, coldStarts, aws);
         if (json) await stdout.WriteLineAsync(report.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));

@@ -1,3 +1,6 @@
+using Nob.Core.Specs;
+using Nob.Core.Workflow;
+
 namespace Nob.Cli.Bench;
 
 /// <summary>A broker state change as the local endpoint recorded it.</summary>
@@ -131,31 +134,39 @@ public static class BenchMath
     public static int ConvergedTransitions(int brokers) => brokers < 1 ? throw new ArgumentOutOfRangeException(nameof(brokers)) : 9;
 
     /// <summary>
-    /// How many checks a wait loop makes for a broker that takes <paramref name="ready"/> when checks are
-    /// <paramref name="interval"/> apart. A creation loop checks at once, then after each wait; a reboot loop waits first.
+    /// How a wait loop that follows <paramref name="plan"/> (without lingering) goes for a broker ready after
+    /// <paramref name="ready"/>: how many checks it makes and when it sees the broker RUNNING. A creation loop checks at
+    /// once, then after each wait the check asks for; a reboot loop first waits as long as RebootBroker says.
     /// </summary>
-    public static int Checks(TimeSpan ready, TimeSpan interval, bool checkFirst)
+    public static (int Checks, TimeSpan SeenAt) WaitLoop(PollPlan plan, string phase, TimeSpan ready)
     {
-        var waits = (int)Math.Ceiling(ready / interval);
-        return checkFirst ? waits + 1 : Math.Max(1, waits);
+        ArgumentNullException.ThrowIfNull(plan);
+        var t = phase == WaitPhases.Creation ? 0 : plan.NextWaitSeconds(phase, TimeSpan.Zero);
+        for (var checks = 1; checks <= plan.MaxPolls; checks++)
+        {
+            if (TimeSpan.FromSeconds(t) >= ready) return (checks, TimeSpan.FromSeconds(t));
+            t += plan.NextWaitSeconds(phase, TimeSpan.FromSeconds(t));
+        }
+        throw new ArgumentOutOfRangeException(nameof(ready), ready, "the loop times out before the broker is ready");
     }
 
     /// <summary>
     /// The AWS-side estimate of a build from the same model: brokers created in parallel (ready after
     /// <paramref name="create"/>), <paramref name="rebooted"/> of them rebooted in parallel (after <paramref name="reboot"/>),
-    /// polled every <paramref name="interval"/>; the expected polling lag is half an interval per wait loop, plus
-    /// <paramref name="steps"/> for the tasks themselves (Lambda time, verification). A Map's MaxConcurrency
-    /// (<paramref name="createConcurrency"/>, <paramref name="rebootConcurrency"/>; 0 = unbounded) runs its iterations in
-    /// waves, each a whole wait. The floor has no waves.
+    /// their wait loops following the <see cref="PollPlan"/> Validate makes of <paramref name="polling"/> (so each sees its
+    /// broker when the schedule's check does), plus <paramref name="steps"/> for the tasks themselves (Lambda time,
+    /// verification). A Map's MaxConcurrency (<paramref name="createConcurrency"/>, <paramref name="rebootConcurrency"/>;
+    /// 0 = unbounded) runs its iterations in waves, each a whole wait. The floor has no waves.
     /// </summary>
-    public static AwsEstimate EstimateAws(int brokers, int rebooted, TimeSpan create, TimeSpan reboot, TimeSpan interval, TimeSpan steps,
+    public static AwsEstimate EstimateAws(int brokers, int rebooted, TimeSpan create, TimeSpan reboot, PollingSpec polling, TimeSpan steps,
         int createConcurrency = 0, int rebootConcurrency = 0)
     {
-        var k = Checks(create, interval, checkFirst: true);
-        var m = Checks(reboot, interval, checkFirst: false);
+        var plan = PollPlan.For(polling, brokers) with { LingerSeconds = 0 };
+        var (k, seenCreated) = WaitLoop(plan, WaitPhases.Creation, create);
+        var (m, seenRebooted) = WaitLoop(plan, WaitPhases.Reboot, reboot);
         var transitions = Transitions([.. Enumerable.Repeat(k, brokers)], [.. Enumerable.Repeat(m, rebooted)]);
         var floor = create + (rebooted > 0 ? reboot : TimeSpan.Zero);
-        var wall = Waves(brokers, createConcurrency) * (create + interval / 2) + Waves(rebooted, rebootConcurrency) * (reboot + interval / 2) + steps;
+        var wall = Waves(brokers, createConcurrency) * seenCreated + Waves(rebooted, rebootConcurrency) * seenRebooted + steps;
         return new AwsEstimate(floor, wall, transitions, StepFunctionsCost(transitions), k, m);
     }
 

@@ -23,9 +23,20 @@ public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter 
     /// <summary>Exit code of <c>nob drift</c> when the network drifted and was not repaired.</summary>
     public const int Drifted = 3;
 
-    /// <summary>Locally brokers start in seconds, so the wait loops poll every second (and give up after 10 minutes).</summary>
-    public const int LocalPollIntervalSeconds = 1;
-    public const int LocalPollTimeoutMinutes = 10;
+    /// <summary>
+    /// Locally a broker starts or reboots in a second or two, the same order as a Wait state's whole second, so each
+    /// check lingers: it polls every 100 ms or more (50 requests/s across the build's loops) for up to 10 s before the
+    /// loop waits; Wait states last a second, and a loop gives up after 10 minutes.
+    /// </summary>
+    public static JsonObject LocalPolling() => new()
+    {
+        ["intervalSeconds"] = 1,
+        ["timeoutMinutes"] = 10,
+        ["expectedCreationSeconds"] = 2,
+        ["expectedRebootSeconds"] = 2,
+        ["lingerSeconds"] = 10,
+        ["maxRequestsPerSecond"] = 50,
+    };
 
     public async Task<int> UpAsync(string specPath, bool json, CancellationToken cancellationToken)
     {
@@ -220,11 +231,11 @@ public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter 
     /// <summary>Where local mode records the EventBridge events the state machines put (one JSON object per line).</summary>
     string EventsFile => Path.Combine(home.Root, "events.jsonl");
 
-    /// <summary>The spec as local mode runs it: polling every second (local brokers start in seconds), for at most 10 minutes.</summary>
+    /// <summary>The spec as local mode runs it: with <see cref="LocalPolling"/> (local brokers start in seconds).</summary>
     static JsonObject LocalInput(string specJson)
     {
         var input = JsonNode.Parse(specJson)!.AsObject();
-        input["polling"] = new JsonObject { ["intervalSeconds"] = LocalPollIntervalSeconds, ["timeoutMinutes"] = LocalPollTimeoutMinutes };
+        input["polling"] = LocalPolling();
         return input;
     }
 

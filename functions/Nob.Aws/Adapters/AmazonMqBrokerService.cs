@@ -50,7 +50,8 @@ public sealed class AmazonMqBrokerService(IAmazonMqClient client) : IBrokerServi
             Ref(b.Configurations?.Pending),
             [.. b.ActionsRequired.Select(a => a.ActionRequiredCode).OfType<string>()],
             [.. b.Users.Where(u => u.PendingChange is not null).Select(u => u.Username).OfType<string>()],
-            b.Tags);
+            b.Tags,
+            b.Created);
     }
 
     static ConfigurationRef? Ref(ConfigurationId? id) => id is { Revision: { } revision } ? new ConfigurationRef(id.Id, revision) : null;

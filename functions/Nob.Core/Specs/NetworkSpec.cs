@@ -39,7 +39,20 @@ public sealed record BrokerSpec(
 /// <summary>The common user of every broker. Only the SSM parameter's name: the password never enters the spec.</summary>
 public sealed record UserSpec(string Username, string PasswordParameter);
 
-public sealed record PollingSpec(int IntervalSeconds, int TimeoutMinutes);
+/// <summary>How the wait-for-RUNNING loops poll (<see cref="Workflow.PollPlan"/> turns it into a schedule).</summary>
+/// <param name="IntervalSeconds">The longest wait between two checks once a broker is past half its expected time.</param>
+/// <param name="TimeoutMinutes">How long a broker may take to become RUNNING before the build fails.</param>
+/// <param name="ExpectedCreationSeconds">How long Amazon MQ usually takes to create a broker (about 15 minutes).</param>
+/// <param name="ExpectedRebootSeconds">How long a reboot usually takes.</param>
+/// <param name="LingerSeconds">How long one check may keep polling inside its invocation (sub-second checks; costs Lambda time).</param>
+/// <param name="MaxRequestsPerSecond">The DescribeBroker rate all of a build's wait loops together may use (Amazon MQ allows ~15/s per account).</param>
+public sealed record PollingSpec(
+    int IntervalSeconds,
+    int TimeoutMinutes,
+    int ExpectedCreationSeconds = SpecReader.DefaultExpectedCreationSeconds,
+    int ExpectedRebootSeconds = SpecReader.DefaultExpectedRebootSeconds,
+    int LingerSeconds = 0,
+    int MaxRequestsPerSecond = SpecReader.DefaultPollingMaxRequestsPerSecond);
 
 /// <param name="MaxConcurrency">How many connected pairs are checked at once (each holds two STOMP connections).</param>
 public sealed record VerificationSpec(bool Enabled, int TimeoutSeconds, int MaxConcurrency = SpecReader.DefaultVerificationMaxConcurrency);

@@ -32,6 +32,12 @@ public static partial class SpecReader
     public const string DefaultHostInstanceType = "mq.m5.large";
     public const int DefaultPollingIntervalSeconds = 30;
     public const int DefaultPollingTimeoutMinutes = 60;
+    /// <summary>The Amazon MQ tutorial: creating brokers "takes approximately 15 minutes".</summary>
+    public const int DefaultExpectedCreationSeconds = 900;
+    public const int DefaultExpectedRebootSeconds = 300;
+    /// <summary>A third of Amazon MQ's ~15 requests/s per account, so other callers and the other steps keep the rest.</summary>
+    public const int DefaultPollingMaxRequestsPerSecond = 5;
+    public const int MaxLingerSeconds = 20;
     public const int DefaultVerificationTimeoutSeconds = 30;
     /// <summary>Pairs checked at once: each pair holds two STOMP connections and an Amazon MQ broker takes hundreds.</summary>
     public const int DefaultVerificationMaxConcurrency = 32;
@@ -41,7 +47,7 @@ public static partial class SpecReader
     static readonly string[] RootFields = ["networkName", "topology", "brokers", "brokerDefaults", "user", "connectorOptions", "polling", "verification", "description"];
     static readonly string[] BrokerSettingFields = ["engineVersion", "hostInstanceType", "deploymentMode", "subnetIds", "securityGroups", "publiclyAccessible"];
     static readonly string[] UserFields = ["username", "passwordParameter"];
-    static readonly string[] PollingFields = ["intervalSeconds", "timeoutMinutes"];
+    static readonly string[] PollingFields = ["intervalSeconds", "timeoutMinutes", "expectedCreationSeconds", "expectedRebootSeconds", "lingerSeconds", "maxRequestsPerSecond"];
     static readonly string[] VerificationFields = ["enabled", "timeoutSeconds", "maxConcurrency"];
 
     /// <summary>
@@ -454,8 +460,15 @@ public static partial class SpecReader
         CheckFields(obj, "polling", PollingFields, errors);
         var interval = OptionalInt(obj["intervalSeconds"], "polling.intervalSeconds", 1, 3600, errors);
         var timeout = OptionalInt(obj["timeoutMinutes"], "polling.timeoutMinutes", 1, 1440, errors);
-        if ((obj["intervalSeconds"] is not null && interval is null) || (obj["timeoutMinutes"] is not null && timeout is null)) return null;
-        var result = new PollingSpec(interval ?? DefaultPollingIntervalSeconds, timeout ?? DefaultPollingTimeoutMinutes);
+        var creation = OptionalInt(obj["expectedCreationSeconds"], "polling.expectedCreationSeconds", 1, 86400, errors);
+        var reboot = OptionalInt(obj["expectedRebootSeconds"], "polling.expectedRebootSeconds", 1, 86400, errors);
+        var linger = OptionalInt(obj["lingerSeconds"], "polling.lingerSeconds", 0, MaxLingerSeconds, errors);
+        var rate = OptionalInt(obj["maxRequestsPerSecond"], "polling.maxRequestsPerSecond", 1, 100, errors);
+        if ((obj["intervalSeconds"] is not null && interval is null) || (obj["timeoutMinutes"] is not null && timeout is null)
+            || (obj["expectedCreationSeconds"] is not null && creation is null) || (obj["expectedRebootSeconds"] is not null && reboot is null)
+            || (obj["lingerSeconds"] is not null && linger is null) || (obj["maxRequestsPerSecond"] is not null && rate is null)) return null;
+        var result = new PollingSpec(interval ?? DefaultPollingIntervalSeconds, timeout ?? DefaultPollingTimeoutMinutes,
+            creation ?? DefaultExpectedCreationSeconds, reboot ?? DefaultExpectedRebootSeconds, linger ?? 0, rate ?? DefaultPollingMaxRequestsPerSecond);
         if (result.IntervalSeconds > result.TimeoutMinutes * 60)
         {
             errors.Add("polling.intervalSeconds", $"{result.IntervalSeconds} s is longer than polling.timeoutMinutes ({result.TimeoutMinutes} min)");

@@ -92,7 +92,8 @@ public sealed record BrokerDescription(
     ConfigurationRef? PendingConfiguration,
     IReadOnlyList<string> ActionsRequired,
     IReadOnlyList<string> UsersWithPendingChanges,
-    IReadOnlyDictionary<string, string> Tags)
+    IReadOnlyDictionary<string, string> Tags,
+    DateTimeOffset? Created = null)
 {
     /// <summary>The OpenWire TLS endpoints (ssl://HOST:61617), one per instance, in instance order.</summary>
     public IReadOnlyList<string> OpenWireEndpoints =>

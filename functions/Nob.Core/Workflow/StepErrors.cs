@@ -18,10 +18,12 @@ public sealed class BrokerCreationFailedException(string brokerName, string brok
 }
 
 /// <summary>A broker did not become RUNNING within polling.timeoutMinutes.</summary>
-public sealed class BrokerWaitTimedOutException(string brokerName, string state, int polls)
-    : Exception($"Broker \"{brokerName}\" was still {state} after {polls} polls (polling.timeoutMinutes)")
+public sealed class BrokerWaitTimedOutException(string brokerName, string state, int polls, TimeSpan waited)
+    : Exception($"Broker \"{brokerName}\" was still {state} after {Minutes(waited)} and {polls} checks (polling.timeoutMinutes)")
 {
     public string BrokerName { get; } = brokerName;
+
+    static string Minutes(TimeSpan waited) => waited.TotalMinutes >= 1 ? $"{waited.TotalMinutes:0} min" : $"{waited.TotalSeconds:0} s";
 }
 
 /// <summary>Amazon MQ accepted a revision but stripped parts of it (UpdateConfiguration warnings).</summary>

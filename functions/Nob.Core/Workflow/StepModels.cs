@@ -5,15 +5,20 @@ namespace Nob.Core.Workflow;
 // What the steps pass each other through the state machine's state. Nothing here may hold a secret:
 // Step Functions keeps execution history for 90 days.
 
-/// <summary>Output of Validate: what the state machine needs to fan out and to bound its wait loops.</summary>
-public sealed record ValidatedNetwork(string NetworkName, IReadOnlyList<string> Brokers, int PollIntervalSeconds, int MaxPolls, bool VerificationEnabled);
+/// <summary>Output of Validate: what the state machine needs to fan out and the schedule of its wait loops.</summary>
+public sealed record ValidatedNetwork(string NetworkName, IReadOnlyList<string> Brokers, PollPlan Polling, bool VerificationEnabled);
 
 public sealed record EnsuredBroker(string BrokerName, string BrokerId, bool Created);
 
-/// <summary>One turn of a wait-for-RUNNING loop. <see cref="Poll"/> counts up to <see cref="MaxPolls"/>.</summary>
-public sealed record BrokerWait(string BrokerName, string BrokerId, int Poll, int MaxPolls, int IntervalSeconds);
+/// <summary>
+/// One turn of a wait-for-RUNNING loop. <see cref="Poll"/> counts up to the plan's MaxPolls; <see cref="Since"/> is when
+/// the broker entered <see cref="Phase"/> (unknown before a creation loop's first check).
+/// </summary>
+public sealed record BrokerWait(string BrokerName, string BrokerId, string Phase, int Poll, PollPlan Polling, DateTimeOffset? Since = null);
 
-public sealed record BrokerWaitStatus(string BrokerName, string BrokerId, string State, bool Ready, int Poll, int MaxPolls, int IntervalSeconds);
+/// <summary>What a check saw; the loop's next turn reads it as a <see cref="BrokerWait"/> and its Wait state sleeps <see cref="NextWaitSeconds"/>.</summary>
+public sealed record BrokerWaitStatus(string BrokerName, string BrokerId, string Phase, string State, bool Ready, int Poll, PollPlan Polling,
+    DateTimeOffset? Since, int NextWaitSeconds);
 
 /// <summary>A running broker as the later steps need it: where it is reachable and what ingress needs to know.</summary>
 public sealed record BrokerWork(

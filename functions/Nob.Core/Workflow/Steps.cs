@@ -13,8 +13,7 @@ public static class ValidateStep
     public static ValidatedNetwork Run(string specJson)
     {
         var spec = SpecReader.ReadValid(specJson);
-        var maxPolls = Math.Max(1, spec.Polling.TimeoutMinutes * 60 / spec.Polling.IntervalSeconds);
-        return new ValidatedNetwork(spec.NetworkName, [.. spec.Brokers.Select(b => b.Name)], spec.Polling.IntervalSeconds, maxPolls, spec.Verification.Enabled);
+        return new ValidatedNetwork(spec.NetworkName, [.. spec.Brokers.Select(b => b.Name)], PollPlan.For(spec.Polling, spec.Brokers.Count), spec.Verification.Enabled);
     }
 }
 
@@ -65,33 +64,51 @@ public sealed class EnsureBrokerStep(IBrokerService brokers, IParameterStore par
     }
 }
 
-/// <summary>One turn of the wait-for-RUNNING loop: RUNNING continues, creating or rebooting waits, the rest fail by name.</summary>
-public sealed class BrokerStateStep(IBrokerService brokers)
+/// <summary>
+/// One turn of the wait-for-RUNNING loop: RUNNING continues, creating or rebooting waits (after lingering, if the plan
+/// says so), the rest fail by name. The answer says how long the loop's Wait state sleeps before the next turn.
+/// </summary>
+public sealed class BrokerStateStep(IBrokerService brokers, TimeProvider time)
 {
     public async Task<BrokerWaitStatus> RunAsync(BrokerWait wait, CancellationToken cancellationToken)
     {
-        var broker = await brokers.DescribeBrokerAsync(wait.BrokerId, cancellationToken);
+        var plan = wait.Polling;
+        plan.ExpectedSeconds(wait.Phase); // an unknown phase fails before any call
         var poll = wait.Poll + 1;
-        switch (broker.BrokerState)
+        var broker = await brokers.DescribeBrokerAsync(wait.BrokerId, cancellationToken);
+        // A creation is timed from the broker's own creation: an adopted broker may have been creating for a while.
+        var since = wait.Since ?? (wait.Phase == WaitPhases.Creation ? broker.Created : null) ?? time.GetUtcNow();
+
+        // Lingering: further checks inside this invocation, as far apart as the plan's rate allows, until the linger ends.
+        var lingerInterval = TimeSpan.FromMilliseconds(plan.LingerIntervalMilliseconds);
+        var lingerUntil = time.GetUtcNow() + TimeSpan.FromSeconds(plan.LingerSeconds);
+        while (!IsReady(wait.BrokerName, broker) && time.GetUtcNow() + lingerInterval <= lingerUntil)
         {
-            case BrokerStates.Running:
-                return new BrokerWaitStatus(wait.BrokerName, wait.BrokerId, broker.BrokerState, true, poll, wait.MaxPolls, wait.IntervalSeconds);
-            case BrokerStates.CreationInProgress or BrokerStates.RebootInProgress:
-                if (poll >= wait.MaxPolls) throw new BrokerWaitTimedOutException(wait.BrokerName, broker.BrokerState, poll);
-                return new BrokerWaitStatus(wait.BrokerName, wait.BrokerId, broker.BrokerState, false, poll, wait.MaxPolls, wait.IntervalSeconds);
-            case BrokerStates.CreationFailed:
-                throw new BrokerCreationFailedException(wait.BrokerName, wait.BrokerId);
-            case BrokerStates.CriticalActionRequired:
-                throw new BrokerNotUsableException(wait.BrokerName,
-                    $"CRITICAL_ACTION_REQUIRED ({(broker.ActionsRequired.Count == 0 ? "no action code given" : string.Join(", ", broker.ActionsRequired))})");
-            case BrokerStates.DeletionInProgress:
-                throw new BrokerNotUsableException(wait.BrokerName, "it is being deleted");
-            case BrokerStates.Replica:
-                throw new BrokerNotUsableException(wait.BrokerName, "it is a cross-region replica (REPLICA), which cannot own network connectors");
-            default:
-                throw new BrokerNotUsableException(wait.BrokerName, $"unknown state {broker.BrokerState}");
+            await Task.Delay(lingerInterval, time, cancellationToken);
+            broker = await brokers.DescribeBrokerAsync(wait.BrokerId, cancellationToken);
         }
+
+        var elapsed = time.GetUtcNow() - since;
+        if (IsReady(wait.BrokerName, broker))
+            return new BrokerWaitStatus(wait.BrokerName, wait.BrokerId, wait.Phase, broker.BrokerState, true, poll, plan, since, 0);
+        if (poll >= plan.MaxPolls || elapsed.TotalSeconds >= plan.TimeoutSeconds)
+            throw new BrokerWaitTimedOutException(wait.BrokerName, broker.BrokerState, poll, elapsed);
+        return new BrokerWaitStatus(wait.BrokerName, wait.BrokerId, wait.Phase, broker.BrokerState, false, poll, plan, since,
+            plan.NextWaitSeconds(wait.Phase, elapsed));
     }
+
+    /// <summary>RUNNING: true; creating or rebooting: false; any other state fails the wait by name.</summary>
+    static bool IsReady(string brokerName, BrokerDescription broker) => broker.BrokerState switch
+    {
+        BrokerStates.Running => true,
+        BrokerStates.CreationInProgress or BrokerStates.RebootInProgress => false,
+        BrokerStates.CreationFailed => throw new BrokerCreationFailedException(brokerName, broker.BrokerId),
+        BrokerStates.CriticalActionRequired => throw new BrokerNotUsableException(brokerName,
+            $"CRITICAL_ACTION_REQUIRED ({(broker.ActionsRequired.Count == 0 ? "no action code given" : string.Join(", ", broker.ActionsRequired))})"),
+        BrokerStates.DeletionInProgress => throw new BrokerNotUsableException(brokerName, "it is being deleted"),
+        BrokerStates.Replica => throw new BrokerNotUsableException(brokerName, "it is a cross-region replica (REPLICA), which cannot own network connectors"),
+        _ => throw new BrokerNotUsableException(brokerName, $"unknown state {broker.BrokerState}"),
+    };
 }
 
 /// <summary>Plan with real endpoints: describe every broker, then run the planner.</summary>
@@ -249,10 +266,10 @@ public sealed class WriteConnectorRevisionStep(IBrokerService brokers, IParamete
     }
 }
 
-/// <summary>Reboot a broker that has a pending change, then hand over to the wait loop.</summary>
-public sealed class RebootBrokerStep(IBrokerService brokers)
+/// <summary>Reboot a broker that has a pending change, then hand over to the wait loop, whose Wait state sleeps first.</summary>
+public sealed class RebootBrokerStep(IBrokerService brokers, TimeProvider time)
 {
-    public async Task<BrokerWait> RunAsync(RevisionResult revision, int maxPolls, int intervalSeconds, CancellationToken cancellationToken)
+    public async Task<BrokerWaitStatus> RunAsync(RevisionResult revision, PollPlan polling, CancellationToken cancellationToken)
     {
         var broker = await brokers.DescribeBrokerAsync(revision.BrokerId, cancellationToken);
         if (broker.BrokerState == BrokerStates.Running)
@@ -263,7 +280,8 @@ public sealed class RebootBrokerStep(IBrokerService brokers)
         {
             throw new BrokerNotUsableException(revision.BrokerName, $"it is {broker.BrokerState}; a broker reboots only when RUNNING");
         }
-        return new BrokerWait(revision.BrokerName, revision.BrokerId, 0, maxPolls, intervalSeconds);
+        return new BrokerWaitStatus(revision.BrokerName, revision.BrokerId, WaitPhases.Reboot, BrokerStates.RebootInProgress, false, 0, polling,
+            time.GetUtcNow(), polling.NextWaitSeconds(WaitPhases.Reboot, TimeSpan.Zero));
     }
 }
 
