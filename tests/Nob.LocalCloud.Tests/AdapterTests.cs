@@ -24,6 +24,8 @@ public sealed class AdapterTests(CloudFixture fixture)
         Assert.Matches(@"^stomp\+ssl://127\.0\.0\.1:\d+$", Assert.Single(description.StompEndpoints));
         Assert.Equal(["sg-0bbbbbbbbbbbbbbb1"], description.SecurityGroups);
         Assert.Equal("localcloud-tests", description.Tags["nob:network"]);
+        // The wait loop times a creation from it (PollPlan): a broker created minutes ago, not "now" and not missing.
+        Assert.InRange(description.Created!.Value, DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow);
         Assert.Null(await service.FindBrokerByNameAsync("NoSuchBroker", default));
     }
 
