@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using Nob.Core.Planning;
 using Nob.Core.Specs;
@@ -34,6 +35,8 @@ public sealed record BridgeVerificationOptions
 /// parallel up to <see cref="BridgeVerificationOptions.MaxConcurrency"/>: subscribe on the receiver to a queue of its own
 /// (<c>nob.verify.NETWORK.SENDER.RECEIVER.ID</c>), send one message on the sender (expiring when the check gives up, so
 /// leftovers vanish), require it on the receiver within the timeout, measure the latency from SEND to delivery, unsubscribe.
+/// A run opens one connection per broker and its pairs share it: a broker of a 21-broker mesh is in 40 pairs, and a TLS
+/// handshake and login cost the broker more than the message does.
 /// </summary>
 public sealed class BridgeVerifier
 {
@@ -69,12 +72,13 @@ public sealed class BridgeVerifier
         var clock = _options.TimeProvider;
         var started = clock.GetTimestamp();
         using var gate = new SemaphoreSlim(_options.MaxConcurrency);
+        await using var connections = new ConnectionPool(_probe, _options);
         var checks = request.Pairs.Select(async pair =>
         {
             await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                return await CheckPairAsync(request.NetworkName, pair, targets[pair.Sender], targets[pair.Receiver], cancellationToken).ConfigureAwait(false);
+                return await CheckPairAsync(request.NetworkName, pair, targets[pair.Sender], targets[pair.Receiver], connections, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -111,7 +115,7 @@ public sealed class BridgeVerifier
     }
 
     private async Task<PairVerification> CheckPairAsync(
-        string networkName, ConnectedPair pair, ProbeTarget sender, ProbeTarget receiver, CancellationToken cancellationToken)
+        string networkName, ConnectedPair pair, ProbeTarget sender, ProbeTarget receiver, ConnectionPool connections, CancellationToken cancellationToken)
     {
         var clock = _options.TimeProvider;
         var id = _options.NewId();
@@ -127,11 +131,11 @@ public sealed class BridgeVerifier
         IProbeSubscription? subscription = null;
         try
         {
-            receiving = await _probe.ConnectAsync(receiver, token).ConfigureAwait(false);
+            receiving = await connections.ConnectAsync(receiver, token).ConfigureAwait(false);
             stage = PairStage.Subscribe;
             subscription = await receiving.SubscribeAsync(queue, token).ConfigureAwait(false);
             stage = PairStage.ConnectSender;
-            sending = await _probe.ConnectAsync(sender, token).ConfigureAwait(false);
+            sending = await connections.ConnectAsync(sender, token).ConfigureAwait(false);
             stage = PairStage.Send;
             var sentAt = clock.GetTimestamp();
             await sending.SendAsync(queue, new ProbeMessage(body, clock.GetUtcNow() + _options.Timeout), token).ConfigureAwait(false);
@@ -158,7 +162,7 @@ public sealed class BridgeVerifier
         }
         finally
         {
-            await CleanUpAsync(subscription, sending, receiving).ConfigureAwait(false);
+            await UnsubscribeAsync(subscription).ConfigureAwait(false);
         }
     }
 
@@ -213,21 +217,56 @@ public sealed class BridgeVerifier
         _ => $"receiving on {broker}",
     };
 
-    /// <summary>Unsubscribes and disconnects within the cleanup timeout; failures here are not the bridge's.</summary>
-    private async Task CleanUpAsync(IProbeSubscription? subscription, IProbeConnection? sending, IProbeConnection? receiving)
+    /// <summary>Unsubscribes within the cleanup timeout; a failure here is not the bridge's.</summary>
+    private async Task UnsubscribeAsync(IProbeSubscription? subscription)
     {
-        using var limit = new CancellationTokenSource(_options.CleanupTimeout, _options.TimeProvider);
-        if (subscription is not null)
+        if (subscription is null)
         {
-            await Quietly(() => subscription.UnsubscribeAsync(limit.Token)).ConfigureAwait(false);
+            return;
         }
-        foreach (var connection in new[] { sending, receiving })
+        using var limit = new CancellationTokenSource(_options.CleanupTimeout, _options.TimeProvider);
+        await Quietly(() => subscription.UnsubscribeAsync(limit.Token)).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// One connection per broker for a whole run, opened by the first pair that needs it and shared by the rest (a
+    /// connection's operations may run concurrently). A broker that cannot be connected to fails each of its pairs the
+    /// same way, as separate connections would. Connecting is bounded by a pair's timeout; disposing closes every connection.
+    /// </summary>
+    private sealed class ConnectionPool(IMessageProbe probe, BridgeVerificationOptions options) : IAsyncDisposable
+    {
+        private readonly ConcurrentDictionary<string, Lazy<Task<IProbeConnection>>> _connections = new(StringComparer.Ordinal);
+        private readonly CancellationTokenSource _closing = new();
+
+        public Task<IProbeConnection> ConnectAsync(ProbeTarget broker, CancellationToken cancellationToken) =>
+            _connections.GetOrAdd(broker.BrokerName, _ => new Lazy<Task<IProbeConnection>>(() => ConnectOnceAsync(broker))).Value.WaitAsync(cancellationToken);
+
+        private async Task<IProbeConnection> ConnectOnceAsync(ProbeTarget broker)
         {
-            if (connection is not null)
+            using var deadline = new CancellationTokenSource(options.Timeout, options.TimeProvider);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(_closing.Token, deadline.Token);
+            return await probe.ConnectAsync(broker, linked.Token).ConfigureAwait(false);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _closing.CancelAsync().ConfigureAwait(false);
+            using var limit = new CancellationTokenSource(options.CleanupTimeout, options.TimeProvider);
+            foreach (var pending in _connections.Values)
             {
+                IProbeConnection connection;
+                try
+                {
+                    connection = await pending.Value.ConfigureAwait(false);
+                }
+                catch (Exception)
+                {
+                    continue; // never connected: nothing to close
+                }
                 await Quietly(() => connection.CloseAsync(limit.Token)).ConfigureAwait(false);
                 await Quietly(() => connection.DisposeAsync().AsTask()).ConfigureAwait(false);
             }
+            _closing.Dispose();
         }
     }
 

@@ -80,14 +80,17 @@ public sealed class BridgeVerifierTests
         Assert.Equal("stomp+ssl://mybroker1-1.mq.example:61614", report.Pairs[0].SenderEndpoint);
         Assert.Equal(start + Timeout, _probe.Sent[0].Message.ExpiresAt);
         Assert.Contains("MyBroker1 -> MyBroker2", _probe.Sent[0].Message.Body, StringComparison.Ordinal);
-        var queue = report.Pairs[0].Queue;
+        var (queue, back) = (report.Pairs[0].Queue, report.Pairs[1].Queue);
+        // One connection per broker, shared by both pairs, closed at the end.
         Assert.Equal(
             [
                 "connect MyBroker2 at stomp+ssl://mybroker2-1.mq.example:61614", $"subscribe MyBroker2 {queue}",
                 "connect MyBroker1 at stomp+ssl://mybroker1-1.mq.example:61614", $"send MyBroker1 {queue}",
-                $"unsubscribe MyBroker2 {queue}", "close MyBroker1", "close MyBroker2",
+                $"unsubscribe MyBroker2 {queue}",
+                $"subscribe MyBroker1 {back}", $"send MyBroker2 {back}", $"unsubscribe MyBroker1 {back}",
             ],
-            _probe.Log.Take(7));
+            _probe.Log.Take(8));
+        Assert.Equal(["close MyBroker1", "close MyBroker2"], _probe.Log.Skip(8).Order());
         Assert.Equal(0, _probe.OpenConnections);
     }
 
@@ -210,7 +213,7 @@ public sealed class BridgeVerifierTests
         for (var remaining = total; remaining > 0; remaining = total - Unsubscribed)
         {
             var expected = Math.Min(3, remaining);
-            await EventuallyAsync(() => _probe.Waiting == expected && _probe.OpenConnections == 2 * expected, $"{expected} pairs wait");
+            await EventuallyAsync(() => _probe.Waiting == expected, $"{expected} pairs wait");
             await Task.Delay(20);
             Assert.Equal(expected, _probe.Waiting); // no further pair starts while the gate is full
             var before = Unsubscribed;
@@ -223,7 +226,9 @@ public sealed class BridgeVerifierTests
         Assert.Equal(12, report.Pairs.Count);
         Assert.All(report.Pairs, p => Assert.Equal(PairStage.Receive, p.FailedAt));
         Assert.Equal(4, rounds);
-        Assert.Equal(6, _probe.MaxOpenConnections);
+        Assert.Equal(plan.Brokers.Count, _probe.MaxOpenConnections); // one per broker, shared by its pairs
+        Assert.Equal(plan.Brokers.Count, _probe.Log.Count(l => l.StartsWith("connect", StringComparison.Ordinal)));
+        Assert.Equal(0, _probe.OpenConnections);
         Assert.Equal(TimeSpan.FromSeconds(120), report.Elapsed); // 4 rounds of 3
     }
 
