@@ -215,6 +215,25 @@ public class WorkflowStepTests
     }
 
     [Fact]
+    public async Task PlanNetwork_EveryBrokerCreatedByThisBuild_RebootsThemAllAtOnce()
+    {
+        var ensured = await EnsureAllRunningAsync(tutorial);
+        Assert.All(ensured, e => Assert.True(e.Created));
+        var plan = await new PlanNetworkStep(mq).RunAsync(tutorial, ensured, None);
+        Assert.Equal(PlanNetworkStep.NewNetworkRebootConcurrency, plan.RebootConcurrency);
+        Assert.True(plan.RebootConcurrency >= 21, "the largest mesh reboots in one wave");
+    }
+
+    [Fact]
+    public async Task PlanNetwork_AnAdoptedBroker_RebootsAFewAtATime()
+    {
+        var ensured = await EnsureAllRunningAsync(tutorial);
+        var plan = await new PlanNetworkStep(mq).RunAsync(tutorial, [ensured[0], ensured[1] with { Created = false }], None);
+        Assert.Equal(PlanNetworkStep.LiveNetworkRebootConcurrency, plan.RebootConcurrency);
+        Assert.True(plan.RebootConcurrency < 21, "a live mesh keeps most brokers up");
+    }
+
+    [Fact]
     public async Task OpenIngress_PrivateBrokersInOneVpc_OpensTargetGroupFromSourceGroup()
     {
         var ensured = await EnsureAllRunningAsync(tutorial);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Nob.Core.Workflow;
 using YamlDotNet.RepresentationModel;
 
 namespace Nob.Functions.Tests;
@@ -181,7 +182,13 @@ public partial class TemplateTests
                 // EnsureBrokers iteration makes one CreateBroker call and then DescribeBroker checks that all loops
                 // together keep under polling.maxRequestsPerSecond (PollPlan), and a 21-broker mesh creates in one
                 // wave. Unbounded (0 or absent) or more than 25 could burst past the rate on the first calls.
+                // WriteRevisions takes PlanNetwork's choice (all at once for a new network, 10 for a live one).
                 var concurrency = (int?)map["MaxConcurrency"];
+                if (map["MaxConcurrencyPath"] is { } path)
+                {
+                    Assert.Equal(("WriteRevisions", "$.plan.value.rebootConcurrency"), (name, (string?)path));
+                    concurrency = Math.Max(PlanNetworkStep.NewNetworkRebootConcurrency, PlanNetworkStep.LiveNetworkRebootConcurrency);
+                }
                 Assert.True(concurrency is > 0 and <= 25, $"{name}: MaxConcurrency {concurrency}");
             }
     }

@@ -41,11 +41,13 @@ public sealed class BenchCommand(TextWriter stdout, TextWriter stderr)
         [("tutorial, brokers late (20 + 8 min)", TimeSpan.FromMinutes(20), TimeSpan.FromMinutes(8)),
          ("tutorial, brokers early (12 + 4 min)", TimeSpan.FromMinutes(12), TimeSpan.FromMinutes(4))];
 
-    /// <summary>MaxConcurrency of the EnsureBrokers and WriteRevisions Maps, as statemachine/build-network.asl.json says.</summary>
+    /// <summary>MaxConcurrency of the EnsureBrokers and WriteRevisions Maps, as statemachine/build-network.asl.json and PlanNetwork say.</summary>
     static (int Create, int Reboot) MapConcurrency(string repository)
     {
         var states = JsonNode.Parse(File.ReadAllText(Path.Combine(repository, "statemachine", "build-network.asl.json")))!["States"]!;
-        return ((int?)states["EnsureBrokers"]?["MaxConcurrency"] ?? 0, (int?)states["WriteRevisions"]?["MaxConcurrency"] ?? 0);
+        // WriteRevisions takes PlanNetwork's choice (MaxConcurrencyPath); a bench network is new, so all its brokers at once.
+        return ((int?)states["EnsureBrokers"]?["MaxConcurrency"] ?? 0,
+            (int?)states["WriteRevisions"]?["MaxConcurrency"] ?? (states["WriteRevisions"]?["MaxConcurrencyPath"] is null ? 0 : Nob.Core.Workflow.PlanNetworkStep.NewNetworkRebootConcurrency));
     }
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)

@@ -35,7 +35,8 @@ public sealed record BrokerWork(
 /// them plans again from the spec and these endpoints (the planner is pure and deterministic), which keeps the state
 /// small enough for Step Functions' 256 KiB limit even for a 41-broker mesh.
 /// </summary>
-public sealed record NetworkPlanResult(string NetworkName, IReadOnlyList<BrokerWork> Brokers)
+/// <param name="RebootConcurrency">How many brokers WriteRevisions handles at once (see <see cref="PlanNetworkStep"/>).</param>
+public sealed record NetworkPlanResult(string NetworkName, IReadOnlyList<BrokerWork> Brokers, int RebootConcurrency = PlanNetworkStep.LiveNetworkRebootConcurrency)
 {
     public NetworkPlan Plan(Specs.NetworkSpec spec) =>
         NetworkPlanner.Plan(spec, Brokers.ToDictionary(b => b.BrokerName, b => b.OpenWireEndpoints, StringComparer.Ordinal));

@@ -111,9 +111,19 @@ public sealed class BrokerStateStep(IBrokerService brokers, TimeProvider time)
     };
 }
 
-/// <summary>Plan with real endpoints: describe every broker, then run the planner.</summary>
+/// <summary>
+/// Plan with real endpoints: describe every broker, then run the planner. Also decides how many brokers WriteRevisions
+/// may reboot at once (its MaxConcurrencyPath): a network whose brokers this build created carries no traffic yet, so
+/// all of them at once; a network with a broker it adopted may be live, so a few at a time.
+/// </summary>
 public sealed class PlanNetworkStep(IBrokerService brokers)
 {
+    /// <summary>Brokers rebooted at once when any was adopted: a live network keeps most of its brokers up.</summary>
+    public const int LiveNetworkRebootConcurrency = 10;
+
+    /// <summary>Brokers rebooted at once when this build created all of them: one wave for the largest mesh (21), within Amazon MQ's API rate.</summary>
+    public const int NewNetworkRebootConcurrency = 25;
+
     public async Task<NetworkPlanResult> RunAsync(NetworkSpec spec, IReadOnlyList<EnsuredBroker> ensured, CancellationToken cancellationToken)
     {
         var descriptions = new Dictionary<string, BrokerDescription>(StringComparer.Ordinal);
@@ -122,7 +132,8 @@ public sealed class PlanNetworkStep(IBrokerService brokers)
             var id = ensured.FirstOrDefault(e => e.BrokerName == broker.Name)?.BrokerId ?? throw new BrokerMissingException(broker.Name);
             descriptions[broker.Name] = await brokers.DescribeBrokerAsync(id, cancellationToken);
         }
-        return FromDescriptions(spec, descriptions);
+        var allNew = ensured.Count > 0 && ensured.All(e => e.Created);
+        return FromDescriptions(spec, descriptions) with { RebootConcurrency = allNew ? NewNetworkRebootConcurrency : LiveNetworkRebootConcurrency };
     }
 
     /// <summary>The plan from the brokers' descriptions (keyed by broker name); the drift check uses it too.</summary>
