@@ -13,14 +13,17 @@ namespace Nob.Cli.Bench;
 /// measured in the same run (slowest broker start + slowest reboot, from the endpoint's state-change times), their ratio,
 /// state transitions and their Standard cost, API calls counted at the endpoint, peak working set of the workflow process,
 /// and a converged re-run; then the linear fit of transitions over brokers, the AWS-side estimate from the same model, and
-/// each handler's cold start in a fresh process.
+/// each handler's cold start in a fresh process (<see cref="ColdStartPlan"/>: with the payloads of the first size's build,
+/// converged re-run, an in-sync <c>nob drift</c>, and its <c>nob down</c>, whose handlers run against the network built again).
 /// </summary>
 public sealed class BenchCommand(TextWriter stdout, TextWriter stderr)
 {
     public const string Usage = """
           bench       build networks locally and measure them (issue 7): wall time, the floor (slowest broker
                       start + slowest reboot, measured in the same run), their ratio, state transitions and
-                      their cost, Amazon MQ calls, peak memory, a converged re-run, handler cold starts.
+                      their cost, Amazon MQ calls, peak memory, a converged re-run, handler cold starts
+                      (on the first size: the build's, re-run's, an in-sync drift check's and the teardown's
+                      handlers; for the teardown's, the network is built once more).
                       Runs in its own NOB_HOME under a temporary folder and removes it; takes minutes.
           --sizes     comma-separated, of tutorial,hub5,mesh10,mesh21 (default: all)
           --harness   DLL: also measure cold starts with another build of nob.dll (e.g. ReadyToRun); repeatable
