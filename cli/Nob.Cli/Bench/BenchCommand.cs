@@ -109,6 +109,7 @@ public sealed class BenchCommand(TextWriter stdout, TextWriter stderr)
         var coldStarts = new List<ColdStart>();
         var measured = new List<ColdStartCase>();
         var teardownMeasured = false;
+        var coldStartLoads = new List<(string When, string LoadAverage)>(); // the machine is shared: the load while measuring
         var functions = SamTemplate.Load(Path.Combine(repository, "template.yaml")).Functions.Keys.ToList();
         await stderr.WriteLineAsync($"nob bench: {string.Join(", ", sizes)} in {temp} ({machine.Processors} CPUs, {machine.MemoryBytes / (1L << 30)} GiB, {machine.CpuModel}; load {machine.LoadAverage})");
         try
@@ -138,7 +139,9 @@ public sealed class BenchCommand(TextWriter stdout, TextWriter stderr)
                     if (drift is null) await stderr.WriteLineAsync($"[{size}] the drift check did not report in sync; its handlers are not measured (see {Path.Combine(temp, $"{size}-drift.log")})");
                     var cases = ColdStartPlan.BeforeTeardown(functions, build.Payloads, rerun.Payloads, drift);
                     await stderr.WriteLineAsync($"[{size}] cold start of each handler in a fresh process ({coldStartRuns} runs each)");
+                    coldStartLoads.Add(("build, re-run and drift handlers: start", MachineInfo.Current().LoadAverage));
                     coldStarts.AddRange(await ColdStartsAsync(http, cloud, cases, [Path.GetFullPath(program), .. harnesses], coldStartRuns, temp, cancel.Token));
+                    coldStartLoads.Add(("build, re-run and drift handlers: end", MachineInfo.Current().LoadAverage));
                     measured.AddRange(cases);
                 }
 
@@ -153,7 +156,9 @@ public sealed class BenchCommand(TextWriter stdout, TextWriter stderr)
                     using var againHttp = new HttpClient { BaseAddress = new Uri(again.Endpoint.TrimEnd('/') + "/"), Timeout = TimeSpan.FromSeconds(30) };
                     var rebuild = await UpAsync(againHttp, home, temp, specPath, $"{size}-rebuild", cancel.Token);
                     var cases = ColdStartPlan.AfterTeardown(functions, teardown, rebuild.Payloads);
+                    coldStartLoads.Add(("teardown handlers: start", MachineInfo.Current().LoadAverage));
                     coldStarts.AddRange(await ColdStartsAsync(againHttp, again, cases, [Path.GetFullPath(program), .. harnesses], coldStartRuns, temp, cancel.Token));
+                    coldStartLoads.Add(("teardown handlers: end", MachineInfo.Current().LoadAverage));
                     measured.AddRange(cases);
                     teardownMeasured = true;
                     await stderr.WriteLineAsync($"[{size}] removing the network again");
@@ -185,7 +190,7 @@ public sealed class BenchCommand(TextWriter stdout, TextWriter stderr)
                 BenchMath.EstimateAws(r.Network.Brokers.Count, rebooted, AwsCreate, AwsReboot, AwsInterval, AwsSteps, createConcurrency, rebootConcurrency)));
         }
         var notMeasured = coldStartRuns > 0 ? ColdStartPlan.NotMeasured(functions, measured, teardownMeasured) : [];
-        var report = BenchReport.Build(machine, MachineInfo.Current().LoadAverage, results, coldStarts, aws, notMeasured);
+        var report = BenchReport.Build(machine, MachineInfo.Current().LoadAverage, results, coldStarts, aws, notMeasured, coldStartLoads);
         if (json) await stdout.WriteLineAsync(report.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
         else await stdout.WriteAsync(BenchReport.Text(report));
         return results.Count == sizes.Count ? NobCommand.Ok : NobCommand.Failed;

@@ -13,7 +13,8 @@ public static class BenchReport
     public const int RerunTransitionsTarget = 40;
 
     public static JsonObject Build(MachineInfo machine, string loadAverageAtEnd, IReadOnlyList<SizeResult> results, IReadOnlyList<ColdStart> coldStarts,
-        IReadOnlyList<(string Network, int Brokers, int Rebooted, AwsEstimate Estimate)> aws, IReadOnlyList<ColdStartSkip> coldStartsNotMeasured)
+        IReadOnlyList<(string Network, int Brokers, int Rebooted, AwsEstimate Estimate)> aws, IReadOnlyList<ColdStartSkip> coldStartsNotMeasured,
+        IReadOnlyList<(string When, string LoadAverage)> coldStartLoadAverages)
     {
         var sizes = new JsonArray();
         foreach (var r in results)
@@ -119,6 +120,7 @@ public static class BenchReport
             ["succeeded"] = c.Succeeded,
             ["error"] = c.Error,
         })]);
+        report["coldStartLoadAverages"] = new JsonArray([.. coldStartLoadAverages.Select(l => (JsonNode)new JsonObject { ["when"] = l.When, ["loadAverage"] = l.LoadAverage })]);
         report["coldStartsNotMeasured"] = new JsonArray([.. coldStartsNotMeasured.Select(n => (JsonNode)new JsonObject { ["function"] = n.Function, ["reason"] = n.Reason })]);
         return report;
     }
@@ -197,6 +199,8 @@ public static class BenchReport
         {
             t.AppendLine();
             t.AppendLine("Cold starts (medians of fresh processes per handler):");
+            if (report["coldStartLoadAverages"] is JsonArray { Count: > 0 } loads)
+                t.AppendLine($"Load average (1/5/15 min) while measuring: {string.Join("; ", loads.Select(l => $"{(string?)l!["when"]} {string.Join(' ', ((string?)l["loadAverage"] ?? "").Split(' ').Take(3))}"))}");
             t.AppendLine();
             t.Append(ColdStartTable(cold));
             t.AppendLine();
