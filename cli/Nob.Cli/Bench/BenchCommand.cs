@@ -14,14 +14,17 @@ namespace Nob.Cli.Bench;
 /// measured in the same run (slowest broker start + slowest reboot, from the endpoint's state-change times), their ratio,
 /// state transitions and their Standard cost, API calls counted at the endpoint, peak working set of the workflow process,
 /// and a converged re-run; then the linear fit of transitions over brokers, the AWS-side estimate from the same model, and
-/// each handler's cold start in a fresh process.
+/// each handler's cold start in a fresh process (<see cref="ColdStartPlan"/>: with the payloads of the first size's build,
+/// converged re-run, an in-sync <c>nob drift</c>, and its <c>nob down</c>, whose handlers run against the network built again).
 /// </summary>
 public sealed class BenchCommand(TextWriter stdout, TextWriter stderr)
 {
     public const string Usage = """
           bench       build networks locally and measure them (issue 7): wall time, the floor (slowest broker
                       start + slowest reboot, measured in the same run), their ratio, state transitions and
-                      their cost, Amazon MQ calls, peak memory, a converged re-run, handler cold starts.
+                      their cost, Amazon MQ calls, peak memory, a converged re-run, handler cold starts
+                      (on the first size: the build's, re-run's, an in-sync drift check's and the teardown's
+                      handlers; for the teardown's, the network is built once more).
                       Runs in its own NOB_HOME under a temporary folder and removes it; takes minutes.
           --sizes     comma-separated, of tutorial,hub5,mesh10,mesh21 (default: all)
           --harness   DLL: also measure cold starts with another build of nob.dll (e.g. ReadyToRun); repeatable
@@ -114,6 +117,10 @@ public sealed class BenchCommand(TextWriter stdout, TextWriter stderr)
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; cancel.Cancel(); });
         var results = new List<SizeResult>();
         var coldStarts = new List<ColdStart>();
+        var measured = new List<ColdStartCase>();
+        var teardownMeasured = false;
+        var coldStartLoads = new List<(string When, string LoadAverage)>(); // the machine is shared: the load while measuring
+        var functions = SamTemplate.Load(Path.Combine(repository, "template.yaml")).Functions.Keys.ToList();
         await stderr.WriteLineAsync($"nob bench: {string.Join(", ", sizes)} in {temp} ({machine.Processors} CPUs, {machine.MemoryBytes / (1L << 30)} GiB, {machine.CpuModel}; load {machine.LoadAverage})");
         try
         {
@@ -132,15 +139,42 @@ public sealed class BenchCommand(TextWriter stdout, TextWriter stderr)
                 await stderr.WriteLineAsync($"[{size}] re-run in {rerun.ProcessSeconds:0.0} s, {rerun.StateTransitions} transitions");
                 results.Add(new SizeResult(network, build, rerun));
 
-                if (coldStartRuns > 0 && coldStarts.Count == 0)
+                // Cold starts once, on the first size: the build's, the re-run's and an in-sync drift check's handlers on the
+                // network as built; then the teardown's, with the payloads of the nob down below, against the network built again.
+                var measureColdStarts = coldStartRuns > 0 && coldStarts.Count == 0;
+                if (measureColdStarts)
                 {
+                    await stderr.WriteLineAsync($"[{size}] drift check (in sync) for the check-drift handlers' payloads");
+                    var drift = await RecordedPayloadsAsync(["drift", specPath, "--json"], home, temp, $"{size}-drift", cancel.Token);
+                    if (drift is null) await stderr.WriteLineAsync($"[{size}] the drift check did not report in sync; its handlers are not measured (see {Path.Combine(temp, $"{size}-drift.log")})");
+                    var cases = ColdStartPlan.BeforeTeardown(functions, build.Payloads, rerun.Payloads, drift);
                     await stderr.WriteLineAsync($"[{size}] cold start of each handler in a fresh process ({coldStartRuns} runs each)");
-                    coldStarts.AddRange(await ColdStartsAsync(http, cloud, build, [Path.GetFullPath(program), .. harnesses], coldStartRuns, temp, cancel.Token));
+                    coldStartLoads.Add(("build, re-run and drift handlers: start", MachineInfo.Current().LoadAverage));
+                    coldStarts.AddRange(await ColdStartsAsync(http, cloud, cases, [Path.GetFullPath(program), .. harnesses], coldStartRuns, temp, cancel.Token));
+                    coldStartLoads.Add(("build, re-run and drift handlers: end", MachineInfo.Current().LoadAverage));
+                    measured.AddRange(cases);
                 }
 
                 await stderr.WriteLineAsync($"[{size}] removing the network");
-                var down = await RunNobAsync(["down", specPath], home, null, Path.Combine(temp, $"{size}-down.log"), cancel.Token);
-                if (down.ExitCode != 0) throw new InvalidOperationException($"nob down {size} failed; see {Path.Combine(temp, $"{size}-down.log")}");
+                var teardown = await RecordedPayloadsAsync(["down", specPath], home, temp, $"{size}-down", cancel.Token)
+                    ?? throw new InvalidOperationException($"nob down {size} failed; see {Path.Combine(temp, $"{size}-down.log")}");
+
+                if (measureColdStarts)
+                {
+                    await stderr.WriteLineAsync($"[{size}] building it again for the teardown's handlers");
+                    var again = await new CloudDaemon(home, TextWriter.Null).EnsureRunningAsync(cancel.Token);
+                    using var againHttp = new HttpClient { BaseAddress = new Uri(again.Endpoint.TrimEnd('/') + "/"), Timeout = TimeSpan.FromSeconds(30) };
+                    var rebuild = await UpAsync(againHttp, home, temp, specPath, $"{size}-rebuild", cancel.Token);
+                    var cases = ColdStartPlan.AfterTeardown(functions, teardown, rebuild.Payloads);
+                    coldStartLoads.Add(("teardown handlers: start", MachineInfo.Current().LoadAverage));
+                    coldStarts.AddRange(await ColdStartsAsync(againHttp, again, cases, [Path.GetFullPath(program), .. harnesses], coldStartRuns, temp, cancel.Token));
+                    coldStartLoads.Add(("teardown handlers: end", MachineInfo.Current().LoadAverage));
+                    measured.AddRange(cases);
+                    teardownMeasured = true;
+                    await stderr.WriteLineAsync($"[{size}] removing the network again");
+                    if (await RecordedPayloadsAsync(["down", specPath], home, temp, $"{size}-down-again", cancel.Token) is null)
+                        throw new InvalidOperationException($"nob down {size} failed; see {Path.Combine(temp, $"{size}-down-again.log")}");
+                }
             }
         }
         catch (Exception e) when (e is OperationCanceledException or InvalidOperationException or IOException or HttpRequestException)
@@ -166,7 +200,8 @@ public sealed class BenchCommand(TextWriter stdout, TextWriter stderr)
             aws.Add((r.Network.Size, r.Network.Brokers.Count, rebooted,
                 BenchMath.EstimateAws(r.Network.Brokers.Count, rebooted, AwsCreate, AwsReboot, AwsPolling, AwsSteps, createConcurrency, rebootConcurrency)));
         }
-        var report = BenchReport.Build(machine, MachineInfo.Current().LoadAverage, results, coldStarts, aws);
+        var notMeasured = coldStartRuns > 0 ? ColdStartPlan.NotMeasured(functions, measured, teardownMeasured) : [];
+        var report = BenchReport.Build(machine, MachineInfo.Current().LoadAverage, results, coldStarts, aws, notMeasured, coldStartLoads);
         if (json) await stdout.WriteLineAsync(report.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
         else await stdout.WriteAsync(BenchReport.Text(report));
         return results.Count == sizes.Count ? NobCommand.Ok : NobCommand.Failed;
@@ -208,7 +243,7 @@ public sealed class BenchCommand(TextWriter stdout, TextWriter stderr)
             [.. record["creationChecks"]!.AsArray().Select(n => (int)n!)],
             [.. record["rebootChecks"]!.AsArray().Select(n => (int)n!)],
             record["tasks"]!.AsObject().ToDictionary(t => t.Key, t => (int)t.Value!, StringComparer.Ordinal),
-            record["payloads"]!.AsObject().ToDictionary(t => t.Key, t => (string)t.Value!, StringComparer.Ordinal),
+            ExecutionRecord.Payloads(record),
             record["stateSeconds"]!.AsObject().ToDictionary(t => t.Key, t => (double)t.Value!, StringComparer.Ordinal),
             (long)record["peakWorkingSetBytes"]!,
             requests,
@@ -246,40 +281,63 @@ public sealed class BenchCommand(TextWriter stdout, TextWriter stderr)
     }
 
     /// <summary>
-    /// Each handler of template.yaml in fresh processes, with the payload the build gave it, against the running endpoint:
-    /// <paramref name="runs"/> times per harness, harnesses interleaved so a busy machine weighs on each alike; medians.
-    /// The reboot once per harness and last (it really reboots a broker), waiting until every broker runs again.
+    /// <c>nob ARGS</c> in a child process with an execution record; the payload each function got, or null when it did not
+    /// exit 0 (for <c>nob drift</c>: not in sync) or wrote no record.
     /// </summary>
-    async Task<IReadOnlyList<ColdStart>> ColdStartsAsync(HttpClient http, CloudState cloud, UpRun build, IReadOnlyList<string> harnesses, int runs, string temp, CancellationToken cancellationToken)
+    async Task<IReadOnlyDictionary<string, string>?> RecordedPayloadsAsync(IReadOnlyList<string> args, LocalHome home, string temp, string label, CancellationToken cancellationToken)
+    {
+        var recordPath = Path.Combine(temp, $"{label}.record.json");
+        var run = await RunNobAsync(args, home, recordPath, Path.Combine(temp, $"{label}.log"), cancellationToken);
+        if (run.ExitCode != 0 || !File.Exists(recordPath)) return null;
+        return ExecutionRecord.Payloads(JsonNode.Parse(await File.ReadAllTextAsync(recordPath, cancellationToken))!);
+    }
+
+    /// <summary>
+    /// Each case's handler in fresh processes, with the payload a real run gave it, against the running endpoint:
+    /// <paramref name="runs"/> times per harness (once for a case that says so), harnesses interleaved so a busy machine
+    /// weighs on each alike; medians. After a run, a case's restore (through the first harness, not timed) undoes what it
+    /// changed, and the reboot waits until every broker runs again.
+    /// </summary>
+    async Task<IReadOnlyList<ColdStart>> ColdStartsAsync(HttpClient http, CloudState cloud, IReadOnlyList<ColdStartCase> cases, IReadOnlyList<string> harnesses, int runs, string temp, CancellationToken cancellationToken)
     {
         var template = SamTemplate.Load(Path.Combine(LocalHome.RepositoryRoot(), "template.yaml"), cloud.Region);
         var environment = new Dictionary<string, string>(cloud.Environment, StringComparer.Ordinal) { ["NOB_TRUSTED_CA_FILE"] = cloud.CertificatePem };
-        var functions = template.Functions.Values.Where(f => build.Payloads.ContainsKey(f.LogicalId))
-            .OrderBy(f => f.LogicalId == "RebootBrokerFunction").ToList();
         string Label(string harness) => harness == Path.GetFullPath(program) ? "nob.dll (JIT)" : Path.GetFileName(Path.GetDirectoryName(harness)) + "/" + Path.GetFileName(harness);
         var samples = new List<ColdStart>();
-        foreach (var f in functions)
+        foreach (var c in cases)
         {
-            var payloadFile = Path.Combine(temp, $"{f.LogicalId}.payload.json");
-            await File.WriteAllTextAsync(payloadFile, build.Payloads[f.LogicalId], cancellationToken);
-            var reboot = f.LogicalId == "RebootBrokerFunction";
-            for (var run = 0; run < (reboot ? 1 : runs); run++)
+            var payloadFile = Path.Combine(temp, $"cold-{++payloadFiles:00}-{c.Function}.payload.json");
+            await File.WriteAllTextAsync(payloadFile, c.Payload, cancellationToken);
+            string? restoreFile = null;
+            if (c.Restore is { } restore)
+            {
+                restoreFile = Path.Combine(temp, $"cold-{payloadFiles:00}-restore-{restore.Function}.payload.json");
+                await File.WriteAllTextAsync(restoreFile, restore.Payload, cancellationToken);
+            }
+            for (var run = 0; run < (c.Once ? 1 : runs); run++)
             {
                 foreach (var harness in harnesses)
                 {
-                    var result = await ColdStartHarness.MeasureAsync(harness, Label(harness), f.LogicalId, f.Handler, payloadFile, warm: !reboot, environment, cancellationToken);
-                    samples.Add(result);
-                    if (reboot) await WaitForRunningAsync(http, cancellationToken);
+                    var result = await ColdStartHarness.MeasureAsync(harness, Label(harness), c.Label, template.Functions[c.Function].Handler, payloadFile, c.Warm, environment, cancellationToken);
+                    samples.Add(result with { PayloadFrom = c.PayloadFrom });
+                    if (c.Restore is { } undo)
+                    {
+                        var restored = await ColdStartHarness.MeasureAsync(harnesses[0], "restore", undo.Function, template.Functions[undo.Function].Handler, restoreFile!, false, environment, cancellationToken);
+                        if (!restored.Succeeded) throw new InvalidOperationException($"{undo.Function} did not undo {c.Label}: {restored.Error}");
+                    }
+                    if (c.WaitForBrokers) await WaitForRunningAsync(http, cancellationToken);
                 }
             }
             foreach (var harness in harnesses)
             {
-                var mine = samples.Where(s => s.Function == f.LogicalId && s.Harness == Label(harness)).ToList();
-                await stderr.WriteLineAsync($"  {Label(harness)} {f.LogicalId}: median {BenchMath.Median(mine.Select(s => s.SpawnToResponseMs)):0} ms of {mine.Count}{(mine.FirstOrDefault(s => s.Error is not null) is { } failed ? $" ({failed.Error})" : "")}");
+                var mine = samples.Where(s => s.Function == c.Label && s.Harness == Label(harness)).ToList();
+                await stderr.WriteLineAsync($"  {Label(harness)} {c.Label}: median {BenchMath.Median(mine.Select(s => s.SpawnToResponseMs)):0} ms of {mine.Count}{(mine.FirstOrDefault(s => s.Error is not null) is { } failed ? $" ({failed.Error})" : "")}");
             }
         }
         return [.. samples.GroupBy(s => (s.Harness, s.Function)).Select(g => ColdStart.Median([.. g]))];
     }
+
+    int payloadFiles;
 
     static async Task WaitForRunningAsync(HttpClient http, CancellationToken cancellationToken)
     {

@@ -13,7 +13,8 @@ public static class BenchReport
     public const int RerunTransitionsTarget = 40;
 
     public static JsonObject Build(MachineInfo machine, string loadAverageAtEnd, IReadOnlyList<SizeResult> results, IReadOnlyList<ColdStart> coldStarts,
-        IReadOnlyList<(string Network, int Brokers, int Rebooted, AwsEstimate Estimate)> aws)
+        IReadOnlyList<(string Network, int Brokers, int Rebooted, AwsEstimate Estimate)> aws, IReadOnlyList<ColdStartSkip> coldStartsNotMeasured,
+        IReadOnlyList<(string When, string LoadAverage)> coldStartLoadAverages)
     {
         var sizes = new JsonArray();
         foreach (var r in results)
@@ -109,6 +110,7 @@ public static class BenchReport
         {
             ["harness"] = c.Harness,
             ["function"] = c.Function,
+            ["payloadFrom"] = c.PayloadFrom,
             ["spawnToResponseMs"] = Round(c.SpawnToResponseMs, 0),
             ["spawnToResponseSamplesMs"] = new JsonArray([.. c.Samples.Select(v => (JsonNode)Round(v, 0))]),
             ["runtimeStartMs"] = Round(c.RuntimeStartMs, 0),
@@ -118,6 +120,8 @@ public static class BenchReport
             ["succeeded"] = c.Succeeded,
             ["error"] = c.Error,
         })]);
+        report["coldStartLoadAverages"] = new JsonArray([.. coldStartLoadAverages.Select(l => (JsonNode)new JsonObject { ["when"] = l.When, ["loadAverage"] = l.LoadAverage })]);
+        report["coldStartsNotMeasured"] = new JsonArray([.. coldStartsNotMeasured.Select(n => (JsonNode)new JsonObject { ["function"] = n.Function, ["reason"] = n.Reason })]);
         return report;
     }
 
@@ -195,11 +199,53 @@ public static class BenchReport
         {
             t.AppendLine();
             t.AppendLine("Cold starts (medians of fresh processes per handler):");
+            if (report["coldStartLoadAverages"] is JsonArray { Count: > 0 } loads)
+                t.AppendLine($"Load average (1/5/15 min) while measuring: {string.Join("; ", loads.Select(l => $"{(string?)l!["when"]} {string.Join(' ', ((string?)l["loadAverage"] ?? "").Split(' ').Take(3))}"))}");
+            t.AppendLine();
+            t.Append(ColdStartTable(cold));
             t.AppendLine();
             t.AppendLine("| harness | handler | spawn → response (ms) | runtime start (ms) | construct (ms) | first invoke (ms) | warm invoke (ms) |");
             t.AppendLine("|---|---|---:|---:|---:|---:|---:|");
             foreach (var c in cold)
                 t.AppendLine(Inv($"| {(string?)c!["harness"]} | {(string?)c["function"]} | {(double)c["spawnToResponseMs"]!:0} | {(double)c["runtimeStartMs"]!:0} | {(double)c["constructMs"]!:0} | {(double)c["firstInvokeMs"]!:0} | {((double?)c["warmInvokeMs"] is { } w ? w.ToString("0.0", CultureInfo.InvariantCulture) : "–")} |{((bool)c["succeeded"]! ? "" : $" failed: {(string?)c["error"]}")}"));
+        }
+        if (report["coldStartsNotMeasured"] is JsonArray { Count: > 0 } skipped)
+        {
+            t.AppendLine();
+            t.AppendLine("Handlers not measured:");
+            foreach (var n in skipped) t.AppendLine($"- {(string?)n!["function"]}: {(string?)n["reason"]}");
+        }
+        return t.ToString();
+    }
+
+    /// <summary>
+    /// One row per handler (in the order measured), per harness its spawn → response and first invoke, then each harness's
+    /// warm invoke; the runs per harness and where the payload came from. A failed measurement says so in its cells.
+    /// </summary>
+    public static string ColdStartTable(JsonArray coldStarts)
+    {
+        var entries = coldStarts.Select(c => c!.AsObject()).ToList();
+        var harnesses = entries.Select(c => (string)c["harness"]!).Distinct(StringComparer.Ordinal).ToList();
+        var handlers = entries.Select(c => (string)c["function"]!).Distinct(StringComparer.Ordinal).ToList();
+        var t = new StringBuilder();
+        t.Append("| handler | payload from | runs |");
+        foreach (var h in harnesses) t.Append($" {h}: spawn → response (ms) | {h}: first invoke (ms) |");
+        foreach (var h in harnesses) t.Append($" {h}: warm invoke (ms) |");
+        t.AppendLine();
+        t.Append("|---|---|---:|");
+        t.Append(string.Concat(Enumerable.Repeat("---:|---:|---:|", harnesses.Count)));
+        t.AppendLine();
+        foreach (var handler in handlers)
+        {
+            var mine = harnesses.Select(h => entries.FirstOrDefault(c => (string)c["function"]! == handler && (string)c["harness"]! == h)).ToList();
+            var any = mine.First(c => c is not null)!;
+            var runs = mine.Where(c => c is not null).Select(c => c!["spawnToResponseSamplesMs"]?.AsArray().Count ?? 1).Distinct().ToList();
+            t.Append(Inv($"| {handler} | {(string?)any["payloadFrom"] ?? "–"} | {string.Join("/", runs)} |"));
+            foreach (var c in mine)
+                t.Append(c is null ? " – | – |" : (bool)c["succeeded"]! ? Inv($" {(double)c["spawnToResponseMs"]!:0} | {(double)c["firstInvokeMs"]!:0} |") : " failed | failed |");
+            foreach (var c in mine)
+                t.Append(c is not null && (bool)c["succeeded"]! && (double?)c["warmInvokeMs"] is { } warm ? Inv($" {warm:0.0} |") : " – |");
+            t.AppendLine();
         }
         return t.ToString();
     }

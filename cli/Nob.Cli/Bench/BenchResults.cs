@@ -50,6 +50,9 @@ public sealed record ColdStart(
     /// <summary>Spawn → response of every run this entry summarizes (its numbers are the medians).</summary>
     public IReadOnlyList<double> Samples { get; init; } = [SpawnToResponseMs];
 
+    /// <summary>Which of the bench's runs recorded the payload (build, converged re-run, drift, teardown).</summary>
+    public string? PayloadFrom { get; init; }
+
     /// <summary>The medians of several runs of one handler with one harness; failed if any failed.</summary>
     public static ColdStart Median(IReadOnlyList<ColdStart> runs) =>
         new(runs[0].Harness, runs[0].Function,
@@ -57,7 +60,7 @@ public sealed record ColdStart(
             BenchMath.Median(runs.Select(r => r.ConstructMs)), BenchMath.Median(runs.Select(r => r.FirstInvokeMs)),
             runs.All(r => r.WarmInvokeMs is not null) ? BenchMath.Median(runs.Select(r => r.WarmInvokeMs!.Value)) : null,
             runs.All(r => r.Succeeded), runs.Select(r => r.Error).FirstOrDefault(e => e is not null))
-        { Samples = [.. runs.Select(r => r.SpawnToResponseMs)] };
+        { Samples = [.. runs.Select(r => r.SpawnToResponseMs)], PayloadFrom = runs[0].PayloadFrom };
 }
 
 /// <summary>Where the numbers came from.</summary>

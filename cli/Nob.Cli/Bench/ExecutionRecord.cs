@@ -7,7 +7,8 @@ namespace Nob.Cli.Bench;
 /// <summary>
 /// What <c>nob bench</c> learns from inside a <c>nob up</c> process: when <see cref="Variable"/> names a file, <c>nob up</c>
 /// writes its execution's measurements there (times, state transitions, retries, tasks per function, checks per broker
-/// wait loop, one payload per function for the cold-start harness, and the process's peak working set).
+/// wait loop, one payload per function for the cold-start harness, and the process's peak working set). <c>nob drift</c> and
+/// <c>nob down SPEC</c> write one too (their payloads are the cold-start harness's for the check-drift and teardown handlers).
 /// </summary>
 public static class ExecutionRecord
 {
@@ -47,6 +48,10 @@ public static class ExecutionRecord
             ["peakWorkingSetBytes"] = peakWorkingSetBytes,
         };
     }
+
+    /// <summary>The payload each function got, from a record <see cref="Build"/> wrote.</summary>
+    public static IReadOnlyDictionary<string, string> Payloads(JsonNode record) =>
+        record["payloads"]?.AsObject().ToDictionary(p => p.Key, p => (string)p.Value!, StringComparer.Ordinal) ?? new Dictionary<string, string>(StringComparer.Ordinal);
 
     /// <summary>"arn:aws:lambda:…:function:ValidateFunction" → "ValidateFunction".</summary>
     public static string FunctionShortName(string functionName) =>

@@ -108,7 +108,7 @@ public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter 
         }
         UseEndpoint(cloud);
         // The spec travels along so a network whose build failed before storing its record can still be removed.
-        if (!await TeardownAsync(spec.NetworkName, LocalInput(specJson), cloud, showProgress: true, cancellationToken)) return NobCommand.Failed;
+        if (!await TeardownAsync(spec.NetworkName, LocalInput(specJson), cloud, showProgress: true, record: true, cancellationToken)) return NobCommand.Failed;
         if (!await AnyBrokerLeftAsync(cancellationToken)) return await DownAsync();
         await stdout.WriteLineAsync($"The local endpoint keeps running for the other brokers (./nob status).");
         return NobCommand.Ok;
@@ -133,7 +133,7 @@ public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter 
                 await gate.WaitAsync();
                 try
                 {
-                    return await TeardownAsync(network, null, cloud, showProgress: false, CancellationToken.None);
+                    return await TeardownAsync(network, null, cloud, showProgress: false, record: false, CancellationToken.None);
                 }
                 finally
                 {
@@ -148,7 +148,8 @@ public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter 
         return failed == 0 ? NobCommand.Ok : NobCommand.Failed;
     }
 
-    async Task<bool> TeardownAsync(string networkName, JsonObject? spec, CloudState cloud, bool showProgress, CancellationToken cancellationToken)
+    /// <summary>One network's teardown; with <paramref name="record"/> (a single network, <c>nob down SPEC</c>) nob bench's execution record too.</summary>
+    async Task<bool> TeardownAsync(string networkName, JsonObject? spec, CloudState cloud, bool showProgress, bool record, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var lines = new StringBuilder();
@@ -156,6 +157,7 @@ public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter 
         var machine = Machine(TeardownNetworkLogicalId, showProgress ? new ProgressReporter(stdout, clock) : null, cloud);
         var input = new JsonObject { ["networkName"] = networkName, ["spec"] = spec };
         var result = await machine.ExecuteAsync(input.ToJsonString(), $"{networkName}-down-{DateTimeOffset.UtcNow:yyyyMMddHHmmss}", cancellationToken);
+        if (record) Nob.Cli.Bench.ExecutionRecord.WriteIfRequested(result);
         if (!result.IsSucceeded)
         {
             lines.AppendLine($"The teardown of \"{networkName}\" failed after {clock.Elapsed.TotalSeconds:0.0} s.");
@@ -210,6 +212,7 @@ public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter 
         var machine = Machine(CheckDriftLogicalId, new ProgressReporter(progress, clock), cloud);
         var input = new JsonObject { ["networkName"] = spec.NetworkName, ["verify"] = verify, ["repair"] = repair };
         var result = await machine.ExecuteAsync(input.ToJsonString(), $"{spec.NetworkName}-drift-{DateTimeOffset.UtcNow:yyyyMMddHHmmss}", cancellationToken);
+        Nob.Cli.Bench.ExecutionRecord.WriteIfRequested(result);
         if (!result.IsSucceeded)
         {
             await stderr.WriteLineAsync($"The drift check of \"{spec.NetworkName}\" failed after {clock.Elapsed.TotalSeconds:0.0} s.");

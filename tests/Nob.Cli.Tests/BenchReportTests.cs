@@ -1,0 +1,49 @@
+using System.Text.Json.Nodes;
+using Nob.Cli.Bench;
+
+namespace Nob.Cli.Tests;
+
+public class BenchReportTests
+{
+    static JsonNode Entry(string harness, string function, double spawn, double first, double? warm, int runs = 5, bool succeeded = true, string from = "build") => new JsonObject
+    {
+        ["harness"] = harness,
+        ["function"] = function,
+        ["payloadFrom"] = from,
+        ["spawnToResponseMs"] = spawn,
+        ["spawnToResponseSamplesMs"] = new JsonArray([.. Enumerable.Repeat(spawn, runs).Select(v => (JsonNode)v)]),
+        ["runtimeStartMs"] = 40,
+        ["constructMs"] = 5,
+        ["firstInvokeMs"] = first,
+        ["warmInvokeMs"] = warm,
+        ["succeeded"] = succeeded,
+        ["error"] = succeeded ? null : "boom",
+    };
+
+    [Fact]
+    public void ColdStartTable_TwoHarnesses_OneRowPerHandlerWithEachHarnessesColumns()
+    {
+        var table = BenchReport.ColdStartTable(new JsonArray(
+            Entry("nob.dll (JIT)", "ValidateFunction", 103, 48, 2.4), Entry("r2r/nob.dll", "ValidateFunction", 80, 31, 2.6),
+            Entry("nob.dll (JIT)", "RebootBrokerFunction", 288, 186, null, runs: 1), Entry("r2r/nob.dll", "RebootBrokerFunction", 230, 142, null, runs: 1)));
+
+        var lines = table.TrimEnd().Split('\n');
+        Assert.Equal("| handler | payload from | runs | nob.dll (JIT): spawn → response (ms) | nob.dll (JIT): first invoke (ms) | r2r/nob.dll: spawn → response (ms) | r2r/nob.dll: first invoke (ms) | nob.dll (JIT): warm invoke (ms) | r2r/nob.dll: warm invoke (ms) |", lines[0]);
+        Assert.Equal("|---|---|---:|---:|---:|---:|---:|---:|---:|", lines[1]);
+        Assert.Equal("| ValidateFunction | build | 5 | 103 | 48 | 80 | 31 | 2.4 | 2.6 |", lines[2]);
+        Assert.Equal("| RebootBrokerFunction | build | 1 | 288 | 186 | 230 | 142 | – | – |", lines[3]);
+        Assert.Equal(4, lines.Length);
+    }
+
+    [Fact]
+    public void ColdStartTable_FailedOrMissingHarness_SaysSoInItsCells()
+    {
+        var table = BenchReport.ColdStartTable(new JsonArray(
+            Entry("nob.dll (JIT)", "CheckDriftFunction", 300, 200, 5, succeeded: false, from: "drift"),
+            Entry("nob.dll (JIT)", "ListNetworksFunction", 200, 100, 3, from: "drift"), Entry("r2r/nob.dll", "ListNetworksFunction", 150, 70, 3.5, from: "drift")));
+
+        var lines = table.TrimEnd().Split('\n');
+        Assert.Equal("| CheckDriftFunction | drift | 5 | failed | failed | – | – | – | – |", lines[2]);
+        Assert.Equal("| ListNetworksFunction | drift | 5 | 200 | 100 | 150 | 70 | 3.0 | 3.5 |", lines[3]);
+    }
+}
