@@ -199,6 +199,10 @@ public sealed class BenchCommand(TextWriter stdout, TextWriter stderr)
             var rebooted = r.Build.Phases.Count(p => p.Kind == BrokerPhase.Reboot);
             aws.Add((r.Network.Size, r.Network.Brokers.Count, rebooted,
                 BenchMath.EstimateAws(r.Network.Brokers.Count, rebooted, AwsCreate, AwsReboot, AwsPolling, AwsSteps, createConcurrency, rebootConcurrency)));
+            // Re-wiring a live network (any broker adopted): PlanNetwork reboots a few at a time.
+            if (r.Network.Size == "mesh21")
+                aws.Add(("mesh21, a live network re-wired (reboots 10 at a time)", r.Network.Brokers.Count, rebooted,
+                    BenchMath.EstimateAws(r.Network.Brokers.Count, rebooted, AwsCreate, AwsReboot, AwsPolling, AwsSteps, createConcurrency, Nob.Core.Workflow.PlanNetworkStep.LiveNetworkRebootConcurrency)));
         }
         var notMeasured = coldStartRuns > 0 ? ColdStartPlan.NotMeasured(functions, measured, teardownMeasured) : [];
         var report = BenchReport.Build(machine, MachineInfo.Current().LoadAverage, results, coldStarts, aws, notMeasured, coldStartLoads);

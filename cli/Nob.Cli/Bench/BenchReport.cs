@@ -90,7 +90,7 @@ public static class BenchReport
             report["mqCallsFit"] = FitJson(BenchMath.Fit([.. results.Select(r => ((double)r.Network.Brokers.Count, (double)r.Build.Calls("mq")))]));
         }
         report["targets"] = Targets(results);
-        report["awsModel"] = "brokers created in parallel (ready after 15 min), the rebooted ones in parallel (5 min), in waves of the Maps' MaxConcurrency, wait loops polling every 30 s (half an interval of lag each on average), 10 s of task time";
+        report["awsModel"] = "brokers created in parallel (ready after 15 min unless the row says otherwise), the rebooted ones in parallel (5 min), in waves of the Maps' MaxConcurrency (WriteRevisions: all at once, as for a new network), each wait loop checking when a spec without polling settings does (PollPlan: half the expected time, then halving towards it, at most 30 s apart, never closer than brokers / 5 requests/s; no lingering), 10 s of task time";
         report["awsEstimates"] = new JsonArray([.. aws.Select(a => (JsonNode)new JsonObject
         {
             ["network"] = a.Network,
