@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Nob.Cli.Bench;
+using Nob.Core.Specs;
 
 namespace Nob.Cli.Tests;
 
@@ -45,5 +46,19 @@ public class BenchReportTests
         var lines = table.TrimEnd().Split('\n');
         Assert.Equal("| CheckDriftFunction | drift | 5 | failed | failed | – | – | – | – |", lines[2]);
         Assert.Equal("| ListNetworksFunction | drift | 5 | 200 | 100 | 150 | 70 | 3.0 | 3.5 |", lines[3]);
+    }
+
+    [Fact]
+    public void Build_AwsEstimate_TransitionsPerBrokerLeaveOutTheExecutionsTwelve()
+    {
+        var estimate = BenchMath.EstimateAws(2, 1, TimeSpan.FromMinutes(15), TimeSpan.FromMinutes(5), new PollingSpec(30, 60), TimeSpan.FromSeconds(10));
+        var machine = new MachineInfo(2, 1L << 30, "cpu", "0.1", ".NET", "Debian");
+
+        var report = BenchReport.Build(machine, "0.1", [], [], [("tutorial", 2, 1, estimate)], [], []);
+
+        var row = report["awsEstimates"]![0]!;
+        // 21 creation checks: 5 + 3·20 + 3 = 68; 10 reboot checks: 1 + 3·10 = 31; the execution's own 12 are not a broker's.
+        Assert.Equal((99, 68), ((int)row["transitionsPerBrokerRebooted"]!, (int)row["transitionsPerBrokerNotRebooted"]!));
+        Assert.Equal(12 + 99 + 68, (int)row["stateTransitions"]!);
     }
 }

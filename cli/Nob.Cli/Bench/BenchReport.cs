@@ -103,8 +103,8 @@ public static class BenchReport
             ["costDollars"] = a.Estimate.Cost,
             ["creationChecksPerBroker"] = a.Estimate.CreationChecks,
             ["rebootChecks"] = a.Estimate.RebootChecks,
-            ["transitionsPerBrokerRebooted"] = BenchMath.Transitions([a.Estimate.CreationChecks], [a.Estimate.RebootChecks]) - 9 - BenchMath.FastPathCheck,
-            ["transitionsPerBrokerNotRebooted"] = BenchMath.Transitions([a.Estimate.CreationChecks], []) - 9 - BenchMath.FastPathCheck,
+            ["transitionsPerBrokerRebooted"] = BenchMath.Transitions([a.Estimate.CreationChecks], [a.Estimate.RebootChecks]) - BenchMath.Transitions([], []),
+            ["transitionsPerBrokerNotRebooted"] = BenchMath.Transitions([a.Estimate.CreationChecks], []) - BenchMath.Transitions([], []),
         })]);
         report["coldStarts"] = new JsonArray([.. coldStarts.Select(c => (JsonNode)new JsonObject
         {
