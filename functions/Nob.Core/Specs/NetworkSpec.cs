@@ -54,7 +54,7 @@ public sealed record PollingSpec(
     int LingerSeconds = 0,
     int MaxRequestsPerSecond = SpecReader.DefaultPollingMaxRequestsPerSecond);
 
-/// <param name="MaxConcurrency">How many connected pairs are checked at once (each holds two STOMP connections).</param>
+/// <param name="MaxConcurrency">How many receivers are checked at once (each with one subscription that all its senders' messages reach).</param>
 public sealed record VerificationSpec(bool Enabled, int TimeoutSeconds, int MaxConcurrency = SpecReader.DefaultVerificationMaxConcurrency);
 
 /// <summary>The topology as written in the spec; <see cref="Planning.TopologyLinks"/> turns it into links.</summary>

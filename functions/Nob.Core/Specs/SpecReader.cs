@@ -39,7 +39,7 @@ public static partial class SpecReader
     public const int DefaultPollingMaxRequestsPerSecond = 5;
     public const int MaxLingerSeconds = 20;
     public const int DefaultVerificationTimeoutSeconds = 30;
-    /// <summary>Pairs checked at once: each pair holds two STOMP connections and an Amazon MQ broker takes hundreds.</summary>
+    /// <summary>Receivers checked at once (a 21-broker mesh has 21): each holds one subscription, and connections are one per broker.</summary>
     public const int DefaultVerificationMaxConcurrency = 32;
     public const int MaxVerificationConcurrency = 128;
     public const int NetworkNameMaxLength = 40;

@@ -11,7 +11,7 @@ public sealed record BridgeVerificationOptions
     /// <summary>Per pair, everything: connecting to both brokers, subscribing, sending, and the message's arrival (spec: verification.timeoutSeconds).</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(SpecReader.DefaultVerificationTimeoutSeconds);
 
-    /// <summary>How many pairs are checked at once (each holds two connections while it runs; spec: verification.maxConcurrency).</summary>
+    /// <summary>How many receivers are checked at once, each with all its pairs (spec: verification.maxConcurrency).</summary>
     public int MaxConcurrency { get; init; } = SpecReader.DefaultVerificationMaxConcurrency;
 
     /// <summary>How long unsubscribing and disconnecting may take after a pair's check; cleanup never changes the verdict.</summary>
@@ -31,12 +31,12 @@ public sealed record BridgeVerificationOptions
 
 /// <summary>
 /// Proves with real messages that the network carries what the plan promises (Amazon MQ has no API that says a bridge
-/// works; its tutorial ends with a producer on one broker and a consumer on another). For every connected pair, in
-/// parallel up to <see cref="BridgeVerificationOptions.MaxConcurrency"/>: subscribe on the receiver to a queue of its own
-/// (<c>nob.verify.NETWORK.SENDER.RECEIVER.ID</c>), send one message on the sender (expiring when the check gives up, so
-/// leftovers vanish), require it on the receiver within the timeout, measure the latency from SEND to delivery, unsubscribe.
-/// A run opens one connection per broker and its pairs share it: a broker of a 21-broker mesh is in 40 pairs, and a TLS
-/// handshake and login cost the broker more than the message does.
+/// works; its tutorial ends with a producer on one broker and a consumer on another). For every receiver of a connected
+/// pair, in parallel up to <see cref="BridgeVerificationOptions.MaxConcurrency"/>: subscribe on it to a queue of this run's
+/// own (<c>nob.verify.NETWORK.RECEIVER.ID</c>), send one message on each of its senders (the body names the pair; it
+/// expires when the check gives up, so leftovers vanish), require each on the receiver within the timeout, measure the
+/// latency from SEND to delivery, unsubscribe. A run opens one connection per broker and its pairs share it: a broker of
+/// a 21-broker mesh is in 40 pairs, and a TLS handshake and login cost the broker more than the message does.
 /// </summary>
 public sealed class BridgeVerifier
 {
@@ -55,8 +55,9 @@ public sealed class BridgeVerifier
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxConcurrency, 1, nameof(options));
     }
 
-    public static string QueueName(string networkName, string sender, string receiver, Guid id) =>
-        $"{QueuePrefix}.{networkName}.{sender}.{receiver}.{id:N}";
+    /// <summary>The queue a run uses on one receiver: every sender of that receiver sends its message there.</summary>
+    public static string QueueName(string networkName, string receiver, Guid id) =>
+        $"{QueuePrefix}.{networkName}.{receiver}.{id:N}";
 
     /// <summary>Checks every pair and returns the report; throws <see cref="BridgeVerificationFailedException"/> when any pair failed.</summary>
     public async Task<BridgeVerificationReport> VerifyAsync(BridgeVerificationRequest request, CancellationToken cancellationToken)
@@ -65,7 +66,12 @@ public sealed class BridgeVerifier
         return report.Succeeded ? report : throw new BridgeVerificationFailedException(report);
     }
 
-    /// <summary>Checks every pair and returns the report, failed pairs included; throws only for an invalid request or cancellation.</summary>
+    /// <summary>
+    /// Checks every pair and returns the report, failed pairs included; throws only for an invalid request or cancellation.
+    /// Pairs are checked by receiver (up to <see cref="BridgeVerificationOptions.MaxConcurrency"/> receivers at once): one
+    /// subscription per receiver takes every sender's message, so a new consumer's demand reaches the receiver's peers once
+    /// per receiver rather than once per pair (in a 21-broker mesh, 21 consumers instead of 420).
+    /// </summary>
     public async Task<BridgeVerificationReport> CheckAsync(BridgeVerificationRequest request, CancellationToken cancellationToken)
     {
         var targets = Targets(request);
@@ -73,19 +79,25 @@ public sealed class BridgeVerifier
         var started = clock.GetTimestamp();
         using var gate = new SemaphoreSlim(_options.MaxConcurrency);
         await using var connections = new ConnectionPool(_probe, _options);
-        var checks = request.Pairs.Select(async pair =>
+        var results = new PairVerification[request.Pairs.Count];
+        var receivers = request.Pairs.Select((pair, index) => (Pair: pair, Index: index)).GroupBy(p => p.Pair.Receiver, StringComparer.Ordinal);
+        await Task.WhenAll(receivers.Select(async receiver =>
         {
             await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                return await CheckPairAsync(request.NetworkName, pair, targets[pair.Sender], targets[pair.Receiver], connections, cancellationToken).ConfigureAwait(false);
+                var outcomes = await CheckReceiverAsync(request.NetworkName, targets[receiver.Key], [.. receiver.Select(r => r.Pair)], targets, connections, cancellationToken)
+                    .ConfigureAwait(false);
+                foreach (var (entry, outcome) in receiver.Zip(outcomes))
+                {
+                    results[entry.Index] = outcome;
+                }
             }
             finally
             {
                 gate.Release();
             }
-        }).ToList();
-        var results = await Task.WhenAll(checks).ConfigureAwait(false);
+        })).ConfigureAwait(false);
         return new BridgeVerificationReport(request.NetworkName, results, _options.Timeout, clock.GetElapsedTime(started));
     }
 
@@ -114,61 +126,201 @@ public sealed class BridgeVerifier
         return targets;
     }
 
-    private async Task<PairVerification> CheckPairAsync(
-        string networkName, ConnectedPair pair, ProbeTarget sender, ProbeTarget receiver, ConnectionPool connections, CancellationToken cancellationToken)
+    /// <summary>
+    /// One receiver's pairs within one timeout: subscribe on the receiver to a queue of this run's own, have every sender
+    /// send one message (its body names the pair; expiring when the check gives up, so leftovers vanish), and collect the
+    /// messages as they arrive, measuring each from SEND to delivery; then unsubscribe.
+    /// </summary>
+    private async Task<IReadOnlyList<PairVerification>> CheckReceiverAsync(string networkName, ProbeTarget receiver, IReadOnlyList<ConnectedPair> pairs,
+        IReadOnlyDictionary<string, ProbeTarget> targets, ConnectionPool connections, CancellationToken cancellationToken)
     {
         var clock = _options.TimeProvider;
         var id = _options.NewId();
-        var queue = QueueName(networkName, pair.Sender, pair.Receiver, id);
-        var body = $"nob bridge verification {networkName} {pair.Sender} -> {pair.Receiver} {id:N}";
+        var queue = QueueName(networkName, receiver.BrokerName, id);
         using var deadline = new CancellationTokenSource(_options.Timeout, clock);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         var token = linked.Token;
+        bool TimedOutNow() => deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested;
 
         var stage = PairStage.ConnectReceiver;
         IProbeConnection? receiving = null;
-        IProbeConnection? sending = null;
         IProbeSubscription? subscription = null;
         try
         {
             receiving = await connections.ConnectAsync(receiver, token).ConfigureAwait(false);
             stage = PairStage.Subscribe;
             subscription = await receiving.SubscribeAsync(queue, token).ConfigureAwait(false);
-            stage = PairStage.ConnectSender;
-            sending = await connections.ConnectAsync(sender, token).ConfigureAwait(false);
-            stage = PairStage.Send;
-            var sentAt = clock.GetTimestamp();
-            await sending.SendAsync(queue, new ProbeMessage(body, clock.GetUtcNow() + _options.Timeout), token).ConfigureAwait(false);
-            stage = PairStage.Receive;
-            while (true)
+        }
+        catch (Exception e) when (e is not OperationCanceledException || TimedOutNow())
+        {
+            await UnsubscribeAsync(subscription).ConfigureAwait(false);
+            var error = e is OperationCanceledException ? null : $"{Doing(stage, receiver.BrokerName)} failed: {e.Message}";
+            return [.. pairs.Select(pair => Failed(pair, queue, stage,
+                error ?? TimedOut(pair, stage, targets[pair.Sender], receiver), error is null ? TimeoutCauses(pair, stage) : Causes(e, receiver),
+                null, receiving?.Endpoint))];
+        }
+
+        var progress = pairs.Select(pair => new PairProgress(pair, $"nob bridge verification {networkName} {pair.Sender} -> {pair.Receiver} {id:N}", clock)).ToList();
+        var byBody = progress.ToDictionary(p => p.Body, StringComparer.Ordinal);
+        var settled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var unsettled = progress.Count;
+        void Settle()
+        {
+            if (Interlocked.Decrement(ref unsettled) == 0)
             {
-                var message = await subscription.ReceiveAsync(token).ConfigureAwait(false);
-                if (message.Body == body)
-                {
-                    return new PairVerification(pair.Sender, pair.Receiver, pair.Path, queue, true, clock.GetElapsedTime(sentAt), null, null, null,
-                        sending.Endpoint, receiving.Endpoint);
-                }
-                // Not ours (the queue is unique, so this is someone else's doing): keep waiting for ours.
+                settled.TrySetResult();
             }
         }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+
+        // Sending and receiving stop together: at the deadline, at the caller's cancellation, or once every pair is settled.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(token);
+
+        async Task SendAsync(PairProgress pair)
         {
-            return Failed(pair, queue, stage, TimedOut(pair, stage, sender, receiver), TimeoutCauses(pair, stage), sending, receiving);
+            var sender = targets[pair.Pair.Sender];
+            try
+            {
+                var sending = await connections.ConnectAsync(sender, stop.Token).ConfigureAwait(false);
+                pair.Sending(sending.Endpoint);
+                await sending.SendAsync(queue, new ProbeMessage(pair.Body, clock.GetUtcNow() + _options.Timeout), stop.Token).ConfigureAwait(false);
+                pair.Sent();
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                if (pair.Fail($"{Doing(pair.Stage, sender.BrokerName)} failed: {e.Message}", Causes(e, sender)))
+                {
+                    Settle();
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // The receiver's deadline or the caller: decided below.
+            }
         }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+
+        async Task ReceiveAsync(CancellationToken stop)
         {
-            var broker = stage is PairStage.ConnectReceiver or PairStage.Subscribe or PairStage.Receive ? receiver : sender;
-            return Failed(pair, queue, stage, $"{Doing(stage, broker.BrokerName)} failed: {e.Message}", Causes(e, broker), sending, receiving);
+            while (true)
+            {
+                var message = await subscription.ReceiveAsync(stop).ConfigureAwait(false);
+                // Not ours (the queue is this run's own, so this is someone else's doing): keep waiting for ours.
+                if (byBody.TryGetValue(message.Body, out var pair) && pair.Arrive())
+                {
+                    Settle();
+                }
+            }
+        }
+
+        var receiveLoop = ReceiveAsync(stop.Token);
+        var sends = Task.WhenAll(progress.Select(SendAsync));
+        try
+        {
+            await Task.WhenAny(settled.Task, receiveLoop).ConfigureAwait(false);
+            if (receiveLoop.IsFaulted && !settled.Task.IsCompleted)
+            {
+                // The subscription broke: every pair not yet delivered fails at receiving, with the receiver's error.
+                var e = receiveLoop.Exception!.GetBaseException();
+                foreach (var pair in progress)
+                {
+                    pair.Fail($"{Doing(PairStage.Receive, receiver.BrokerName)} failed: {e.Message}", Causes(e, receiver), PairStage.Receive);
+                }
+            }
+            else if (!settled.Task.IsCompleted)
+            {
+                await settled.Task.WaitAsync(token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (TimedOutNow())
+        {
+            // Whatever has not arrived by now times out where it stands (below).
         }
         finally
         {
+            await stop.CancelAsync().ConfigureAwait(false);
+            await Quietly(() => receiveLoop).ConfigureAwait(false);
+            await Quietly(() => sends).ConfigureAwait(false);
             await UnsubscribeAsync(subscription).ConfigureAwait(false);
+        }
+        cancellationToken.ThrowIfCancellationRequested();
+
+        return [.. progress.Select(p => p.Outcome(queue, receiving.Endpoint, out var failedAt) switch
+        {
+            { } done => done,
+            null => Failed(p.Pair, queue, failedAt, TimedOut(p.Pair, failedAt, targets[p.Pair.Sender], receiver), TimeoutCauses(p.Pair, failedAt),
+                p.SenderEndpoint, receiving.Endpoint),
+        })];
+    }
+
+    /// <summary>Where one pair of a receiver's check stands; its sending task and the receiver's loop both update it.</summary>
+    private sealed class PairProgress(ConnectedPair pair, string body, TimeProvider clock)
+    {
+        private readonly Lock _gate = new();
+        private long? _sentAt;
+        private TimeSpan? _latency;
+        private (string Error, string Causes, PairStage Stage)? _failure;
+
+        public ConnectedPair Pair { get; } = pair;
+        public string Body { get; } = body;
+        public PairStage Stage { get; private set; } = PairStage.ConnectSender;
+        public string? SenderEndpoint { get; private set; }
+
+        public void Sending(string endpoint)
+        {
+            lock (_gate)
+            {
+                (SenderEndpoint, _sentAt) = (endpoint, clock.GetTimestamp());
+                Stage = PairStage.Send;
+            }
+        }
+
+        public void Sent()
+        {
+            lock (_gate)
+            {
+                if (Stage == PairStage.Send) Stage = PairStage.Receive;
+            }
+        }
+
+        /// <summary>True when this settles the pair (it had neither arrived nor failed).</summary>
+        public bool Arrive()
+        {
+            lock (_gate)
+            {
+                if (_latency is not null || _failure is not null || _sentAt is not { } sentAt) return false;
+                _latency = clock.GetElapsedTime(sentAt);
+                return true;
+            }
+        }
+
+        /// <summary>True when this settles the pair.</summary>
+        public bool Fail(string error, string causes, PairStage? stage = null)
+        {
+            lock (_gate)
+            {
+                if (_latency is not null || _failure is not null) return false;
+                _failure = (error, causes, stage ?? Stage);
+                return true;
+            }
+        }
+
+        /// <summary>The verdict if the pair has one; otherwise null and the stage it stopped at.</summary>
+        public PairVerification? Outcome(string queue, string receiverEndpoint, out PairStage stoppedAt)
+        {
+            lock (_gate)
+            {
+                stoppedAt = Stage;
+                if (_latency is { } latency)
+                    return new PairVerification(Pair.Sender, Pair.Receiver, Pair.Path, queue, true, latency, null, null, null, SenderEndpoint, receiverEndpoint);
+                if (_failure is { } f)
+                    return new PairVerification(Pair.Sender, Pair.Receiver, Pair.Path, queue, false, null, f.Stage, f.Error, f.Causes, SenderEndpoint, receiverEndpoint);
+                return null;
+            }
         }
     }
 
-    private PairVerification Failed(
-        ConnectedPair pair, string queue, PairStage stage, string error, string causes, IProbeConnection? sending, IProbeConnection? receiving) =>
-        new(pair.Sender, pair.Receiver, pair.Path, queue, false, null, stage, error, causes, sending?.Endpoint, receiving?.Endpoint);
+    private static PairVerification Failed(
+        ConnectedPair pair, string queue, PairStage stage, string error, string causes, string? senderEndpoint, string? receiverEndpoint) =>
+        new(pair.Sender, pair.Receiver, pair.Path, queue, false, null, stage, error, causes, senderEndpoint, receiverEndpoint);
 
     private string TimedOut(ConnectedPair pair, PairStage stage, ProbeTarget sender, ProbeTarget receiver) => stage switch
     {

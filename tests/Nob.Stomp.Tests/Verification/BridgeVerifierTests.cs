@@ -74,8 +74,9 @@ public sealed class BridgeVerifierTests
         Assert.True(report.Succeeded);
         Assert.Equal(["MyBroker1 → MyBroker2", "MyBroker2 → MyBroker1"], report.Pairs.Select(p => p.Name));
         Assert.All(report.Pairs, p => Assert.Equal(TimeSpan.FromMilliseconds(250), p.Latency));
-        Assert.Equal("nob.verify.tutorial.MyBroker1.MyBroker2.00000000000000000000000000000001", report.Pairs[0].Queue);
-        Assert.Equal("nob.verify.tutorial.MyBroker2.MyBroker1.00000000000000000000000000000002", report.Pairs[1].Queue);
+        // One queue per receiver and run: MyBroker2's (the first pair's receiver), then MyBroker1's.
+        Assert.Equal("nob.verify.tutorial.MyBroker2.00000000000000000000000000000001", report.Pairs[0].Queue);
+        Assert.Equal("nob.verify.tutorial.MyBroker1.00000000000000000000000000000002", report.Pairs[1].Queue);
         Assert.Equal("stomp+ssl://mybroker2-1.mq.example:61614", report.Pairs[0].ReceiverEndpoint);
         Assert.Equal("stomp+ssl://mybroker1-1.mq.example:61614", report.Pairs[0].SenderEndpoint);
         Assert.Equal(start + Timeout, _probe.Sent[0].Message.ExpiresAt);
@@ -143,7 +144,7 @@ public sealed class BridgeVerifierTests
         Network(plan, [.. AllRoutes(plan).Where(r => r != ("Spoke1", "Spoke2"))]);
 
         var verifying = Verifier(concurrency: 20).VerifyAsync(Request(plan), CancellationToken.None);
-        await EventuallyAsync(() => _probe.Waiting == 1 && Unsubscribed == plan.ConnectedPairs.Count - 1, "only Spoke1 → Spoke2 waits");
+        await EventuallyAsync(() => _probe.Waiting == 1 && Unsubscribed == plan.Brokers.Count - 1, "only Spoke2, for Spoke1's message, waits");
         _clock.Advance(Timeout);
         var error = await Assert.ThrowsAsync<BridgeVerificationFailedException>(() => verifying);
 
@@ -202,34 +203,53 @@ public sealed class BridgeVerifierTests
     }
 
     [Fact]
-    public async Task ManyPairs_NoMoreThanMaxConcurrencyAtOnce()
+    public async Task ManyReceivers_NoMoreThanMaxConcurrencyAtOnce()
     {
         var plan = Repo.Plan("mesh");
-        Network(plan).DeliveryDelay = TimeSpan.Zero; // nothing delivers: every pair holds its connections for the whole timeout
-        var total = plan.ConnectedPairs.Count;
+        Network(plan).DeliveryDelay = TimeSpan.Zero; // nothing delivers: every receiver waits for the whole timeout
+        var receivers = plan.ConnectedPairs.Select(p => p.Receiver).Distinct().Count();
 
         var verifying = Verifier(concurrency: 3).CheckAsync(Request(plan), CancellationToken.None);
         var rounds = 0;
-        for (var remaining = total; remaining > 0; remaining = total - Unsubscribed)
+        for (var remaining = receivers; remaining > 0; remaining = receivers - Unsubscribed)
         {
             var expected = Math.Min(3, remaining);
-            await EventuallyAsync(() => _probe.Waiting == expected, $"{expected} pairs wait");
+            await EventuallyAsync(() => _probe.Waiting == expected, $"{expected} receivers wait");
             await Task.Delay(20);
-            Assert.Equal(expected, _probe.Waiting); // no further pair starts while the gate is full
+            Assert.Equal(expected, _probe.Waiting); // no further receiver starts while the gate is full
             var before = Unsubscribed;
             _clock.Advance(Timeout);
-            await EventuallyAsync(() => Unsubscribed == before + expected, "the round's pairs give up");
+            await EventuallyAsync(() => Unsubscribed == before + expected, "the round's receivers give up");
             rounds++;
         }
         var report = await verifying;
 
         Assert.Equal(12, report.Pairs.Count);
         Assert.All(report.Pairs, p => Assert.Equal(PairStage.Receive, p.FailedAt));
-        Assert.Equal(4, rounds);
+        Assert.Equal((4, 2), (receivers, rounds));
         Assert.Equal(plan.Brokers.Count, _probe.MaxOpenConnections); // one per broker, shared by its pairs
         Assert.Equal(plan.Brokers.Count, _probe.Log.Count(l => l.StartsWith("connect", StringComparison.Ordinal)));
         Assert.Equal(0, _probe.OpenConnections);
-        Assert.Equal(TimeSpan.FromSeconds(120), report.Elapsed); // 4 rounds of 3
+        Assert.Equal(TimeSpan.FromSeconds(60), report.Elapsed); // 2 rounds
+    }
+
+    [Fact]
+    public async Task Mesh_EachReceiverSubscribesOnceForAllItsSenders()
+    {
+        var plan = Repo.Plan("mesh");
+        Network(plan, AllRoutes(plan));
+
+        var report = await Verifier().VerifyAsync(Request(plan), CancellationToken.None);
+
+        // 12 pairs, 4 receivers: 4 subscriptions (so 4 consumers' demand crosses the bridges, not 12) and 12 messages.
+        Assert.Equal(12, report.Pairs.Count);
+        Assert.Equal(4, _probe.Log.Count(l => l.StartsWith("subscribe", StringComparison.Ordinal)));
+        Assert.Equal(12, _probe.Sent.Count);
+        Assert.All(report.Pairs.GroupBy(p => p.Receiver), g => Assert.Single(g.Select(p => p.Queue).Distinct()));
+        Assert.Equal(4, report.Pairs.Select(p => p.Queue).Distinct().Count());
+        // Each message names its pair, so a receiver tells its senders apart.
+        Assert.Equal(12, _probe.Sent.Select(s => s.Message.Body).Distinct().Count());
+        Assert.All(report.Pairs, p => Assert.Contains(_probe.Sent, s => s.Queue == p.Queue && s.Broker == p.Sender && s.Message.Body.Contains($"{p.Sender} -> {p.Receiver}", StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -308,6 +328,6 @@ public sealed class BridgeVerifierTests
         Assert.Equal(TimeSpan.FromSeconds(45), options.Timeout);
         Assert.Equal(100, options.MaxConcurrency);
         Assert.Equal(32, BridgeVerificationOptions.For(new VerificationSpec(true, 45)).MaxConcurrency);
-        Assert.Equal("nob.verify.net.A.B.0000000000000000000000000000000a", BridgeVerifier.QueueName("net", "A", "B", Guid.Parse("00000000-0000-0000-0000-00000000000a")));
+        Assert.Equal("nob.verify.net.B.0000000000000000000000000000000a", BridgeVerifier.QueueName("net", "B", Guid.Parse("00000000-0000-0000-0000-00000000000a")));
     }
 }
