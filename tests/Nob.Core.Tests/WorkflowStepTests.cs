@@ -108,7 +108,7 @@ public class WorkflowStepTests
         var b = mq.Add("A", state);
         var status = await StateStep.RunAsync(Wait(b.Id, poll: 3), None);
         Assert.Equal((ready, 4, state, nextWait), (status.Ready, status.Poll, status.State, status.NextWaitSeconds));
-        Assert.Equal(clock.GetUtcNow(), status.Since); // the first check of a creation whose broker does not say when it was created
+        Assert.Equal(clock.GetUtcNow(), status.Since); // the first check: the fake's `created` is later than the virtual clock's now, so now
         Assert.Equal(Plan, status.Polling);
     }
 
@@ -131,6 +131,25 @@ public class WorkflowStepTests
         var status = await StateStep.RunAsync(Wait(b.Id), None);
         Assert.Equal(b.Created, status.Since);
         Assert.Equal(10, status.NextWaitSeconds); // 20 s before the expected 15 minutes: half of it, not a 450 s first wait
+    }
+
+    [Fact]
+    public async Task BrokerState_CreationLoopFindsAnOldBrokerRebooting_WaitsFromNowInsteadOfTimingOut()
+    {
+        // An adopted broker created long ago that is rebooting (a build right after a failed one, a drift repair during a reboot).
+        var b = mq.Add("A", BrokerStates.RebootInProgress);
+        b.Created = clock.GetUtcNow().AddDays(-30);
+        var status = await StateStep.RunAsync(Wait(b.Id), None);
+        Assert.Equal((false, clock.GetUtcNow(), 450), (status.Ready, status.Since, status.NextWaitSeconds));
+    }
+
+    [Fact]
+    public async Task BrokerState_CreatedInTheFuture_IsTimedFromNow()
+    {
+        var b = mq.Add("A", BrokerStates.CreationInProgress);
+        b.Created = clock.GetUtcNow().AddMinutes(5); // clock skew
+        var status = await StateStep.RunAsync(Wait(b.Id), None);
+        Assert.Equal((clock.GetUtcNow(), 450), (status.Since, status.NextWaitSeconds));
     }
 
     [Fact]

@@ -62,6 +62,26 @@ public sealed class InstallationAndPortTests
     }
 
     [Fact]
+    public void Allocate_Ports_AreBelowTheKernelsEphemeralRange()
+    {
+        // A rebooting broker's port must not be taken by an outgoing connection's local port meanwhile.
+        var ephemeralLow = int.Parse(File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)[0],
+            System.Globalization.CultureInfo.InvariantCulture);
+
+        var ports = FreePorts.Allocate(50);
+
+        Assert.All(ports, port => Assert.InRange(port, 1024, ephemeralLow - 1));
+    }
+
+    [Fact]
+    public void Allocate_Port_HoldsALockThatOtherProcessesSkip()
+    {
+        var taken = FreePorts.Allocate();
+        // Another process would hold this lock file; this process never hands the port out again either.
+        Assert.Throws<IOException>(() => new FileStream(Path.Combine(Path.GetTempPath(), "nob-ports", $"{taken}.lock"), FileMode.Open, FileAccess.ReadWrite, FileShare.None));
+    }
+
+    [Fact]
     public async Task IsAcceptingAsync_ListeningAndClosedPorts_TellsThemApart()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

@@ -20,8 +20,8 @@ public sealed class FakeBrokerService : IBrokerService
         public List<string> UsersPending { get; } = [];
         public List<string> ActionsRequired { get; } = [];
         public int Reboots { get; set; }
-        /// <summary>What DescribeBroker reports as <c>created</c> (unset: not reported).</summary>
-        public DateTimeOffset? Created { get; set; }
+        /// <summary>What DescribeBroker reports as <c>created</c> (Amazon MQ always reports it; null: not reported).</summary>
+        public DateTimeOffset? Created { get; set; } = DateTimeOffset.UtcNow;
 
         /// <summary>DescribeBroker calls seen while CREATION_IN_PROGRESS, REBOOT_IN_PROGRESS or DELETION_IN_PROGRESS (see <see cref="SettleAfterDescribes"/>).</summary>
         public int DescribesInProgress { get; set; }

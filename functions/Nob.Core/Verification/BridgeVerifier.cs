@@ -8,7 +8,7 @@ namespace Nob.Core.Verification;
 /// <summary>How bridge verification runs.</summary>
 public sealed record BridgeVerificationOptions
 {
-    /// <summary>Per pair, everything: connecting to both brokers, subscribing, sending, and the message's arrival (spec: verification.timeoutSeconds).</summary>
+    /// <summary>Per receiver, everything: connecting, subscribing, each sender's connecting and sending, and every message's arrival (spec: verification.timeoutSeconds).</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(SpecReader.DefaultVerificationTimeoutSeconds);
 
     /// <summary>How many receivers are checked at once, each with all its pairs (spec: verification.maxConcurrency).</summary>
@@ -325,7 +325,7 @@ public sealed class BridgeVerifier
     private string TimedOut(ConnectedPair pair, PairStage stage, ProbeTarget sender, ProbeTarget receiver) => stage switch
     {
         PairStage.Receive =>
-            $"no message arrived on {pair.Receiver} within {Seconds(_options.Timeout)} of sending it on {pair.Sender} (path {string.Join(" → ", pair.Path)}).",
+            $"the message sent on {pair.Sender} did not arrive on {pair.Receiver} within {Seconds(_options.Timeout)} (path {string.Join(" → ", pair.Path)}).",
         PairStage.ConnectReceiver or PairStage.Subscribe =>
             $"{Doing(stage, receiver.BrokerName)} did not finish within {Seconds(_options.Timeout)} ({string.Join(", ", receiver.StompEndpoints)}).",
         _ => $"{Doing(stage, sender.BrokerName)} did not finish within {Seconds(_options.Timeout)} ({string.Join(", ", sender.StompEndpoints)}).",
@@ -397,7 +397,16 @@ public sealed class BridgeVerifier
         {
             using var deadline = new CancellationTokenSource(options.Timeout, options.TimeProvider);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(_closing.Token, deadline.Token);
-            return await probe.ConnectAsync(broker, linked.Token).ConfigureAwait(false);
+            try
+            {
+                return await probe.ConnectAsync(broker, linked.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+            {
+                // A failure of this broker for every pair that shares the connection, not a cancellation of theirs.
+                throw new MessageProbeException(broker.BrokerName, ProbeFailure.TimedOut,
+                    $"connecting to broker {broker.BrokerName} did not finish within {Seconds(options.Timeout)} ({string.Join(", ", broker.StompEndpoints)})");
+            }
         }
 
         public async ValueTask DisposeAsync()

@@ -18,7 +18,8 @@ public static class WaitPhases
 /// together within the spec's DescribeBroker rate. A check may also keep polling inside its own invocation for up to
 /// <see cref="LingerSeconds"/> (Step Functions' Wait takes whole seconds; locally a broker starts in one or two).
 /// </summary>
-/// <param name="MaxPolls">The hard bound on checks per loop (a loop never runs forever, even if the clock misleads it).</param>
+/// <param name="MaxPolls">A hard bound on checks per loop besides the timeout on the clock (a loop ends even if the clock misleads it;
+/// checks are at least MinWaitSeconds apart, so in practice the timeout comes first).</param>
 public sealed record PollPlan(
     int ExpectedCreationSeconds,
     int ExpectedRebootSeconds,

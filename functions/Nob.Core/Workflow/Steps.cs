@@ -76,8 +76,11 @@ public sealed class BrokerStateStep(IBrokerService brokers, TimeProvider time)
         plan.ExpectedSeconds(wait.Phase); // an unknown phase fails before any call
         var poll = wait.Poll + 1;
         var broker = await brokers.DescribeBrokerAsync(wait.BrokerId, cancellationToken);
-        // A creation is timed from the broker's own creation: an adopted broker may have been creating for a while.
-        var since = wait.Since ?? (wait.Phase == WaitPhases.Creation ? broker.Created : null) ?? time.GetUtcNow();
+        // A creation is timed from the broker's own creation while it is still being created (an adopted broker may have
+        // been creating for a while); any other wait from now. Never from the future (clock skew).
+        var now = time.GetUtcNow();
+        var since = wait.Since ?? (wait.Phase == WaitPhases.Creation && broker.BrokerState == BrokerStates.CreationInProgress ? broker.Created : null) ?? now;
+        if (since > now) since = now;
 
         // Lingering: further checks inside this invocation, as far apart as the plan's rate allows, until the linger ends.
         var lingerInterval = TimeSpan.FromMilliseconds(plan.LingerIntervalMilliseconds);
@@ -121,7 +124,8 @@ public sealed class PlanNetworkStep(IBrokerService brokers)
     /// <summary>Brokers rebooted at once when any was adopted: a live network keeps most of its brokers up.</summary>
     public const int LiveNetworkRebootConcurrency = 10;
 
-    /// <summary>Brokers rebooted at once when this build created all of them: one wave for the largest mesh (21), within Amazon MQ's API rate.</summary>
+    /// <summary>Brokers rebooted at once when this build created all of them: one wave for the largest mesh (21); the burst of
+    /// Amazon MQ calls relies on the clients' throttling retries, as EnsureBrokers' 25 creations do.</summary>
     public const int NewNetworkRebootConcurrency = 25;
 
     public async Task<NetworkPlanResult> RunAsync(NetworkSpec spec, IReadOnlyList<EnsuredBroker> ensured, CancellationToken cancellationToken)

@@ -43,7 +43,7 @@ public sealed class BridgeVerificationOnBrokersTests(LocalNetworksFixture fixtur
         Assert.InRange(clock.Elapsed, timeout, timeout + TimeSpan.FromSeconds(15));
         Assert.Equal(["MyBroker1 → MyBroker2", "MyBroker2 → MyBroker1"], error.Failures.Select(f => f.Name));
         Assert.All(error.Failures, f => Assert.Equal(PairStage.Receive, f.FailedAt));
-        Assert.Contains("- MyBroker1 → MyBroker2: no message arrived on MyBroker2 within 6 s of sending it on MyBroker1", error.Message, StringComparison.Ordinal);
+        Assert.Contains("- MyBroker1 → MyBroker2: the message sent on MyBroker1 did not arrive on MyBroker2 within 6 s", error.Message, StringComparison.Ordinal);
         Assert.Contains("is missing, or its configuration revision is not applied yet", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(network.User.Password, error.Message, StringComparison.Ordinal);
     }

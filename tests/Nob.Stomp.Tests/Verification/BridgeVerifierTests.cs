@@ -113,7 +113,7 @@ public sealed class BridgeVerifierTests
         Assert.Equal(("MyBroker2", "MyBroker1", PairStage.Receive), (failure.Sender, failure.Receiver, failure.FailedAt));
         Assert.Null(failure.Latency);
         Assert.StartsWith("Bridge verification of network \"tutorial\" failed for 1 of 2 connected pair(s)", error.Message, StringComparison.Ordinal);
-        Assert.Contains("- MyBroker2 → MyBroker1: no message arrived on MyBroker1 within 30 s of sending it on MyBroker2 (path MyBroker2 → MyBroker1)",
+        Assert.Contains("- MyBroker2 → MyBroker1: the message sent on MyBroker2 did not arrive on MyBroker1 within 30 s (path MyBroker2 → MyBroker1)",
             error.Message, StringComparison.Ordinal);
         foreach (var cause in new[] { "connector on the path (MyBroker2 ↔ MyBroker1) is missing", "not applied", "rebooted", "ingress", "61617",
                      "password differs", "not running" })
@@ -187,6 +187,25 @@ public sealed class BridgeVerifierTests
         Assert.Contains("connecting to MyBroker2 failed: no STOMP endpoint of broker MyBroker2 accepted a connection", error.Message, StringComparison.Ordinal);
         Assert.Contains("ConnectionRefused. Likely causes: MyBroker2 is not running or is rebooting", error.Message, StringComparison.Ordinal);
         Assert.Equal(0, _probe.OpenConnections);
+    }
+
+    [Fact]
+    public async Task SilentBroker_ItsSharedConnectionTimesOutOnce_EveryPairOfItFailsWithoutWaitingAgain()
+    {
+        var plan = Repo.Plan("tutorial");
+        Network(plan, AllRoutes(plan)).Brokers["MyBroker2"].Silent = true;
+
+        // One receiver at a time: MyBroker2's check opens the connection that times out; MyBroker1's check then needs
+        // MyBroker2 as its sender and gets the same timeout at once, not a cancellation and not another wait.
+        var verifying = Verifier(concurrency: 1).CheckAsync(Request(plan), CancellationToken.None);
+        await EventuallyAsync(() => _probe.Log.Contains("connect MyBroker2: no answer"), "MyBroker2 is being connected to");
+        _clock.Advance(Timeout);
+        var report = await verifying.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal([PairStage.ConnectReceiver, PairStage.ConnectSender], report.Pairs.Select(p => p.FailedAt!.Value));
+        Assert.Contains("connecting to MyBroker2 failed: connecting to broker MyBroker2 did not finish within 30 s", report.Pairs[1].Error, StringComparison.Ordinal);
+        Assert.Equal(1, _probe.Log.Count(l => l.StartsWith("connect MyBroker2", StringComparison.Ordinal)));
+        Assert.Equal(Timeout, report.Elapsed);
     }
 
     [Fact]

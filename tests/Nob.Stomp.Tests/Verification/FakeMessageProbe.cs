@@ -14,6 +14,9 @@ internal sealed class FakeBroker(string password)
 
     /// <summary>Which of the broker's endpoints answers (1 for the second instance of an active/standby pair).</summary>
     public int ActiveInstance { get; set; }
+
+    /// <summary>A connection attempt never completes (packets dropped): it waits until cancelled.</summary>
+    public bool Silent { get; set; }
 }
 
 /// <summary>
@@ -71,6 +74,12 @@ internal sealed class FakeMessageProbe(ManualTimeProvider clock) : IMessageProbe
     {
         cancellationToken.ThrowIfCancellationRequested();
         var state = Brokers[broker.BrokerName];
+        if (state.Silent)
+        {
+            Log.Enqueue($"connect {broker.BrokerName}: no answer");
+            return Task.Delay(Timeout.Infinite, cancellationToken).ContinueWith<IProbeConnection>(
+                _ => throw new OperationCanceledException(cancellationToken), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
         if (!state.Running)
         {
             Log.Enqueue($"connect {broker.BrokerName}: refused");
