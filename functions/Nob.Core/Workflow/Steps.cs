@@ -84,7 +84,7 @@ public sealed class BrokerStateStep(IBrokerService brokers, TimeProvider time)
 
         // Lingering: further checks inside this invocation, as far apart as the plan's rate allows, until the linger ends.
         var lingerInterval = TimeSpan.FromMilliseconds(plan.LingerIntervalMilliseconds);
-        var lingerUntil = time.GetUtcNow() + TimeSpan.FromSeconds(plan.LingerSeconds);
+        var lingerUntil = now + TimeSpan.FromSeconds(plan.LingerSeconds);
         while (!IsReady(wait.BrokerName, broker) && time.GetUtcNow() + lingerInterval <= lingerUntil)
         {
             await Task.Delay(lingerInterval, time, cancellationToken);
