@@ -92,7 +92,14 @@ public sealed class CapturingServer : IDisposable
             }
             catch (HttpListenerException) when (attempt < 10)
             {
-                listener.Close();
+                // The port was taken between the probe and Start: try another one.
+                try
+                {
+                    listener.Close();
+                }
+                catch (HttpListenerException)
+                {
+                }
             }
         }
     }
@@ -166,9 +173,11 @@ public sealed class CapturingServer : IDisposable
 
     public void Dispose()
     {
+        // Close only: the managed HttpListener's Stop() releases the port and a later Close() looks the
+        // endpoint up again, binding the port anew, which fails with "Address already in use" once a
+        // parallel test has taken it (seen in CI).
         try
         {
-            _listener.Stop();
             _listener.Close();
         }
         catch (ObjectDisposedException)
