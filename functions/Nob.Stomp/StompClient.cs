@@ -339,10 +339,16 @@ public sealed class StompClient : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Writes one frame. A caller's cancellation abandons its wait for the write lock or for the write, never the write
+    /// itself: a frame cut off half-way would end the connection for everyone sharing it (bridge verification shares one
+    /// per broker), so a started write runs to its end and only closing the client stops it.
+    /// </summary>
     private async Task WriteAsync(StompFrame frame, CancellationToken cancellationToken)
     {
         var octets = StompFrameEncoder.Encode(frame);
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        Task write;
         try
         {
             lock (_gate)
@@ -350,18 +356,35 @@ public sealed class StompClient : IAsyncDisposable
                 // The handshake writes before the read loop runs; after a fault nothing more goes out.
                 ThrowIfFaulted();
             }
-            await _stream.WriteAsync(octets, cancellationToken).ConfigureAwait(false);
-            await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+            write = WriteLockedAsync(octets, frame.Command);
         }
-        catch (OperationCanceledException)
+        catch
         {
-            // A frame may have gone out in part: the stream cannot carry another one.
-            Fault(new StompConnectionException($"a {frame.Command} frame to {Endpoint} was cancelled while being written; the connection is closed"));
+            _writeLock.Release();
             throw;
         }
-        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        if (!write.IsCompleted)
         {
-            throw Fault(new StompConnectionException($"writing a {frame.Command} frame to {Endpoint} failed: {e.Message}", e));
+            // Observed here too, so that a write nobody waits for any more does not fault unobserved.
+            _ = write.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        }
+        await write.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The write itself, holding the write lock (released when it ends); stopped only by closing the client.</summary>
+    private async Task WriteLockedAsync(byte[] octets, string command)
+    {
+        try
+        {
+            var closing = _closing.Token;
+            await _stream.WriteAsync(octets, closing).ConfigureAwait(false);
+            await _stream.FlushAsync(closing).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or OperationCanceledException)
+        {
+            throw Fault(new StompConnectionException(e is OperationCanceledException
+                ? $"the connection to {Endpoint} is closed"
+                : $"writing a {command} frame to {Endpoint} failed: {e.Message}", e));
         }
         finally
         {

@@ -144,6 +144,8 @@ public sealed class StompMessageProbe(StompProbeOptions? options = null) : IMess
 
         public string Endpoint { get; } = endpoint;
 
+        public bool IsOpen => client.IsConnected;
+
         public async Task<IProbeSubscription> SubscribeAsync(string queue, CancellationToken cancellationToken)
         {
             var destination = Destination(queue);

@@ -136,6 +136,7 @@ public sealed class LoopbackMessageProbe : IMessageProbe
     {
         public string BrokerName => brokerName;
         public string Endpoint => endpoint;
+        public bool IsOpen => true;
         public Task<IProbeSubscription> SubscribeAsync(string queue, CancellationToken cancellationToken) => Task.FromResult<IProbeSubscription>(new Subscription(network.Queue(queue)));
         public async Task SendAsync(string queue, ProbeMessage message, CancellationToken cancellationToken) => await network.Queue(queue).Writer.WriteAsync(message, cancellationToken);
         public Task CloseAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -27,6 +27,7 @@ public sealed class InMemoryMessageProbe : IMessageProbe
     {
         public string BrokerName => brokerName;
         public string Endpoint => endpoint;
+        public bool IsOpen => true;
 
         public Task<IProbeSubscription> SubscribeAsync(string queue, CancellationToken cancellationToken) =>
             Task.FromResult<IProbeSubscription>(new Subscription(network.Queue(queue)));

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using Nob.Core.Planning;
 using Nob.Core.Specs;
@@ -383,15 +382,48 @@ public sealed class BridgeVerifier
     /// <summary>
     /// One connection per broker for a whole run, opened by the first pair that needs it and shared by the rest (a
     /// connection's operations may run concurrently). A broker that cannot be connected to fails each of its pairs the
-    /// same way, as separate connections would. Connecting is bounded by a pair's timeout; disposing closes every connection.
+    /// same way, as separate connections would. A connection found lost is replaced once per broker: the operations that
+    /// were on it when it broke fail, the pairs after them get a new one (a broker that keeps dropping connections is not
+    /// reconnected to again and again). Connecting is bounded by a pair's timeout; disposing closes every connection.
     /// </summary>
     private sealed class ConnectionPool(IMessageProbe probe, BridgeVerificationOptions options) : IAsyncDisposable
     {
-        private readonly ConcurrentDictionary<string, Lazy<Task<IProbeConnection>>> _connections = new(StringComparer.Ordinal);
+        private const int ReconnectsPerBroker = 1;
+
+        private readonly Lock _gate = new();
+        private readonly Dictionary<string, (Lazy<Task<IProbeConnection>> Connection, int Reconnects)> _current = new(StringComparer.Ordinal);
+        private readonly List<Lazy<Task<IProbeConnection>>> _all = [];
         private readonly CancellationTokenSource _closing = new();
 
-        public Task<IProbeConnection> ConnectAsync(ProbeTarget broker, CancellationToken cancellationToken) =>
-            _connections.GetOrAdd(broker.BrokerName, _ => new Lazy<Task<IProbeConnection>>(() => ConnectOnceAsync(broker))).Value.WaitAsync(cancellationToken);
+        public async Task<IProbeConnection> ConnectAsync(ProbeTarget broker, CancellationToken cancellationToken)
+        {
+            var pending = Current(broker, replacing: null);
+            var connection = await pending.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (connection.IsOpen)
+            {
+                return connection;
+            }
+            // Lost since it was opened: reconnect (once per broker; whoever comes first replaces it for everyone).
+            var replacement = Current(broker, replacing: pending);
+            return replacement == pending ? connection : await replacement.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>The broker's current connection; a new one instead of <paramref name="replacing"/> if that is still current and reconnects are left.</summary>
+        private Lazy<Task<IProbeConnection>> Current(ProbeTarget broker, Lazy<Task<IProbeConnection>>? replacing)
+        {
+            lock (_gate)
+            {
+                var found = _current.TryGetValue(broker.BrokerName, out var entry);
+                if (found && (replacing is null || entry.Connection != replacing || entry.Reconnects >= ReconnectsPerBroker))
+                {
+                    return entry.Connection;
+                }
+                var connection = new Lazy<Task<IProbeConnection>>(() => ConnectOnceAsync(broker));
+                _current[broker.BrokerName] = (connection, found ? entry.Reconnects + 1 : 0);
+                _all.Add(connection);
+                return connection;
+            }
+        }
 
         private async Task<IProbeConnection> ConnectOnceAsync(ProbeTarget broker)
         {
@@ -413,7 +445,12 @@ public sealed class BridgeVerifier
         {
             await _closing.CancelAsync().ConfigureAwait(false);
             using var limit = new CancellationTokenSource(options.CleanupTimeout, options.TimeProvider);
-            foreach (var pending in _connections.Values)
+            List<Lazy<Task<IProbeConnection>>> all;
+            lock (_gate)
+            {
+                all = [.. _all];
+            }
+            foreach (var pending in all.Where(p => p.IsValueCreated))
             {
                 IProbeConnection connection;
                 try

@@ -31,6 +31,9 @@ public interface IProbeConnection : IAsyncDisposable
     /// <summary>The endpoint that answered.</summary>
     string Endpoint { get; }
 
+    /// <summary>False once the connection is lost, closed, or ended by the broker (an ERROR frame): nothing more can go over it.</summary>
+    bool IsOpen { get; }
+
     /// <summary>Subscribes to a queue; the subscription is active at the broker when this returns.</summary>
     Task<IProbeSubscription> SubscribeAsync(string queue, CancellationToken cancellationToken);
 

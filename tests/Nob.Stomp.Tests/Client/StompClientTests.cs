@@ -275,6 +275,63 @@ public sealed class StompClientTests
     }
 
     [Fact]
+    public async Task Send_CallerCancelsWhileTheFrameIsBeingWritten_AbandonsTheWaitButTheConnectionStaysUsable()
+    {
+        // A body larger than the loopback socket buffers: the write blocks while the server does not read.
+        var big = new byte[12 * 1024 * 1024];
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        StompFrame? first = null, second = null;
+        await using var server = new FakeStompServer(async session =>
+        {
+            await session.AcceptConnectAsync();
+            await release.Task;
+            first = await session.ExpectAsync(StompCommands.Send);
+            await session.ReceiptAsync(first);
+            second = await session.ExpectAsync(StompCommands.Send);
+            await session.ReceiptAsync(second);
+            await session.AcceptDisconnectAsync();
+        });
+        await using var client = await StompClient.ConnectAsync(server.Options());
+
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        var watch = Stopwatch.StartNew();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.SendAsync("/queue/big", big, cancellationToken: cancel.Token));
+        var abandonedAfter = watch.Elapsed;
+        Assert.True(client.IsConnected, "a caller's cancellation must not end a connection others may share");
+        release.SetResult();
+        await client.SendTextAsync("/queue/small", "after");
+        await client.DisconnectAsync();
+        await server.AssertScriptsSucceededAsync();
+
+        Assert.True(abandonedAfter < TimeSpan.FromSeconds(5), $"the caller waited {abandonedAfter} for a write it cancelled");
+        Assert.Equal(big.Length, first!.Body.Length);
+        Assert.Equal("after", second!.BodyText);
+    }
+
+    [Fact]
+    public async Task Dispose_WhileAWriteIsStuck_ClosesTheConnectionAndFailsTheWrite()
+    {
+        var big = new byte[12 * 1024 * 1024];
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = new FakeStompServer(async session =>
+        {
+            await session.AcceptConnectAsync();
+            await done.Task; // never reads the SEND
+        });
+        var client = await StompClient.ConnectAsync(Configure(server.Options(), receiptTimeout: TimeSpan.FromMilliseconds(300)));
+        var send = client.SendAsync("/queue/big", big);
+        await Task.Delay(200);
+        Assert.False(send.IsCompleted, "the write should be stuck behind full socket buffers");
+
+        await client.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+
+        var error = await Assert.ThrowsAsync<StompConnectionException>(() => send.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Contains("closed", error.Message, StringComparison.Ordinal);
+        Assert.False(client.IsConnected);
+        done.SetResult();
+    }
+
+    [Fact]
     public async Task Receipt_NeverSent_TimesOutNamingTheOperation()
     {
         await using var server = new FakeStompServer(async session =>

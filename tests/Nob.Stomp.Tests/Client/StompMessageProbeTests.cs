@@ -61,6 +61,26 @@ public sealed class StompMessageProbeTests
     }
 
     [Fact]
+    public async Task IsOpen_UntilTheBrokerEndsTheConnectionWithAnError()
+    {
+        await using var server = new FakeStompServer(async session =>
+        {
+            await session.AcceptConnectAsync();
+            var send = await session.ExpectAsync(StompCommands.Send);
+            await session.WriteAsync($"ERROR\nreceipt-id:{send.Header("receipt")}\nmessage:not authorized\n\n\0");
+        });
+        await using var connection = await Probe().ConnectAsync(Target(server.Port), CancellationToken.None);
+        var openBefore = connection.IsOpen;
+
+        var error = await Assert.ThrowsAsync<MessageProbeException>(() =>
+            connection.SendAsync("nob.verify.net.A.B.1", new ProbeMessage("x", null), CancellationToken.None));
+
+        Assert.True(openBefore);
+        Assert.Equal(ProbeFailure.Refused, error.Failure);
+        Assert.False(connection.IsOpen);
+    }
+
+    [Fact]
     public async Task RefusalOnOneEndpoint_IsTheAnswer_WithoutWaitingForASilentOther()
     {
         using var silent = new TcpListener(IPAddress.Loopback, 0); // accepts TCP, never speaks TLS: a standby that drops us

@@ -209,6 +209,39 @@ public sealed class BridgeVerifierTests
     }
 
     [Fact]
+    public async Task SharedConnectionLostBetweenReceivers_IsReplaced_AndLaterPairsSucceed()
+    {
+        var plan = Repo.Plan("tutorial");
+        // One receiver at a time; the first receiver's sender loses its connection right after sending to it, and that
+        // connection is what the second receiver's check would use to subscribe.
+        var first = plan.ConnectedPairs[0];
+        Network(plan, AllRoutes(plan)).Brokers[first.Sender].LoseConnectionAfterSends = 1;
+
+        var report = await Verifier(concurrency: 1).CheckAsync(Request(plan), CancellationToken.None);
+
+        Assert.True(report.Succeeded, string.Join("; ", report.Pairs.Select(p => p.Error)));
+        Assert.Equal(2, _probe.Log.Count(l => l.StartsWith($"connect {first.Sender} at", StringComparison.Ordinal)));
+        Assert.DoesNotContain(_probe.Log, l => l.StartsWith("lost", StringComparison.Ordinal));
+        Assert.Equal(0, _probe.OpenConnections); // the lost one is closed too
+    }
+
+    [Fact]
+    public async Task SharedConnectionLostAgainAfterItWasReplaced_IsNotReplacedTwice_ThePairsOnItFailNamingTheLoss()
+    {
+        var plan = Repo.Plan("hub-and-spoke");
+        Network(plan, AllRoutes(plan)).Brokers["Hub"].LoseConnectionAfterSends = 1;
+
+        var report = await Verifier(concurrency: 1).CheckAsync(Request(plan), CancellationToken.None);
+
+        Assert.Equal(2, _probe.Log.Count(l => l.StartsWith("connect Hub at", StringComparison.Ordinal)));
+        var failed = report.Pairs.Where(p => !p.Succeeded).ToList();
+        Assert.NotEmpty(failed);
+        Assert.All(failed, p => Assert.Contains("the connection was lost", p.Error, StringComparison.Ordinal));
+        Assert.All(failed, p => Assert.True(p.Sender == "Hub" || p.Receiver == "Hub", $"{p.Sender} -> {p.Receiver} does not involve the hub"));
+        Assert.Equal(0, _probe.OpenConnections);
+    }
+
+    [Fact]
     public async Task ActiveStandbyBroker_TheAnsweringInstanceIsUsedAndReported()
     {
         var plan = Repo.Plan("active-standby");

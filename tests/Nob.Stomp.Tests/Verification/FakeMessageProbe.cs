@@ -17,6 +17,9 @@ internal sealed class FakeBroker(string password)
 
     /// <summary>A connection attempt never completes (packets dropped): it waits until cancelled.</summary>
     public bool Silent { get; set; }
+
+    /// <summary>Each connection to the broker is lost right after this many sends over it succeeded (null: never).</summary>
+    public int? LoseConnectionAfterSends { get; set; }
 }
 
 /// <summary>
@@ -99,20 +102,34 @@ internal sealed class FakeMessageProbe(ManualTimeProvider clock) : IMessageProbe
             _openConnections++;
             MaxOpenConnections = Math.Max(MaxOpenConnections, _openConnections);
         }
-        return Task.FromResult<IProbeConnection>(new FakeConnection(this, broker.BrokerName, endpoint));
+        return Task.FromResult<IProbeConnection>(new FakeConnection(this, broker.BrokerName, endpoint, state.LoseConnectionAfterSends));
     }
 
-    private sealed class FakeConnection(FakeMessageProbe probe, string brokerName, string endpoint) : IProbeConnection
+    private sealed class FakeConnection(FakeMessageProbe probe, string brokerName, string endpoint, int? loseAfterSends) : IProbeConnection
     {
         private bool _closed;
+        private int _sends;
+        private volatile bool _lost;
 
         public string BrokerName { get; } = brokerName;
 
         public string Endpoint { get; } = endpoint;
 
+        public bool IsOpen => !_lost && !Volatile.Read(ref _closed);
+
+        private void ThrowIfLost()
+        {
+            if (_lost)
+            {
+                probe.Log.Enqueue($"lost {BrokerName}");
+                throw new MessageProbeException(BrokerName, ProbeFailure.Other, $"{Endpoint}: the connection was lost");
+            }
+        }
+
         public Task<IProbeSubscription> SubscribeAsync(string queue, CancellationToken cancellationToken)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            ThrowIfLost();
             probe.Log.Enqueue($"subscribe {BrokerName} {queue}");
             var subscription = new FakeSubscription(probe, BrokerName, queue);
             foreach (var stray in probe.Strays)
@@ -129,7 +146,12 @@ internal sealed class FakeMessageProbe(ManualTimeProvider clock) : IMessageProbe
         public async Task SendAsync(string queue, ProbeMessage message, CancellationToken cancellationToken)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            ThrowIfLost();
             probe.Log.Enqueue($"send {BrokerName} {queue}");
+            if (Interlocked.Increment(ref _sends) == loseAfterSends)
+            {
+                _lost = true;
+            }
             lock (probe._gate)
             {
                 probe.Sent.Add((BrokerName, queue, message));
