@@ -65,7 +65,7 @@ public sealed class PlanTeardownFunction(INetworkStore networks)
         var request = await StepJson.ReadAsync(input, LifecycleJson.Default.PlanTeardownRequest);
         var spec = request.Spec is { ValueKind: not (JsonValueKind.Null or JsonValueKind.Undefined) } s ? s.GetRawText() : null;
         var plan = await new PlanTeardownStep(networks).RunAsync(request.NetworkName, spec, CancellationToken.None);
-        return StepJson.Write(new PlanTeardownResponse(plan.NetworkName, LifecycleJson.Object(plan.SpecJson), plan.Brokers, plan.PollIntervalSeconds, plan.MaxPolls, plan.Stored),
+        return StepJson.Write(new PlanTeardownResponse(plan.NetworkName, LifecycleJson.Object(plan.SpecJson), plan.Brokers, plan.Polling, plan.Stored),
             LifecycleJson.Default.PlanTeardownResponse);
     }
 }
@@ -85,14 +85,18 @@ public sealed class RevokeIngressFunction(IBrokerService brokers, ISecurityGroup
     }
 }
 
-public sealed class TeardownBrokerFunction(IBrokerService brokers, INetworkStore networks)
+public sealed class TeardownBrokerFunction(IBrokerService brokers, INetworkStore networks, TimeProvider time)
 {
-    public TeardownBrokerFunction() : this(Composition.Brokers, Composition.Networks) { }
+    public TeardownBrokerFunction() : this(Composition.Brokers, Composition.Networks, TimeProvider.System) { }
 
     public async Task<Stream> HandleAsync(Stream input)
     {
         var turn = await StepJson.ReadAsync(input, LifecycleJson.Default.BrokerTeardown);
-        var status = await new TeardownBrokerStep(brokers, networks).RunAsync(turn, CancellationToken.None);
+        // Missing members read as null (constructor parameters are not required): say which, not a NullReferenceException.
+        if (turn.Polling is null) throw new StepInputException("the teardown turn has no polling plan");
+        if (turn.Phase is not (null or WaitPhases.Creation or WaitPhases.Reboot or WaitPhases.Deletion))
+            throw new StepInputException($"the teardown turn's phase \"{turn.Phase}\" is not {WaitPhases.Creation}, {WaitPhases.Reboot} or {WaitPhases.Deletion}");
+        var status = await new TeardownBrokerStep(brokers, networks, time).RunAsync(turn, CancellationToken.None);
         return StepJson.Write(status, LifecycleJson.Default.BrokerTeardownStatus);
     }
 }

@@ -27,7 +27,7 @@ public sealed record ReportDriftRequest(DriftReport Report, VerificationResult? 
 
 public sealed record PlanTeardownRequest(string NetworkName, JsonElement? Spec);
 
-public sealed record PlanTeardownResponse(string NetworkName, JsonElement Spec, IReadOnlyList<string> Brokers, int PollIntervalSeconds, int MaxPolls, bool Stored);
+public sealed record PlanTeardownResponse(string NetworkName, JsonElement Spec, IReadOnlyList<string> Brokers, PollPlan Polling, bool Stored);
 
 public sealed record RevokeIngressRequest(string NetworkName, JsonElement Spec);
 

@@ -346,7 +346,10 @@ public class LifecycleStepTests
     {
         await BuildAsync(Repo.Example("tutorial"));
         var plan = await new PlanTeardownStep(store).RunAsync("tutorial", TutorialAs("other"), None);
-        Assert.Equal((Repo.Example("tutorial"), true, 30, 120), (plan.SpecJson, plan.Stored, plan.PollIntervalSeconds, plan.MaxPolls));
+        Assert.Equal((Repo.Example("tutorial"), true), (plan.SpecJson, plan.Stored));
+        // The tutorial's polling (30 s, 60 min) with Amazon MQ's usual deletion time, for its two brokers' loops.
+        Assert.Equal(PollPlan.For(new PollingSpec(30, 60), 2), plan.Polling);
+        Assert.Equal((300, 30, 3600), (plan.Polling.ExpectedDeletionSeconds, plan.Polling.MaxWaitSeconds, plan.Polling.TimeoutSeconds));
         Assert.Equal(["MyBroker1", "MyBroker2"], plan.Brokers);
     }
 
@@ -464,8 +467,13 @@ public class LifecycleStepTests
         Assert.True(plan.Stored);
     }
 
-    async Task<BrokerTeardownStatus> TurnAsync(string brokerName, int poll = 0, int maxPolls = 10) =>
-        await new TeardownBrokerStep(mq, store).RunAsync(new BrokerTeardown("tutorial", brokerName, poll, maxPolls, 30), None);
+    static readonly PollPlan TeardownPolling = PollPlan.For(new PollingSpec(30, 60), 2);
+
+    /// <summary>A turn as the loop runs it: the first from the plan, every later one from the status before (the ASL passes it on).</summary>
+    async Task<BrokerTeardownStatus> TurnAsync(string brokerName, BrokerTeardownStatus? after = null) =>
+        await new TeardownBrokerStep(mq, store, time).RunAsync(after is null
+            ? new BrokerTeardown("tutorial", brokerName, 0, TeardownPolling)
+            : new BrokerTeardown(after.NetworkName, after.BrokerName, after.Poll, after.Polling, after.Started, after.Phase, after.Since), None);
 
     [Fact]
     public async Task TeardownBroker_CreatedBrokerStillCreating_IsDeletedOnlyOnceRunning()
@@ -477,15 +485,15 @@ public class LifecycleStepTests
         Assert.DoesNotContain(mq.Calls, c => c.StartsWith("DeleteBroker", StringComparison.Ordinal));
 
         mq.Brokers[ensured.BrokerId].State = BrokerStates.Running;
-        var deleting = await TurnAsync("MyBroker1", waiting.Poll);
+        var deleting = await TurnAsync("MyBroker1", waiting);
         Assert.Equal((TeardownActions.Delete, "deleting", false, ensured.BrokerId), (deleting.Action, deleting.Outcome, deleting.Done, deleting.BrokerId));
 
-        var stillDeleting = await TurnAsync("MyBroker1", deleting.Poll);
+        var stillDeleting = await TurnAsync("MyBroker1", deleting);
         Assert.Equal((TeardownActions.None, BrokerStates.DeletionInProgress, false), (stillDeleting.Action, stillDeleting.State, stillDeleting.Done));
         Assert.Single(mq.Calls, c => c.StartsWith("DeleteBroker", StringComparison.Ordinal));
 
         mq.FinishDeletion(ensured.BrokerId);
-        var gone = await TurnAsync("MyBroker1", stillDeleting.Poll);
+        var gone = await TurnAsync("MyBroker1", stillDeleting);
         Assert.Equal((true, "deleted", (string?)null, 4), (gone.Done, gone.Outcome, gone.BrokerId, gone.Poll));
     }
 
@@ -503,7 +511,7 @@ public class LifecycleStepTests
         await new EnsureBrokerStep(mq, ssm).RunAsync(Repo.Spec("tutorial"), "MyBroker1", None);
         var racing = new GoneOnDescribe(mq);
 
-        var status = await new TeardownBrokerStep(racing, store).RunAsync(new BrokerTeardown("tutorial", "MyBroker1", 3, 10, 30), None);
+        var status = await new TeardownBrokerStep(racing, store, time).RunAsync(new BrokerTeardown("tutorial", "MyBroker1", 3, TeardownPolling), None);
 
         Assert.Equal((true, "deleted", TeardownActions.None), (status.Done, status.Outcome, status.Action));
     }
@@ -544,11 +552,11 @@ public class LifecycleStepTests
         var first = await TurnAsync("MyBroker1");
         Assert.Equal((TeardownActions.Unwire, "removing connectors", false), (first.Action, first.Outcome, first.Done));
         Assert.Equal(BrokerStates.RebootInProgress, adopted.State);
-        var waiting = await TurnAsync("MyBroker1", first.Poll);
+        var waiting = await TurnAsync("MyBroker1", first);
         Assert.Equal((TeardownActions.None, false), (waiting.Action, waiting.Done));
 
         mq.FinishReboot(adopted.Id);
-        var done = await TurnAsync("MyBroker1", waiting.Poll);
+        var done = await TurnAsync("MyBroker1", waiting);
         Assert.Equal((true, "connectors removed"), (done.Done, done.Outcome));
 
         Assert.Contains(adopted.Id, mq.Brokers.Keys);
@@ -581,10 +589,83 @@ public class LifecycleStepTests
     public async Task TeardownBroker_NotDoneAtTheLastPoll_ThrowsTeardownTimedOut()
     {
         await new EnsureBrokerStep(mq, ssm).RunAsync(Repo.Spec("tutorial"), "MyBroker1", None);
-        var e = await Assert.ThrowsAsync<TeardownTimedOutException>(() => TurnAsync("MyBroker1", poll: 9, maxPolls: 10));
+        var step = new TeardownBrokerStep(mq, store, time);
+        var e = await Assert.ThrowsAsync<TeardownTimedOutException>(() =>
+            step.RunAsync(new BrokerTeardown("tutorial", "MyBroker1", 9, TeardownPolling with { MaxPolls = 10 }, time.Now), None));
         Assert.Contains("MyBroker1", e.Message, StringComparison.Ordinal);
         Assert.Contains("CREATION_IN_PROGRESS", e.Message, StringComparison.Ordinal);
-        Assert.Contains("10 polls", e.Message, StringComparison.Ordinal);
+        Assert.Contains("after 0 s and 10 checks", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TeardownBroker_NotDoneAfterTheTimeoutOnTheClock_ThrowsTeardownTimedOut()
+    {
+        await new EnsureBrokerStep(mq, ssm).RunAsync(Repo.Spec("tutorial"), "MyBroker1", None);
+        var first = await TurnAsync("MyBroker1");
+        time.Now += TimeSpan.FromSeconds(TeardownPolling.TimeoutSeconds);
+
+        var e = await Assert.ThrowsAsync<TeardownTimedOutException>(() => TurnAsync("MyBroker1", first));
+
+        Assert.Contains("after 60 min and 2 checks", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TeardownBroker_DeletionItStarts_FirstWaitIsHalfTheExpectedDeletionThenHalvesTowardsIt()
+    {
+        await new EnsureBrokerStep(mq, ssm).RunAsync(Repo.Spec("tutorial"), "MyBroker1", None);
+        mq.ByName("MyBroker1").State = BrokerStates.Running;
+
+        var deleting = await TurnAsync("MyBroker1");
+        time.Now += TimeSpan.FromSeconds(deleting.NextWaitSeconds);
+        var still = await TurnAsync("MyBroker1", deleting);
+        time.Now += TimeSpan.FromSeconds(still.NextWaitSeconds);
+        var later = await TurnAsync("MyBroker1", still);
+
+        // Expected deletion 300 s: 150 s to half of it, then half the time left capped at intervalSeconds (30).
+        Assert.Equal((TeardownActions.Delete, WaitPhases.Deletion, time.Now.AddSeconds(-180), 150), (deleting.Action, deleting.Phase, deleting.Since, deleting.NextWaitSeconds));
+        Assert.Equal((deleting.Since, 30), (still.Since, still.NextWaitSeconds));
+        Assert.Equal((deleting.Since, 30, deleting.Started), (later.Since, later.NextWaitSeconds, later.Started));
+    }
+
+    [Fact]
+    public async Task TeardownBroker_DeletionAlreadyUnderWayOnTheFirstTurn_CountsAsHalfOverAndWaitsAtMostIntervalSeconds()
+    {
+        var ensured = await new EnsureBrokerStep(mq, ssm).RunAsync(Repo.Spec("tutorial"), "MyBroker1", None);
+        mq.ByName("MyBroker1").State = BrokerStates.Running;
+        await mq.DeleteBrokerAsync(ensured.BrokerId, None); // a teardown before this one started it
+
+        var status = await TurnAsync("MyBroker1");
+
+        Assert.Equal((TeardownActions.None, WaitPhases.Deletion, time.Now.AddSeconds(-150), 30), (status.Action, status.Phase, status.Since, status.NextWaitSeconds));
+    }
+
+    [Fact]
+    public async Task TeardownBroker_WaitingForACreationToDelete_TimesTheWaitFromTheBrokersCreation()
+    {
+        await new EnsureBrokerStep(mq, ssm).RunAsync(Repo.Spec("tutorial"), "MyBroker1", None);
+        mq.ByName("MyBroker1").Created = time.Now.AddSeconds(-100);
+
+        var status = await TurnAsync("MyBroker1");
+
+        // Expected creation 900 s, 100 s gone: the rest of the way to half of it.
+        Assert.Equal((WaitPhases.Creation, time.Now.AddSeconds(-100), 350), (status.Phase, status.Since, status.NextWaitSeconds));
+    }
+
+    [Fact]
+    public async Task TeardownBroker_UnwireRebootThenRunning_WaitsForTheRebootFromWhenItStartedIt()
+    {
+        var adopted = mq.Add("MyBroker1");
+        await BuildAsync(TutorialAs("tutorial"));
+
+        var first = await TurnAsync("MyBroker1");
+        time.Now += TimeSpan.FromSeconds(first.NextWaitSeconds);
+        var waiting = await TurnAsync("MyBroker1", first);
+
+        Assert.Equal((TeardownActions.Unwire, WaitPhases.Reboot, 150), (first.Action, first.Phase, first.NextWaitSeconds));
+        Assert.Equal((WaitPhases.Reboot, first.Since, 30), (waiting.Phase, waiting.Since, waiting.NextWaitSeconds));
+        mq.FinishReboot(adopted.Id);
+        var done = await TurnAsync("MyBroker1", waiting);
+        Assert.Equal((true, (string?)null, 0), (done.Done, done.Phase, done.NextWaitSeconds));
     }
 
     [Fact]

@@ -62,7 +62,19 @@ public class PollPlanTests
 
     [Fact]
     public void NextWaitSeconds_UnknownPhase_Throws() =>
-        Assert.Throws<ArgumentOutOfRangeException>(() => PollPlan.For(Defaults, 2).NextWaitSeconds("deletion", TimeSpan.Zero));
+        Assert.Throws<ArgumentOutOfRangeException>(() => PollPlan.For(Defaults, 2).NextWaitSeconds("melting", TimeSpan.Zero));
+
+    [Theory]
+    [InlineData(0, 150)]     // half of the expected 300 s
+    [InlineData(200, 30)]    // half the 100 s left, at most intervalSeconds
+    [InlineData(290, 5)]
+    [InlineData(400, 25)]    // overdue by 100 s: a quarter of it
+    public void NextWaitSeconds_Deletion_UsesTheExpectedDeletionTime(double elapsed, int expected) =>
+        Assert.Equal(expected, PollPlan.For(Defaults with { ExpectedDeletionSeconds = 300 }, 2).NextWaitSeconds(WaitPhases.Deletion, TimeSpan.FromSeconds(elapsed)));
+
+    [Fact]
+    public void For_ExpectedDeletionFromTheSpec_IsCarried() =>
+        Assert.Equal(120, PollPlan.For(Defaults with { ExpectedDeletionSeconds = 120 }, 2).ExpectedSeconds(WaitPhases.Deletion));
 
     [Theory]
     [InlineData(WaitPhases.Creation, 700)]

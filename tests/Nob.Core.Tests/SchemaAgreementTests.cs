@@ -44,6 +44,7 @@ public class SchemaAgreementTests
         { "polling rate zero", """{"polling": {"maxRequestsPerSecond": 0}}""" },
         { "polling expected creation zero", """{"polling": {"expectedCreationSeconds": 0}}""" },
         { "polling expected reboot text", """{"polling": {"expectedRebootSeconds": "5 min"}}""" },
+        { "polling expected deletion zero", """{"polling": {"expectedDeletionSeconds": 0}}""" },
         { "verification timeout text", """{"verification": {"timeoutSeconds": "30"}}""" },
         { "verification concurrency zero", """{"verification": {"maxConcurrency": 0}}""" },
         { "verification concurrency 129", """{"verification": {"maxConcurrency": 129}}""" },
@@ -59,5 +60,19 @@ public class SchemaAgreementTests
 
         Assert.False(SchemaAccepts(json), $"schema accepted: {why}");
         Assert.False(SpecReader.Read(json).IsValid, $"reader accepted: {why}");
+    }
+
+    [Fact]
+    public void SchemaAndReader_EveryPollingField_BothAccept()
+    {
+        var spec = JsonNode.Parse(Repo.Example("tutorial"))!.AsObject();
+        spec["polling"] = JsonNode.Parse("""
+            {"intervalSeconds": 20, "timeoutMinutes": 90, "expectedCreationSeconds": 1200, "expectedRebootSeconds": 420,
+             "expectedDeletionSeconds": 240, "lingerSeconds": 5, "maxRequestsPerSecond": 8}
+            """);
+        var json = spec.ToJsonString();
+
+        Assert.True(SchemaAccepts(json));
+        Assert.True(SpecReader.Read(json).IsValid);
     }
 }

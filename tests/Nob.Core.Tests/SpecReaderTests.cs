@@ -96,16 +96,16 @@ public class SpecReaderTests
     public void Read_PollingWithExpectedTimesLingerAndRate_KeepsThem()
     {
         var spec = JsonNode.Parse(Repo.Example("tutorial"))!;
-        spec["polling"] = JsonNode.Parse("""{"intervalSeconds": 20, "timeoutMinutes": 90, "expectedCreationSeconds": 1200, "expectedRebootSeconds": 420, "lingerSeconds": 5, "maxRequestsPerSecond": 8}""");
+        spec["polling"] = JsonNode.Parse("""{"intervalSeconds": 20, "timeoutMinutes": 90, "expectedCreationSeconds": 1200, "expectedRebootSeconds": 420, "lingerSeconds": 5, "maxRequestsPerSecond": 8, "expectedDeletionSeconds": 240}""");
         var read = SpecReader.Read(spec.ToJsonString());
-        Assert.Equal(new PollingSpec(20, 90, 1200, 420, 5, 8), read.Spec?.Polling);
+        Assert.Equal(new PollingSpec(20, 90, 1200, 420, 5, 8, 240), read.Spec?.Polling);
     }
 
     [Fact]
     public void Read_PollingWithoutTheNewFields_UsesTheAmazonMqDefaults()
     {
         var read = SpecReader.Read(Repo.Example("tutorial"));
-        Assert.Equal(new PollingSpec(30, 60, 900, 300, 0, 5), read.Spec?.Polling);
+        Assert.Equal(new PollingSpec(30, 60, 900, 300, 0, 5, 300), read.Spec?.Polling);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Nob.Core.Lifecycle;
+using Nob.Core.Specs;
 using Nob.Core.Workflow;
 using Nob.Testing;
 
@@ -75,22 +76,19 @@ public partial class HandlerContractTests
         {
             var turn = new JsonObject
             {
-                ["networkName"] = networkName, ["brokerName"] = name!.DeepClone(), ["poll"] = 0,
-                ["maxPolls"] = plan["maxPolls"]!.DeepClone(), ["intervalSeconds"] = plan["pollIntervalSeconds"]!.DeepClone(),
+                ["networkName"] = networkName, ["brokerName"] = name!.DeepClone(), ["poll"] = 0, ["polling"] = plan["polling"]!.DeepClone(),
             };
             while (true)
             {
-                var status = await Invoke(new TeardownBrokerFunction(Mq("TeardownBrokerFunction"), Store("TeardownBrokerFunction")).HandleAsync, turn);
+                var status = await Invoke(new TeardownBrokerFunction(Mq("TeardownBrokerFunction"), Store("TeardownBrokerFunction"), TimeProvider.System).HandleAsync, turn);
                 if ((bool)status["done"]!) break;
+                Assert.InRange((int)status["nextWaitSeconds"]!, 1, 3600);
                 // What Amazon MQ does between two turns: a reboot or a deletion finishes.
                 var id = (string)status["brokerId"]!;
                 if (mq.Brokers[id].State == BrokerStates.RebootInProgress) mq.FinishReboot(id);
                 else if (mq.Brokers[id].State == BrokerStates.DeletionInProgress) mq.FinishDeletion(id);
-                turn = new JsonObject
-                {
-                    ["networkName"] = status["networkName"]!.DeepClone(), ["brokerName"] = status["brokerName"]!.DeepClone(), ["poll"] = status["poll"]!.DeepClone(),
-                    ["maxPolls"] = status["maxPolls"]!.DeepClone(), ["intervalSeconds"] = status["intervalSeconds"]!.DeepClone(),
-                };
+                // As the state machine does ("Payload.$": "$"): the whole status is the next turn.
+                turn = status.AsObject();
             }
         }
         var finished = await Invoke(new FinishTeardownFunction(Store("FinishTeardownFunction")).HandleAsync, new JsonObject { ["networkName"] = networkName });
@@ -149,7 +147,9 @@ public partial class HandlerContractTests
     public async Task PlanTeardown_NothingStoredButSpecGiven_UsesTheSpec()
     {
         var plan = await Invoke(new PlanTeardownFunction(store).HandleAsync, new JsonObject { ["networkName"] = "tutorial", ["spec"] = JsonNode.Parse(Repo.Example("tutorial")) });
-        Assert.Equal((false, 30, 120), ((bool)plan["stored"]!, (int)plan["pollIntervalSeconds"]!, (int)plan["maxPolls"]!));
+        Assert.False((bool)plan["stored"]!);
+        Assert.Equal((300, 30, 3600, 3602), ((int)plan["polling"]!["expectedDeletionSeconds"]!, (int)plan["polling"]!["maxWaitSeconds"]!,
+            (int)plan["polling"]!["timeoutSeconds"]!, (int)plan["polling"]!["maxPolls"]!));
         Assert.Equal(["MyBroker1", "MyBroker2"], plan["brokers"]!.AsArray().Select(b => (string?)b));
         Assert.Equal("tutorial", (string?)plan["spec"]!["networkName"]);
     }
@@ -158,10 +158,22 @@ public partial class HandlerContractTests
     public async Task TeardownBroker_Timeout_ThrowsTeardownTimedOutException()
     {
         mq.Add("MyBroker1", BrokerStates.RebootInProgress);
-        await Assert.ThrowsAsync<TeardownTimedOutException>(() => Invoke(new TeardownBrokerFunction(mq, store).HandleAsync, new JsonObject
+        var polling = JsonNode.Parse(StepJson.Write(PollPlan.For(new PollingSpec(30, 60), 2) with { MaxPolls = 5 }, StepJson.Default.PollPlan));
+        await Assert.ThrowsAsync<TeardownTimedOutException>(() => Invoke(new TeardownBrokerFunction(mq, store, TimeProvider.System).HandleAsync, new JsonObject
         {
-            ["networkName"] = "tutorial", ["brokerName"] = "MyBroker1", ["poll"] = 4, ["maxPolls"] = 5, ["intervalSeconds"] = 30,
+            ["networkName"] = "tutorial", ["brokerName"] = "MyBroker1", ["poll"] = 4, ["polling"] = polling,
         }));
+    }
+
+    [Theory]
+    [InlineData("""{"networkName":"tutorial","brokerName":"MyBroker1","poll":0}""", "no polling plan")]
+    [InlineData("""{"networkName":"tutorial","brokerName":"MyBroker1","poll":0,"phase":"melting","polling":{"expectedCreationSeconds":900,"expectedRebootSeconds":300,"minWaitSeconds":1,"maxWaitSeconds":30,"timeoutSeconds":3600,"maxPolls":3602,"lingerSeconds":0,"lingerIntervalMilliseconds":400}}""", "phase \"melting\"")]
+    public async Task TeardownBroker_TurnWithoutPlanOrWithUnknownPhase_ThrowsStepInputExceptionBeforeAnyCall(string input, string why)
+    {
+        mq.Add("MyBroker1");
+        var e = await Assert.ThrowsAsync<StepInputException>(() => Invoke(new TeardownBrokerFunction(mq, store, TimeProvider.System).HandleAsync, JsonNode.Parse(input)!));
+        Assert.Contains(why, e.Message, StringComparison.Ordinal);
+        Assert.Empty(mq.Calls);
     }
 
     [Fact]

@@ -150,8 +150,8 @@ public partial class TemplateTests
             foreach (var (name, wait) in states.Where(s => (string?)s.Value["Type"] == "Wait"))
             {
                 // The Wait leads to a Task that counts polls and throws (BrokerWaitTimedOutException, TeardownTimedOutException)
-                // after maxPolls: the teardown turn gets poll and maxPolls; a broker check gets the whole status the last
-                // check returned (poll, and the polling plan with its maxPolls and timeout), and sleeps what it asked for.
+                // after maxPolls or the timeout: each gets the whole status the last turn returned (poll, and the polling plan
+                // with its maxPolls and timeout), and the Wait sleeps what the turn asked for.
                 var next = states[(string)wait["Next"]!];
                 Assert.Equal("Task", (string?)next["Type"]);
                 var function = (string?)next["Parameters"]!["FunctionName"];
@@ -165,8 +165,9 @@ public partial class TemplateTests
                 }
                 else
                 {
-                    Assert.NotNull(next["Parameters"]!["Payload"]!["maxPolls.$"]);
-                    Assert.NotNull(next["Parameters"]!["Payload"]!["poll.$"]);
+                    Assert.Equal("$", (string?)next["Parameters"]!["Payload.$"]);
+                    Assert.Equal("$.nextWaitSeconds", seconds);
+                    Assert.Equal("$.Payload", (string?)next["OutputPath"]);
                 }
             }
         }
@@ -191,6 +192,17 @@ public partial class TemplateTests
                 }
                 Assert.True(concurrency is > 0 and <= 25, $"{name}: MaxConcurrency {concurrency}");
             }
+    }
+
+    [Fact]
+    public void TeardownMap_RunsAsManyBrokersAtOnceAsPlanTeardownsRateBoundAssumes_WithThePlansPolling()
+    {
+        var file = Repo.StateMachineFiles().Single(f => Path.GetFileName(f) == "teardown-network.asl.json");
+        var map = Repo.AllStates(Repo.Asl(file)).Single(s => s.Name == "TeardownBrokers").State;
+
+        Assert.Equal(Nob.Core.Lifecycle.PlanTeardownStep.TeardownConcurrency, (int?)map["MaxConcurrency"]);
+        Assert.Equal("$.teardown.value.polling", (string?)map["ItemSelector"]!["polling.$"]);
+        Assert.Equal(0, (int?)map["ItemSelector"]!["poll"]);
     }
 
     [Fact]

@@ -34,6 +34,7 @@ public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter 
         ["timeoutMinutes"] = 10,
         ["expectedCreationSeconds"] = 2,
         ["expectedRebootSeconds"] = 2,
+        ["expectedDeletionSeconds"] = 1,
         ["lingerSeconds"] = 10,
         ["maxRequestsPerSecond"] = 50,
     };

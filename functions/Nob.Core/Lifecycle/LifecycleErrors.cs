@@ -11,10 +11,12 @@ public sealed class NetworkNotFoundException(string networkName, string? detail 
 }
 
 /// <summary>A broker did not finish deleting or unwiring within polling.timeoutMinutes.</summary>
-public sealed class TeardownTimedOutException(string brokerName, string state, int polls)
-    : Exception($"Teardown of broker \"{brokerName}\" was not done after {polls} polls; it is still {state} (polling.timeoutMinutes)")
+public sealed class TeardownTimedOutException(string brokerName, string state, int polls, TimeSpan waited)
+    : Exception($"Teardown of broker \"{brokerName}\" was not done after {Minutes(waited)} and {polls} checks; it is still {state} (polling.timeoutMinutes)")
 {
     public string BrokerName { get; } = brokerName;
+
+    static string Minutes(TimeSpan waited) => waited.TotalMinutes >= 1 ? $"{waited.TotalMinutes:0} min" : $"{waited.TotalSeconds:0} s";
 }
 
 /// <summary>Even compressed, the record does not fit one Advanced parameter (8 KB).</summary>

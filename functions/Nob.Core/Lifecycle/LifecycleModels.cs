@@ -43,24 +43,38 @@ public static class DriftKinds
 /// <summary>A drift check: the stored spec (raw JSON), the plan verification needs (null when it cannot run), the report.</summary>
 public sealed record DriftCheck(string NetworkName, string SpecJson, NetworkPlanResult? Plan, DriftReport Report);
 
-/// <summary>What a teardown works from. <see cref="Stored"/> is false when the spec came with the request.</summary>
-public sealed record TeardownPlan(string NetworkName, string SpecJson, IReadOnlyList<string> Brokers, int PollIntervalSeconds, int MaxPolls, bool Stored);
+/// <summary>
+/// What a teardown works from. <see cref="Stored"/> is false when the spec came with the request. <see cref="Polling"/>
+/// is the schedule of its wait loops, from the spec's <c>polling</c> as a build's (<see cref="PollPlan.For"/>).
+/// </summary>
+public sealed record TeardownPlan(string NetworkName, string SpecJson, IReadOnlyList<string> Brokers, PollPlan Polling, bool Stored);
 
-/// <summary>One turn of a broker's teardown loop. <see cref="Poll"/> counts up to <see cref="MaxPolls"/>.</summary>
-public sealed record BrokerTeardown(string NetworkName, string BrokerName, int Poll, int MaxPolls, int IntervalSeconds);
+/// <summary>
+/// One turn of a broker's teardown loop. <see cref="Poll"/> counts up to the plan's MaxPolls; <see cref="Started"/> is
+/// when the loop's first turn ran (its timeout counts from there); <see cref="Phase"/> and <see cref="Since"/> are what
+/// the last turn saw the broker wait for (<see cref="WaitPhases"/>) and since when. All three are unknown on the first turn.
+/// </summary>
+public sealed record BrokerTeardown(
+    string NetworkName, string BrokerName, int Poll, PollPlan Polling, DateTimeOffset? Started = null, string? Phase = null, DateTimeOffset? Since = null);
 
-/// <summary>What one teardown turn found and did. <see cref="Action"/> is one of <see cref="TeardownActions"/>.</summary>
+/// <summary>
+/// What one teardown turn found and did. <see cref="Action"/> is one of <see cref="TeardownActions"/>. Not done: the
+/// loop's next turn reads this as a <see cref="BrokerTeardown"/>, and its Wait state sleeps <see cref="NextWaitSeconds"/>.
+/// </summary>
 public sealed record BrokerTeardownStatus(
     string NetworkName,
     string BrokerName,
     int Poll,
-    int MaxPolls,
-    int IntervalSeconds,
+    PollPlan Polling,
+    DateTimeOffset Started,
     string? BrokerId,
     string? State,
     string Action,
     string Outcome,
-    bool Done);
+    bool Done,
+    string? Phase,
+    DateTimeOffset? Since,
+    int NextWaitSeconds);
 
 public static class TeardownActions
 {

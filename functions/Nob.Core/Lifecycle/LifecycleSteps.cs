@@ -112,9 +112,12 @@ public sealed class ReportDriftStep(TimeProvider time)
     }
 }
 
-/// <summary>Plan a teardown: the stored spec, or the one given when nothing is stored; the broker list and poll bounds.</summary>
+/// <summary>Plan a teardown: the stored spec, or the one given when nothing is stored; the broker list and the schedule of its wait loops.</summary>
 public sealed class PlanTeardownStep(INetworkStore store)
 {
+    /// <summary>The teardown state machine's Map MaxConcurrency (statemachine/teardown-network.asl.json).</summary>
+    public const int TeardownConcurrency = 10;
+
     public async Task<TeardownPlan> RunAsync(string networkName, string? specJson, CancellationToken cancellationToken)
     {
         var record = await store.GetAsync(networkName, cancellationToken);
@@ -122,7 +125,6 @@ public sealed class PlanTeardownStep(INetworkStore store)
         var spec = SpecReader.ReadValid(json);
         if (spec.NetworkName != networkName)
             throw new NetworkNotFoundException(networkName, $"Network \"{networkName}\" is not stored, and the spec given is for network \"{spec.NetworkName}\"");
-        var maxPolls = Math.Max(1, spec.Polling.TimeoutMinutes * 60 / spec.Polling.IntervalSeconds);
         // Every broker the network may have: the stored spec's, those it retired, and those of a spec given along (a newer
         // spec whose build failed before it was stored may have created brokers the record does not know yet).
         var given = specJson is null ? null : SpecReader.Read(specJson).Spec;
@@ -130,7 +132,8 @@ public sealed class PlanTeardownStep(INetworkStore store)
             .Concat(record?.RetiredBrokers?.Select(b => b.BrokerName) ?? [])
             .Concat(given is not null && given.NetworkName == networkName ? given.Brokers.Select(b => b.Name) : [])
             .Distinct(StringComparer.Ordinal).ToList();
-        return new TeardownPlan(networkName, json, names, spec.Polling.IntervalSeconds, maxPolls, record is not null);
+        // The teardown Map runs 10 brokers at once: the rate bound is worked out for that many loops.
+        return new TeardownPlan(networkName, json, names, PollPlan.For(spec.Polling, Math.Min(names.Count, TeardownConcurrency)), record is not null);
     }
 }
 
@@ -230,20 +233,36 @@ public sealed class RevokeIngressStep(IBrokerService brokers, ISecurityGroupServ
 /// unwired: a revision without this network's connectors, applied by a reboot. Each turn looks afresh, so a retried or
 /// restarted teardown continues where the last one stopped.
 /// </summary>
-public sealed class TeardownBrokerStep(IBrokerService brokers, INetworkStore store)
+public sealed class TeardownBrokerStep(IBrokerService brokers, INetworkStore store, TimeProvider time)
 {
     public async Task<BrokerTeardownStatus> RunAsync(BrokerTeardown turn, CancellationToken cancellationToken)
     {
+        var plan = turn.Polling;
         var poll = turn.Poll + 1;
-        BrokerTeardownStatus Status(string? id, string? state, string action, string outcome, bool done)
+        var now = time.GetUtcNow();
+        var started = turn.Started is { } s && s <= now ? s : now;
+        BrokerTeardownStatus Done(string? id, string? state, string action, string outcome) =>
+            new(turn.NetworkName, turn.BrokerName, poll, plan, started, id, state, action, outcome, true, null, null, 0);
+
+        // Not done: the broker waits for a phase (deletion, creation, reboot) that began at phaseStart if known (this turn's
+        // own action, a broker's creation time), else when an earlier turn saw it begin; a phase found under way with no
+        // known start counts as half over, so the next check is neither a full half-expected wait late nor too eager.
+        BrokerTeardownStatus Waiting(string id, string state, string action, string outcome, string phase, DateTimeOffset? phaseStart = null)
         {
-            if (!done && poll >= turn.MaxPolls) throw new TeardownTimedOutException(turn.BrokerName, state ?? "unknown", poll);
-            return new BrokerTeardownStatus(turn.NetworkName, turn.BrokerName, poll, turn.MaxPolls, turn.IntervalSeconds, id, state, action, outcome, done);
+            var waited = now - started;
+            if (poll >= plan.MaxPolls || waited.TotalSeconds >= plan.TimeoutSeconds)
+                throw new TeardownTimedOutException(turn.BrokerName, state, poll, waited);
+            var since = phaseStart
+                ?? (turn.Phase == phase ? turn.Since : null)
+                ?? now - TimeSpan.FromSeconds(plan.ExpectedSeconds(phase) / 2.0);
+            if (since > now) since = now;
+            return new(turn.NetworkName, turn.BrokerName, poll, plan, started, id, state, action, outcome, false, phase, since,
+                plan.NextWaitSeconds(phase, now - since));
         }
 
         var summary = await brokers.FindBrokerByNameAsync(turn.BrokerName, cancellationToken);
         // Gone after an earlier turn saw it (the deletion this teardown started has finished): say so, not "absent".
-        if (summary is null) return Status(null, null, TeardownActions.None, turn.Poll == 0 ? "absent" : "deleted", true);
+        if (summary is null) return Done(null, null, TeardownActions.None, turn.Poll == 0 ? "absent" : "deleted");
         BrokerDescription broker;
         try
         {
@@ -252,7 +271,7 @@ public sealed class TeardownBrokerStep(IBrokerService brokers, INetworkStore sto
         catch (BrokerMissingException)
         {
             // Listed a moment ago, gone now: its deletion finished between the two calls.
-            return Status(null, null, TeardownActions.None, turn.Poll == 0 ? "absent" : "deleted", true);
+            return Done(null, null, TeardownActions.None, turn.Poll == 0 ? "absent" : "deleted");
         }
         var (id, state) = (broker.BrokerId, broker.BrokerState);
 
@@ -263,12 +282,14 @@ public sealed class TeardownBrokerStep(IBrokerService brokers, INetworkStore sto
             {
                 case BrokerStates.Running or BrokerStates.CreationFailed:
                     await brokers.DeleteBrokerAsync(id, cancellationToken);
-                    return Status(id, state, TeardownActions.Delete, "deleting", false);
+                    return Waiting(id, state, TeardownActions.Delete, "deleting", WaitPhases.Deletion, now);
                 case BrokerStates.DeletionInProgress:
-                    return Status(id, state, TeardownActions.None, "deleting", false);
-                case BrokerStates.CreationInProgress or BrokerStates.RebootInProgress:
+                    return Waiting(id, state, TeardownActions.None, "deleting", WaitPhases.Deletion);
+                case BrokerStates.CreationInProgress:
                     // Amazon MQ refuses to delete a broker that is being created or rebooted.
-                    return Status(id, state, TeardownActions.None, "waiting for RUNNING to delete", false);
+                    return Waiting(id, state, TeardownActions.None, "waiting for RUNNING to delete", WaitPhases.Creation, broker.Created);
+                case BrokerStates.RebootInProgress:
+                    return Waiting(id, state, TeardownActions.None, "waiting for RUNNING to delete", WaitPhases.Reboot);
                 default:
                     throw new BrokerNotUsableException(turn.BrokerName, $"it is {state}; teardown deletes a broker only when RUNNING or CREATION_FAILED");
             }
@@ -277,7 +298,7 @@ public sealed class TeardownBrokerStep(IBrokerService brokers, INetworkStore sto
         switch (state)
         {
             case BrokerStates.RebootInProgress:
-                return Status(id, state, TeardownActions.None, "waiting for the reboot", false);
+                return Waiting(id, state, TeardownActions.None, "waiting for the reboot", WaitPhases.Reboot);
             case BrokerStates.Running:
                 break;
             default:
@@ -294,7 +315,7 @@ public sealed class TeardownBrokerStep(IBrokerService brokers, INetworkStore sto
             if (update.Warnings.Count > 0) throw new ConfigurationRejectedException(turn.BrokerName, update.Revision, update.Warnings);
             await brokers.SetConfigurationRevisionAsync(id, latest.Id, update.Revision, cancellationToken);
             await brokers.RebootBrokerAsync(id, cancellationToken);
-            return Status(id, state, TeardownActions.Unwire, "removing connectors", false);
+            return Waiting(id, state, TeardownActions.Unwire, "removing connectors", WaitPhases.Reboot, now);
         }
         if (latest != current)
         {
@@ -303,11 +324,11 @@ public sealed class TeardownBrokerStep(IBrokerService brokers, INetworkStore sto
             if (ConnectorConfigurationWriter.Write(turn.BrokerName, currentXml, turn.NetworkName, []).Changed)
             {
                 await brokers.RebootBrokerAsync(id, cancellationToken);
-                return Status(id, state, TeardownActions.Unwire, "removing connectors", false);
+                return Waiting(id, state, TeardownActions.Unwire, "removing connectors", WaitPhases.Reboot, now);
             }
         }
         // On the first turn nothing was removed by this teardown: the broker never had (or no longer had) our connectors.
-        return Status(id, state, TeardownActions.None, turn.Poll == 0 ? "untouched" : "connectors removed", true);
+        return Done(id, state, TeardownActions.None, turn.Poll == 0 ? "untouched" : "connectors removed");
     }
 
     /// <summary>The first other stored network whose spec names this broker, or null.</summary>

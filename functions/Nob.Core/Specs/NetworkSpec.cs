@@ -46,13 +46,15 @@ public sealed record UserSpec(string Username, string PasswordParameter);
 /// <param name="ExpectedRebootSeconds">How long a reboot usually takes.</param>
 /// <param name="LingerSeconds">How long one check may keep polling inside its invocation (sub-second checks; costs Lambda time).</param>
 /// <param name="MaxRequestsPerSecond">The DescribeBroker rate all of a build's wait loops together may use (Amazon MQ allows ~15/s per account).</param>
+/// <param name="ExpectedDeletionSeconds">How long Amazon MQ usually takes to delete a broker (teardown's wait loops).</param>
 public sealed record PollingSpec(
     int IntervalSeconds,
     int TimeoutMinutes,
     int ExpectedCreationSeconds = SpecReader.DefaultExpectedCreationSeconds,
     int ExpectedRebootSeconds = SpecReader.DefaultExpectedRebootSeconds,
     int LingerSeconds = 0,
-    int MaxRequestsPerSecond = SpecReader.DefaultPollingMaxRequestsPerSecond);
+    int MaxRequestsPerSecond = SpecReader.DefaultPollingMaxRequestsPerSecond,
+    int ExpectedDeletionSeconds = SpecReader.DefaultExpectedDeletionSeconds);
 
 /// <param name="MaxConcurrency">How many receivers are checked at once (each with one subscription that all its senders' messages reach).</param>
 public sealed record VerificationSpec(bool Enabled, int TimeoutSeconds, int MaxConcurrency = SpecReader.DefaultVerificationMaxConcurrency);

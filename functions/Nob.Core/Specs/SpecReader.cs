@@ -35,6 +35,8 @@ public static partial class SpecReader
     /// <summary>The Amazon MQ tutorial: creating brokers "takes approximately 15 minutes".</summary>
     public const int DefaultExpectedCreationSeconds = 900;
     public const int DefaultExpectedRebootSeconds = 300;
+    /// <summary>Amazon MQ's documentation: deleting a broker takes about 5 minutes.</summary>
+    public const int DefaultExpectedDeletionSeconds = 300;
     /// <summary>A third of Amazon MQ's ~15 requests/s per account, so other callers and the other steps keep the rest.</summary>
     public const int DefaultPollingMaxRequestsPerSecond = 5;
     public const int MaxLingerSeconds = 20;
@@ -47,7 +49,7 @@ public static partial class SpecReader
     static readonly string[] RootFields = ["networkName", "topology", "brokers", "brokerDefaults", "user", "connectorOptions", "polling", "verification", "description"];
     static readonly string[] BrokerSettingFields = ["engineVersion", "hostInstanceType", "deploymentMode", "subnetIds", "securityGroups", "publiclyAccessible"];
     static readonly string[] UserFields = ["username", "passwordParameter"];
-    static readonly string[] PollingFields = ["intervalSeconds", "timeoutMinutes", "expectedCreationSeconds", "expectedRebootSeconds", "lingerSeconds", "maxRequestsPerSecond"];
+    static readonly string[] PollingFields = ["intervalSeconds", "timeoutMinutes", "expectedCreationSeconds", "expectedRebootSeconds", "expectedDeletionSeconds", "lingerSeconds", "maxRequestsPerSecond"];
     static readonly string[] VerificationFields = ["enabled", "timeoutSeconds", "maxConcurrency"];
 
     /// <summary>
@@ -462,13 +464,16 @@ public static partial class SpecReader
         var timeout = OptionalInt(obj["timeoutMinutes"], "polling.timeoutMinutes", 1, 1440, errors);
         var creation = OptionalInt(obj["expectedCreationSeconds"], "polling.expectedCreationSeconds", 1, 86400, errors);
         var reboot = OptionalInt(obj["expectedRebootSeconds"], "polling.expectedRebootSeconds", 1, 86400, errors);
+        var deletion = OptionalInt(obj["expectedDeletionSeconds"], "polling.expectedDeletionSeconds", 1, 86400, errors);
         var linger = OptionalInt(obj["lingerSeconds"], "polling.lingerSeconds", 0, MaxLingerSeconds, errors);
         var rate = OptionalInt(obj["maxRequestsPerSecond"], "polling.maxRequestsPerSecond", 1, 100, errors);
         if ((obj["intervalSeconds"] is not null && interval is null) || (obj["timeoutMinutes"] is not null && timeout is null)
             || (obj["expectedCreationSeconds"] is not null && creation is null) || (obj["expectedRebootSeconds"] is not null && reboot is null)
+            || (obj["expectedDeletionSeconds"] is not null && deletion is null)
             || (obj["lingerSeconds"] is not null && linger is null) || (obj["maxRequestsPerSecond"] is not null && rate is null)) return null;
         var result = new PollingSpec(interval ?? DefaultPollingIntervalSeconds, timeout ?? DefaultPollingTimeoutMinutes,
-            creation ?? DefaultExpectedCreationSeconds, reboot ?? DefaultExpectedRebootSeconds, linger ?? 0, rate ?? DefaultPollingMaxRequestsPerSecond);
+            creation ?? DefaultExpectedCreationSeconds, reboot ?? DefaultExpectedRebootSeconds, linger ?? 0, rate ?? DefaultPollingMaxRequestsPerSecond,
+            deletion ?? DefaultExpectedDeletionSeconds);
         if (result.IntervalSeconds > result.TimeoutMinutes * 60)
         {
             errors.Add("polling.intervalSeconds", $"{result.IntervalSeconds} s is longer than polling.timeoutMinutes ({result.TimeoutMinutes} min)");

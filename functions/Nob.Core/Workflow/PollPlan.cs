@@ -2,11 +2,15 @@ using Nob.Core.Specs;
 
 namespace Nob.Core.Workflow;
 
-/// <summary>What a wait-for-RUNNING loop waits for: a new broker to be created or a broker to come back from a reboot.</summary>
+/// <summary>
+/// What a wait loop waits for: a new broker to be created or a broker to come back from a reboot (the build's
+/// wait-for-RUNNING loops), or a broker to be deleted (teardown's loops only).
+/// </summary>
 public static class WaitPhases
 {
     public const string Creation = "creation";
     public const string Reboot = "reboot";
+    public const string Deletion = "deletion";
 }
 
 /// <summary>
@@ -28,7 +32,8 @@ public sealed record PollPlan(
     int TimeoutSeconds,
     int MaxPolls,
     int LingerSeconds,
-    int LingerIntervalMilliseconds)
+    int LingerIntervalMilliseconds,
+    int ExpectedDeletionSeconds = SpecReader.DefaultExpectedDeletionSeconds)
 {
     /// <summary>Past the expected time, a wait is this share of how overdue the broker is: a late broker is seen at most that much later.</summary>
     public const double OverdueFraction = 0.25;
@@ -47,14 +52,15 @@ public sealed record PollPlan(
         var timeout = polling.TimeoutMinutes * 60;
         // Every check but the first is at least minWait after the one before; the slack covers the first and a late clock.
         return new PollPlan(polling.ExpectedCreationSeconds, polling.ExpectedRebootSeconds, minWait, Math.Max(minWait, polling.IntervalSeconds),
-            timeout, timeout / minWait + 2, polling.LingerSeconds, lingerInterval);
+            timeout, timeout / minWait + 2, polling.LingerSeconds, lingerInterval, polling.ExpectedDeletionSeconds);
     }
 
     public int ExpectedSeconds(string phase) => phase switch
     {
         WaitPhases.Creation => ExpectedCreationSeconds,
         WaitPhases.Reboot => ExpectedRebootSeconds,
-        _ => throw new ArgumentOutOfRangeException(nameof(phase), phase, "a wait is for creation or reboot"),
+        WaitPhases.Deletion => ExpectedDeletionSeconds,
+        _ => throw new ArgumentOutOfRangeException(nameof(phase), phase, "a wait is for creation, reboot or deletion"),
     };
 
     /// <summary>

@@ -73,7 +73,9 @@ public sealed class BrokerStateStep(IBrokerService brokers, TimeProvider time)
     public async Task<BrokerWaitStatus> RunAsync(BrokerWait wait, CancellationToken cancellationToken)
     {
         var plan = wait.Polling;
-        plan.ExpectedSeconds(wait.Phase); // an unknown phase fails before any call
+        // An unknown phase fails before any call; deletion is teardown's, not a wait for RUNNING.
+        if (wait.Phase is not (WaitPhases.Creation or WaitPhases.Reboot))
+            throw new ArgumentOutOfRangeException(nameof(wait), wait.Phase, "a wait for RUNNING is for creation or reboot");
         var poll = wait.Poll + 1;
         var broker = await brokers.DescribeBrokerAsync(wait.BrokerId, cancellationToken);
         // A creation is timed from the broker's own creation while it is still being created (an adopted broker may have
