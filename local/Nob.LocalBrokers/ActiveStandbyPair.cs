@@ -111,7 +111,7 @@ public sealed class ActiveStandbyPair : IAsyncDisposable
         {
             await active.StopAsync(cancellationToken).ConfigureAwait(false);
         }
-        await standby.WaitUntilAcceptingAsync(Options.StartTimeout, cancellationToken).ConfigureAwait(false);
+        await standby.WaitUntilStartedAsync(Options.StartTimeout, cancellationToken).ConfigureAwait(false);
         if (restartStoppedAsStandby)
         {
             await LaunchStandbyAsync(active, cancellationToken).ConfigureAwait(false);

@@ -9,7 +9,7 @@ public sealed record LocalBrokerOptions
     /// <summary>The JVM's -Xmx.</summary>
     public string MaxHeap { get; init; } = "96m";
 
-    /// <summary>How long a broker may take to accept connections on its OpenWire port.</summary>
+    /// <summary>How long a broker may take to accept connections on its ports and report its start complete.</summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>How long a graceful stop (SIGTERM) may take before the process tree is killed.</summary>
@@ -37,6 +37,7 @@ public sealed class LocalBroker : IAsyncDisposable
     private readonly LocalBrokerOptions _options;
     private readonly SemaphoreSlim _lifecycle = new(1, 1);
     private Process? _process;
+    private long _logOffsetOfThisStart;
     private int _starts;
     private bool _disposed;
 
@@ -109,11 +110,17 @@ public sealed class LocalBroker : IAsyncDisposable
     /// <summary>The JVM's process id while it runs.</summary>
     public int? JavaProcessId => IsRunning && File.Exists(PidPath) && int.TryParse(File.ReadAllText(PidPath).Trim(), out var pid) ? pid : null;
 
-    /// <summary>Starts the JVM and waits until the OpenWire TLS port accepts TCP connections.</summary>
+    /// <summary>
+    /// The line ActiveMQ logs when a start is complete ("Apache ActiveMQ 5.17.2 (NAME, ID) started"): after its transport
+    /// connectors opened their ports and its network connectors started, which in a large mesh takes seconds more.
+    /// </summary>
+    public const string StartedLogMarker = ") started | org.apache.activemq.broker.BrokerService";
+
+    /// <summary>Starts the JVM and waits until its ports accept TCP connections and ActiveMQ reports the start complete.</summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         await LaunchAsync(cancellationToken).ConfigureAwait(false);
-        await WaitUntilAcceptingAsync(_options.StartTimeout, cancellationToken).ConfigureAwait(false);
+        await WaitUntilStartedAsync(_options.StartTimeout, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Starts the JVM without waiting (a standby blocks on the KahaDB lock and never opens its ports until it gets it).</summary>
@@ -133,6 +140,7 @@ public sealed class LocalBroker : IAsyncDisposable
             await File.AppendAllTextAsync(LogPath,
                 $"==== nob: start #{_starts} of {Name} at {_options.TimeProvider.GetUtcNow():O} ({OpenWireUri}) ===={Environment.NewLine}",
                 cancellationToken).ConfigureAwait(false);
+            _logOffsetOfThisStart = new FileInfo(LogPath).Length;
             File.Delete(PidPath);
 
             var info = new ProcessStartInfo("/bin/sh")
@@ -159,8 +167,13 @@ public sealed class LocalBroker : IAsyncDisposable
         }
     }
 
-    /// <summary>Waits until the broker's ports (OpenWire, and STOMP if any) accept TCP connections; throws with the log's last lines if the JVM dies or time runs out.</summary>
-    public async Task WaitUntilAcceptingAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Waits until the broker's ports (OpenWire, and STOMP if any) accept TCP connections and ActiveMQ has logged that this
+    /// start is complete (<see cref="StartedLogMarker"/>; its network connectors are started by then: a broker that only
+    /// opened its ports would be "running" with its bridges still coming up). Throws with the log's last lines if the JVM
+    /// dies or time runs out.
+    /// </summary>
+    public async Task WaitUntilStartedAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         var clock = _options.TimeProvider;
         var started = clock.GetTimestamp();
@@ -173,18 +186,31 @@ public sealed class LocalBroker : IAsyncDisposable
                     $"broker {Name} exited before accepting connections on {OpenWireUri}" +
                     (_process is { } p && HasExited(p) ? $" (exit code {p.ExitCode})" : "") + $". Last lines of {LogPath}:{Environment.NewLine}{LogTail(40)}");
             }
-            if (await AllPortsAcceptAsync(cancellationToken).ConfigureAwait(false))
+            if (await AllPortsAcceptAsync(cancellationToken).ConfigureAwait(false) && HasReportedThisStart())
             {
                 return;
             }
             if (clock.GetElapsedTime(started) >= timeout)
             {
                 throw new BrokerStartException(
-                    $"broker {Name} did not accept connections on {OpenWireUri} within {timeout.TotalSeconds:0} s. Last lines of {LogPath}:" +
+                    $"broker {Name} did not accept connections on {OpenWireUri} and report its start complete within {timeout.TotalSeconds:0} s. Last lines of {LogPath}:" +
                     $"{Environment.NewLine}{LogTail(40)}");
             }
             await Task.Delay(_options.ProbeInterval, clock, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Whether the log has <see cref="StartedLogMarker"/> since the latest launch.</summary>
+    public bool HasReportedThisStart()
+    {
+        if (!File.Exists(LogPath))
+        {
+            return false;
+        }
+        using var stream = new FileStream(LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        stream.Seek(Math.Min(_logOffsetOfThisStart, stream.Length), SeekOrigin.Begin);
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd().Contains(StartedLogMarker, StringComparison.Ordinal);
     }
 
     private async Task<bool> AllPortsAcceptAsync(CancellationToken cancellationToken)

@@ -32,6 +32,27 @@ public sealed class NetworkOfBrokersTests(BrokerFixture fixture)
     }
 
     [Fact]
+    public async Task StartAsync_BrokerWithNetworkConnectors_ReturnsOnlyOnceEveryConnectorHasStarted()
+    {
+        await using var host = await fixture.NewHostAsync();
+        var ports = new[] { FreePorts.Allocate(), FreePorts.Allocate(), FreePorts.Allocate() };
+        var targets = ports.Select((port, i) => host.CreateBroker($"Target{i}", AmazonMqDefault().Xml(), Users, port, withStomp: false)).ToList();
+        await Task.WhenAll(targets.Select(t => t.StartAsync()));
+        var source = host.CreateBroker("Source",
+            WithNetworkConnectors([.. ports.Select((port, i) => NetworkConnector($"connector_Source_to_Target{i}", $"static:(ssl://127.0.0.1:{port})", duplex: false))]).Xml(),
+            Users, withStomp: false);
+
+        await source.StartAsync();
+
+        // ActiveMQ opens its ports first and starts its network connectors one after another afterwards: a start that
+        // ended at the open ports would find some of these lines missing.
+        var log = source.ReadLog();
+        Assert.All(Enumerable.Range(0, 3), i =>
+            Assert.Contains($"Network Connector DiscoveryNetworkConnector:connector_Source_to_Target{i}:BrokerService[Source] started", log, StringComparison.Ordinal));
+        Assert.True(source.HasReportedThisStart());
+    }
+
+    [Fact]
     public async Task NoConnector_ProducerOnOneBroker_ConsumerOnOtherGetsNothing()
     {
         await using var host = await fixture.NewHostAsync();

@@ -86,6 +86,25 @@ public sealed class SingleBrokerTests(BrokerFixture fixture)
     }
 
     [Fact]
+    public async Task HasReportedThisStart_AfterARelaunch_OnlyOnceThisStartIsComplete()
+    {
+        await using var host = await fixture.NewHostAsync();
+        var broker = host.CreateBroker("Relaunched", AmazonMqDefault().Xml(), Users);
+        await broker.StartAsync();
+        var afterFirstStart = broker.HasReportedThisStart();
+        await broker.StopAsync();
+
+        await broker.LaunchAsync();
+        var rightAfterLaunch = broker.HasReportedThisStart(); // the first start's line is in the log, but not this start's
+        await broker.WaitUntilStartedAsync(TimeSpan.FromSeconds(60));
+
+        Assert.True(afterFirstStart);
+        Assert.False(rightAfterLaunch);
+        Assert.True(broker.HasReportedThisStart());
+        Assert.Equal(2, broker.ReadLog().Split(LocalBroker.StartedLogMarker).Length - 1);
+    }
+
+    [Fact]
     public async Task DisposeAsync_RunningBroker_LeavesNoJavaProcess()
     {
         await using var host = await fixture.NewHostAsync();

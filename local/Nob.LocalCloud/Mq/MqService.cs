@@ -1145,7 +1145,7 @@ internal sealed partial class MqService
         }
     }
 
-    /// <summary>Starts the broker's processes; returns null when they accept connections, else why not (with the log's last lines).</summary>
+    /// <summary>Starts the broker's processes; returns null once they accept connections and report the start complete, else why not (with the log's last lines).</summary>
     private async Task<string?> StartProcessAsync(string id, StartSpec spec, CancellationToken ct)
     {
         BrokerProcess? process = null;
