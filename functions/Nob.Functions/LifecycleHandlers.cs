@@ -64,7 +64,8 @@ public sealed class PlanTeardownFunction(INetworkStore networks)
     {
         var request = await StepJson.ReadAsync(input, LifecycleJson.Default.PlanTeardownRequest);
         var spec = request.Spec is { ValueKind: not (JsonValueKind.Null or JsonValueKind.Undefined) } s ? s.GetRawText() : null;
-        var plan = await new PlanTeardownStep(networks).RunAsync(request.NetworkName, spec, CancellationToken.None);
+        var polling = request.Polling is { ValueKind: not (JsonValueKind.Null or JsonValueKind.Undefined) } p ? p.GetRawText() : null;
+        var plan = await new PlanTeardownStep(networks).RunAsync(request.NetworkName, spec, CancellationToken.None, polling);
         return StepJson.Write(new PlanTeardownResponse(plan.NetworkName, LifecycleJson.Object(plan.SpecJson), plan.Brokers, plan.Polling, plan.Stored),
             LifecycleJson.Default.PlanTeardownResponse);
     }

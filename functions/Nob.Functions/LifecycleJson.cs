@@ -25,7 +25,8 @@ public sealed record CaughtError(
 
 public sealed record ReportDriftRequest(DriftReport Report, VerificationResult? Verification, CaughtError? VerificationError);
 
-public sealed record PlanTeardownRequest(string NetworkName, JsonElement? Spec);
+/// <param name="Polling">Optional: a spec's <c>polling</c> object to wait by instead of the spec's (local mode sends its own).</param>
+public sealed record PlanTeardownRequest(string NetworkName, JsonElement? Spec, JsonElement? Polling = null);
 
 public sealed record PlanTeardownResponse(string NetworkName, JsonElement Spec, IReadOnlyList<string> Brokers, PollPlan Polling, bool Stored);
 

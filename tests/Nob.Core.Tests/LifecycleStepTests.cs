@@ -354,6 +354,29 @@ public class LifecycleStepTests
     }
 
     [Fact]
+    public async Task PlanTeardown_PollingGiven_WaitsByItInsteadOfTheStoredSpecs()
+    {
+        await BuildAsync(Repo.Example("tutorial"));
+
+        var plan = await new PlanTeardownStep(store).RunAsync("tutorial", null, None,
+            """{"intervalSeconds": 1, "timeoutMinutes": 10, "expectedDeletionSeconds": 1}""");
+
+        Assert.Equal(PollPlan.For(new PollingSpec(1, 10, ExpectedDeletionSeconds: 1), 2), plan.Polling);
+        Assert.Equal(Repo.Example("tutorial"), plan.SpecJson); // the stored spec itself is unchanged
+    }
+
+    [Fact]
+    public async Task PlanTeardown_InvalidPollingGiven_ThrowsInvalidSpecNamingTheField()
+    {
+        await BuildAsync(Repo.Example("tutorial"));
+
+        var e = await Assert.ThrowsAsync<InvalidSpecException>(() =>
+            new PlanTeardownStep(store).RunAsync("tutorial", null, None, """{"expectedDeletionSeconds": 0}"""));
+
+        Assert.Contains("polling.expectedDeletionSeconds", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task PlanTeardown_NotStored_UsesTheGivenSpecOnlyWhenItNamesTheNetwork()
     {
         var plan = await new PlanTeardownStep(store).RunAsync("other", TutorialAs("other"), None);

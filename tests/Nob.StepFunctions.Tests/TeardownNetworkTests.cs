@@ -53,6 +53,29 @@ public class TeardownNetworkTests(ITestOutputHelper log)
             .Select(e => JsonNode.Parse(e.Output!)!["Payload"]!)
             .Select(p => ((string?)p["state"], (string)p["action"]!, (string)p["outcome"]!))];
 
+    [Theory]
+    [InlineData(false, 150)] // the stored spec's polling (the tutorial's has none): half of Amazon MQ's 5 minutes
+    [InlineData(true, 1)]    // a polling object in the input, as local mode sends its own
+    public async Task Teardown_PollingInTheInput_WaitsByItInsteadOfTheStoredSpecs(bool givePolling, int firstWait)
+    {
+        await BuildWithAdoptedBrokerAsync();
+        var input = new JsonObject { ["networkName"] = "tutorial" };
+        if (givePolling)
+            input["polling"] = new JsonObject { ["intervalSeconds"] = 1, ["timeoutMinutes"] = 10, ["expectedRebootSeconds"] = 2, ["expectedDeletionSeconds"] = 1 };
+
+        var result = await TeardownAsync(input);
+
+        Assert.True(result.IsSucceeded, result.Explain());
+        // The first turn of each broker started its reboot (MyBroker1, adopted) or deletion (MyBroker2) and asked for a wait.
+        var firstWaits = Enumerable.Range(0, 2).Select(index => result.History
+            .Where(e => e.Type == "TaskSucceeded" && e.StateName == "TeardownBroker" && e.Scope == $"TeardownBrokers[{index}]")
+            .Select(e => JsonNode.Parse(e.Output!)!["Payload"]!)
+            .First())
+            .Select(p => ((string?)p["phase"], (int)p["nextWaitSeconds"]!))
+            .ToList();
+        Assert.Equal([(WaitPhases.Reboot, firstWait), (WaitPhases.Deletion, firstWait)], firstWaits);
+    }
+
     [Fact]
     public async Task Teardown_CreatedAndAdoptedBrokers_DeletesTheCreatedUnwiresTheAdoptedRevokesOursForgetsTheNetwork()
     {

@@ -156,7 +156,9 @@ public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter 
         var lines = new StringBuilder();
         if (showProgress) await stdout.WriteLineAsync($"Tearing down network \"{networkName}\" with statemachine/teardown-network.asl.json");
         var machine = Machine(TeardownNetworkLogicalId, showProgress ? new ProgressReporter(stdout, clock) : null, cloud);
-        var input = new JsonObject { ["networkName"] = networkName, ["spec"] = spec };
+        // Local polling whatever the stored spec says (a record stored by an earlier nob may lack a local field, such as
+        // expectedDeletionSeconds, and would then wait minutes for a local broker that is gone in a second).
+        var input = new JsonObject { ["networkName"] = networkName, ["spec"] = spec, ["polling"] = LocalPolling() };
         var result = await machine.ExecuteAsync(input.ToJsonString(), $"{networkName}-down-{DateTimeOffset.UtcNow:yyyyMMddHHmmss}", cancellationToken);
         if (record) Nob.Cli.Bench.ExecutionRecord.WriteIfRequested(result);
         if (!result.IsSucceeded)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Nob.Core.Configuration;
 using Nob.Core.Specs;
 using Nob.Core.Workflow;
@@ -118,11 +119,14 @@ public sealed class PlanTeardownStep(INetworkStore store)
     /// <summary>The teardown state machine's Map MaxConcurrency (statemachine/teardown-network.asl.json).</summary>
     public const int TeardownConcurrency = 10;
 
-    public async Task<TeardownPlan> RunAsync(string networkName, string? specJson, CancellationToken cancellationToken)
+    /// <param name="pollingJson">A <c>polling</c> object to wait by instead of the spec's (local mode's, whose brokers
+    /// start and stop in seconds, whatever polling the stored spec has); validated as a spec's.</param>
+    public async Task<TeardownPlan> RunAsync(string networkName, string? specJson, CancellationToken cancellationToken, string? pollingJson = null)
     {
         var record = await store.GetAsync(networkName, cancellationToken);
         var json = record?.SpecJson ?? specJson ?? throw new NetworkNotFoundException(networkName);
         var spec = SpecReader.ReadValid(json);
+        var polling = pollingJson is null ? spec.Polling : SpecReader.ReadValid(WithPolling(json, pollingJson)).Polling;
         if (spec.NetworkName != networkName)
             throw new NetworkNotFoundException(networkName, $"Network \"{networkName}\" is not stored, and the spec given is for network \"{spec.NetworkName}\"");
         // Every broker the network may have: the stored spec's, those it retired, and those of a spec given along (a newer
@@ -133,7 +137,14 @@ public sealed class PlanTeardownStep(INetworkStore store)
             .Concat(given is not null && given.NetworkName == networkName ? given.Brokers.Select(b => b.Name) : [])
             .Distinct(StringComparer.Ordinal).ToList();
         // The teardown Map runs 10 brokers at once: the rate bound is worked out for that many loops.
-        return new TeardownPlan(networkName, json, names, PollPlan.For(spec.Polling, Math.Min(names.Count, TeardownConcurrency)), record is not null);
+        return new TeardownPlan(networkName, json, names, PollPlan.For(polling, Math.Min(names.Count, TeardownConcurrency)), record is not null);
+    }
+
+    static string WithPolling(string specJson, string pollingJson)
+    {
+        var spec = JsonNode.Parse(specJson)!.AsObject();
+        spec["polling"] = JsonNode.Parse(pollingJson);
+        return spec.ToJsonString();
     }
 }
 
