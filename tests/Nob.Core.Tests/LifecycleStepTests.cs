@@ -675,6 +675,33 @@ public class LifecycleStepTests
     }
 
     [Fact]
+    public async Task TeardownBroker_BrokerCreatingForLongerThanTheTimeout_WaitsIntervalSecondsNotTheMinimum()
+    {
+        // A build that timed out waiting for this creation, then a teardown: the broker is older than timeoutMinutes,
+        // but the teardown's own timeout counts from its first turn.
+        await new EnsureBrokerStep(mq, ssm).RunAsync(Repo.Spec("tutorial"), "MyBroker1", None);
+        mq.ByName("MyBroker1").Created = time.Now.AddHours(-2);
+
+        var status = await TurnAsync("MyBroker1");
+
+        Assert.Equal((WaitPhases.Creation, 30), (status.Phase, status.NextWaitSeconds));
+    }
+
+    [Fact]
+    public async Task TeardownBroker_LastTurnFindsARunningBrokerToDelete_TimesOutWithoutDeletingIt()
+    {
+        await new EnsureBrokerStep(mq, ssm).RunAsync(Repo.Spec("tutorial"), "MyBroker1", None);
+        mq.ByName("MyBroker1").State = BrokerStates.Running;
+        var step = new TeardownBrokerStep(mq, store, time);
+
+        await Assert.ThrowsAsync<TeardownTimedOutException>(() =>
+            step.RunAsync(new BrokerTeardown("tutorial", "MyBroker1", 9, TeardownPolling with { MaxPolls = 10 }, time.Now), None));
+
+        Assert.DoesNotContain(mq.Calls, c => c.StartsWith("DeleteBroker", StringComparison.Ordinal));
+        Assert.Equal(BrokerStates.Running, mq.ByName("MyBroker1").State);
+    }
+
+    [Fact]
     public async Task TeardownBroker_UnwireRebootThenRunning_WaitsForTheRebootFromWhenItStartedIt()
     {
         var adopted = mq.Add("MyBroker1");

@@ -72,6 +72,13 @@ public class PollPlanTests
     public void NextWaitSeconds_Deletion_UsesTheExpectedDeletionTime(double elapsed, int expected) =>
         Assert.Equal(expected, PollPlan.For(Defaults with { ExpectedDeletionSeconds = 300 }, 2).NextWaitSeconds(WaitPhases.Deletion, TimeSpan.FromSeconds(elapsed)));
 
+    [Theory]
+    [InlineData(7200, 3600, 30)] // overdue for long, a whole timeout left: intervalSeconds
+    [InlineData(7200, 10, 10)]   // ... but never past what is left
+    [InlineData(7200, -5, 1)]    // nothing left: the minimum (the caller times out)
+    public void NextWaitSeconds_RemainingGiven_CapsByItInsteadOfTheTimeoutLessElapsed(double elapsed, double remaining, int expected) =>
+        Assert.Equal(expected, PollPlan.For(Defaults, 2).NextWaitSeconds(WaitPhases.Creation, TimeSpan.FromSeconds(elapsed), TimeSpan.FromSeconds(remaining)));
+
     [Fact]
     public void For_ExpectedDeletionFromTheSpec_IsCarried() =>
         Assert.Equal(120, PollPlan.For(Defaults with { ExpectedDeletionSeconds = 120 }, 2).ExpectedSeconds(WaitPhases.Deletion));

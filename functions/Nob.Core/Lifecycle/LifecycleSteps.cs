@@ -260,15 +260,24 @@ public sealed class TeardownBrokerStep(IBrokerService brokers, INetworkStore sto
         // known start counts as half over, so the next check is neither a full half-expected wait late nor too eager.
         BrokerTeardownStatus Waiting(string id, string state, string action, string outcome, string phase, DateTimeOffset? phaseStart = null)
         {
-            var waited = now - started;
-            if (poll >= plan.MaxPolls || waited.TotalSeconds >= plan.TimeoutSeconds)
-                throw new TeardownTimedOutException(turn.BrokerName, state, poll, waited);
+            ThrowIfOutOfTime(state);
             var since = phaseStart
                 ?? (turn.Phase == phase ? turn.Since : null)
                 ?? now - TimeSpan.FromSeconds(plan.ExpectedSeconds(phase) / 2.0);
             if (since > now) since = now;
+            // The loop's timeout counts from its first turn, not from the phase's start (a creation counts from the broker's).
+            var remaining = TimeSpan.FromSeconds(plan.TimeoutSeconds) - (now - started);
             return new(turn.NetworkName, turn.BrokerName, poll, plan, started, id, state, action, outcome, false, phase, since,
-                plan.NextWaitSeconds(phase, now - since));
+                plan.NextWaitSeconds(phase, now - since, remaining));
+        }
+
+        // Checked before acting too: a last turn that started a deletion or reboot and then reported a timeout would leave
+        // it running behind a failed teardown.
+        void ThrowIfOutOfTime(string state)
+        {
+            var waited = now - started;
+            if (poll >= plan.MaxPolls || waited.TotalSeconds >= plan.TimeoutSeconds)
+                throw new TeardownTimedOutException(turn.BrokerName, state, poll, waited);
         }
 
         var summary = await brokers.FindBrokerByNameAsync(turn.BrokerName, cancellationToken);
@@ -292,6 +301,7 @@ public sealed class TeardownBrokerStep(IBrokerService brokers, INetworkStore sto
             switch (state)
             {
                 case BrokerStates.Running or BrokerStates.CreationFailed:
+                    ThrowIfOutOfTime(state);
                     await brokers.DeleteBrokerAsync(id, cancellationToken);
                     return Waiting(id, state, TeardownActions.Delete, "deleting", WaitPhases.Deletion, now);
                 case BrokerStates.DeletionInProgress:
@@ -322,6 +332,7 @@ public sealed class TeardownBrokerStep(IBrokerService brokers, INetworkStore sto
         var unwired = ConnectorConfigurationWriter.Write(turn.BrokerName, latestXml, turn.NetworkName, []);
         if (unwired.Changed)
         {
+            ThrowIfOutOfTime(state);
             var update = await brokers.UpdateConfigurationAsync(latest.Id, unwired.Xml, $"nob {turn.NetworkName}: network connectors removed (teardown)", cancellationToken);
             if (update.Warnings.Count > 0) throw new ConfigurationRejectedException(turn.BrokerName, update.Revision, update.Warnings);
             await brokers.SetConfigurationRevisionAsync(id, latest.Id, update.Revision, cancellationToken);
@@ -334,6 +345,7 @@ public sealed class TeardownBrokerStep(IBrokerService brokers, INetworkStore sto
             var currentXml = await brokers.GetConfigurationRevisionXmlAsync(current.Id, current.Revision, cancellationToken);
             if (ConnectorConfigurationWriter.Write(turn.BrokerName, currentXml, turn.NetworkName, []).Changed)
             {
+                ThrowIfOutOfTime(state);
                 await brokers.RebootBrokerAsync(id, cancellationToken);
                 return Waiting(id, state, TeardownActions.Unwire, "removing connectors", WaitPhases.Reboot, now);
             }

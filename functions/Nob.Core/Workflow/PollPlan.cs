@@ -69,14 +69,17 @@ public sealed record PollPlan(
     /// above <see cref="MaxWaitSeconds"/>); past E, <see cref="OverdueFraction"/> of how overdue it is, up to
     /// <see cref="MaxWaitSeconds"/>; never below <see cref="MinWaitSeconds"/>, never far past the timeout.
     /// </summary>
-    public int NextWaitSeconds(string phase, TimeSpan elapsed)
+    /// <param name="remaining">What is left of the loop's timeout when the loop is not timed from the phase's start (a
+    /// teardown times out from its first turn, while a creation phase counts from the broker's creation); by default
+    /// the timeout less <paramref name="elapsed"/>.</param>
+    public int NextWaitSeconds(string phase, TimeSpan elapsed, TimeSpan? remaining = null)
     {
         double expected = ExpectedSeconds(phase);
         var e = Math.Max(0, elapsed.TotalSeconds);
         var wait = e < expected / 2 ? expected / 2 - e
             : e < expected ? Math.Min((expected - e) / 2, MaxWaitSeconds)
             : Math.Min(OverdueFraction * (e - expected), MaxWaitSeconds);
-        wait = Math.Min(wait, TimeoutSeconds - e);
+        wait = Math.Min(wait, remaining?.TotalSeconds ?? TimeoutSeconds - e);
         return Math.Max(MinWaitSeconds, (int)Math.Ceiling(wait));
     }
 }
