@@ -153,14 +153,12 @@ public sealed class ActiveStandbyPair : IAsyncDisposable
 
     private async Task LaunchStandbyAsync(LocalBroker instance, CancellationToken cancellationToken)
     {
-        var logLengthBefore = instance.ReadLog().Length;
         await instance.LaunchAsync(cancellationToken).ConfigureAwait(false);
         var clock = Options.TimeProvider;
         var started = clock.GetTimestamp();
         while (true)
         {
-            var log = instance.ReadLog();
-            if (log[Math.Min(logLengthBefore, log.Length)..].Contains(StandbyLogMarker, StringComparison.Ordinal))
+            if (instance.HasLoggedSinceLaunch(StandbyLogMarker))
             {
                 return;
             }

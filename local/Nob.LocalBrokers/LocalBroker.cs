@@ -205,7 +205,10 @@ public sealed class LocalBroker : IAsyncDisposable
     }
 
     /// <summary>Whether the log has <see cref="StartedLogMarker"/> since the latest launch.</summary>
-    public bool HasReportedThisStart()
+    public bool HasReportedThisStart() => HasLoggedSinceLaunch(StartedLogMarker);
+
+    /// <summary>Whether the JVM has logged <paramref name="text"/> since the latest launch (earlier starts' lines do not count).</summary>
+    public bool HasLoggedSinceLaunch(string text)
     {
         if (!File.Exists(LogPath))
         {
@@ -214,7 +217,7 @@ public sealed class LocalBroker : IAsyncDisposable
         using var stream = new FileStream(LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         stream.Seek(Math.Min(_logOffsetOfThisStart, stream.Length), SeekOrigin.Begin);
         using var reader = new StreamReader(stream);
-        return reader.ReadToEnd().Contains(StartedLogMarker, StringComparison.Ordinal);
+        return reader.ReadToEnd().Contains(text, StringComparison.Ordinal);
     }
 
     private async Task<bool> AllPortsAcceptAsync(CancellationToken cancellationToken)
