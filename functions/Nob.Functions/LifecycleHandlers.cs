@@ -63,9 +63,8 @@ public sealed class PlanTeardownFunction(INetworkStore networks)
     public async Task<Stream> HandleAsync(Stream input)
     {
         var request = await StepJson.ReadAsync(input, LifecycleJson.Default.PlanTeardownRequest);
-        var spec = request.Spec is { ValueKind: not (JsonValueKind.Null or JsonValueKind.Undefined) } s ? s.GetRawText() : null;
-        var polling = request.Polling is { ValueKind: not (JsonValueKind.Null or JsonValueKind.Undefined) } p ? p.GetRawText() : null;
-        var plan = await new PlanTeardownStep(networks).RunAsync(request.NetworkName, spec, CancellationToken.None, polling);
+        var plan = await new PlanTeardownStep(networks).RunAsync(
+            request.NetworkName, LifecycleJson.RawOrNull(request.Spec), CancellationToken.None, LifecycleJson.RawOrNull(request.Polling));
         return StepJson.Write(new PlanTeardownResponse(plan.NetworkName, LifecycleJson.Object(plan.SpecJson), plan.Brokers, plan.Polling, plan.Stored),
             LifecycleJson.Default.PlanTeardownResponse);
     }
