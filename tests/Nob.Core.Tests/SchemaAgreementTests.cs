@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Json.Schema;
+using Nob.Core.Configuration;
 using Nob.Core.Specs;
 
 namespace Nob.Core.Tests;
@@ -39,6 +40,15 @@ public class SchemaAgreementTests
         { "unknown connector attribute", """{"connectorOptions": {"reconnectDelay": 5}}""" },
         { "connector uri override", """{"connectorOptions": {"uri": "static:(ssl://x:1)"}}""" },
         { "duplex as text", """{"connectorOptions": {"duplex": "yes"}}""" },
+        { "control character in destinationFilter", """{"connectorOptions": {"destinationFilter": "Queue.\u0001>"}}""" },
+        { "negative networkTTL", """{"connectorOptions": {"networkTTL": -5}}""" },
+        { "unlimited messageTTL", """{"connectorOptions": {"messageTTL": -1}}""" },
+        { "consumerTTL past the broker bound", """{"connectorOptions": {"consumerTTL": 42}}""" },
+        { "prefetchSize zero", """{"connectorOptions": {"prefetchSize": 0}}""" },
+        { "plaintext localUri", """{"connectorOptions": {"localUri": "tcp://localhost:61616"}}""" },
+        { "plaintext brokerURL", """{"connectorOptions": {"brokerURL": "tcp://b.example:61616"}}""" },
+        { "empty brokerName", """{"connectorOptions": {"brokerName": ""}}""" },
+        { "markup in objectName", """{"connectorOptions": {"objectName": "a:b=<c>"}}""" },
         { "polling interval zero", """{"polling": {"intervalSeconds": 0}}""" },
         { "polling linger 21", """{"polling": {"lingerSeconds": 21}}""" },
         { "polling rate zero", """{"polling": {"maxRequestsPerSecond": 0}}""" },
@@ -61,6 +71,36 @@ public class SchemaAgreementTests
         Assert.False(SchemaAccepts(json), $"schema accepted: {why}");
         Assert.False(SpecReader.Read(json).IsValid, $"reader accepted: {why}");
     }
+
+    [Fact]
+    public void Schema_ConnectorOptions_StateTheReadersRuleForEveryAttribute()
+    {
+        var schema = JsonNode.Parse(File.ReadAllText(Path.Combine(Repo.Root, "schema", "network-spec.schema.json")))!;
+        var properties = schema["properties"]!["connectorOptions"]!["properties"]!.AsObject();
+        Assert.Equal(ConnectorOptionRules.Options.Keys.Order(StringComparer.Ordinal), properties.Select(p => p.Key).Order(StringComparer.Ordinal));
+        foreach (var (name, rule) in ConnectorOptionRules.Options)
+        {
+            var property = properties[name]!;
+            switch (rule.Kind)
+            {
+                case NetworkConnectorRules.AttributeKind.Boolean:
+                    Assert.Equal("boolean", (string?)property["type"]);
+                    break;
+                case NetworkConnectorRules.AttributeKind.Integer:
+                    Assert.Equal("integer", (string?)property["type"]);
+                    Assert.True(rule.Minimum == (int?)property["minimum"] && rule.Maximum == (int?)property["maximum"], $"{name}: the schema's range differs");
+                    break;
+                default:
+                    Assert.Equal("string", (string?)property["type"]);
+                    Assert.True(rule.Pattern == (string?)property["pattern"] && rule.MaxLength == (int?)property["maxLength"] && (int?)property["minLength"] == 1, $"{name}: the schema's pattern or length differs");
+                    break;
+            }
+        }
+    }
+
+    [Fact]
+    public void Schema_Brokers_AllowAtMostTheReadersBound() =>
+        Assert.Equal(SpecReader.MaxBrokersPerNetwork, (int?)JsonNode.Parse(File.ReadAllText(Path.Combine(Repo.Root, "schema", "network-spec.schema.json")))!["properties"]!["brokers"]!["maxItems"]);
 
     [Fact]
     public void SchemaAndReader_EveryPollingField_BothAccept()

@@ -1,4 +1,7 @@
 using System.Text.Json.Nodes;
+using System.Xml.Linq;
+using Nob.Core.Configuration;
+using Nob.Core.Planning;
 using Nob.Core.Specs;
 
 namespace Nob.Core.Tests;
@@ -90,6 +93,16 @@ public class SpecReaderTests
     {
         var errors = ErrorsAfter("tutorial", s => s["brokers"]![1]!["name"] = "My Broker");
         Assert.Contains(errors, e => e.ToString() == "brokers[1].name: \"My Broker\" contains a space; use 1-50 letters, digits, '-' or '_'");
+    }
+
+    [Theory]
+    [InlineData("networkName", "tutorial\n")]
+    [InlineData("networkName", "tuto\u0001rial")]
+    public void Read_NameWithAControlCharacter_IsRejectedWithoutEchoingIt(string field, string value)
+    {
+        var errors = ErrorsAfter("tutorial", s => s[field] = value);
+        AssertError(errors, field, "contains the control character U+00");
+        Assert.DoesNotContain(errors, e => e.ToString().Any(char.IsControl));
     }
 
     [Fact]
@@ -197,7 +210,7 @@ public class SpecReaderTests
         var names = Enumerable.Range(1, 41).Select(i => $"M{i}").ToArray();
         Assert.True(SpecReader.Read(Repo.SpecJson("""{ "type": "mesh" }""", names)).IsValid);
         var tooMany = Enumerable.Range(1, 42).Select(i => $"M{i}").ToArray();
-        Assert.Contains(Errors(Repo.SpecJson("""{ "type": "mesh" }""", tooMany)), e => e.Message.Contains("would own 21", StringComparison.Ordinal));
+        AssertError(Errors(Repo.SpecJson("""{ "type": "mesh" }""", tooMany)), "brokers", "42 brokers; a network has at most 41 (the largest mesh within Amazon MQ's 20 network connectors per broker");
     }
 
     [Fact]
@@ -303,5 +316,176 @@ public class SpecReaderTests
         var e = Assert.Throws<InvalidSpecException>(() => SpecReader.ReadValid(Repo.SpecJson("""{ "type": "ring" }""", "A")));
         Assert.Equal(2, e.Errors.Count);
         Assert.Contains("topology.type", e.Message, StringComparison.Ordinal);
+    }
+}
+
+/// <summary>Connector option values: type, range and characters are checked before anything is created.</summary>
+public class SpecReaderConnectorOptionTests
+{
+    static IReadOnlyList<SpecError> ErrorsWith(string attribute, JsonNode? value)
+    {
+        var spec = JsonNode.Parse(Repo.Example("tutorial"))!.AsObject();
+        spec["connectorOptions"]![attribute] = value;
+        var result = SpecReader.Read(spec.ToJsonString());
+        Assert.Null(result.Spec);
+        return result.Errors;
+    }
+
+    static void AssertError(IReadOnlyList<SpecError> errors, string path, string messagePart) =>
+        Assert.True(errors.Any(e => e.Path == path && e.Message.Contains(messagePart, StringComparison.Ordinal)),
+            $"expected an error at {path} containing \"{messagePart}\"; got:\n{string.Join("\n", errors)}");
+
+    [Fact]
+    public void Read_ControlCharacterInDestinationFilter_NamesItsCodePointWithoutEchoingIt()
+    {
+        var errors = ErrorsWith("destinationFilter", "Queue.\u0001orders.>");
+        AssertError(errors, "connectorOptions.destinationFilter", "control or non-XML character U+0001 at position 7");
+        Assert.DoesNotContain(errors, e => e.ToString().Contains('\u0001', StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("destinationFilter", "Queue.orders.>\n")]
+    [InlineData("brokerName", "b1\u007f")]
+    [InlineData("clientIdToken", "_\u0085")]
+    [InlineData("objectName", "a:b=\ufffec")]
+    public void Read_TextOptionWithACharacterXmlOrATerminalCannotCarry_IsRejected(string attribute, string value) =>
+        AssertError(ErrorsWith(attribute, value), $"connectorOptions.{attribute}", "control or non-XML character");
+
+    [Theory]
+    [InlineData("networkTTL", -5)]
+    [InlineData("networkTTL", -1)]
+    [InlineData("networkTTL", 0)]
+    [InlineData("consumerTTL", 0)]
+    [InlineData("messageTTL", -1)]
+    [InlineData("messageTTL", 42)]
+    public void Read_TtlBelowOneOrPastTheBrokerBound_SaysTheRange(string attribute, int value) =>
+        AssertError(ErrorsWith(attribute, value), $"connectorOptions.{attribute}", "use a whole number from 1 to 41 (hops)");
+
+    [Theory]
+    [InlineData("prefetchSize", 0, "from 1 to 32767")]
+    [InlineData("advisoryPrefetchSize", -1, "from 0 to 32767")]
+    [InlineData("advisoryAckPercentage", 101, "from 1 to 100")]
+    [InlineData("consumerPriorityBase", 128, "from -86 to 127")]
+    [InlineData("gcSweepTime", 0, "from 1000 to 86400000")]
+    public void Read_IntegerOptionOutOfActiveMqsRange_SaysTheRange(string attribute, int value, string range) =>
+        AssertError(ErrorsWith(attribute, value), $"connectorOptions.{attribute}", range);
+
+    [Theory]
+    [InlineData("localUri", "tcp://localhost:61616")]
+    [InlineData("localUri", "vm://localhost")]
+    [InlineData("localUri", "nio://localhost:61616")]
+    [InlineData("brokerURL", "tcp://b.example:61616")]
+    [InlineData("brokerURL", "failover:(ssl://b.example:61617)")]
+    [InlineData("brokerURL", "ssl://b.example:61617 tcp://c.example:61616")]
+    public void Read_UriOptionThatIsNotTls_IsRefused(string attribute, string value) =>
+        AssertError(ErrorsWith(attribute, value), $"connectorOptions.{attribute}", "an ssl:// or nio+ssl:// URI");
+
+    [Fact]
+    public void Read_TextOptionLongerThanItsBound_SaysTheLength() =>
+        AssertError(ErrorsWith("destinationFilter", new string('a', 1001)), "connectorOptions.destinationFilter", "is 1001 characters long");
+
+    [Fact]
+    public void Read_TextOptionWithMarkup_IsRejected() =>
+        AssertError(ErrorsWith("objectName", "a:b=<c/>"), "connectorOptions.objectName", "\"a:b=<c/>\" is not allowed; use a JMX object name");
+
+    [Fact]
+    public void Read_SeveralBadOptions_ReportsEveryOne()
+    {
+        var spec = JsonNode.Parse(Repo.Example("tutorial"))!.AsObject();
+        spec["connectorOptions"] = JsonNode.Parse("""{"networkTTL": -5, "localUri": "tcp://x:1", "destinationFilter": "a\u0002", "prefetchSize": 0}""");
+        var errors = SpecReader.Read(spec.ToJsonString()).Errors;
+        Assert.Equal(["connectorOptions.destinationFilter", "connectorOptions.localUri", "connectorOptions.networkTTL", "connectorOptions.prefetchSize"], errors.Select(e => e.Path).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Rules_CoverEveryAttributeAmazonMqAllowsExceptThePlannersOwn()
+    {
+        var settable = NetworkConnectorRules.Attributes.Keys.Where(k => !NetworkConnectorRules.Managed.Contains(k));
+        Assert.Equal(settable.Order(StringComparer.Ordinal), ConnectorOptionRules.Options.Keys.Order(StringComparer.Ordinal));
+        foreach (var (name, rule) in ConnectorOptionRules.Options) Assert.True(NetworkConnectorRules.Attributes[name] == rule.Kind, $"{name}: kind differs from Amazon MQ's");
+    }
+
+    /// <summary>A value of every allowed attribute at the edge of its range: validation accepts it and the writer writes it.</summary>
+    [Fact]
+    public void Read_EveryOptionAtTheEdgeOfItsRule_IsAcceptedAndWritten()
+    {
+        var options = new JsonObject
+        {
+            ["advisoryAckPercentage"] = 100, ["advisoryPrefetchSize"] = 0, ["consumerPriorityBase"] = -86, ["consumerTTL"] = 41, ["messageTTL"] = 1,
+            ["networkTTL"] = 41, ["gcSweepTime"] = 86_400_000, ["prefetchSize"] = 32767, ["duplex"] = false, ["useCompression"] = true,
+            ["bridgeFactory"] = "org.apache.activemq.network.DefaultBridgeFactory", ["brokerName"] = "b1.example:x",
+            ["brokerURL"] = "nio+ssl://b-1.mq.us-east-1.amazonaws.com:61617?verifyHostName=true", ["clientIdToken"] = "__",
+            ["destinationFilter"] = "Queue.orders.>,Topic.prices.*", ["localUri"] = "ssl://localhost:61617",
+            ["objectName"] = "org.apache.activemq:type=Broker,brokerName=b1",
+        };
+        var spec = JsonNode.Parse(Repo.Example("tutorial"))!.AsObject();
+        spec["connectorOptions"] = options;
+        var read = SpecReader.Read(spec.ToJsonString());
+        Assert.True(read.IsValid, string.Join("\n", read.Errors));
+
+        var plan = NetworkPlanner.Plan(read.Spec!, PlaceholderEndpoints.For(read.Spec!));
+        var revision = ConnectorConfigurationWriter.Write("MyBroker1", AmazonMqDefaults.ConfigurationXml, "tutorial", plan.Broker("MyBroker1").Connectors);
+        var connector = XDocument.Parse(revision.Xml).Descendants(ConnectorConfigurationWriter.Core + "networkConnector").Single();
+        Assert.Equal("Queue.orders.>,Topic.prices.*", (string?)connector.Attribute("destinationFilter"));
+        Assert.Equal("ssl://localhost:61617", (string?)connector.Attribute("localUri"));
+    }
+}
+
+/// <summary>How much one spec may ask for: brokers per network and bytes of JSON.</summary>
+public class SpecReaderBoundsTests
+{
+    static string HubSpec(int brokers) =>
+        Repo.SpecJson("""{ "type": "hub-and-spoke", "hub": "B1" }""", [.. Enumerable.Range(1, brokers).Select(i => $"B{i}")]);
+
+    [Fact]
+    public void Read_ThreeThousandBrokerHub_IsRefusedNamingTheBound()
+    {
+        var result = SpecReader.Read(HubSpec(3000));
+
+        Assert.Null(result.Spec);
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("brokers", error.Path);
+        Assert.StartsWith("3000 brokers; a network has at most 41 ", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_TooManyBrokers_StillReportsTheOtherFieldsProblems()
+    {
+        var spec = JsonNode.Parse(HubSpec(42))!.AsObject();
+        spec["networkName"] = "bad name";
+        spec["connectorOptions"] = new JsonObject { ["networkTTL"] = -5 };
+        var errors = SpecReader.Read(spec.ToJsonString()).Errors;
+        Assert.Equal(["brokers", "connectorOptions.networkTTL", "networkName"], errors.Select(e => e.Path).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Read_FortyOneBrokerHub_IsValid() => Assert.True(SpecReader.Read(HubSpec(41)).IsValid);
+
+    [Fact]
+    public void Read_SpecLargerThanTheInputBound_IsRefusedBeforeParsing()
+    {
+        // Not even JSON: the size is checked first.
+        var errors = SpecReader.Read(new string(' ', SpecReader.MaxSpecBytes) + "{").Errors;
+        var error = Assert.Single(errors);
+        Assert.Equal("$", error.Path);
+        Assert.Contains("at most 65536 (64 KiB)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_SpecAtTheInputBoundInUtf8Bytes_IsRead()
+    {
+        var spec = JsonNode.Parse(Repo.Example("tutorial"))!.AsObject();
+        var relaxed = new System.Text.Json.JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+        spec.Remove("description");
+        var bare = System.Text.Encoding.UTF8.GetByteCount(spec.ToJsonString(relaxed));
+        // 'é' takes two UTF-8 bytes: the bound counts bytes, not characters.
+        var fill = SpecReader.MaxSpecBytes - bare - "\"description\":\"\",".Length;
+        spec["description"] = new string('é', fill / 2) + new string('e', fill % 2);
+        var json = spec.ToJsonString(relaxed);
+        Assert.Equal(SpecReader.MaxSpecBytes, System.Text.Encoding.UTF8.GetByteCount(json));
+        Assert.True(SpecReader.Read(json).IsValid);
+
+        var oneMore = json.Replace("\"description\":\"", "\"description\":\"e", StringComparison.Ordinal);
+        Assert.Contains("the spec is 65537 bytes", Assert.Single(SpecReader.Read(oneMore).Errors).Message, StringComparison.Ordinal);
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -46,6 +47,23 @@ public static partial class SpecReader
     public const int MaxVerificationConcurrency = 128;
     public const int NetworkNameMaxLength = 40;
 
+    /// <summary>
+    /// The most brokers one network may have: the largest mesh within Amazon MQ's 20 network connectors per broker (a
+    /// mesh gives each broker ⌈(n-1)/2⌉ connectors, so 2 × 20 + 1), which is also what one build's state was measured
+    /// to carry within Step Functions' 256 KiB (a 41-broker mesh's largest state, Summarize's, is about 165 KB besides the
+    /// spec) and its history within the 25,000-event quota (about 12,000 with the default polling). The connector limit
+    /// alone does not bound the others (a hub takes any number of spokes). It bounds the plan too: at most 41 × 20 = 820
+    /// connectors. Checked before the brokers are read, so a spec of thousands is refused at once.
+    /// </summary>
+    public const int MaxBrokersPerNetwork = 2 * NetworkConnectorRules.MaxConnectorsPerBroker + 1;
+
+    /// <summary>
+    /// The largest spec read at all, in UTF-8 bytes of its JSON, checked before parsing. Every state of a build carries
+    /// the spec beside what the run adds (up to about 165 KB for a 41-broker mesh), and both must fit Step Functions'
+    /// 256 KiB: 64 KiB leaves room, and a 41-broker spec with every field set takes about 15 KB.
+    /// </summary>
+    public const int MaxSpecBytes = 64 * 1024;
+
     static readonly string[] RootFields = ["networkName", "topology", "brokers", "brokerDefaults", "user", "connectorOptions", "polling", "verification", "description"];
     static readonly string[] BrokerSettingFields = ["engineVersion", "hostInstanceType", "deploymentMode", "subnetIds", "securityGroups", "publiclyAccessible"];
     static readonly string[] UserFields = ["username", "passwordParameter"];
@@ -65,6 +83,13 @@ public static partial class SpecReader
 
     public static SpecReadResult Read(string json)
     {
+        ArgumentNullException.ThrowIfNull(json);
+        // A UTF-16 code unit is at least one UTF-8 byte, so a string this long is too large without counting.
+        var bytes = json.Length > MaxSpecBytes ? json.Length : Encoding.UTF8.GetByteCount(json);
+        if (bytes > MaxSpecBytes)
+        {
+            return new SpecReadResult(null, [new SpecError("$", $"the spec is {(json.Length > MaxSpecBytes ? "more than " : "")}{bytes} bytes; at most {MaxSpecBytes} ({MaxSpecBytes / 1024} KiB) are read, so that it fits a build's state within Step Functions' 256 KiB; a network has at most {MaxBrokersPerNetwork} brokers")]);
+        }
         JsonNode? root;
         try
         {
@@ -92,13 +117,20 @@ public static partial class SpecReader
         var networkName = ReadName(obj, "networkName", "networkName", NetworkNamePattern(), NetworkNameMaxLength, errors, required: true);
         OptionalString(obj, "description", "description", errors);
         var defaults = ReadBrokerSettings(obj["brokerDefaults"], "brokerDefaults", errors, allowName: false);
-        var brokers = ReadBrokers(obj, defaults, errors);
+        var brokerCount = (obj["brokers"] as JsonArray)?.Count ?? 0;
+        var tooMany = brokerCount > MaxBrokersPerNetwork;
+        if (tooMany)
+        {
+            errors.Add("brokers", $"{brokerCount} brokers; a network has at most {MaxBrokersPerNetwork} (the largest mesh within Amazon MQ's {NetworkConnectorRules.MaxConnectorsPerBroker} network connectors per broker, and what one build's state carries within Step Functions' 256 KiB); split it into networks of at most {MaxBrokersPerNetwork}");
+        }
+        // Too many brokers: neither they nor the topology that names them are read, so the refusal is immediate.
+        var brokers = tooMany ? null : ReadBrokers(obj, defaults, errors);
         var user = ReadUser(obj["user"], errors);
         var connectorOptions = ReadConnectorOptions(obj["connectorOptions"], errors);
         var polling = ReadPolling(obj["polling"], errors);
         var verification = ReadVerification(obj["verification"], errors);
         var brokerNames = brokers?.Select(b => b.Name).ToList();
-        var topology = ReadTopology(obj["topology"], brokerNames, errors);
+        var topology = tooMany ? null : ReadTopology(obj["topology"], brokerNames, errors);
 
         if (errors.List.Count > 0 || networkName is null || brokers is null || user is null || topology is null || polling is null || verification is null || connectorOptions is null)
         {
@@ -125,28 +157,28 @@ public static partial class SpecReader
 
     static string Join(string parent, string field) => parent.Length == 0 ? field : $"{parent}.{field}";
 
-    [GeneratedRegex("^[A-Za-z0-9_-]{1,40}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9_-]{1,40}\z")]
     private static partial Regex NetworkNamePattern();
 
-    [GeneratedRegex("^[A-Za-z0-9_-]{1,50}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9_-]{1,50}\z")]
     private static partial Regex BrokerNamePattern();
 
-    [GeneratedRegex(@"^5\.\d{1,2}(\.\d{1,2})?$")]
+    [GeneratedRegex(@"^5\.\d{1,2}(\.\d{1,2})?\z")]
     private static partial Regex EngineVersionPattern();
 
-    [GeneratedRegex(@"^mq\.[a-z0-9]+\.[a-z0-9]+$")]
+    [GeneratedRegex(@"^mq\.[a-z0-9]+\.[a-z0-9]+\z")]
     private static partial Regex InstanceTypePattern();
 
-    [GeneratedRegex(@"^subnet-[A-Za-z0-9]{1,40}$")]
+    [GeneratedRegex(@"^subnet-[A-Za-z0-9]{1,40}\z")]
     private static partial Regex SubnetPattern();
 
-    [GeneratedRegex(@"^sg-[A-Za-z0-9]{1,40}$")]
+    [GeneratedRegex(@"^sg-[A-Za-z0-9]{1,40}\z")]
     private static partial Regex SecurityGroupPattern();
 
-    [GeneratedRegex(@"^[A-Za-z0-9._~-]{2,100}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9._~-]{2,100}\z")]
     private static partial Regex UsernamePattern();
 
-    [GeneratedRegex(@"^[A-Za-z0-9_./-]{1,1011}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9_./-]{1,1011}\z")]
     private static partial Regex ParameterNamePattern();
 
     /// <summary>Any member whose name speaks of a password is refused wherever it is: the password lives only in SSM.</summary>
@@ -192,9 +224,12 @@ public static partial class SpecReader
         null => "null",
         JsonObject => "an object",
         JsonArray => "a list",
-        JsonValue v when v.GetValueKind() == JsonValueKind.String => $"\"{v.GetValue<string>()}\"",
+        JsonValue v when v.GetValueKind() == JsonValueKind.String => Quote(v.GetValue<string>()),
         _ => node.ToJsonString(),
     };
+
+    /// <summary>Text as a JSON string literal, so control characters in a spec never reach a terminal or log raw.</summary>
+    internal static string Quote(string value) => $"\"{System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping.Encode(value)}\"";
 
     static string? AsString(JsonNode? node) =>
         node is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
@@ -223,9 +258,10 @@ public static partial class SpecReader
         if (pattern.IsMatch(value)) return null;
         var why = value.Length == 0 ? "is empty"
             : value.Length > maxLength ? $"is {value.Length} characters long"
+            : value.Any(char.IsControl) ? $"contains the control character U+{(int)value.First(char.IsControl):X4}"
             : value.Any(char.IsWhiteSpace) ? "contains a space"
             : $"contains '{value.First(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))}'";
-        return $"\"{value}\" {why}; use 1-{maxLength} letters, digits, '-' or '_'";
+        return $"{Quote(value)} {why}; use 1-{maxLength} letters, digits, '-' or '_'";
     }
 
     /// <summary>
@@ -433,20 +469,32 @@ public static partial class SpecReader
                 ok = false;
                 continue;
             }
-            var text = value switch
+            var rule = ConnectorOptionRules.Options[key];
+            string? text = null, problem = null;
+            switch (value)
             {
-                JsonValue v when v.GetValueKind() is JsonValueKind.True or JsonValueKind.False && kind == NetworkConnectorRules.AttributeKind.Boolean => v.GetValue<bool>() ? "true" : "false",
-                JsonValue v when v.GetValueKind() == JsonValueKind.Number && kind == NetworkConnectorRules.AttributeKind.Integer && v.TryGetValue<int>(out var i) => i.ToString(CultureInfo.InvariantCulture),
-                JsonValue v when v.GetValueKind() == JsonValueKind.String && kind == NetworkConnectorRules.AttributeKind.Text => v.GetValue<string>(),
-                _ => null,
-            };
-            if (text is null)
+                case JsonValue v when v.GetValueKind() is JsonValueKind.True or JsonValueKind.False && kind == NetworkConnectorRules.AttributeKind.Boolean:
+                    text = v.GetValue<bool>() ? "true" : "false";
+                    break;
+                case JsonValue v when v.GetValueKind() == JsonValueKind.Number && kind == NetworkConnectorRules.AttributeKind.Integer && v.TryGetValue<int>(out var i):
+                    problem = ConnectorOptionRules.IntegerProblem(rule, i);
+                    text = i.ToString(CultureInfo.InvariantCulture);
+                    break;
+                case JsonValue v when v.GetValueKind() == JsonValueKind.String && kind == NetworkConnectorRules.AttributeKind.Text:
+                    text = v.GetValue<string>();
+                    problem = ConnectorOptionRules.TextProblem(rule, text);
+                    break;
+                default:
+                    problem = $"{Describe(value)} is not allowed; use {rule.Allowed}";
+                    break;
+            }
+            if (problem is not null)
             {
-                errors.Add(path, $"{Describe(value)} is not allowed; use {NetworkConnectorRules.Describe(kind)}");
+                errors.Add(path, problem);
                 ok = false;
                 continue;
             }
-            options[key] = text;
+            options[key] = text!;
         }
         return ok ? options : null;
     }
