@@ -311,4 +311,63 @@ public class ConnectorConfigurationWriterTests
             }
         }
     }
+
+    static List<string> Comments(XDocument document) => document.DescendantNodes().OfType<XComment>().Select(c => c.Value).ToList();
+
+    const string Commented = """
+        <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+        <!-- before the broker: kept -->
+        <?editor layout="wide"?>
+        <broker xmlns="http://activemq.apache.org/schema/core">
+          <!-- inside the broker: kept -->
+          <networkConnectors>
+            <!-- among the connectors: kept -->
+            <networkConnector name="users-own" uri="static:(ssl://elsewhere.example:61617)" userName="other"/>
+            <networkConnector name="nob.net.A.to.Old" uri="static:(ssl://old.example:61617)" userName="user1"><!-- in a replaced connector: goes with it --></networkConnector>
+          </networkConnectors>
+        </broker>
+        <!-- after the broker: kept -->
+        """;
+
+    [Fact]
+    public void Write_CommentsAndProcessingInstructionsOutsideTheManagedConnectors_AreKept()
+    {
+        var revision = ConnectorConfigurationWriter.Write("A", Commented, "net", [Connector("A", "B")]);
+
+        Assert.True(revision.Changed);
+        var written = XDocument.Parse(revision.Xml);
+        Assert.Equal([" before the broker: kept ", " inside the broker: kept ", " among the connectors: kept ", " after the broker: kept "], Comments(written));
+        var instruction = Assert.Single(written.Nodes().OfType<XProcessingInstruction>());
+        Assert.Equal(("editor", "layout=\"wide\""), (instruction.Target, instruction.Data));
+        Assert.Equal(["XComment", "XProcessingInstruction", "XElement", "XComment"], written.Nodes().Select(n => n.GetType().Name));
+    }
+
+    [Fact]
+    public void Write_LastManagedConnectorRemoved_KeepsTheCommentsOfTheEmptiedContainer()
+    {
+        const string OnlyOurs = """
+            <broker xmlns="http://activemq.apache.org/schema/core">
+              <networkConnectors>
+                <!-- the user's note -->
+                <networkConnector name="nob.net.A.to.Old" uri="static:(ssl://old.example:61617)" userName="user1"/>
+              </networkConnectors>
+            </broker>
+            """;
+
+        var revision = ConnectorConfigurationWriter.Write("A", OnlyOurs, "net", []);
+
+        var written = XDocument.Parse(revision.Xml);
+        Assert.Empty(written.Root!.Elements());
+        Assert.Equal([" the user's note "], Comments(written));
+    }
+
+    [Fact]
+    public void Write_AmazonMqDefault_KeepsEveryCommentOfIt()
+    {
+        var revision = ConnectorConfigurationWriter.Write("A", AmazonMqDefaults.ConfigurationXml, "net", [Connector("A", "B")]);
+
+        var before = Comments(XDocument.Parse(AmazonMqDefaults.ConfigurationXml));
+        Assert.True(before.Count >= 4, "the default revision should carry Amazon MQ's comments");
+        Assert.Equal(before, Comments(XDocument.Parse(revision.Xml)));
+    }
 }

@@ -77,7 +77,12 @@ public static class ConnectorConfigurationWriter
                 }
                 container.Add(planned);
             }
-            if (container is not null && !container.Elements().Any() && existing.Count > 0) container.Remove();
+            // Emptied of connectors, the container goes; a comment in it is the user's and stays where it was.
+            if (container is not null && !container.Elements().Any() && existing.Count > 0)
+            {
+                container.AddBeforeSelf(container.Nodes().Where(n => n is not XElement).ToList());
+                container.Remove();
+            }
         }
 
         if (container is not null) problems.AddRange(NetworkConnectorsCheck.Problems(container));
@@ -141,10 +146,11 @@ public static class ConfigurationXml
         }
     }
 
+    /// <summary>The declaration, then every top-level node: comments and processing instructions around &lt;broker&gt; are the user's too.</summary>
     public static string Serialize(XDocument document)
     {
         var declaration = document.Declaration ?? new XDeclaration("1.0", "UTF-8", "yes");
-        return declaration + Environment.NewLine + document.Root!.ToString(SaveOptions.None) + Environment.NewLine;
+        return declaration + Environment.NewLine + string.Concat(document.Nodes().Select(n => n.ToString(SaveOptions.None) + Environment.NewLine));
     }
 }
 
