@@ -173,6 +173,7 @@ public sealed class OpenIngressStep(ISecurityGroupService securityGroups)
     /// public brokers, the public addresses its traffic leaves the VPC with (NAT gateway IPs).</param>
     public async Task<IngressResult> RunAsync(NetworkSpec spec, NetworkPlanResult plan, VerifierSource? verifier, CancellationToken cancellationToken)
     {
+        VerifierCidrs.Check(verifier);
         var rules = await DesiredRulesAsync(spec, plan, verifier, cancellationToken);
         var outcomes = new List<IngressRuleOutcome>();
         foreach (var rule in rules)
