@@ -78,6 +78,25 @@ public sealed class PlanCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Plan_ThreeThousandBrokerHubWithBadOptions_ExitsTwoWithEveryErrorAndPlansNothing()
+    {
+        var spec = JsonNode.Parse(await File.ReadAllTextAsync(Example("hub-and-spoke")))!;
+        spec["topology"] = new JsonObject { ["type"] = "hub-and-spoke", ["hub"] = "B1" };
+        spec["brokers"] = new JsonArray([.. Enumerable.Range(1, 3000).Select(i => (JsonNode)new JsonObject { ["name"] = $"B{i}" })]);
+        spec["connectorOptions"] = new JsonObject { ["networkTTL"] = -5, ["brokerURL"] = "tcp://b.example:61616" };
+        var path = Path.Combine(temp, "hub3000.json");
+        await File.WriteAllTextAsync(path, spec.ToJsonString());
+
+        var (exit, output, errors) = await Nob("plan", path);
+        Assert.Equal(2, exit);
+        Assert.Equal("", output);
+        Assert.Contains("3 problem(s)", errors, StringComparison.Ordinal);
+        Assert.Contains("  brokers: 3000 brokers; a network has at most 41 ", errors, StringComparison.Ordinal);
+        Assert.Contains("  connectorOptions.networkTTL: -5 is not allowed; use a whole number from 1 to 41 (hops)", errors, StringComparison.Ordinal);
+        Assert.Contains("  connectorOptions.brokerURL: \"tcp://b.example:61616\" is not allowed; use an ssl:// or nio+ssl:// URI", errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Plan_WithCurrentXml_ShowsOnlyTheChangedLines()
     {
         var first = await Nob("plan", Example("tutorial"), "--json");

@@ -31,6 +31,49 @@ public sealed class InvalidSpecTests : IDisposable
         Assert.Empty(LeftoverProcesses.Referencing(Home));
     }
 
+    /// <summary>Specs that used to validate and then fail after brokers existed: each is refused before anything starts.</summary>
+    public static TheoryData<string, string, string> RefusedBeforeAnythingStarts()
+    {
+        static string Tutorial(Action<JsonObject> edit)
+        {
+            var spec = JsonNode.Parse(Specs.TwoBrokers("refused", "Refused1", "Refused2"))!.AsObject();
+            edit(spec);
+            return spec.ToJsonString();
+        }
+        var hub = Tutorial(s =>
+        {
+            s["topology"] = new JsonObject { ["type"] = "hub-and-spoke", ["hub"] = "R1" };
+            s["brokers"] = new JsonArray([.. Enumerable.Range(1, 3000).Select(i => (JsonNode)new JsonObject { ["name"] = $"R{i}" })]);
+        });
+        return new()
+        {
+            { "control character", Tutorial(s => s["connectorOptions"] = new JsonObject { ["destinationFilter"] = "Queue.\u0001>" }), "connectorOptions.destinationFilter: contains the control or non-XML character U+0001" },
+            { "negative TTL", Tutorial(s => s["connectorOptions"] = new JsonObject { ["networkTTL"] = -5 }), "connectorOptions.networkTTL: -5 is not allowed; use a whole number from 1 to 41 (hops)" },
+            { "tcp:// URI", Tutorial(s => s["connectorOptions"] = new JsonObject { ["localUri"] = "tcp://localhost:61616" }), "connectorOptions.localUri: \"tcp://localhost:61616\" is not allowed; use an ssl:// or nio+ssl:// URI" },
+            { "3,000 brokers", hub, "brokers: 3000 brokers; a network has at most 41" },
+            { "oversized input", Tutorial(s => s["description"] = new string('x', 70_000)), "$: the spec is at least 70" },
+        };
+    }
+
+    [Theory]
+    [MemberData(nameof(RefusedBeforeAnythingStarts))]
+    public async Task PlanAndUp_SpecRefusedByValidation_ExitTwoNamingThePathAndStartNothing(string why, string json, string error)
+    {
+        var spec = Specs.Write(Path.Combine(root, "specs"), "refused", json);
+
+        foreach (var command in new[] { "plan", "up" })
+        {
+            var run = await NobProcess.RunAsync(Home, "LocalModeInvalidSpec1", TimeSpan.FromMinutes(1), command, spec);
+
+            Assert.True(run.ExitCode == 2, $"{why}, nob {command}: {run}");
+            Assert.Contains(error, run.Stderr, StringComparison.Ordinal);
+            Assert.DoesNotContain("\u0001", run.Stderr + run.Stdout, StringComparison.Ordinal);
+            Assert.Equal("", run.Stdout.Trim());
+        }
+        Assert.False(Directory.Exists(Home), $"{why}: an invalid spec created NOB_HOME {Home}");
+        Assert.Empty(LeftoverProcesses.Referencing(Home));
+    }
+
     [Fact]
     public async Task Up_SpecThatIsNotJson_ExitsTwoAndStartsNothing()
     {

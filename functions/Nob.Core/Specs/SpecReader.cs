@@ -88,7 +88,7 @@ public static partial class SpecReader
         var bytes = json.Length > MaxSpecBytes ? json.Length : Encoding.UTF8.GetByteCount(json);
         if (bytes > MaxSpecBytes)
         {
-            return new SpecReadResult(null, [new SpecError("$", $"the spec is {(json.Length > MaxSpecBytes ? "more than " : "")}{bytes} bytes; at most {MaxSpecBytes} ({MaxSpecBytes / 1024} KiB) are read, so that it fits a build's state within Step Functions' 256 KiB; a network has at most {MaxBrokersPerNetwork} brokers")]);
+            return new SpecReadResult(null, [new SpecError("$", $"the spec is {(json.Length > MaxSpecBytes ? "at least " : "")}{bytes} bytes; at most {MaxSpecBytes} ({MaxSpecBytes / 1024} KiB) are read, so that it fits a build's state within Step Functions' 256 KiB")]);
         }
         JsonNode? root;
         try
