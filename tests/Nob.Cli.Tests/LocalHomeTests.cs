@@ -80,7 +80,8 @@ public sealed class LocalHomeTests : IDisposable
         Assert.Equal("the user's", File.ReadAllText(Path.Combine(Home, "sentinel.txt")));
         Assert.Equal("the user's too", File.ReadAllText(Path.Combine(home.CloudData, "notes.txt")));
         Assert.Equal(["notes.txt"], Directory.GetFileSystemEntries(home.CloudData).Select(Path.GetFileName));
-        Assert.Equal(["cloud", "sentinel.txt"], Directory.GetFileSystemEntries(Home).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal([".nob-home", "cloud", "sentinel.txt"], Directory.GetFileSystemEntries(Home).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(HomeKind.Marked, home.Kind()); // still nob's home, with the user's files in it
     }
 
     [Fact]
@@ -139,8 +140,13 @@ public sealed class LocalHomeTests : IDisposable
         var exit = await new LocalCommands(home, stdout, TextWriter.Null).DownAsync();
 
         Assert.Equal(NobCommand.Ok, exit);
-        Assert.Equal(["sentinel.txt"], Directory.GetFileSystemEntries(Home).Select(Path.GetFileName));
+        Assert.Equal([".nob-home", "sentinel.txt"], Directory.GetFileSystemEntries(Home).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         Assert.Contains("that nob did not make: sentinel.txt", stdout.ToString(), StringComparison.Ordinal);
+
+        // Once the user's file is gone, the next down removes the home nob created.
+        File.Delete(Path.Combine(Home, "sentinel.txt"));
+        Assert.Equal(NobCommand.Ok, await new LocalCommands(home, TextWriter.Null, TextWriter.Null).DownAsync());
+        Assert.False(Directory.Exists(Home));
     }
 
     /// <summary>What a stopped endpoint leaves: state files, a broker folder, TLS material, a log, events.</summary>

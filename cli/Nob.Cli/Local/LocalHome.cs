@@ -91,20 +91,23 @@ public sealed class LocalHome(string root)
 
     /// <summary>
     /// Deletes nob's own entries (<see cref="OwnEntries"/>; in <see cref="CloudData"/> only what the local endpoint makes)
-    /// and nothing else; the folder itself too when nob created it and nothing is left. Returns the entries left that nob
-    /// did not make, relative to <see cref="Root"/>. The endpoint must be stopped.
+    /// and nothing else. The marker stays while anything else is left (the folder is still nob's home, with the user's
+    /// files in it); the folder goes too when nob created it and nothing is left. Returns the entries left that nob did
+    /// not make, relative to <see cref="Root"/>. The endpoint must be stopped.
     /// </summary>
     public IReadOnlyList<string> RemoveOwnEntries()
     {
         var createdFolder = ReadMarker()?["createdFolder"]?.GetValue<bool>() == true;
         var left = LocalCloud.LocalCloud.RemoveData(CloudData, withTls: true).Select(e => Path.Combine(CloudDataName, e)).ToList();
-        // The marker last: a removal that fails halfway leaves a home nob still recognises, so `nob down` can finish it.
-        foreach (var entry in OwnEntries.Where(e => e is not CloudDataName and not MarkerFileName).Append(MarkerFileName))
+        foreach (var entry in OwnEntries.Where(e => e is not CloudDataName and not MarkerFileName))
         {
             var path = Path.Combine(Root, entry);
             if (File.Exists(path)) File.Delete(path);
         }
         left.AddRange(Directory.EnumerateFileSystemEntries(Root).Select(Path.GetFileName).Where(e => !OwnEntries.Contains(e))!);
+        // The marker last, and only when nothing else is left: a removal that fails halfway, or the user's files, leave a
+        // home nob still recognises, so `nob up` and `nob down` go on working there.
+        if (left.Count == 0 && File.Exists(MarkerFile)) File.Delete(MarkerFile);
         if (createdFolder && !Directory.EnumerateFileSystemEntries(Root).Any()) Directory.Delete(Root);
         return [.. left.Distinct().Order(StringComparer.Ordinal)];
     }
