@@ -29,7 +29,7 @@ public static class NobCommand
                       or a generated one shown once), runs statemachine/build-network.asl.json with the
                       functions' own code, shows progress, and ends with a summary (--json: as JSON)
           down        tear down every network (statemachine/teardown-network.asl.json), stop the local
-                      endpoint and its brokers, and remove local state (NOB_HOME); with SPEC: tear down
+                      endpoint and its brokers, and remove what nob made in NOB_HOME; with SPEC: tear down
                       that network only (revoke the ingress nob opened, delete the brokers nob created,
                       take its connectors off adopted brokers, delete its stored record); the endpoint
                       stops when no broker is left

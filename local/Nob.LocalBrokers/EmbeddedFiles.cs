@@ -13,16 +13,13 @@ internal static class EmbeddedFiles
 
     public static string WriteTo(string directory, string name, bool executable = false)
     {
-        Directory.CreateDirectory(directory);
+        PrivateFiles.CreateFolder(directory);
         var path = Path.Combine(directory, name);
         var text = Read(name);
-        if (!File.Exists(path) || File.ReadAllText(path) != text)
+        var mode = executable ? PrivateFiles.ExecutableMode : PrivateFiles.FileMode;
+        if (!File.Exists(path) || File.ReadAllText(path) != text || (!OperatingSystem.IsWindows() && File.GetUnixFileMode(path) != mode))
         {
-            File.WriteAllText(path, text);
-        }
-        if (executable && !OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            PrivateFiles.WriteAllText(path, text, mode);
         }
         return path;
     }

@@ -31,7 +31,7 @@ internal static class JvmArguments
         var conf = Path.Combine(baseDirectory, "conf");
         var data = Path.Combine(baseDirectory, "data");
         var tmp = Path.Combine(baseDirectory, "tmp");
-        Directory.CreateDirectory(tmp);
+        PrivateFiles.CreateFolder(tmp);
         var arguments = new List<string>
         {
             $"-Xmx{maxHeap}",

@@ -74,11 +74,11 @@ public sealed class LocalBroker : IAsyncDisposable
         _options = options ?? LocalBrokerOptions.Default;
         Settings = settings;
         Directory = Path.GetFullPath(directory);
-        var conf = Path.Combine(Directory, "conf");
-        System.IO.Directory.CreateDirectory(conf);
-        System.IO.Directory.CreateDirectory(Path.Combine(Directory, "data"));
+        var conf = PrivateFiles.CreateFolder(Path.Combine(Directory, "conf"));
+        PrivateFiles.CreateFolder(Path.Combine(Directory, "data"));
         ConfigurationPath = Path.Combine(conf, "activemq.xml");
-        runtimeConfiguration.Save(ConfigurationPath);
+        // It holds the users' and the keystore's passwords: 0600 from the moment it exists.
+        PrivateFiles.Write(ConfigurationPath, runtimeConfiguration.Save);
         EmbeddedFiles.WriteTo(conf, "log4j.properties");
         EmbeddedFiles.WriteTo(conf, "log4j2.properties");
         WrapperPath = EmbeddedFiles.WriteTo(conf, "run-broker.sh", executable: true);
@@ -140,10 +140,13 @@ public sealed class LocalBroker : IAsyncDisposable
             }
             _process?.Dispose();
             _process = null;
+            await StopLeftoverJavaAsync(cancellationToken).ConfigureAwait(false);
             _starts++;
-            await File.AppendAllTextAsync(LogPath,
-                $"==== nob: start #{_starts} of {Name} at {_options.TimeProvider.GetUtcNow():O} ({OpenWireUri}) ===={Environment.NewLine}",
-                cancellationToken).ConfigureAwait(false);
+            await using (var log = PrivateFiles.OpenAppend(LogPath))
+            {
+                await log.WriteAsync(System.Text.Encoding.UTF8.GetBytes(
+                    $"==== nob: start #{_starts} of {Name} at {_options.TimeProvider.GetUtcNow():O} ({OpenWireUri}) ===={Environment.NewLine}"), cancellationToken).ConfigureAwait(false);
+            }
             _logOffsetOfThisStart = new FileInfo(LogPath).Length;
             File.Delete(PidPath);
 
@@ -162,7 +165,7 @@ public sealed class LocalBroker : IAsyncDisposable
                 info.ArgumentList.Add(argument);
             }
             info.ArgumentList.Add("start");
-            info.ArgumentList.Add($"xbean:{new Uri(ConfigurationPath).AbsoluteUri}");
+            info.ArgumentList.Add(ConfigurationUri);
             _process = Process.Start(info) ?? throw new BrokerStartException($"could not start /bin/sh for broker {Name}");
         }
         finally
@@ -274,9 +277,7 @@ public sealed class LocalBroker : IAsyncDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         var runtime = AmazonMqRuntimeConfiguration.Build(userConfigurationXml, Settings);
-        var staging = ConfigurationPath + ".new";
-        runtime.Save(staging);
-        File.Move(staging, ConfigurationPath, overwrite: true);
+        PrivateFiles.Write(ConfigurationPath, runtime.Save);
     }
 
     /// <summary>The last <paramref name="lines"/> lines of the broker's log.</summary>
@@ -373,6 +374,32 @@ public sealed class LocalBroker : IAsyncDisposable
             _process = null;
         }
     }
+
+    /// <summary>
+    /// A JVM of this broker that an earlier owner started and never stopped: its owner (the local endpoint) was killed
+    /// with SIGKILL, and the wrapper's watchdog is only now stopping it, holding the ports and the message store. It is
+    /// stopped before this start (SIGTERM, then SIGKILL after the stop timeout) rather than adopted: this owner holds no
+    /// pipe to its wrapper, so it could never stop it gracefully, nor know when it exits. Identified by the pid file and
+    /// its command line, which names this broker's own configuration file: a reused pid is never signalled.
+    /// </summary>
+    private async Task StopLeftoverJavaAsync(CancellationToken cancellationToken)
+    {
+        if (!File.Exists(PidPath) || !int.TryParse(File.ReadAllText(PidPath).Trim(), out var pid)
+            || ProcessIdentity.Of(pid) is not { } leftover || !leftover.CommandLine.Contains(ConfigurationUri, StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        leftover.TrySignal(ProcessIdentity.SigTerm);
+        if (!await leftover.WaitForExitAsync(_options.StopTimeout, _options.TimeProvider, cancellationToken).ConfigureAwait(false))
+        {
+            leftover.TrySignal(ProcessIdentity.SigKill);
+            await leftover.WaitForExitAsync(TimeSpan.FromSeconds(10), _options.TimeProvider, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The configuration as the JVM's command line names it (<c>xbean:file:…/conf/activemq.xml</c>).</summary>
+    private string ConfigurationUri => $"xbean:{new Uri(ConfigurationPath).AbsoluteUri}";
 
     private void KillJava()
     {

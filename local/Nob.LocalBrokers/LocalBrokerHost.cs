@@ -42,8 +42,7 @@ public sealed class LocalBrokerHost : IAsyncDisposable
         ActiveMqInstallation? installation = null,
         CancellationToken cancellationToken = default)
     {
-        rootDirectory = Path.GetFullPath(rootDirectory);
-        Directory.CreateDirectory(rootDirectory);
+        rootDirectory = PrivateFiles.CreateFolder(Path.GetFullPath(rootDirectory));
         installation ??= ActiveMqInstallation.Locate();
         var tls = await TlsMaterial.CreateOrLoadAsync(installation, tlsDirectory ?? Path.Combine(rootDirectory, "tls"), cancellationToken)
             .ConfigureAwait(false);

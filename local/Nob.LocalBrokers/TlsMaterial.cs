@@ -57,11 +57,12 @@ public sealed class TlsMaterial
             return existing;
         }
 
-        // Build in a private folder, then move it into place, so a half-made set is never picked up.
+        // Build in a private folder (0700, so nothing in it is ever readable by others), then move it into place, so a
+        // half-made set is never picked up.
         var parent = Path.GetDirectoryName(directory)!;
-        Directory.CreateDirectory(parent);
+        PrivateFiles.CreateFolder(parent);
         var staging = Path.Combine(parent, $".{Path.GetFileName(directory)}.{Guid.NewGuid():N}");
-        Directory.CreateDirectory(staging);
+        PrivateFiles.CreateFolder(staging);
         try
         {
             var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
@@ -78,11 +79,14 @@ public sealed class TlsMaterial
             await KeytoolAsync(installation, staging, password, cancellationToken,
                 "-importcert", "-noprompt", "-alias", Alias, "-file", certificate,
                 "-keystore", trustStore, "-storetype", StoreType, "-storepass:env", PasswordVariable).ConfigureAwait(false);
-            var passwordFile = Path.Combine(staging, PasswordFileName);
-            await File.WriteAllTextAsync(passwordFile, password, cancellationToken).ConfigureAwait(false);
+            PrivateFiles.WriteAllText(Path.Combine(staging, PasswordFileName), password);
             if (!OperatingSystem.IsWindows())
             {
-                File.SetUnixFileMode(passwordFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+                // keytool creates its files with the umask's mode; the folder is private, so they were never exposed.
+                foreach (var made in new[] { keyStore, trustStore, certificate })
+                {
+                    File.SetUnixFileMode(made, PrivateFiles.FileMode);
+                }
             }
 
             if (Directory.Exists(directory))

@@ -86,8 +86,7 @@ public sealed class LocalCloud : IAsyncDisposable
             throw new ArgumentOutOfRangeException(nameof(options), $"Port {options.Port} is not a TCP port");
         }
 
-        var data = Path.GetFullPath(options.DataDirectory);
-        Directory.CreateDirectory(data);
+        var data = PrivateFiles.CreateFolder(Path.GetFullPath(options.DataDirectory));
         var log = options.Log ?? (_ => { });
         var installation = options.Installation ?? ActiveMqInstallation.Locate();
         var tls = await TlsMaterial.CreateOrLoadAsync(installation, options.TlsDirectory ?? Path.Combine(data, "tls"), cancellationToken).ConfigureAwait(false);
@@ -158,10 +157,25 @@ public sealed class LocalCloud : IAsyncDisposable
     public async Task DownAsync()
     {
         await StopAsync().ConfigureAwait(false);
-        var entries = _options.TlsDirectory is null ? [.. OwnEntries, "tls"] : OwnEntries;
+        RemoveData(DataDirectory, withTls: _options.TlsDirectory is null);
+    }
+
+    /// <summary>
+    /// Removes what a cloud makes in <paramref name="dataDirectory"/> (its state files, secret key, brokers' folders, and
+    /// with <paramref name="withTls"/> its TLS material), and nothing else: returns the names of the entries left there
+    /// that a cloud does not make. The folder goes too when that leaves it empty. Only for a cloud that is not running.
+    /// </summary>
+    public static IReadOnlyList<string> RemoveData(string dataDirectory, bool withTls)
+    {
+        if (!Directory.Exists(dataDirectory))
+        {
+            return [];
+        }
+
+        var entries = withTls ? [.. OwnEntries, "tls"] : OwnEntries;
         foreach (var entry in entries)
         {
-            var path = Path.Combine(DataDirectory, entry);
+            var path = Path.Combine(dataDirectory, entry);
             if (Directory.Exists(path))
             {
                 Directory.Delete(path, recursive: true);
@@ -171,13 +185,25 @@ public sealed class LocalCloud : IAsyncDisposable
                 File.Delete(path);
             }
 
-            File.Delete(path + ".new");
+            File.Delete(path + PrivateFiles.StagingSuffix);
         }
 
-        if (Directory.Exists(DataDirectory) && !Directory.EnumerateFileSystemEntries(DataDirectory).Any())
+        // A TLS set whose making was interrupted (TlsMaterial builds it in ".tls.<guid>" beside its folder).
+        if (withTls)
         {
-            Directory.Delete(DataDirectory);
+            foreach (var staging in Directory.EnumerateDirectories(dataDirectory, ".tls.*"))
+            {
+                Directory.Delete(staging, recursive: true);
+            }
         }
+
+        var left = Directory.EnumerateFileSystemEntries(dataDirectory).Select(e => Path.GetFileName(e)).Order(StringComparer.Ordinal).ToList();
+        if (left.Count == 0)
+        {
+            Directory.Delete(dataDirectory);
+        }
+
+        return left;
     }
 
     public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);

@@ -171,6 +171,90 @@ public sealed class SingleBrokerTests(BrokerFixture fixture)
 
     private static BrokerRuntimeSettings Settings(LocalBroker broker) => broker.Settings;
 
+    [Fact]
+    public async Task StartAsync_AJvmOfThisBrokerOutlivedItsOwner_StopsThatJvmThenStarts()
+    {
+        // An endpoint killed with SIGKILL whose broker JVM survived (here: its wrapper and watchdog are killed too, so
+        // nothing stops the JVM); the next endpoint prepares the broker in the same folder, with the same ports.
+        await using var host = await fixture.NewHostAsync();
+        var first = host.CreateBroker("Orphaned", AmazonMqDefault().Xml(), Users);
+        await first.StartAsync();
+        var orphan = ProcessIdentity.Of(first.JavaProcessId!.Value)!;
+        var wrapper = ParentOf(orphan.Pid);
+        foreach (var watchdog in ChildrenOf(wrapper).Where(pid => pid != orphan.Pid))
+        {
+            Process.GetProcessById(watchdog).Kill();
+        }
+        Process.GetProcessById(wrapper).Kill();
+        await Task.Delay(500);
+        Assert.True(orphan.IsRunning, "the JVM did not outlive its wrapper; the test cannot make its case");
+        Assert.True(await FreePorts.IsAcceptingAsync(first.OpenWirePort));
+
+        await using var second = new LocalBroker(fixture.Installation, first.Directory, AmazonMqDefault().Xml(), first.Settings,
+            new LocalBrokerOptions { StartTimeout = TimeSpan.FromSeconds(60) });
+        try
+        {
+            await second.StartAsync();
+
+            Assert.False(orphan.IsRunning, $"the JVM of the earlier owner (pid {orphan.Pid}) still runs");
+            Assert.NotEqual(orphan.Pid, second.JavaProcessId);
+            Assert.True(await FreePorts.IsAcceptingAsync(second.OpenWirePort));
+            Assert.Equal(1, await host.Cli.ProduceAsync(second.OpenWireUri, User.Username, User.Password, "queue://AfterOrphan", 1));
+        }
+        finally
+        {
+            orphan.TrySignal(ProcessIdentity.SigKill);
+        }
+    }
+
+    [Fact]
+    public async Task StartAsync_PidFileNamesAProcessOfAnotherProgram_LeavesItAlone()
+    {
+        await using var host = await fixture.NewHostAsync();
+        var broker = host.CreateBroker("ReusedPid", AmazonMqDefault().Xml(), Users);
+        using var sleep = Process.Start(new ProcessStartInfo("sleep", "300") { UseShellExecute = false })!;
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(broker.Directory, "broker.pid"), sleep.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+            await broker.StartAsync();
+
+            Assert.False(sleep.HasExited, "a process that is not this broker's JVM was signalled");
+        }
+        finally
+        {
+            sleep.Kill();
+        }
+    }
+
+    private static int ParentOf(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static IEnumerable<int> ChildrenOf(int parent)
+    {
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(dir), out var pid) && pid != parent)
+            {
+                int? ppid = null;
+                try
+                {
+                    ppid = ParentOf(pid);
+                }
+                catch (IOException)
+                {
+                }
+                if (ppid == parent)
+                {
+                    yield return pid;
+                }
+            }
+        }
+    }
+
     private static bool ProcessExists(int pid)
     {
         try

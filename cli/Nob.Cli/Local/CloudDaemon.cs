@@ -18,16 +18,26 @@ public sealed class CloudDaemon(LocalHome home, TextWriter progress)
     /// <summary><c>nob cloud</c>: runs the endpoint in the foreground until SIGINT/SIGTERM.</summary>
     public async Task<int> RunForegroundAsync(int port, TextWriter stdout)
     {
+        try
+        {
+            home.Claim();
+        }
+        catch (ForeignHomeException e)
+        {
+            await progress.WriteLineAsync($"nob: {e.Message}");
+            return NobCommand.Invalid;
+        }
         if (await RunningAsync() is { } running)
         {
             await stdout.WriteLineAsync($"nob cloud is already running (pid {running.Pid}) at {running.Endpoint}");
             return NobCommand.Failed;
         }
-        Directory.CreateDirectory(home.Root);
         await using var cloud = await LocalCloud.LocalCloud.StartAsync(new LocalCloudOptions { DataDirectory = home.CloudData, Port = port });
         var tlsDirectory = Path.GetDirectoryName(cloud.Tls.TrustStorePath)!;
-        home.WriteCloudState(new CloudState(Environment.ProcessId, cloud.Endpoint.AbsoluteUri.TrimEnd('/'), cloud.Region, cloud.Tls.CertificatePath,
-            cloud.Tls.TrustStorePath, Path.Combine(tlsDirectory, TlsMaterial.PasswordFileName), cloud.EnvironmentVariables));
+        // Recorded with its start time and command line, so no later nob signals another process that got this pid.
+        var self = ProcessIdentity.Of(Environment.ProcessId) ?? throw new InvalidOperationException("cannot read this process's own /proc entry");
+        home.WriteCloudState(new CloudState(self.Pid, cloud.Endpoint.AbsoluteUri.TrimEnd('/'), cloud.Region, cloud.Tls.CertificatePath,
+            cloud.Tls.TrustStorePath, Path.Combine(tlsDirectory, TlsMaterial.PasswordFileName), cloud.EnvironmentVariables, self.StartTime, self.CommandLine));
         await stdout.WriteLineAsync($"nob cloud: Amazon MQ, EC2 and SSM at {cloud.Endpoint} (data in {home.CloudData})");
         foreach (var (name, value) in cloud.EnvironmentVariables) await stdout.WriteLineAsync($"  export {name}={value}");
         await stdout.FlushAsync();
@@ -42,11 +52,11 @@ public sealed class CloudDaemon(LocalHome home, TextWriter progress)
         return NobCommand.Ok;
     }
 
-    /// <summary>The running endpoint, if its process is alive and its port answers.</summary>
+    /// <summary>The running endpoint, if the process cloud.json names is still that process (pid, start time, command line) and its port answers.</summary>
     public async Task<CloudState?> RunningAsync()
     {
         var state = home.ReadCloudState();
-        if (state is null || !IsAlive(state.Pid)) return null;
+        if (state?.Process is not { IsRunning: true }) return null;
         var uri = new Uri(state.Endpoint);
         try
         {
@@ -65,7 +75,7 @@ public sealed class CloudDaemon(LocalHome home, TextWriter progress)
     public async Task<CloudState> EnsureRunningAsync(CancellationToken cancellationToken)
     {
         if (await RunningAsync() is { } running) return running;
-        Directory.CreateDirectory(home.Root);
+        home.Claim();
         // Two nob commands starting at once must not start two endpoints: the first holds the lock until its endpoint answers.
         await using var startLock = await AcquireStartLockAsync(cancellationToken);
         if (await RunningAsync() is { } started) return started;
@@ -76,6 +86,7 @@ public sealed class CloudDaemon(LocalHome home, TextWriter progress)
             start.ArgumentList.Add(arg);
         start.Environment["NOB_CLOUD_LOG"] = home.CloudLog;
         start.Environment["NOB_HOME"] = home.Root;
+        PrivateFiles.EnsureFile(home.CloudLog); // the shell appends to it; created here so it is 0600 like the rest
         await progress.WriteLineAsync($"Starting the local endpoint (nob cloud; log: {home.CloudLog})");
         using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start nob cloud");
 
@@ -96,7 +107,9 @@ public sealed class CloudDaemon(LocalHome home, TextWriter progress)
         {
             try
             {
-                return new FileStream(Path.Combine(home.Root, "cloud.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None };
+                if (!OperatingSystem.IsWindows()) options.UnixCreateMode = PrivateFiles.FileMode;
+                return new FileStream(home.CloudLock, options);
             }
             catch (IOException) when (DateTime.UtcNow < deadline)
             {
@@ -105,39 +118,42 @@ public sealed class CloudDaemon(LocalHome home, TextWriter progress)
         }
     }
 
-    /// <summary>Stops the background endpoint (SIGTERM; it stops its brokers), waiting a bounded time.</summary>
+    /// <summary>
+    /// Stops the background endpoint (SIGTERM; it stops its brokers), waiting a bounded time, then SIGKILL. Only the process
+    /// cloud.json recorded is signalled: a pid that now belongs to another process (the endpoint died and the pid was
+    /// reused) is left alone, reported, and the stale cloud.json removed. False when no endpoint was running.
+    /// </summary>
     public async Task<bool> StopAsync()
     {
         var state = home.ReadCloudState();
-        if (state is null || !IsAlive(state.Pid)) return false;
-        using var process = Process.GetProcessById(state.Pid);
+        if (state is null) return false;
+        if (state.Process is not { } endpoint)
+        {
+            await progress.WriteLineAsync($"{home.CloudStateFile} does not record the endpoint's start time and command line (an earlier nob wrote it), so pid {state.Pid} "
+                + "cannot be told from another process that has that pid now, and is not signalled; removed the file. If a `nob cloud` of this NOB_HOME still runs, stop it with Ctrl-C or kill.");
+            File.Delete(home.CloudStateFile);
+            return false;
+        }
+        if (!endpoint.IsRunning)
+        {
+            var now = ProcessIdentity.Of(state.Pid);
+            await progress.WriteLineAsync(now is null
+                ? $"The local endpoint (pid {state.Pid}) is not running any more; removed its stale {home.CloudStateFile}"
+                : $"The local endpoint (pid {state.Pid}) is not running any more: pid {state.Pid} is now another process ({Describe(now)}), which was not signalled; removed the stale {home.CloudStateFile}");
+            File.Delete(home.CloudStateFile);
+            return false;
+        }
         await progress.WriteLineAsync($"Stopping the local endpoint (pid {state.Pid}) and its brokers");
-        Kill(state.Pid, 15);
-        using var timeout = new CancellationTokenSource(StopTimeout);
-        try
+        endpoint.TrySignal(ProcessIdentity.SigTerm);
+        if (!await endpoint.WaitForExitAsync(StopTimeout))
         {
-            await process.WaitForExitAsync(timeout.Token);
+            // Its brokers' wrappers stop their JVMs once it is gone (their watchdog sees its pipe close).
+            endpoint.TrySignal(ProcessIdentity.SigKill);
+            await endpoint.WaitForExitAsync(TimeSpan.FromSeconds(10));
         }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-        }
+        if (File.Exists(home.CloudStateFile) && home.ReadCloudState()?.Process == endpoint) File.Delete(home.CloudStateFile);
         return true;
     }
 
-    static bool IsAlive(int pid)
-    {
-        try
-        {
-            using var process = Process.GetProcessById(pid);
-            return !process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-    }
-
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    static extern int Kill(int pid, int signal);
+    static string Describe(ProcessIdentity process) => process.CommandLine.Length > 80 ? process.CommandLine[..80] + "…" : process.CommandLine;
 }

@@ -49,6 +49,7 @@ public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter 
             foreach (var error in read.Errors) await stderr.WriteLineAsync($"  {error}");
             return NobCommand.Invalid;
         }
+        if (await RefusedHomeAsync() is { } refused) return refused;
         var progress = json ? stderr : stdout;
         var clock = Stopwatch.StartNew();
         var cloud = await new CloudDaemon(home, progress).EnsureRunningAsync(cancellationToken);
@@ -89,7 +90,7 @@ public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter 
     /// <summary>
     /// <c>nob down SPEC</c>: removes one network with statemachine/teardown-network.asl.json: revokes the ingress rules
     /// nob opened, deletes the brokers nob created for it, takes its connectors off adopted brokers (a new revision, then
-    /// a reboot) and deletes its stored record. When no broker is left, the local endpoint is stopped and its state
+    /// a reboot) and deletes its stored record. When no broker is left, the local endpoint is stopped and nob's state
     /// removed, as by <c>nob down</c>.
     /// </summary>
     public async Task<int> DownAsync(string specPath, CancellationToken cancellationToken)
@@ -102,6 +103,7 @@ public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter 
             foreach (var error in read.Errors) await stderr.WriteLineAsync($"  {error}");
             return NobCommand.Invalid;
         }
+        if (await RefusedHomeAsync() is { } refused) return refused;
         if (await new CloudDaemon(home, stdout).RunningAsync() is not { } cloud)
         {
             await stdout.WriteLineAsync("The local endpoint is not running; nothing to remove.");
@@ -117,10 +119,23 @@ public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter 
 
     /// <summary>
     /// <c>nob down</c>: tears down every stored network with the teardown state machine (as on AWS), then stops the
-    /// local endpoint and its brokers and removes NOB_HOME. A teardown that fails is reported; the endpoint stops anyway.
+    /// local endpoint and its brokers and removes what nob made in NOB_HOME (the folder too when nob created it and
+    /// nothing else is in it); anything else there stays and is listed. A folder that is not a nob home is refused (exit
+    /// 2) before anything is stopped or deleted. A teardown that fails is reported; the endpoint stops anyway.
     /// </summary>
     public async Task<int> DownAsync()
     {
+        var kind = home.Kind();
+        if (kind is HomeKind.Foreign or HomeKind.OtherFormat)
+        {
+            await stderr.WriteLineAsync($"nob: {home.Refusal(kind, "delete from").Message}");
+            return NobCommand.Invalid;
+        }
+        if (kind is HomeKind.Missing or HomeKind.Empty)
+        {
+            await stdout.WriteLineAsync($"Nothing was running; nob has no state in {home.Root}");
+            return NobCommand.Ok;
+        }
         var failed = 0;
         if (await new CloudDaemon(home, stdout).RunningAsync() is { } cloud)
         {
@@ -144,8 +159,11 @@ public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter 
             failed = results.Count(ok => !ok);
         }
         var stopped = await new CloudDaemon(home, stdout).StopAsync();
-        if (Directory.Exists(home.Root)) Directory.Delete(home.Root, recursive: true);
-        await stdout.WriteLineAsync(stopped ? $"Stopped the local endpoint and its brokers; removed {home.Root}" : $"Nothing was running; removed {home.Root}");
+        var left = home.RemoveOwnEntries();
+        var removed = Directory.Exists(home.Root) ? $"removed nob's state from {home.Root}" : $"removed {home.Root}";
+        await stdout.WriteLineAsync(stopped ? $"Stopped the local endpoint and its brokers; {removed}" : $"Nothing was running; {removed}");
+        if (left.Count > 0)
+            await stdout.WriteLineAsync($"Left {left.Count} entr{(left.Count == 1 ? "y" : "ies")} in {home.Root} that nob did not make: {string.Join(", ", left)}");
         return failed == 0 ? NobCommand.Ok : NobCommand.Failed;
     }
 
@@ -203,6 +221,7 @@ public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter 
             foreach (var error in read.Errors) await stderr.WriteLineAsync($"  {error}");
             return NobCommand.Invalid;
         }
+        if (await RefusedHomeAsync() is { } refused) return refused;
         if (await new CloudDaemon(home, stderr).RunningAsync() is not { } cloud)
         {
             await stderr.WriteLineAsync($"The local endpoint is not running, so there is no network \"{spec.NetworkName}\" to check; build it first: ./nob up {specPath}");
@@ -235,7 +254,25 @@ public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter 
     }
 
     /// <summary>Where local mode records the EventBridge events the state machines put (one JSON object per line).</summary>
-    string EventsFile => Path.Combine(home.Root, "events.jsonl");
+    string EventsFile => home.EventsFile;
+
+    /// <summary>
+    /// Claims NOB_HOME before a command writes into it (creates and marks a new or empty one); for a folder that is not a
+    /// nob home, prints why and returns exit 2, having changed nothing.
+    /// </summary>
+    async Task<int?> RefusedHomeAsync()
+    {
+        try
+        {
+            home.Claim();
+            return null;
+        }
+        catch (ForeignHomeException e)
+        {
+            await stderr.WriteLineAsync($"nob: {e.Message}");
+            return NobCommand.Invalid;
+        }
+    }
 
     /// <summary>The spec as local mode runs it: with <see cref="LocalPolling"/> (local brokers start in seconds).</summary>
     static JsonObject LocalInput(string specJson)
@@ -251,6 +288,7 @@ public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter 
     /// </summary>
     LocalStateMachine Machine(string logicalId, ProgressReporter? reporter, CloudState cloud)
     {
+        Nob.LocalBrokers.PrivateFiles.EnsureFile(EventsFile); // appended to by the recorder; created here so it is 0600 like the rest
         var events = new JsonLinesEventRecorder(EventsFile);
         return LocalStateMachine.FromTemplate(
             Path.Combine(LocalHome.RepositoryRoot(), "template.yaml"), logicalId, HandlerFactories.ParameterlessConstructor,

@@ -4,6 +4,8 @@
 # The JVM's output goes to LOGFILE. A watchdog reads our stdin, a pipe whose other end only the owning .NET process holds:
 # at end of file (the owner stopped the broker, or died in any way) it sends SIGTERM (ActiveMQ shuts down gracefully),
 # then SIGKILL after 10 s. So the broker never outlives its owner.
+# umask 077: what the JVM writes (its message store, the pid file) is its owner's only, like the rest of nob's state.
+umask 077
 log="$1"
 pidfile="$2"
 shift 2

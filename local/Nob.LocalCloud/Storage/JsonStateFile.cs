@@ -1,9 +1,14 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Nob.LocalBrokers;
 
 namespace Nob.LocalCloud.Storage;
 
-/// <summary>One service's state as one JSON file in the data folder, replaced atomically (write, then rename) on each change.</summary>
+/// <summary>
+/// One service's state as one JSON file in the data folder (0600), replaced durably on each change: written to a new
+/// file, flushed to disk, renamed into place, folder synced (<see cref="PrivateFiles.Write"/>), so an endpoint killed at
+/// any moment, or a power loss, leaves the previous state or the new one, never a torn or empty file.
+/// </summary>
 internal sealed class JsonStateFile<T>(string path)
     where T : class, new()
 {
@@ -34,8 +39,7 @@ internal sealed class JsonStateFile<T>(string path)
 
     public void Save(T state)
     {
-        var staging = Path + ".new";
-        File.WriteAllText(staging, JsonSerializer.Serialize(state, Options));
-        File.Move(staging, Path, overwrite: true);
+        var json = JsonSerializer.SerializeToUtf8Bytes(state, Options);
+        PrivateFiles.Write(Path, stream => stream.Write(json));
     }
 }

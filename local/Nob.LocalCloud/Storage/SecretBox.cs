@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Nob.LocalBrokers;
 
 namespace Nob.LocalCloud.Storage;
 
@@ -29,19 +30,7 @@ internal sealed class SecretBox
         }
 
         var key = RandomNumberGenerator.GetBytes(32);
-        var staging = keyPath + ".new";
-        var create = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            create.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        using (var stream = new FileStream(staging, create))
-        {
-            stream.Write(key);
-        }
-
-        File.Move(staging, keyPath, overwrite: true);
+        PrivateFiles.Write(keyPath, stream => stream.Write(key));
         return new SecretBox(key);
     }
 
