@@ -31,6 +31,32 @@ public sealed record ProcessIdentity(int Pid, long StartTime, string CommandLine
         }
     }
 
+    /// <summary>
+    /// The identity of a process just started, once its exec has finished: right after Process.Start the kernel may still
+    /// show the parent's command line, or an empty one, for a moment. Polls every 20 ms until the command line starts with
+    /// <paramref name="program"/>; null when <paramref name="timeout"/> passes first or the process is gone.
+    /// </summary>
+    public static async Task<ProcessIdentity?> OfStartedAsync(int pid, string program, TimeSpan timeout, TimeProvider? clock = null)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        clock ??= TimeProvider.System;
+        var started = clock.GetTimestamp();
+        while (true)
+        {
+            if (Of(pid) is { } identity && identity.CommandLine.StartsWith(program, StringComparison.Ordinal))
+            {
+                return identity;
+            }
+
+            if (clock.GetElapsedTime(started) >= timeout)
+            {
+                return null;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(20), clock).ConfigureAwait(false);
+        }
+    }
+
     public const int SigTerm = 15;
     public const int SigKill = 9;
 

@@ -186,7 +186,8 @@ public sealed class CloudDaemonStopTests : IDisposable
 
     LocalHome Home() => new(root);
 
-    ProcessIdentity Sleeper() => ProcessIdentity.Of(sleeper.Id) ?? throw new InvalidOperationException("sleep is not running");
+    async Task<ProcessIdentity> SleeperAsync() =>
+        await ProcessIdentity.OfStartedAsync(sleeper.Id, "sleep", TimeSpan.FromSeconds(10)) ?? throw new InvalidOperationException("sleep is not running");
 
     void WriteCloudJson(int pid, long startTime, string commandLine) =>
         Home().WriteCloudState(new CloudState(pid, "http://127.0.0.1:9", "us-east-1", "cert.pem", "trust.p12", "password.txt",
@@ -195,7 +196,7 @@ public sealed class CloudDaemonStopTests : IDisposable
     [Fact]
     public async Task StopAsync_PidNowBelongsToAProcessStartedAtAnotherTime_DoesNotSignalItReportsAndRemovesCloudJson()
     {
-        var sleep = Sleeper();
+        var sleep = await SleeperAsync();
         WriteCloudJson(sleep.Pid, sleep.StartTime - 1, sleep.CommandLine);
         using var progress = new StringWriter();
 
@@ -212,7 +213,7 @@ public sealed class CloudDaemonStopTests : IDisposable
     [Fact]
     public async Task StopAsync_PidWithTheRecordedStartTimeButAnotherCommandLine_DoesNotSignalIt()
     {
-        var sleep = Sleeper();
+        var sleep = await SleeperAsync();
         WriteCloudJson(sleep.Pid, sleep.StartTime, "/usr/bin/dotnet /opt/nob/nob.dll cloud");
 
         var stopped = await new CloudDaemon(Home(), TextWriter.Null).StopAsync();
@@ -225,7 +226,7 @@ public sealed class CloudDaemonStopTests : IDisposable
     [Fact]
     public async Task StopAsync_CloudJsonWithoutStartTime_DoesNotSignalThePid()
     {
-        var sleep = Sleeper();
+        var sleep = await SleeperAsync();
         Home().WriteCloudState(new CloudState(sleep.Pid, "http://127.0.0.1:9", "us-east-1", "c", "t", "p", new Dictionary<string, string>()));
 
         Assert.False(await new CloudDaemon(Home(), TextWriter.Null).StopAsync());
@@ -239,7 +240,7 @@ public sealed class CloudDaemonStopTests : IDisposable
     public async Task StopAsync_CloudJsonNamesThatVeryProcess_SignalsIt()
     {
         // The control: with the right identity the same path does signal (sleep ends on SIGTERM).
-        var sleep = Sleeper();
+        var sleep = await SleeperAsync();
         WriteCloudJson(sleep.Pid, sleep.StartTime, sleep.CommandLine);
 
         var stopped = await new CloudDaemon(Home(), TextWriter.Null).StopAsync();
@@ -252,7 +253,7 @@ public sealed class CloudDaemonStopTests : IDisposable
     [Fact]
     public async Task RunningAsync_PidNowAnotherProcess_IsNotTheEndpoint()
     {
-        var sleep = Sleeper();
+        var sleep = await SleeperAsync();
         WriteCloudJson(sleep.Pid, sleep.StartTime + 1, sleep.CommandLine);
 
         Assert.Null(await new CloudDaemon(Home(), TextWriter.Null).RunningAsync());

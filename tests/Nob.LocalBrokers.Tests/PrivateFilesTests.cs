@@ -95,7 +95,7 @@ public sealed class PrivateFilesTests : IDisposable
         using var sleep = Process.Start(new ProcessStartInfo("sleep", "300") { UseShellExecute = false })!;
         try
         {
-            var identity = ProcessIdentity.Of(sleep.Id);
+            var identity = await ProcessIdentity.OfStartedAsync(sleep.Id, "sleep", TimeSpan.FromSeconds(10));
 
             Assert.NotNull(identity);
             Assert.Equal("sleep 300", identity.CommandLine);
