@@ -63,7 +63,21 @@ public sealed class AmazonMqBrokerService(IAmazonMqClient client) : IBrokerServi
         "ec2:DescribeRouteTables", "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeVpcs")]
     public async Task<string> CreateBrokerAsync(BrokerCreation creation, Secret password, CancellationToken cancellationToken)
     {
-        var response = await client.CreateBrokerAsync(new CreateBrokerRequest
+        CreateBrokerResponse response;
+        try
+        {
+            response = await client.CreateBrokerAsync(Request(creation, password), cancellationToken);
+        }
+        catch (MqConflictException e)
+        {
+            // 409: the name is taken (e.g. this call's first attempt created the broker and its answer was lost).
+            throw new BrokerNameTakenException(creation.BrokerName, e.Message);
+        }
+        return response.BrokerId ?? throw new InvalidOperationException($"CreateBroker for \"{creation.BrokerName}\" returned no brokerId");
+    }
+
+    static CreateBrokerRequest Request(BrokerCreation creation, Secret password) =>
+        new()
         {
             BrokerName = creation.BrokerName,
             CreatorRequestId = creation.CreatorRequestId,
@@ -77,9 +91,7 @@ public sealed class AmazonMqBrokerService(IAmazonMqClient client) : IBrokerServi
             SecurityGroups = creation.SecurityGroups.Count == 0 ? null : creation.SecurityGroups,
             Users = [new User { Username = creation.Username, Password = password.Reveal(), ConsoleAccess = false }],
             Tags = creation.Tags,
-        }, cancellationToken);
-        return response.BrokerId ?? throw new InvalidOperationException($"CreateBroker for \"{creation.BrokerName}\" returned no brokerId");
-    }
+        };
 
     [IamActions("mq:DescribeConfigurationRevision")]
     public async Task<string> GetConfigurationRevisionXmlAsync(string configurationId, int revision, CancellationToken cancellationToken)
