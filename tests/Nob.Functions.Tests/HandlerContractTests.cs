@@ -186,6 +186,7 @@ public partial class HandlerContractTests
         var failedSpec = JsonNode.Parse(Repo.Example("tutorial"))!;
         failedSpec["networkName"] = "failed";
         failedSpec["brokers"] = new JsonArray(new JsonObject { ["name"] = "Failed1" }, new JsonObject { ["name"] = "Failed2" });
+        failedSpec["topology"] = new JsonObject { ["type"] = "mesh" };
         var deleting = await Invoke(new EnsureBrokerFunction(Mq("EnsureBrokerFunction"), Ssm("EnsureBrokerFunction")).HandleAsync,
             new JsonObject { ["spec"] = failedSpec, ["brokerName"] = "Failed1", ["recreation"] = new JsonObject { ["count"] = 0 } });
         Assert.Equal(("deletion-for-recreate", 1, failed.Id), ((string?)deleting["phase"], (int?)deleting["recreation"]!["count"], (string?)deleting["recreation"]!["replacesBrokerId"]));

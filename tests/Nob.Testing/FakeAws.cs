@@ -74,6 +74,13 @@ public sealed class FakeBrokerService : IBrokerService
         return Task.FromResult(b is null ? null : new BrokerSummary(b.Id, brokerName, b.State, b.EngineType, b.Creation.DeploymentMode));
     }
 
+    public Task<IReadOnlyList<BrokerSummary>> ListBrokersAsync(CancellationToken cancellationToken)
+    {
+        Calls.Add("ListBrokers");
+        return Task.FromResult<IReadOnlyList<BrokerSummary>>([.. Brokers.Values.Select(b =>
+            new BrokerSummary(b.Id, b.Creation.BrokerName, b.State, b.EngineType, b.Creation.DeploymentMode))]);
+    }
+
     public Task<BrokerDescription> DescribeBrokerAsync(string brokerId, CancellationToken cancellationToken)
     {
         Calls.Add($"DescribeBroker {brokerId}");

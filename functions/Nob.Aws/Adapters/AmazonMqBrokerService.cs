@@ -22,6 +22,18 @@ public sealed class AmazonMqBrokerService(IAmazonMqClient client) : IBrokerServi
         return null;
     }
 
+    [IamActions("mq:ListBrokers")]
+    public async Task<IReadOnlyList<CoreBrokerSummary>> ListBrokersAsync(CancellationToken cancellationToken)
+    {
+        var all = new List<CoreBrokerSummary>();
+        await foreach (var summary in client.ListBrokersPaginatedAsync(100, cancellationToken))
+        {
+            if (summary.BrokerId is { } id && summary.BrokerName is { } name)
+                all.Add(new CoreBrokerSummary(id, name, summary.BrokerState ?? "", summary.EngineType, summary.DeploymentMode));
+        }
+        return all;
+    }
+
     [IamActions("mq:DescribeBroker")]
     public async Task<BrokerDescription> DescribeBrokerAsync(string brokerId, CancellationToken cancellationToken)
     {

@@ -33,7 +33,7 @@ public sealed class CheckConvergedStep(IBrokerService brokers, ISecurityGroupSer
         var differences = comparison.Findings.Select(f => f.Detail).ToList();
         if (differences.Count > 0 || comparison.Plan is not { } plan) return new ConvergedCheck(false, differences, null, null, null, null);
 
-        var ensured = spec.Brokers.Select(b => new EnsuredBroker(b.Name, comparison.Descriptions[b.Name].BrokerId, Created: false)).ToList();
+        var ensured = spec.Brokers.Select(b => new EnsuredBroker(b.Name, comparison.Descriptions[b.Name].BrokerId, Created: false, WaitPhases.Creation, BrokerRecreation.None)).ToList();
         var ingress = new IngressResult([.. comparison.DesiredIngress.Select(r => new IngressRuleOutcome(r, Added: false))]);
         var revisions = spec.Brokers.Select(b =>
         {
