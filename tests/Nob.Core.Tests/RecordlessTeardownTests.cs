@@ -23,6 +23,8 @@ public class RecordlessTeardownTests
 
         Assert.False(plan.Stored);
         Assert.Equal(["MyBroker1", "MyBroker2", "Renamed1"], plan.Brokers);
+        // Only the brokers the spec does not name had their tags read.
+        Assert.DoesNotContain("DescribeBroker b-mybroker1", mq.Calls);
     }
 
     [Fact]

@@ -128,7 +128,9 @@ public sealed class PlanTeardownStep(INetworkStore store, IBrokerService? broker
     public async Task<TeardownPlan> RunAsync(string networkName, string? specJson, CancellationToken cancellationToken, string? pollingJson = null)
     {
         var record = await store.GetAsync(networkName, cancellationToken);
-        var tagged = record is null && brokers is not null ? await TaggedBrokersAsync(brokers, networkName, cancellationToken) : [];
+        // The spec's own brokers are looked at by TeardownBroker anyway: only the others need their tags read here.
+        var known = specJson is not null && SpecReader.Read(specJson).Spec is { } named ? named.Brokers.Select(b => b.Name).ToHashSet(StringComparer.Ordinal) : [];
+        var tagged = record is null && brokers is not null ? await TaggedBrokersAsync(brokers, networkName, known, cancellationToken) : [];
         if (record is null && specJson is null && tagged.Count > 0)
             throw new NetworkNotFoundException(networkName, $"Network \"{networkName}\" is not stored, but nob created broker(s) for it: {string.Join(", ", tagged)}; "
                 + "give its spec to tear it down (nob down SPEC, or the spec in the teardown request)");
@@ -150,12 +152,14 @@ public sealed class PlanTeardownStep(INetworkStore store, IBrokerService? broker
     }
 
     /// <summary>The names of the brokers that carry nob's tag for this network (any state but being deleted).</summary>
-    public static async Task<IReadOnlyList<string>> TaggedBrokersAsync(IBrokerService brokers, string networkName, CancellationToken cancellationToken)
+    /// <param name="skip">Names not to look at (already in the plan).</param>
+    public static async Task<IReadOnlyList<string>> TaggedBrokersAsync(IBrokerService brokers, string networkName, IReadOnlySet<string> skip,
+        CancellationToken cancellationToken)
     {
         var names = new List<string>();
         foreach (var summary in await brokers.ListBrokersAsync(cancellationToken))
         {
-            if (summary.BrokerState == BrokerStates.DeletionInProgress) continue;
+            if (summary.BrokerState == BrokerStates.DeletionInProgress || skip.Contains(summary.BrokerName)) continue;
             try
             {
                 if (StoreNetworkStep.CreatedFor(await brokers.DescribeBrokerAsync(summary.BrokerId, cancellationToken), networkName)) names.Add(summary.BrokerName);
