@@ -546,6 +546,7 @@ public class LifecycleStepTests
         public Task<BrokerDescription> DescribeBrokerAsync(string brokerId, CancellationToken cancellationToken) => throw new BrokerMissingException(brokerId);
         public Task<string> CreateBrokerAsync(BrokerCreation creation, Secret password, CancellationToken cancellationToken) => throw new InvalidOperationException();
         public Task<string> GetConfigurationRevisionXmlAsync(string configurationId, int revision, CancellationToken cancellationToken) => throw new InvalidOperationException();
+        public Task<int> GetLatestConfigurationRevisionAsync(string configurationId, CancellationToken cancellationToken) => throw new InvalidOperationException();
         public Task<ConfigurationUpdate> UpdateConfigurationAsync(string configurationId, string xml, string description, CancellationToken cancellationToken) => throw new InvalidOperationException();
         public Task SetConfigurationRevisionAsync(string brokerId, string configurationId, int revision, CancellationToken cancellationToken) => throw new InvalidOperationException();
         public Task RebootBrokerAsync(string brokerId, CancellationToken cancellationToken) => throw new InvalidOperationException();
