@@ -110,6 +110,7 @@ public class ConfigurationRevisionWriterTests
         Assert.Equal(["nob.tutorial.MyBroker1.to.MyBroker2"], Connectors(PendingXml(broker)));
         Assert.True(result.Written);
         Assert.Equal(["nob.tutorial.MyBroker1.to.MyBroker2"], result.AddedConnectors);
+        Assert.Equal(2, result.Attempts);
     }
 
     [Fact]

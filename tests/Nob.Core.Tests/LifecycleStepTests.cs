@@ -591,6 +591,29 @@ public class LifecycleStepTests
     }
 
     [Fact]
+    public async Task TeardownBroker_ConsoleEditLandsWhileTheBrokerTakesTheUnwiredRevision_KeepsTheEdit()
+    {
+        var adopted = mq.Add("MyBroker1");
+        await BuildAsync(TutorialAs("tutorial"));
+        mq.BeforeUpdateBroker = id =>
+        {
+            mq.BeforeUpdateBroker = null;
+            var revisions = mq.Revisions[mq.Brokers[id].ConfigurationId];
+            var edit = XDocument.Parse(revisions[^1]); // a console user's edit of the newest revision: nob's unwired one
+            edit.Root!.SetAttributeValue("schedulePeriodForDestinationPurge", "10000");
+            revisions.Add(edit.ToString());
+        };
+
+        var first = await TurnAsync("MyBroker1");
+
+        Assert.Equal(TeardownActions.Unwire, first.Action);
+        var pending = XDocument.Parse(mq.Revisions[adopted.ConfigurationId][adopted.PendingRevision!.Value - 1]);
+        Assert.Equal(mq.Revisions[adopted.ConfigurationId].Count, adopted.PendingRevision);
+        Assert.Equal("10000", (string?)pending.Root!.Attribute("schedulePeriodForDestinationPurge"));
+        Assert.Empty(ConnectorNames(pending.ToString()));
+    }
+
+    [Fact]
     public async Task TeardownBroker_AdoptedBrokerWithoutOurConnectors_IsDoneUntouched()
     {
         mq.Add("MyBroker1");

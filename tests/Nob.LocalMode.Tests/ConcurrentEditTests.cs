@@ -51,6 +51,7 @@ public sealed class ConcurrentEditTests(ConcurrentEditFixture fixture, ITestOutp
         var summary = Summary.Parse(run);
         Assert.Equal("PASSED", (string?)summary["verification"]?["status"]);
         Assert.Contains(("Concurrent1", "Concurrent2"), Summary.Pairs(summary));
+        Assert.Contains(Summary.Strings(summary["changes"]), c => c.Contains("merged them with a revision someone else wrote meanwhile", StringComparison.Ordinal));
 
         // The revision the broker runs is the newest one, holds the console edit and nob's connector, and came after the edit.
         var brokers = new AmazonMqBrokerService(fixture.MqClient());

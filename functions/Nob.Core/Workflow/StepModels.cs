@@ -48,6 +48,8 @@ public sealed record IngressResult(IReadOnlyList<IngressRuleOutcome> Rules);
 
 public sealed record IngressRuleOutcome(IngressRule Rule, bool Added);
 
+/// <param name="Attempts">How many times the write built its revision: more than 1 when another revision landed meanwhile and
+/// nob merged onto it (<see cref="ConfigurationRevisionWriter"/>); <see cref="Revision"/> is then the merged one.</param>
 public sealed record RevisionResult(
     string BrokerName,
     string BrokerId,
@@ -58,7 +60,8 @@ public sealed record RevisionResult(
     IReadOnlyList<string> AddedConnectors,
     IReadOnlyList<string> RemovedConnectors,
     IReadOnlyList<string> UpdatedConnectors,
-    bool UserCreated);
+    bool UserCreated,
+    int Attempts = 1);
 
 /// <summary>
 /// Status PASSED (every pair carried a message) or SKIPPED (verification.enabled is false); a failure is an error.

@@ -274,7 +274,7 @@ public sealed class WriteConnectorRevisionStep(IBrokerService brokers, IParamete
 
         var rebootRequired = target != broker.CurrentConfiguration || userCreated || broker.UsersWithPendingChanges.Count > 0;
         return new RevisionResult(work.BrokerName, work.BrokerId, target.Id, target.Revision, written.Written, rebootRequired,
-            revision.AddedConnectors, revision.RemovedConnectors, revision.UpdatedConnectors, userCreated);
+            revision.AddedConnectors, revision.RemovedConnectors, revision.UpdatedConnectors, userCreated, written.Attempts);
     }
 }
 
@@ -338,7 +338,9 @@ public sealed class SummarizeStep(IBrokerService brokers, TimeProvider time)
         foreach (var r in revisions)
         {
             if (r.Written)
-                changes.Add($"wrote configuration revision {r.Revision} on {r.BrokerName} (+{r.AddedConnectors.Count} -{r.RemovedConnectors.Count} ~{r.UpdatedConnectors.Count} connectors)");
+                changes.Add(r.Attempts > 1
+                    ? $"wrote {r.BrokerName}'s connectors (+{r.AddedConnectors.Count} -{r.RemovedConnectors.Count} ~{r.UpdatedConnectors.Count}) and merged them with a revision someone else wrote meanwhile: set revision {r.Revision}"
+                    : $"wrote configuration revision {r.Revision} on {r.BrokerName} (+{r.AddedConnectors.Count} -{r.RemovedConnectors.Count} ~{r.UpdatedConnectors.Count} connectors)");
             if (r.UserCreated) changes.Add($"created user {spec.User.Username} on {r.BrokerName}");
         }
         // RebootRequired is what RebootBrokerStep acts on: every such broker was rebooted before Summarize runs.
