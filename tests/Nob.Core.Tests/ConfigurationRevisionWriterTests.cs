@@ -22,9 +22,10 @@ public class ConfigurationRevisionWriterTests
 
     public ConfigurationRevisionWriterTests() => ssm.Values["/nob/tutorial/password"] = "correct-horse-battery";
 
+    readonly List<EnsuredBroker> ensured = [];
+
     async Task<NetworkPlanResult> PlanAsync()
     {
-        var ensured = new List<EnsuredBroker>();
         foreach (var b in tutorial.Brokers) ensured.Add(await new EnsureBrokerStep(mq, ssm).RunAsync(tutorial, b.Name, None));
         foreach (var b in mq.Brokers.Values) b.State = BrokerStates.Running;
         return await new PlanNetworkStep(mq).RunAsync(tutorial, ensured, None);
@@ -111,6 +112,10 @@ public class ConfigurationRevisionWriterTests
         Assert.True(result.Written);
         Assert.Equal(["nob.tutorial.MyBroker1.to.MyBroker2"], result.AddedConnectors);
         Assert.Equal(2, result.Attempts);
+        // The summary says nob merged, and which revision the broker got, not that nob wrote the console user's revision.
+        var summary = await new SummarizeStep(mq, TimeProvider.System).RunAsync(tutorial, ensured, plan, new IngressResult([]), [result],
+            new VerificationResult("SKIPPED", "not asked", [], null), null, None);
+        Assert.Contains("wrote MyBroker1's connectors (+1 -0 ~0) and merged them with a revision someone else wrote meanwhile: set revision 3", summary.Changes);
     }
 
     [Fact]
