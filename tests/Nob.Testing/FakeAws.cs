@@ -143,10 +143,14 @@ public sealed class FakeBrokerService : IBrokerService
         return Task.CompletedTask;
     }
 
+    /// <summary>Runs as a reboot finishes, before the pending configuration is applied: someone else's UpdateBroker during the reboot.</summary>
+    public Action<Broker>? BeforeFinishReboot { get; set; }
+
     /// <summary>What Amazon MQ does when a reboot finishes: pending configuration and users applied.</summary>
     public void FinishReboot(string brokerId)
     {
         var b = Brokers[brokerId];
+        BeforeFinishReboot?.Invoke(b);
         if (b.PendingRevision is { } p) b.CurrentRevision = p;
         b.PendingRevision = null;
         b.UsersPending.Clear();
