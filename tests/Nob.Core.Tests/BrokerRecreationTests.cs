@@ -27,7 +27,7 @@ public class BrokerRecreationTests
         for (var turn = 1; turn <= 20; turn++)
         {
             var ensured = await new EnsureBrokerStep(mq, ssm).RunAsync(tutorial, brokerName, None, recreation);
-            var wait = new BrokerWait(brokerName, ensured.BrokerId, ensured.Phase, 0, Plan, null, ensured.Recreation);
+            var wait = new BrokerWait(brokerName, ensured.BrokerId, ensured.Phase, 0, Plan, null, Recreation: ensured.Recreation);
             for (var check = 0; ; check++)
             {
                 Assert.True(check < 20, "the wait loop did not end");
@@ -38,7 +38,7 @@ public class BrokerRecreationTests
                     recreation = status.Recreation!;
                     break;
                 }
-                wait = new BrokerWait(status.BrokerName, status.BrokerId, status.Phase, status.Poll, status.Polling, status.Since, status.Recreation);
+                wait = new BrokerWait(status.BrokerName, status.BrokerId, status.Phase, status.Poll, status.Polling, status.Since, status.ExpectedConfiguration, status.Recreation);
             }
         }
         throw new InvalidOperationException("EnsureBroker was entered 20 times");
@@ -148,7 +148,7 @@ public class BrokerRecreationTests
     {
         mq.SettleAfterDescribes = null; // it never finishes deleting
         var b = mq.Add("MyBroker1", BrokerStates.DeletionInProgress, createdFor: "tutorial");
-        var wait = new BrokerWait("MyBroker1", b.Id, WaitPhases.DeletionForRecreate, 3, Plan, clock.GetUtcNow() - TimeSpan.FromMinutes(61), new BrokerRecreation(1, b.Id));
+        var wait = new BrokerWait("MyBroker1", b.Id, WaitPhases.DeletionForRecreate, 3, Plan, clock.GetUtcNow() - TimeSpan.FromMinutes(61), Recreation: new BrokerRecreation(1, b.Id));
 
         var e = await Assert.ThrowsAsync<BrokerWaitTimedOutException>(() => new BrokerStateStep(mq, clock).RunAsync(wait, None));
         Assert.Contains(BrokerStates.DeletionInProgress, e.Message, StringComparison.Ordinal);
