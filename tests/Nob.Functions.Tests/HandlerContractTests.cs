@@ -57,7 +57,7 @@ public partial class HandlerContractTests
     async Task<JsonNode> BuildAsync(JsonNode spec)
     {
         var network = await Invoke(new ValidateFunction().HandleAsync, new JsonObject { ["spec"] = spec.DeepClone() });
-        lastConverged = await Invoke(new CheckConvergedFunction(Mq("CheckConvergedFunction"), Ec2("CheckConvergedFunction"), new VerifierSource("sg-verify", [])).HandleAsync,
+        lastConverged = await Invoke(new CheckConvergedFunction(Mq("CheckConvergedFunction"), Ec2("CheckConvergedFunction"), Ssm("CheckConvergedFunction"), new VerifierSource("sg-verify", [])).HandleAsync,
             new JsonObject { ["spec"] = spec.DeepClone() });
         var brokers = new JsonArray();
         foreach (var name in network["brokers"]!.AsArray())

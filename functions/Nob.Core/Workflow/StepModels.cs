@@ -56,7 +56,8 @@ public sealed record RevisionResult(
     IReadOnlyList<string> AddedConnectors,
     IReadOnlyList<string> RemovedConnectors,
     IReadOnlyList<string> UpdatedConnectors,
-    bool UserCreated);
+    bool UserCreated,
+    bool PasswordUpdated = false);
 
 /// <summary>
 /// Status PASSED (every pair carried a message) or SKIPPED (verification.enabled is false); a failure is an error.
