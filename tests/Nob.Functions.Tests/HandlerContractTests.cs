@@ -181,6 +181,10 @@ public partial class HandlerContractTests
         await Invoke(new WriteConnectorRevisionFunction(Mq("WriteConnectorRevisionFunction"), Ssm("WriteConnectorRevisionFunction")).HandleAsync,
             new JsonObject { ["spec"] = JsonNode.Parse(adopted.ToJsonString()), ["plan"] = JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(plan, StepJson.Default.NetworkPlanResult)), ["brokerName"] = "Adopted2" });
         Assert.Contains("IBrokerService.CreateUserAsync", CallsOf("WriteConnectorRevisionFunction"));
+        // A rotated password exercises UpdateUser (and the converged check's version read).
+        ssm.Values["/nob/tutorial/password"] = "r0tated-Passw0rd";
+        await BuildAsync("tutorial");
+        Assert.Contains("IBrokerService.UpdateUserPasswordAsync", CallsOf("WriteConnectorRevisionFunction"));
         // The lifecycle functions are checked once template.yaml has them (the loop covers the template's functions only).
         await LifecycleAsync("lifecycle");
         // The API function: start a build, then read the network back.
