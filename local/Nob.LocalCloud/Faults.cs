@@ -34,6 +34,9 @@ public sealed record FaultSettings
     /// <summary>Seed of the random draws for the shares (null: unseeded).</summary>
     public int? Seed { get; init; }
 
+    /// <summary>SSM parameter names that GetParameter answers ParameterNotFound for, as if deleted (writes still land).</summary>
+    public IReadOnlyList<string> MissingParameters { get; init; } = [];
+
     public static FaultSettings None { get; } = new();
 }
 
@@ -184,4 +187,6 @@ public sealed class LocalCloudFaults
     internal TimeSpan StartDelay => Current.StartDelay;
 
     internal TimeSpan RebootDelay => Current.RebootDelay;
+
+    internal bool IsMissingParameter(string name) => Current.MissingParameters.Contains(name, StringComparer.Ordinal);
 }

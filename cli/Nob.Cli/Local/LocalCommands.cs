@@ -354,7 +354,7 @@ public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter 
         if (given is { Length: > 0 } && given != stored)
         {
             if (stored is not null)
-                await progress.WriteLineAsync($"NOB_PASSWORD differs from {parameter}; brokers created before keep the old password until recreated.");
+                await progress.WriteLineAsync($"NOB_PASSWORD differs from {parameter}; this build updates the common user on every broker of the network and reboots them.");
             await ssm.PutParameterAsync(new PutParameterRequest { Name = parameter, Value = given, Type = ParameterType.SecureString, Overwrite = true }, cancellationToken);
             await progress.WriteLineAsync($"Stored NOB_PASSWORD as the SecureString parameter {parameter}");
         }
