@@ -7,7 +7,7 @@ namespace Nob.Aws;
 /// Functions, EC2 and SSM clients). AWSSDK.Core's standard retry mode retries, with exponential backoff and full jitter
 /// (capped at 20 s): throttling (HTTP 429 and the throttling error codes, such as EC2's RequestLimitExceeded and SSM's
 /// ThrottlingException, from a longer base delay), HTTP 500/502/503/504, and I/O failures (a connection reset, refused or
-/// cut short). It is set here explicitly, so AWS_RETRY_MODE, AWS_MAX_ATTEMPTS or a profile cannot change it. What
+/// cut short; AWSSDK.Core 4.1 retries a reset some 10 times beyond this count). It is set here explicitly, so AWS_RETRY_MODE, AWS_MAX_ATTEMPTS or a profile cannot change it. What
 /// outlasts these attempts reaches the adapters, which name it (<see cref="Adapters.TransientFaults"/>) for the state
 /// machines' own retries.
 /// </summary>
