@@ -41,6 +41,9 @@ public sealed record FaultSettings
     /// </summary>
     public IReadOnlyList<string> ConcurrentEditBeforeUpdateBrokerOf { get; init; } = [];
 
+    /// <summary>SSM parameter names that GetParameter answers ParameterNotFound for, as if deleted (writes still land).</summary>
+    public IReadOnlyList<string> MissingParameters { get; init; } = [];
+
     /// <summary>With <see cref="FailCreationOf"/>: only the first N creations of each such broker fail, later ones start
     /// (0: every creation fails). Counted from when the settings are set.</summary>
     public int FailCreationCount { get; init; }
@@ -230,4 +233,6 @@ public sealed class LocalCloudFaults
     internal TimeSpan StartDelay => Current.StartDelay;
 
     internal TimeSpan RebootDelay => Current.RebootDelay;
+
+    internal bool IsMissingParameter(string name) => Current.MissingParameters.Contains(name, StringComparer.Ordinal);
 }

@@ -57,7 +57,7 @@ public partial class HandlerContractTests
     async Task<JsonNode> BuildAsync(JsonNode spec)
     {
         var network = await Invoke(new ValidateFunction().HandleAsync, new JsonObject { ["spec"] = spec.DeepClone() });
-        lastConverged = await Invoke(new CheckConvergedFunction(Mq("CheckConvergedFunction"), Ec2("CheckConvergedFunction"), new VerifierSource("sg-verify", [])).HandleAsync,
+        lastConverged = await Invoke(new CheckConvergedFunction(Mq("CheckConvergedFunction"), Ec2("CheckConvergedFunction"), Ssm("CheckConvergedFunction"), new VerifierSource("sg-verify", [])).HandleAsync,
             new JsonObject { ["spec"] = spec.DeepClone() });
         var brokers = new JsonArray();
         foreach (var name in network["brokers"]!.AsArray())
@@ -210,6 +210,10 @@ public partial class HandlerContractTests
             new JsonObject { ["spec"] = failedSpec, ["brokerName"] = "Failed1", ["recreation"] = new JsonObject { ["count"] = 0 } });
         Assert.Equal(("deletion-for-recreate", 1, failed.Id), ((string?)deleting["phase"], (int?)deleting["recreation"]!["count"], (string?)deleting["recreation"]!["replacesBrokerId"]));
         Assert.Contains("IBrokerService.DeleteBrokerAsync", CallsOf("EnsureBrokerFunction"));
+        // A rotated password exercises UpdateUser (and the converged check's version read).
+        ssm.Values["/nob/tutorial/password"] = "r0tated-Passw0rd";
+        await BuildAsync("tutorial");
+        Assert.Contains("IBrokerService.UpdateUserPasswordAsync", CallsOf("WriteConnectorRevisionFunction"));
         // The lifecycle functions are checked once template.yaml has them (the loop covers the template's functions only).
         await LifecycleAsync("lifecycle");
         // The API function: start a build, then read the network back.
