@@ -34,6 +34,16 @@ public sealed record FaultSettings
     /// <summary>Seed of the random draws for the shares (null: unseeded).</summary>
     public int? Seed { get; init; }
 
+    /// <summary>
+    /// Lost answers: the next N requests of each operation in <see cref="LoseResponseOf"/> are carried out (the change is
+    /// committed), then answered with HTTP 500 instead of their answer, as when a response is lost on the way back. Counted
+    /// per operation, only for requests that succeeded; requests the other faults answer are not carried out, so not counted.
+    /// </summary>
+    public int LoseResponseNext { get; init; }
+
+    /// <summary>Operations (<c>CreateBroker</c>, <c>RebootBroker</c>, <c>PutParameter</c>, <c>AuthorizeSecurityGroupIngress</c>…) whose answers <see cref="LoseResponseNext"/> loses; empty: every operation.</summary>
+    public IReadOnlyList<string> LoseResponseOf { get; init; } = [];
+
     public static FaultSettings None { get; } = new();
 }
 
@@ -53,6 +63,8 @@ public sealed class LocalCloudFaults
     private Random _random = new();
     private int _throttled;
     private int _serverErrors;
+    private int _responsesLost;
+    private readonly Dictionary<string, int> _lostPerOperation = new(StringComparer.Ordinal);
 
     internal LocalCloudFaults(FaultSettings? initial) => Set(initial ?? FaultSettings.None);
 
@@ -92,7 +104,19 @@ public sealed class LocalCloudFaults
         }
     }
 
-    /// <summary>Replaces the settings in force.</summary>
+    /// <summary>How many answers were lost after their request was carried out (<see cref="FaultSettings.LoseResponseNext"/>).</summary>
+    public int ResponsesLost
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _responsesLost;
+            }
+        }
+    }
+
+    /// <summary>Replaces the settings in force (and starts the count of lost answers per operation afresh).</summary>
     public void Set(FaultSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
@@ -101,14 +125,15 @@ public sealed class LocalCloudFaults
             throw new ArgumentException("ThrottleShare and ServerErrorShare are shares between 0 and 1", nameof(settings));
         }
 
-        if (settings.ThrottleNext < 0 || settings.ServerErrorNext < 0 || settings.StartDelay < TimeSpan.Zero || settings.RebootDelay < TimeSpan.Zero)
+        if (settings.ThrottleNext < 0 || settings.ServerErrorNext < 0 || settings.LoseResponseNext < 0 || settings.StartDelay < TimeSpan.Zero || settings.RebootDelay < TimeSpan.Zero)
         {
             throw new ArgumentException("counts and delays cannot be negative", nameof(settings));
         }
 
         lock (_gate)
         {
-            _settings = settings with { Services = [.. settings.Services], FailCreationOf = [.. settings.FailCreationOf] };
+            _settings = settings with { Services = [.. settings.Services], FailCreationOf = [.. settings.FailCreationOf], LoseResponseOf = [.. settings.LoseResponseOf] };
+            _lostPerOperation.Clear();
             _random = settings.Seed is { } seed ? new Random(seed) : new Random();
         }
     }
@@ -171,6 +196,39 @@ public sealed class LocalCloudFaults
 
             return InjectedFault.None;
         }
+    }
+
+    /// <summary>Whether an answer to <paramref name="operation"/> may be lost (so the dispatcher holds it back until <see cref="LoseResponse"/> decides).</summary>
+    internal bool MayLoseResponse(string operation)
+    {
+        lock (_gate)
+        {
+            return Due(operation);
+        }
+    }
+
+    /// <summary>For a request that was carried out: true (and counted) when its answer is to be lost.</summary>
+    internal bool LoseResponse(string operation)
+    {
+        lock (_gate)
+        {
+            if (!Due(operation))
+            {
+                return false;
+            }
+
+            _lostPerOperation[operation] = _lostPerOperation.GetValueOrDefault(operation) + 1;
+            _responsesLost++;
+            return true;
+        }
+    }
+
+    private bool Due(string operation)
+    {
+        var s = _settings;
+        return s.LoseResponseNext > 0
+            && (s.LoseResponseOf.Count == 0 || s.LoseResponseOf.Contains(operation, StringComparer.Ordinal))
+            && _lostPerOperation.GetValueOrDefault(operation) < s.LoseResponseNext;
     }
 
     internal bool FailsCreation(string brokerName)

@@ -102,9 +102,24 @@ public sealed class AmazonMqBrokerService(IAmazonMqClient client) : IBrokerServi
     public Task SetConfigurationRevisionAsync(string brokerId, string configurationId, int revision, CancellationToken cancellationToken) =>
         client.UpdateBrokerAsync(new UpdateBrokerRequest { BrokerId = brokerId, Configuration = new ConfigurationId { Id = configurationId, Revision = revision } }, cancellationToken);
 
-    [IamActions("mq:RebootBroker")]
-    public Task RebootBrokerAsync(string brokerId, CancellationToken cancellationToken) =>
-        client.RebootBrokerAsync(new RebootBrokerRequest { BrokerId = brokerId }, cancellationToken);
+    /// <summary>
+    /// Reboots the broker. A refusal because the broker is already REBOOT_IN_PROGRESS counts as done: it is what the
+    /// client's own retry of a RebootBroker whose answer was lost (a 500 or a reset after Amazon MQ had started the
+    /// reboot) gets back, and the reboot it asked for is under way.
+    /// </summary>
+    [IamActions("mq:RebootBroker", "mq:DescribeBroker")]
+    public async Task RebootBrokerAsync(string brokerId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await client.RebootBrokerAsync(new RebootBrokerRequest { BrokerId = brokerId }, cancellationToken);
+        }
+        catch (Exception e) when (e is MqBadRequestException or MqConflictException)
+        {
+            var state = (await client.DescribeBrokerAsync(new DescribeBrokerRequest { BrokerId = brokerId }, cancellationToken)).BrokerState;
+            if (state != Nob.Core.Workflow.BrokerStates.RebootInProgress) throw;
+        }
+    }
 
     [IamActions("mq:ListUsers")]
     public async Task<IReadOnlyList<string>> ListUsernamesAsync(string brokerId, CancellationToken cancellationToken) =>
