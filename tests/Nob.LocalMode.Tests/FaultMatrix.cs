@@ -79,6 +79,25 @@ public sealed class FaultMatrixFixture : LocalHomeFixture
     }
 }
 
+/// <summary>Where a row runs among the matrix's tests (lower first; unmarked last): a row that restarts the endpoint runs before the others have added brokers it must restart.</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class RunOrderAttribute(int order) : Attribute
+{
+    public int Order { get; } = order;
+}
+
+/// <summary>Orders a class's tests by <see cref="RunOrderAttribute"/>, then by name.</summary>
+public sealed class RunOrderOrderer : Xunit.Sdk.ITestCaseOrderer
+{
+    public const string TypeName = "Nob.LocalMode.Tests.RunOrderOrderer";
+    public const string AssemblyName = "Nob.LocalMode.Tests";
+
+    public IEnumerable<TTestCase> OrderTestCases<TTestCase>(IEnumerable<TTestCase> testCases) where TTestCase : ITestCase =>
+        testCases.OrderBy(c => c.TestMethod.Method.GetCustomAttributes(typeof(RunOrderAttribute).AssemblyQualifiedName)
+                .FirstOrDefault()?.GetConstructorArguments().OfType<int>().First() ?? int.MaxValue)
+            .ThenBy(c => c.TestMethod.Method.Name, StringComparer.Ordinal);
+}
+
 [CollectionDefinition(Name)]
 public sealed class FaultMatrixCollection : ICollectionFixture<FaultMatrixFixture>
 {
@@ -106,6 +125,9 @@ public sealed partial class FaultScenario(FaultMatrixFixture fixture, ITestOutpu
     /// <summary>The broker nob creates.</summary>
     public string New { get; } = $"{key}New";
 
+    /// <summary>Both brokers' security group, the row's own.</summary>
+    public string SecurityGroup { get; } = $"sg-{key}";
+
     public string Marker { get; } = $"nob.matrix.marker.{key.ToLowerInvariant()}";
 
     public FaultMatrixFixture Fixture => fixture;
@@ -119,6 +141,7 @@ public sealed partial class FaultScenario(FaultMatrixFixture fixture, ITestOutpu
     {
         Assert.True(fixture.BaseBuild is { ExitCode: 0 }, $"the baseline build failed, so the endpoint may not run: {fixture.BaseBuild}");
         var json = JsonNode.Parse(Specs.TwoBrokers(Network, Mark, New, $$"""{ "type": "source-sink", "sources": ["{{Mark}}"], "sinks": ["{{New}}"] }"""))!.AsObject();
+        json["brokerDefaults"]!["securityGroups"] = new JsonArray(SecurityGroup); // its own, so this build opens its own ingress
         if (polling is not null) json["polling"] = JsonNode.Parse(polling);
         SpecPath = Specs.Write(Path.Combine(fixture.Scratch, "specs"), Network, json.ToJsonString());
 
@@ -144,7 +167,7 @@ public sealed partial class FaultScenario(FaultMatrixFixture fixture, ITestOutpu
             PubliclyAccessible = false,
             AutoMinorVersionUpgrade = true,
             SubnetIds = ["subnet-a"],
-            SecurityGroups = ["sg-1"],
+            SecurityGroups = [SecurityGroup],
             Users = [new User { Username = "networkUser", Password = fixture.Password, ConsoleAccess = false }],
             Configuration = new ConfigurationId { Id = markerConfigurationId, Revision = edit.Revision },
         });

@@ -8,6 +8,7 @@ namespace Nob.LocalMode.Tests;
 /// its line of fault-matrix.md (<see cref="FaultMatrixTable"/>) and asserts nothing was duplicated, lost or exposed.
 /// </summary>
 [Collection(FaultMatrixCollection.Name)]
+[TestCaseOrderer(RunOrderOrderer.TypeName, RunOrderOrderer.AssemblyName)]
 public sealed class FaultMatrixTests(FaultMatrixFixture fixture, ITestOutputHelper output)
 {
     FaultScenario Row(string key) => new(fixture, output, key);
@@ -93,6 +94,7 @@ public sealed class FaultMatrixTests(FaultMatrixFixture fixture, ITestOutputHelp
 
     /// <summary>The endpoint itself is killed with SIGKILL once nob has created a broker: the build fails, the rerun restarts it and converges on the same brokers.</summary>
     [Fact]
+    [RunOrder(1)]
     public async Task Up_EndpointKilledMidBuild_FailsThenTheRerunConvergesOnTheSameBrokers()
     {
         var row = Row("Crash");
