@@ -14,11 +14,14 @@ public sealed record EnsuredBroker(string BrokerName, string BrokerId, bool Crea
 /// One turn of a wait-for-RUNNING loop. <see cref="Poll"/> counts up to the plan's MaxPolls; <see cref="Since"/> is when
 /// the broker entered <see cref="Phase"/> (unknown before a creation loop's first check).
 /// </summary>
-public sealed record BrokerWait(string BrokerName, string BrokerId, string Phase, int Poll, PollPlan Polling, DateTimeOffset? Since = null);
+/// <param name="WaitStarted">When this loop's first check ran: polling.timeoutMinutes counts from it or from <see cref="Since"/>,
+/// whichever is later, so a rerun waits its own timeout for a broker still creating since an earlier run.</param>
+public sealed record BrokerWait(string BrokerName, string BrokerId, string Phase, int Poll, PollPlan Polling, DateTimeOffset? Since = null,
+    DateTimeOffset? WaitStarted = null);
 
 /// <summary>What a check saw; the loop's next turn reads it as a <see cref="BrokerWait"/> and its Wait state sleeps <see cref="NextWaitSeconds"/>.</summary>
 public sealed record BrokerWaitStatus(string BrokerName, string BrokerId, string Phase, string State, bool Ready, int Poll, PollPlan Polling,
-    DateTimeOffset? Since, int NextWaitSeconds);
+    DateTimeOffset? Since, int NextWaitSeconds, DateTimeOffset? WaitStarted = null);
 
 /// <summary>A running broker as the later steps need it: where it is reachable and what ingress needs to know.</summary>
 public sealed record BrokerWork(

@@ -83,6 +83,12 @@ public sealed class BrokerStateStep(IBrokerService brokers, TimeProvider time)
         var now = time.GetUtcNow();
         var since = wait.Since ?? (wait.Phase == WaitPhases.Creation && broker.BrokerState == BrokerStates.CreationInProgress ? broker.Created : null) ?? now;
         if (since > now) since = now;
+        // The timeout counts from the later of the phase's start and this loop's first check: the schedule knows how long
+        // an adopted broker has been creating, but a rerun still waits its own polling.timeoutMinutes for it.
+        // (A later check that carries no WaitStarted, from a loop an earlier version started, counts from Since as before.)
+        var waitStarted = wait.WaitStarted ?? wait.Since ?? now;
+        if (waitStarted > now) waitStarted = now;
+        var timedFrom = since > waitStarted ? since : waitStarted;
 
         // Lingering: further checks inside this invocation, as far apart as the plan's rate allows, until the linger ends.
         var lingerInterval = TimeSpan.FromMilliseconds(plan.LingerIntervalMilliseconds);
@@ -93,13 +99,15 @@ public sealed class BrokerStateStep(IBrokerService brokers, TimeProvider time)
             broker = await brokers.DescribeBrokerAsync(wait.BrokerId, cancellationToken);
         }
 
-        var elapsed = time.GetUtcNow() - since;
+        var checkedAt = time.GetUtcNow();
+        var elapsed = checkedAt - since;
+        var waited = checkedAt - timedFrom;
         if (IsReady(wait.BrokerName, broker))
-            return new BrokerWaitStatus(wait.BrokerName, wait.BrokerId, wait.Phase, broker.BrokerState, true, poll, plan, since, 0);
-        if (poll >= plan.MaxPolls || elapsed.TotalSeconds >= plan.TimeoutSeconds)
-            throw new BrokerWaitTimedOutException(wait.BrokerName, broker.BrokerState, poll, elapsed);
+            return new BrokerWaitStatus(wait.BrokerName, wait.BrokerId, wait.Phase, broker.BrokerState, true, poll, plan, since, 0, waitStarted);
+        if (poll >= plan.MaxPolls || waited.TotalSeconds >= plan.TimeoutSeconds)
+            throw new BrokerWaitTimedOutException(wait.BrokerName, broker.BrokerState, poll, waited);
         return new BrokerWaitStatus(wait.BrokerName, wait.BrokerId, wait.Phase, broker.BrokerState, false, poll, plan, since,
-            plan.NextWaitSeconds(wait.Phase, elapsed));
+            plan.NextWaitSeconds(wait.Phase, elapsed, TimeSpan.FromSeconds(plan.TimeoutSeconds) - waited), waitStarted);
     }
 
     /// <summary>RUNNING: true; creating or rebooting: false; any other state fails the wait by name.</summary>
@@ -298,8 +306,9 @@ public sealed class RebootBrokerStep(IBrokerService brokers, TimeProvider time)
         {
             throw new BrokerNotUsableException(revision.BrokerName, $"it is {broker.BrokerState}; a broker reboots only when RUNNING");
         }
+        var now = time.GetUtcNow();
         return new BrokerWaitStatus(revision.BrokerName, revision.BrokerId, WaitPhases.Reboot, BrokerStates.RebootInProgress, false, 0, polling,
-            time.GetUtcNow(), polling.NextWaitSeconds(WaitPhases.Reboot, TimeSpan.Zero));
+            now, polling.NextWaitSeconds(WaitPhases.Reboot, TimeSpan.Zero), now);
     }
 }
 
