@@ -359,13 +359,20 @@ public sealed partial class FaultScenario(FaultMatrixFixture fixture, ITestOutpu
         var needles = new[] { fixture.Password, Convert.ToBase64String(Encoding.UTF8.GetBytes(fixture.Password)) };
         var exposed = new List<string>();
         var scanned = 0;
+        var whereItMustBe = 0;
         foreach (var file in Directory.EnumerateFiles(fixture.Home, "*", SearchOption.AllDirectories))
         {
-            if (IsBrokerConfiguration(Path.GetRelativePath(fixture.Home, file))) continue;
+            if (IsBrokerConfiguration(Path.GetRelativePath(fixture.Home, file)))
+            {
+                if (Contains(file, needles)) whereItMustBe++;
+                continue;
+            }
             scanned++;
             if (Contains(file, needles)) exposed.Add(Path.GetRelativePath(fixture.Home, file));
         }
         Assert.True(scanned > 10, "the secret scan found almost nothing to search under NOB_HOME");
+        // The scan finds the password where ActiveMQ must read it (else it would find it nowhere else either).
+        Assert.True(whereItMustBe > 0, "the secret scan did not find the password even in the brokers' own configuration");
         foreach (var (run, i) in runs.Select((r, i) => (r, i)))
         {
             if (needles.Any(n => run.Stdout.Contains(n, StringComparison.Ordinal))) exposed.Add($"stdout of run {i + 1} (nob {string.Join(' ', run.Arguments)})");
