@@ -44,6 +44,9 @@ public sealed record FaultSettings
     /// <summary>Operations (<c>CreateBroker</c>, <c>RebootBroker</c>, <c>PutParameter</c>, <c>AuthorizeSecurityGroupIngress</c>…) whose answers <see cref="LoseResponseNext"/> loses; empty: every operation.</summary>
     public IReadOnlyList<string> LoseResponseOf { get; init; } = [];
 
+    /// <summary>SSM parameters (by name) that GetParameter answers with ParameterNotFound, as if deleted; they stay stored, and other calls see them.</summary>
+    public IReadOnlyList<string> HideParameterOf { get; init; } = [];
+
     public static FaultSettings None { get; } = new();
 }
 
@@ -132,7 +135,7 @@ public sealed class LocalCloudFaults
 
         lock (_gate)
         {
-            _settings = settings with { Services = [.. settings.Services], FailCreationOf = [.. settings.FailCreationOf], LoseResponseOf = [.. settings.LoseResponseOf] };
+            _settings = settings with { Services = [.. settings.Services], FailCreationOf = [.. settings.FailCreationOf], LoseResponseOf = [.. settings.LoseResponseOf], HideParameterOf = [.. settings.HideParameterOf] };
             _lostPerOperation.Clear();
             _random = settings.Seed is { } seed ? new Random(seed) : new Random();
         }
@@ -229,6 +232,14 @@ public sealed class LocalCloudFaults
         return s.LoseResponseNext > 0
             && (s.LoseResponseOf.Count == 0 || s.LoseResponseOf.Contains(operation, StringComparer.Ordinal))
             && _lostPerOperation.GetValueOrDefault(operation) < s.LoseResponseNext;
+    }
+
+    internal bool HidesParameter(string name)
+    {
+        lock (_gate)
+        {
+            return _settings.HideParameterOf.Contains(name, StringComparer.Ordinal);
+        }
     }
 
     internal bool FailsCreation(string brokerName)

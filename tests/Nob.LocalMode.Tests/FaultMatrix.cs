@@ -137,6 +137,12 @@ public sealed partial class FaultScenario(FaultMatrixFixture fixture, ITestOutpu
 
     public string SpecPath { get; private set; } = "";
 
+    /// <summary>The SSM parameter the row's spec names for the common user's password.</summary>
+    public string PasswordParameter => $"/nob/{Network}/password";
+
+    /// <summary>Every password a run of the row was given (the fixture's, and any a row rotates to): none may be exposed.</summary>
+    readonly List<string> passwords = [fixture.Password];
+
     /// <summary>Writes the row's spec (source-sink Mark -> New; <paramref name="polling"/> JSON added as is) and makes the marked broker, RUNNING.</summary>
     public async Task PrepareAsync(string? polling = null)
     {
@@ -184,7 +190,7 @@ public sealed partial class FaultScenario(FaultMatrixFixture fixture, ITestOutpu
     public Task<JsonObject> FaultsAsync(object settings) => fixture.SetFaultsAsync(settings);
 
     /// <summary>Runs <c>nob up SPEC --json</c> (its execution record kept for the secret scan) and logs it.</summary>
-    public async Task<NobRun> UpAsync() => await Keep(StartUp());
+    public async Task<NobRun> UpAsync(string? password = null) => await Keep(StartUp(password));
 
     /// <summary>
     /// Runs <c>nob up</c> with <paramref name="faults"/> in force, then clears them; returns the run and by how much each of
@@ -233,11 +239,13 @@ public sealed partial class FaultScenario(FaultMatrixFixture fixture, ITestOutpu
     }
 
     /// <summary>Starts <c>nob up SPEC --json</c>; await the task for the run (see <see cref="Keep"/>).</summary>
-    public Task<NobRun> StartUp()
+    /// <param name="password">NOB_PASSWORD for this run (by default the fixture's); a new one rotates the common user's password.</param>
+    public Task<NobRun> StartUp(string? password = null)
     {
         var record = Path.Combine(fixture.Scratch, $"{Network}-record-{records.Count + 1}.json");
         records.Add(record);
-        return NobProcess.RunAsync(fixture.Home, fixture.Password, null, new Dictionary<string, string> { ["NOB_BENCH_RECORD"] = record }, "up", SpecPath, "--json");
+        if (password is not null && !passwords.Contains(password)) passwords.Add(password);
+        return NobProcess.RunAsync(fixture.Home, password ?? fixture.Password, null, new Dictionary<string, string> { ["NOB_BENCH_RECORD"] = record }, "up", SpecPath, "--json");
     }
 
     /// <summary>Any other nob command of the row (kept for the secret scan).</summary>
@@ -356,7 +364,7 @@ public sealed partial class FaultScenario(FaultMatrixFixture fixture, ITestOutpu
     /// </summary>
     public IReadOnlyList<string> SecretsExposed()
     {
-        var needles = new[] { fixture.Password, Convert.ToBase64String(Encoding.UTF8.GetBytes(fixture.Password)) };
+        var needles = passwords.SelectMany(p => new[] { p, Convert.ToBase64String(Encoding.UTF8.GetBytes(p)) }).ToArray();
         var exposed = new List<string>();
         var scanned = 0;
         var whereItMustBe = 0;

@@ -69,6 +69,22 @@ public sealed class FaultMatrixTests(FaultMatrixFixture fixture, ITestOutputHelp
             $"{FaultScenario.OutcomeOf(late)}, then rerun: {FaultScenario.OutcomeOf(again)}");
     }
 
+    /// <summary>The password parameter is missing when the build reads it: it fails before creating anything; with the parameter back, the rerun converges.</summary>
+    [Fact]
+    public async Task Up_PasswordParameterMissing_FailsBeforeCreatingThenTheRerunConverges()
+    {
+        var row = Row("NoParam");
+        await row.PrepareAsync();
+        var (missing, _) = await row.UpUnderFaultsAsync(new { hideParameterOf = new[] { row.PasswordParameter } });
+        Assert.True(missing.ExitCode == 1, missing.ToString());
+        Assert.False(await row.ExistsAsync(row.New), $"{row.New} was created although its password could not be read");
+
+        var again = await row.UpAsync();
+        row.AssertBuilt(again);
+        await row.FinishAsync(9, "the SSM password parameter missing (GetParameter: ParameterNotFound), then a rerun with it back",
+            $"{FaultScenario.OutcomeOf(missing)}, then rerun: {FaultScenario.OutcomeOf(again)}");
+    }
+
     /// <summary>The adopted broker's JVM is killed while nob waits for the other's creation: its reboot brings it back, and the bridge verifies.</summary>
     [Fact]
     public async Task Up_BrokerJvmKilledMidBuild_SucceedsWithNothingDuplicatedLostOrExposed()

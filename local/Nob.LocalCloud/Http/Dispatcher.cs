@@ -210,6 +210,11 @@ internal sealed class Dispatcher(MqService mq, SsmService ssm, Ec2Service ec2, L
         }
 
         var body = Json.ParseObject(await ReadBodyAsync(context).ConfigureAwait(false));
+        if (target[prefix.Length..] == "GetParameter" && body["Name"] is JsonValue name && name.TryGetValue<string>(out var parameter) && faults.HidesParameter(parameter))
+        {
+            throw new ServiceError(400, "ParameterNotFound", "");
+        }
+
         var response = ssm.Handle(target[prefix.Length..], body);
         context.Response.StatusCode = 200;
         context.Response.Headers["x-amzn-RequestId"] = requestId;
