@@ -35,6 +35,13 @@ public sealed record FaultSettings
     public int? Seed { get; init; }
 
     /// <summary>
+    /// Brokers (by name) whose configuration a console user edits just before the endpoint processes the next UpdateBroker
+    /// of the broker (once each; the name is then taken off this list): a new revision, the newest one plus the queue
+    /// <c>localcloud.console-edit</c> in <c>&lt;destinations&gt;</c>. A concurrent writer racing a build's revision write.
+    /// </summary>
+    public IReadOnlyList<string> ConcurrentEditBeforeUpdateBrokerOf { get; init; } = [];
+
+    /// <summary>
     /// Lost answers: the next N requests of each operation in <see cref="LoseResponseOf"/> are carried out (the change is
     /// committed), then answered with HTTP 500 instead of their answer, as when a response is lost on the way back. Counted
     /// per operation, only for requests that succeeded; requests the other faults answer are not carried out, so not counted.
@@ -135,7 +142,12 @@ public sealed class LocalCloudFaults
 
         lock (_gate)
         {
-            _settings = settings with { Services = [.. settings.Services], FailCreationOf = [.. settings.FailCreationOf], LoseResponseOf = [.. settings.LoseResponseOf], HideParameterOf = [.. settings.HideParameterOf] };
+            _settings = settings with
+            {
+                Services = [.. settings.Services], FailCreationOf = [.. settings.FailCreationOf],
+                ConcurrentEditBeforeUpdateBrokerOf = [.. settings.ConcurrentEditBeforeUpdateBrokerOf],
+                LoseResponseOf = [.. settings.LoseResponseOf], HideParameterOf = [.. settings.HideParameterOf],
+            };
             _lostPerOperation.Clear();
             _random = settings.Seed is { } seed ? new Random(seed) : new Random();
         }
@@ -247,6 +259,22 @@ public sealed class LocalCloudFaults
         lock (_gate)
         {
             return _settings.FailCreationOf.Contains(brokerName, StringComparer.Ordinal);
+        }
+    }
+
+    /// <summary>True once per listed broker (<see cref="FaultSettings.ConcurrentEditBeforeUpdateBrokerOf"/>): the edit is due now.</summary>
+    internal bool TakeConcurrentEdit(string brokerName)
+    {
+        lock (_gate)
+        {
+            var names = _settings.ConcurrentEditBeforeUpdateBrokerOf;
+            if (!names.Contains(brokerName, StringComparer.Ordinal))
+            {
+                return false;
+            }
+
+            _settings = _settings with { ConcurrentEditBeforeUpdateBrokerOf = [.. names.Where(n => n != brokerName)] };
+            return true;
         }
     }
 

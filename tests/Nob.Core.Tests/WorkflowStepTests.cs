@@ -145,10 +145,10 @@ public class WorkflowStepTests
 
         // Later turns carry WaitStarted: 59 minutes into this loop it still waits, at 60 it times out.
         var startedEarlier = clock.GetUtcNow().AddMinutes(-59);
-        var later = await StateStep.RunAsync(new BrokerWait("A", b.Id, first.Phase, first.Poll, first.Polling, first.Since, startedEarlier), None);
+        var later = await StateStep.RunAsync(new BrokerWait("A", b.Id, first.Phase, first.Poll, first.Polling, first.Since, WaitStarted: startedEarlier), None);
         Assert.Equal((false, startedEarlier), (later.Ready, later.WaitStarted));
         var e = await Assert.ThrowsAsync<BrokerWaitTimedOutException>(() =>
-            StateStep.RunAsync(new BrokerWait("A", b.Id, later.Phase, later.Poll, later.Polling, later.Since, clock.GetUtcNow().AddMinutes(-60)), None));
+            StateStep.RunAsync(new BrokerWait("A", b.Id, later.Phase, later.Poll, later.Polling, later.Since, WaitStarted: clock.GetUtcNow().AddMinutes(-60)), None));
         Assert.Contains("CREATION_IN_PROGRESS after 60 min", e.Message, StringComparison.Ordinal);
     }
 

@@ -69,6 +69,18 @@ public sealed class FaultMatrixTests(FaultMatrixFixture fixture, ITestOutputHelp
             $"{FaultScenario.OutcomeOf(late)}, then rerun: {FaultScenario.OutcomeOf(again)}");
     }
 
+    /// <summary>A console user saves a revision of the adopted broker's configuration just before nob's UpdateBroker: nob merges onto it, and both edits run.</summary>
+    [Fact]
+    public async Task Up_ConsoleEditJustBeforeUpdateBroker_KeepsBothEdits()
+    {
+        var row = Row("Console");
+        await row.PrepareAsync();
+        row.MustKeepQueue("localcloud.console-edit");
+        var (up, _) = await row.UpUnderFaultsAsync(new { concurrentEditBeforeUpdateBrokerOf = new[] { row.Mark } });
+        row.AssertBuilt(up);
+        await row.FinishAsync(8, "a concurrent console edit of the adopted broker's configuration, saved just before nob's UpdateBroker", FaultScenario.OutcomeOf(up));
+    }
+
     /// <summary>The password parameter is missing when the build reads it: it fails before creating anything; with the parameter back, the rerun converges.</summary>
     [Fact]
     public async Task Up_PasswordParameterMissing_FailsBeforeCreatingThenTheRerunConverges()
