@@ -190,7 +190,9 @@ public sealed class FaultTests(CloudFixture fixture) : IDisposable
         var back = await ssm.GetParameterAsync(new GetParameterRequest { Name = "/nob/faults/hidden", WithDecryption = true });
 
         Assert.Equal("hidden-Value-1234", back.Parameter.Value);
+    }
 
+    [Fact]
     public async Task ConcurrentEditBeforeUpdateBrokerOf_WritesTheNewestRevisionPlusTheQueueOnceBeforeTheUpdate()
     {
         var (_, b) = await fixture.BothRunningAsync();
