@@ -41,6 +41,9 @@ public sealed record FaultSettings
     /// </summary>
     public IReadOnlyList<string> ConcurrentEditBeforeUpdateBrokerOf { get; init; } = [];
 
+    /// <summary>SSM parameter names that GetParameter answers ParameterNotFound for, as if deleted (writes still land).</summary>
+    public IReadOnlyList<string> MissingParameters { get; init; } = [];
+
     /// <summary>
     /// Lost answers: the next N requests of each operation in <see cref="LoseResponseOf"/> are carried out (the change is
     /// committed), then answered with HTTP 500 instead of their answer, as when a response is lost on the way back. Counted
@@ -50,9 +53,6 @@ public sealed record FaultSettings
 
     /// <summary>Operations (<c>CreateBroker</c>, <c>RebootBroker</c>, <c>PutParameter</c>, <c>AuthorizeSecurityGroupIngress</c>…) whose answers <see cref="LoseResponseNext"/> loses; empty: every operation.</summary>
     public IReadOnlyList<string> LoseResponseOf { get; init; } = [];
-
-    /// <summary>SSM parameters (by name) that GetParameter answers with ParameterNotFound, as if deleted; they stay stored, and other calls see them.</summary>
-    public IReadOnlyList<string> HideParameterOf { get; init; } = [];
 
     public static FaultSettings None { get; } = new();
 }
@@ -146,7 +146,7 @@ public sealed class LocalCloudFaults
             {
                 Services = [.. settings.Services], FailCreationOf = [.. settings.FailCreationOf],
                 ConcurrentEditBeforeUpdateBrokerOf = [.. settings.ConcurrentEditBeforeUpdateBrokerOf],
-                LoseResponseOf = [.. settings.LoseResponseOf], HideParameterOf = [.. settings.HideParameterOf],
+                LoseResponseOf = [.. settings.LoseResponseOf],
             };
             _lostPerOperation.Clear();
             _random = settings.Seed is { } seed ? new Random(seed) : new Random();
@@ -246,14 +246,6 @@ public sealed class LocalCloudFaults
             && _lostPerOperation.GetValueOrDefault(operation) < s.LoseResponseNext;
     }
 
-    internal bool HidesParameter(string name)
-    {
-        lock (_gate)
-        {
-            return _settings.HideParameterOf.Contains(name, StringComparer.Ordinal);
-        }
-    }
-
     internal bool FailsCreation(string brokerName)
     {
         lock (_gate)
@@ -281,4 +273,6 @@ public sealed class LocalCloudFaults
     internal TimeSpan StartDelay => Current.StartDelay;
 
     internal TimeSpan RebootDelay => Current.RebootDelay;
+
+    internal bool IsMissingParameter(string name) => Current.MissingParameters.Contains(name, StringComparer.Ordinal);
 }

@@ -179,20 +179,6 @@ public sealed class FaultTests(CloudFixture fixture) : IDisposable
     }
 
     [Fact]
-    public async Task HideParameterOf_GetParameterAnswersNotFound_UntilCleared()
-    {
-        using var ssm = Clients.Ssm(fixture.Cloud, maxErrorRetry: 0);
-        await ssm.PutParameterAsync(new PutParameterRequest { Name = "/nob/faults/hidden", Value = "hidden-Value-1234", Type = ParameterType.SecureString, Overwrite = true });
-        fixture.Cloud.Faults.Update(f => f with { HideParameterOf = ["/nob/faults/hidden"] });
-
-        await Assert.ThrowsAsync<ParameterNotFoundException>(() => ssm.GetParameterAsync(new GetParameterRequest { Name = "/nob/faults/hidden", WithDecryption = true }));
-        fixture.Cloud.Faults.Update(f => f with { HideParameterOf = [] });
-        var back = await ssm.GetParameterAsync(new GetParameterRequest { Name = "/nob/faults/hidden", WithDecryption = true });
-
-        Assert.Equal("hidden-Value-1234", back.Parameter.Value);
-    }
-
-    [Fact]
     public async Task ConcurrentEditBeforeUpdateBrokerOf_WritesTheNewestRevisionPlusTheQueueOnceBeforeTheUpdate()
     {
         var (_, b) = await fixture.BothRunningAsync();

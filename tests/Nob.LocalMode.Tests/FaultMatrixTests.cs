@@ -87,8 +87,9 @@ public sealed class FaultMatrixTests(FaultMatrixFixture fixture, ITestOutputHelp
     {
         var row = Row("NoParam");
         await row.PrepareAsync();
-        var (missing, _) = await row.UpUnderFaultsAsync(new { hideParameterOf = new[] { row.PasswordParameter } });
+        var (missing, _) = await row.UpUnderFaultsAsync(new { missingParameters = new[] { row.PasswordParameter } });
         Assert.True(missing.ExitCode == 1, missing.ToString());
+        Assert.Equal("PasswordParameterMissingException", FaultScenario.OutcomeOf(missing));
         Assert.False(await row.ExistsAsync(row.New), $"{row.New} was created although its password could not be read");
 
         var again = await row.UpAsync();

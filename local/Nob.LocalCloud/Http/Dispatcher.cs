@@ -210,7 +210,7 @@ internal sealed class Dispatcher(MqService mq, SsmService ssm, Ec2Service ec2, L
         }
 
         var body = Json.ParseObject(await ReadBodyAsync(context).ConfigureAwait(false));
-        if (target[prefix.Length..] == "GetParameter" && body["Name"] is JsonValue name && name.TryGetValue<string>(out var parameter) && faults.HidesParameter(parameter))
+        if (target[prefix.Length..] == "GetParameter" && Json.String(body, "Name") is { } name && faults.IsMissingParameter(name))
         {
             throw new ServiceError(400, "ParameterNotFound", "");
         }
