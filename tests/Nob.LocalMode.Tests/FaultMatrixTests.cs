@@ -98,6 +98,18 @@ public sealed class FaultMatrixTests(FaultMatrixFixture fixture, ITestOutputHelp
             $"{FaultScenario.OutcomeOf(missing)}, then rerun: {FaultScenario.OutcomeOf(again)}");
     }
 
+    /// <summary>The common user's password changes between two builds: the second updates the user on both brokers, reboots them and verifies with the new one.</summary>
+    [Fact]
+    public async Task Up_PasswordRotated_UpdatesTheUserAndVerifies()
+    {
+        var row = Row("Rotated");
+        await row.PrepareAsync();
+        row.AssertBuilt(await row.UpAsync());
+        var rotated = await row.UpAsync("Rotated" + Guid.NewGuid().ToString("N")[..16]);
+        row.AssertBuilt(rotated);
+        await row.FinishAsync(10, "the common user's password rotated in SSM (a new NOB_PASSWORD) between two builds", FaultScenario.OutcomeOf(rotated));
+    }
+
     /// <summary>The adopted broker's JVM is killed while nob waits for the other's creation: its reboot brings it back, and the bridge verifies.</summary>
     [Fact]
     public async Task Up_BrokerJvmKilledMidBuild_SucceedsWithNothingDuplicatedLostOrExposed()
