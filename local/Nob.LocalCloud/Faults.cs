@@ -48,6 +48,16 @@ public sealed record FaultSettings
     /// (0: every creation fails). Counted from when the settings are set.</summary>
     public int FailCreationCount { get; init; }
 
+    /// <summary>
+    /// Lost answers: the next N requests of each operation in <see cref="LoseResponseOf"/> are carried out (the change is
+    /// committed), then answered with HTTP 500 instead of their answer, as when a response is lost on the way back. Counted
+    /// per operation, only for requests that succeeded; requests the other faults answer are not carried out, so not counted.
+    /// </summary>
+    public int LoseResponseNext { get; init; }
+
+    /// <summary>Operations (<c>CreateBroker</c>, <c>RebootBroker</c>, <c>PutParameter</c>, <c>AuthorizeSecurityGroupIngress</c>…) whose answers <see cref="LoseResponseNext"/> loses; empty: every operation.</summary>
+    public IReadOnlyList<string> LoseResponseOf { get; init; } = [];
+
     public static FaultSettings None { get; } = new();
 }
 
@@ -68,6 +78,8 @@ public sealed class LocalCloudFaults
     private int _throttled;
     private int _serverErrors;
     private readonly Dictionary<string, int> _failedCreations = new(StringComparer.Ordinal);
+    private int _responsesLost;
+    private readonly Dictionary<string, int> _lostPerOperation = new(StringComparer.Ordinal);
 
     internal LocalCloudFaults(FaultSettings? initial) => Set(initial ?? FaultSettings.None);
 
@@ -107,7 +119,19 @@ public sealed class LocalCloudFaults
         }
     }
 
-    /// <summary>Replaces the settings in force.</summary>
+    /// <summary>How many answers were lost after their request was carried out (<see cref="FaultSettings.LoseResponseNext"/>).</summary>
+    public int ResponsesLost
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _responsesLost;
+            }
+        }
+    }
+
+    /// <summary>Replaces the settings in force (and starts the count of lost answers per operation afresh).</summary>
     public void Set(FaultSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
@@ -116,7 +140,7 @@ public sealed class LocalCloudFaults
             throw new ArgumentException("ThrottleShare and ServerErrorShare are shares between 0 and 1", nameof(settings));
         }
 
-        if (settings.ThrottleNext < 0 || settings.ServerErrorNext < 0 || settings.StartDelay < TimeSpan.Zero || settings.RebootDelay < TimeSpan.Zero
+        if (settings.ThrottleNext < 0 || settings.ServerErrorNext < 0 || settings.LoseResponseNext < 0 || settings.StartDelay < TimeSpan.Zero || settings.RebootDelay < TimeSpan.Zero
             || settings.FailCreationCount < 0)
         {
             throw new ArgumentException("counts and delays cannot be negative", nameof(settings));
@@ -128,7 +152,9 @@ public sealed class LocalCloudFaults
             {
                 Services = [.. settings.Services], FailCreationOf = [.. settings.FailCreationOf],
                 ConcurrentEditBeforeUpdateBrokerOf = [.. settings.ConcurrentEditBeforeUpdateBrokerOf],
+                LoseResponseOf = [.. settings.LoseResponseOf],
             };
+            _lostPerOperation.Clear();
             _random = settings.Seed is { } seed ? new Random(seed) : new Random();
             _failedCreations.Clear();
         }
@@ -192,6 +218,39 @@ public sealed class LocalCloudFaults
 
             return InjectedFault.None;
         }
+    }
+
+    /// <summary>Whether an answer to <paramref name="operation"/> may be lost (so the dispatcher holds it back until <see cref="LoseResponse"/> decides).</summary>
+    internal bool MayLoseResponse(string operation)
+    {
+        lock (_gate)
+        {
+            return Due(operation);
+        }
+    }
+
+    /// <summary>For a request that was carried out: true (and counted) when its answer is to be lost.</summary>
+    internal bool LoseResponse(string operation)
+    {
+        lock (_gate)
+        {
+            if (!Due(operation))
+            {
+                return false;
+            }
+
+            _lostPerOperation[operation] = _lostPerOperation.GetValueOrDefault(operation) + 1;
+            _responsesLost++;
+            return true;
+        }
+    }
+
+    private bool Due(string operation)
+    {
+        var s = _settings;
+        return s.LoseResponseNext > 0
+            && (s.LoseResponseOf.Count == 0 || s.LoseResponseOf.Contains(operation, StringComparer.Ordinal))
+            && _lostPerOperation.GetValueOrDefault(operation) < s.LoseResponseNext;
     }
 
     internal bool FailsCreation(string brokerName)

@@ -160,6 +160,25 @@ public class WorkflowStepTests
     }
 
     [Fact]
+    public async Task BrokerState_RerunFindsABrokerCreatingLongerThanTheTimeout_WaitsItsOwnTimeout()
+    {
+        // The build before timed out on this creation; the rerun's loop schedules from the broker's creation but gives it
+        // its own polling.timeoutMinutes, counted from its first check.
+        var b = mq.Add("A", BrokerStates.CreationInProgress);
+        b.Created = clock.GetUtcNow().AddMinutes(-61);
+        var first = await StateStep.RunAsync(Wait(b.Id), None);
+        Assert.Equal((false, b.Created, clock.GetUtcNow()), (first.Ready, first.Since, first.WaitStarted));
+
+        // Later turns carry WaitStarted: 59 minutes into this loop it still waits, at 60 it times out.
+        var startedEarlier = clock.GetUtcNow().AddMinutes(-59);
+        var later = await StateStep.RunAsync(new BrokerWait("A", b.Id, first.Phase, first.Poll, first.Polling, first.Since, WaitStarted: startedEarlier), None);
+        Assert.Equal((false, startedEarlier), (later.Ready, later.WaitStarted));
+        var e = await Assert.ThrowsAsync<BrokerWaitTimedOutException>(() =>
+            StateStep.RunAsync(new BrokerWait("A", b.Id, later.Phase, later.Poll, later.Polling, later.Since, WaitStarted: clock.GetUtcNow().AddMinutes(-60)), None));
+        Assert.Contains("CREATION_IN_PROGRESS after 60 min", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task BrokerState_CreationLoopFindsAnOldBrokerRebooting_WaitsFromNowInsteadOfTimingOut()
     {
         // An adopted broker created long ago that is rebooting (a build right after a failed one, a drift repair during a reboot).

@@ -29,6 +29,30 @@ public sealed class AdapterTests(CloudFixture fixture)
         Assert.Null(await service.FindBrokerByNameAsync("NoSuchBroker", default));
     }
 
+    /// <summary>The client's retry of a RebootBroker whose answer was lost is refused (the broker is rebooting): the reboot is under way, which is success.</summary>
+    [Fact]
+    public async Task AmazonMqBrokerService_RebootWhoseAnswerIsLost_CountsTheRebootUnderWay()
+    {
+        await fixture.BothRunningAsync();
+        using var mq = Clients.Mq(fixture.Cloud, maxErrorRetry: 2);
+        var service = new AmazonMqBrokerService(mq);
+        var lostBefore = fixture.Cloud.Faults.ResponsesLost;
+        var original = fixture.Cloud.Faults.Current;
+        fixture.Cloud.Faults.Update(f => f with { LoseResponseNext = 1, LoseResponseOf = ["RebootBroker"] });
+        try
+        {
+            await service.RebootBrokerAsync(fixture.BrokerBId, default);
+        }
+        finally
+        {
+            fixture.Cloud.Faults.Set(original);
+        }
+
+        Assert.Equal(lostBefore + 1, fixture.Cloud.Faults.ResponsesLost);
+        Assert.Equal(BrokerStates.RebootInProgress, (await service.DescribeBrokerAsync(fixture.BrokerBId, default)).BrokerState);
+        await fixture.BothRunningAsync();
+    }
+
     [Fact]
     public async Task AmazonMqBrokerService_CreateIsIdempotent_RevisionsUsersPending()
     {

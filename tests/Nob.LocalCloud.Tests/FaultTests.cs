@@ -143,6 +143,42 @@ public sealed class FaultTests(CloudFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task LoseResponseNext_CreateBroker_TheBrokerIsMadeAnd500sThenTheRetryFindsIt()
+    {
+        var before = fixture.Cloud.Faults.ResponsesLost;
+        fixture.Cloud.Faults.Update(f => f with { LoseResponseNext = 1, LoseResponseOf = ["CreateBroker"] });
+        using var mq = Clients.Mq(fixture.Cloud, maxErrorRetry: 0);
+        var request = Clients.Broker("DoomedLost", CloudFixture.Password, creatorRequestId: "tests-doomed-lost");
+
+        var lost = await Assert.ThrowsAsync<MqInternalServerErrorException>(() => mq.CreateBrokerAsync(request));
+        var made = Assert.Single(await mq.ListAllBrokersAsync(), b => b.BrokerName == "DoomedLost");
+        // Other operations are answered; the second CreateBroker (the one a retry sends) is too, with the same broker.
+        var again = await mq.CreateBrokerAsync(request);
+
+        Assert.Equal(HttpStatusCode.InternalServerError, lost.StatusCode);
+        Assert.Equal(made.BrokerId, again.BrokerId);
+        Assert.Equal(before + 1, fixture.Cloud.Faults.ResponsesLost);
+        await Clients.WaitForStateAsync(mq, made.BrokerId!, BrokerStates.CreationFailed, TimeSpan.FromSeconds(30));
+        await mq.DeleteBrokerAsync(new DeleteBrokerRequest { BrokerId = made.BrokerId! });
+    }
+
+    [Fact]
+    public async Task LoseResponseNext_RequestThatFails_IsAnsweredAndNotCounted()
+    {
+        var before = fixture.Cloud.Faults.ResponsesLost;
+        fixture.Cloud.Faults.Update(f => f with { LoseResponseNext = 1, LoseResponseOf = ["DescribeBroker"] });
+        using var mq = Clients.Mq(fixture.Cloud, maxErrorRetry: 0);
+
+        await Assert.ThrowsAsync<MqNotFoundException>(() => mq.DescribeBrokerAsync(new DescribeBrokerRequest { BrokerId = "b-no-such-broker" }));
+        Assert.Equal(before, fixture.Cloud.Faults.ResponsesLost);
+        await Assert.ThrowsAsync<MqInternalServerErrorException>(() => mq.DescribeBrokerAsync(new DescribeBrokerRequest { BrokerId = fixture.BrokerAId }));
+        var answered = await mq.DescribeBrokerAsync(new DescribeBrokerRequest { BrokerId = fixture.BrokerAId });
+
+        Assert.Equal(fixture.BrokerAId, answered.BrokerId);
+        Assert.Equal(before + 1, fixture.Cloud.Faults.ResponsesLost);
+    }
+
+    [Fact]
     public async Task ConcurrentEditBeforeUpdateBrokerOf_WritesTheNewestRevisionPlusTheQueueOnceBeforeTheUpdate()
     {
         var (_, b) = await fixture.BothRunningAsync();

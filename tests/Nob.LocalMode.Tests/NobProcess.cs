@@ -21,7 +21,11 @@ public static class NobProcess
 
     public static string NobDll { get; } = Path.Combine(AppContext.BaseDirectory, "nob.dll");
 
-    public static async Task<NobRun> RunAsync(string nobHome, string password, TimeSpan? timeout, params string[] arguments)
+    public static Task<NobRun> RunAsync(string nobHome, string password, TimeSpan? timeout, params string[] arguments) =>
+        RunAsync(nobHome, password, timeout, null, arguments);
+
+    /// <param name="environment">Further variables for nob (e.g. NOB_BENCH_RECORD); null: none.</param>
+    public static async Task<NobRun> RunAsync(string nobHome, string password, TimeSpan? timeout, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
     {
         if (!File.Exists(NobDll)) throw new InvalidOperationException($"{NobDll} is missing: the test project must reference cli/Nob.Cli");
         var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } h && File.Exists(h) ? h : "dotnet";
@@ -43,6 +47,7 @@ public static class NobProcess
             info.Environment.Remove(variable);
         info.Environment["AWS_EC2_METADATA_DISABLED"] = "true";
         info.Environment["DOTNET_NOLOGO"] = "1";
+        foreach (var (variable, value) in environment ?? new Dictionary<string, string>()) info.Environment[variable] = value;
 
         var clock = Stopwatch.StartNew();
         using var process = Process.Start(info) ?? throw new InvalidOperationException("could not start nob");

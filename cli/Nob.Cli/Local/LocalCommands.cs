@@ -274,11 +274,18 @@ public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter 
         }
     }
 
-    /// <summary>The spec as local mode runs it: with <see cref="LocalPolling"/> (local brokers start in seconds).</summary>
-    static JsonObject LocalInput(string specJson)
+    /// <summary>
+    /// The spec as local mode runs it: with <see cref="LocalPolling"/> (local brokers start in seconds), except a
+    /// <c>polling.timeoutMinutes</c> shorter than local mode's, which is kept (a spec that gives up sooner does so locally too).
+    /// </summary>
+    public static JsonObject LocalInput(string specJson)
     {
         var input = JsonNode.Parse(specJson)!.AsObject();
-        input["polling"] = LocalPolling();
+        var polling = LocalPolling();
+        if (input["polling"] is JsonObject given && given["timeoutMinutes"] is JsonValue value && value.TryGetValue<int>(out var minutes)
+            && minutes >= 1 && minutes < (int)polling["timeoutMinutes"]!)
+            polling["timeoutMinutes"] = minutes;
+        input["polling"] = polling;
         return input;
     }
 

@@ -133,9 +133,24 @@ public sealed class AmazonMqBrokerService(IAmazonMqClient client) : IBrokerServi
     public Task SetConfigurationRevisionAsync(string brokerId, string configurationId, int revision, CancellationToken cancellationToken) =>
         Mq("UpdateBroker", () => client.UpdateBrokerAsync(new UpdateBrokerRequest { BrokerId = brokerId, Configuration = new ConfigurationId { Id = configurationId, Revision = revision } }, cancellationToken), cancellationToken);
 
-    [IamActions("mq:RebootBroker")]
-    public Task RebootBrokerAsync(string brokerId, CancellationToken cancellationToken) =>
-        Mq("RebootBroker", () => client.RebootBrokerAsync(new RebootBrokerRequest { BrokerId = brokerId }, cancellationToken), cancellationToken);
+    /// <summary>
+    /// Reboots the broker. A refusal because the broker is already REBOOT_IN_PROGRESS counts as done: it is what the
+    /// client's own retry of a RebootBroker whose answer was lost (a 500 or a reset after Amazon MQ had started the
+    /// reboot) gets back, and the reboot it asked for is under way.
+    /// </summary>
+    [IamActions("mq:RebootBroker", "mq:DescribeBroker")]
+    public async Task RebootBrokerAsync(string brokerId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Mq("RebootBroker", () => client.RebootBrokerAsync(new RebootBrokerRequest { BrokerId = brokerId }, cancellationToken), cancellationToken);
+        }
+        catch (Exception e) when (e is MqBadRequestException or MqConflictException)
+        {
+            var state = (await Mq("DescribeBroker", () => client.DescribeBrokerAsync(new DescribeBrokerRequest { BrokerId = brokerId }, cancellationToken), cancellationToken)).BrokerState;
+            if (state != Nob.Core.Workflow.BrokerStates.RebootInProgress) throw;
+        }
+    }
 
     [IamActions("mq:ListUsers")]
     public async Task<IReadOnlyList<string>> ListUsernamesAsync(string brokerId, CancellationToken cancellationToken) =>

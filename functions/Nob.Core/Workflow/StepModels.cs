@@ -20,12 +20,15 @@ public sealed record EnsuredBroker(string BrokerName, string BrokerId, bool Crea
 /// </summary>
 /// <see cref="Recreation"/> is set only by the build's creation loop: there a CREATION_FAILED broker is answered with the
 /// phase <see cref="WaitPhases.Recreate"/> (until the bound) instead of failing the wait.
+/// <param name="WaitStarted">When this loop's first check ran: polling.timeoutMinutes counts from it or from <see cref="Since"/>,
+/// whichever is later, so a rerun waits its own timeout for a broker still creating since an earlier run.</param>
 public sealed record BrokerWait(string BrokerName, string BrokerId, string Phase, int Poll, PollPlan Polling, DateTimeOffset? Since = null,
-    ConfigurationRef? ExpectedConfiguration = null, BrokerRecreation? Recreation = null);
+    ConfigurationRef? ExpectedConfiguration = null, BrokerRecreation? Recreation = null, DateTimeOffset? WaitStarted = null);
 
 /// <summary>What a check saw; the loop's next turn reads it as a <see cref="BrokerWait"/> and its Wait state sleeps <see cref="NextWaitSeconds"/>.</summary>
 public sealed record BrokerWaitStatus(string BrokerName, string BrokerId, string Phase, string State, bool Ready, int Poll, PollPlan Polling,
-    DateTimeOffset? Since, int NextWaitSeconds, ConfigurationRef? ExpectedConfiguration = null, BrokerRecreation? Recreation = null);
+    DateTimeOffset? Since, int NextWaitSeconds, ConfigurationRef? ExpectedConfiguration = null, BrokerRecreation? Recreation = null,
+    DateTimeOffset? WaitStarted = null);
 
 /// <summary>A running broker as the later steps need it: where it is reachable and what ingress needs to know.</summary>
 public sealed record BrokerWork(

@@ -139,6 +139,12 @@ public sealed class BrokerStateStep(IBrokerService brokers, TimeProvider time)
         var now = time.GetUtcNow();
         var since = wait.Since ?? (wait.Phase == WaitPhases.Creation && broker.BrokerState == BrokerStates.CreationInProgress ? broker.Created : null) ?? now;
         if (since > now) since = now;
+        // The timeout counts from the later of the phase's start and this loop's first check: the schedule knows how long
+        // an adopted broker has been creating, but a rerun still waits its own polling.timeoutMinutes for it.
+        // (A later check that carries no WaitStarted, from a loop an earlier version started, counts from Since as before.)
+        var waitStarted = wait.WaitStarted ?? wait.Since ?? now;
+        if (waitStarted > now) waitStarted = now;
+        var timedFrom = since > waitStarted ? since : waitStarted;
 
         // Lingering: further checks inside this invocation, as far apart as the plan's rate allows, until the linger ends.
         var lingerInterval = TimeSpan.FromMilliseconds(plan.LingerIntervalMilliseconds);
@@ -149,7 +155,9 @@ public sealed class BrokerStateStep(IBrokerService brokers, TimeProvider time)
             broker = await brokers.DescribeBrokerAsync(wait.BrokerId, cancellationToken);
         }
 
-        var elapsed = time.GetUtcNow() - since;
+        var checkedAt = time.GetUtcNow();
+        var elapsed = checkedAt - since;
+        var waited = checkedAt - timedFrom;
         if (RecreationDue(wait, broker))
             return new BrokerWaitStatus(wait.BrokerName, wait.BrokerId, WaitPhases.Recreate, broker.BrokerState, false, poll, plan, since, plan.MinWaitSeconds, Recreation: wait.Recreation);
         if (IsReady(wait.BrokerName, broker))
@@ -157,12 +165,12 @@ public sealed class BrokerStateStep(IBrokerService brokers, TimeProvider time)
             // After nob's reboot the broker must run the revision nob set, not one someone else set meanwhile.
             if (wait.ExpectedConfiguration is { } expected && broker.CurrentConfiguration != expected)
                 throw new BrokerRevisionMismatchException(wait.BrokerName, expected, broker.CurrentConfiguration);
-            return new BrokerWaitStatus(wait.BrokerName, wait.BrokerId, wait.Phase, broker.BrokerState, true, poll, plan, since, 0, wait.ExpectedConfiguration, wait.Recreation);
+            return new BrokerWaitStatus(wait.BrokerName, wait.BrokerId, wait.Phase, broker.BrokerState, true, poll, plan, since, 0, wait.ExpectedConfiguration, wait.Recreation, waitStarted);
         }
-        if (poll >= plan.MaxPolls || elapsed.TotalSeconds >= plan.TimeoutSeconds)
-            throw new BrokerWaitTimedOutException(wait.BrokerName, broker.BrokerState, poll, elapsed);
+        if (poll >= plan.MaxPolls || waited.TotalSeconds >= plan.TimeoutSeconds)
+            throw new BrokerWaitTimedOutException(wait.BrokerName, broker.BrokerState, poll, waited);
         return new BrokerWaitStatus(wait.BrokerName, wait.BrokerId, wait.Phase, broker.BrokerState, false, poll, plan, since,
-            plan.NextWaitSeconds(wait.Phase, elapsed), wait.ExpectedConfiguration, wait.Recreation);
+            plan.NextWaitSeconds(wait.Phase, elapsed, TimeSpan.FromSeconds(plan.TimeoutSeconds) - waited), wait.ExpectedConfiguration, wait.Recreation, waitStarted);
     }
 
     /// <summary>
@@ -425,8 +433,9 @@ public sealed class RebootBrokerStep(IBrokerService brokers, TimeProvider time)
         {
             throw new BrokerNotUsableException(revision.BrokerName, $"it is {broker.BrokerState}; a broker reboots only when RUNNING");
         }
+        var now = time.GetUtcNow();
         return new BrokerWaitStatus(revision.BrokerName, revision.BrokerId, WaitPhases.Reboot, BrokerStates.RebootInProgress, false, 0, polling,
-            time.GetUtcNow(), polling.NextWaitSeconds(WaitPhases.Reboot, TimeSpan.Zero), new ConfigurationRef(revision.ConfigurationId, revision.Revision));
+            now, polling.NextWaitSeconds(WaitPhases.Reboot, TimeSpan.Zero), new ConfigurationRef(revision.ConfigurationId, revision.Revision), now);
     }
 }
 

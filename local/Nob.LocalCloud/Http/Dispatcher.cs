@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Xml.Linq;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Nob.LocalCloud.Ec2;
 using Nob.LocalCloud.Mq;
 using Nob.LocalCloud.Ssm;
@@ -58,7 +59,8 @@ internal sealed class Dispatcher(MqService mq, SsmService ssm, Ec2Service ec2, L
                     $"The local endpoint serves mq, ec2 and ssm; this request is signed for \"{scope.Service}\"");
             }
 
-            activity.CountRequest(scope.Service, await OperationAsync(context, protocol, path).ConfigureAwait(false));
+            var operation = await OperationAsync(context, protocol, path).ConfigureAwait(false);
+            activity.CountRequest(scope.Service, operation);
             switch (faults.Draw(scope.Service))
             {
                 case InjectedFault.Throttle:
@@ -77,17 +79,13 @@ internal sealed class Dispatcher(MqService mq, SsmService ssm, Ec2Service ec2, L
                     }, "We encountered an internal error. Please try again.");
             }
 
-            switch (protocol)
+            if (faults.MayLoseResponse(operation))
             {
-                case WireProtocol.RestJson:
-                    await MqAsync(context, path, requestId).ConfigureAwait(false);
-                    break;
-                case WireProtocol.Json11:
-                    await SsmAsync(context, requestId).ConfigureAwait(false);
-                    break;
-                default:
-                    await Ec2Async(context, requestId).ConfigureAwait(false);
-                    break;
+                await ServeOrLoseAsync(context, protocol, path, requestId, operation).ConfigureAwait(false);
+            }
+            else
+            {
+                await ServeAsync(context, protocol, path, requestId).ConfigureAwait(false);
             }
         }
         catch (ServiceError e)
@@ -106,6 +104,49 @@ internal sealed class Dispatcher(MqService mq, SsmService ssm, Ec2Service ec2, L
             await WriteErrorAsync(context, protocol, new ServiceError(500, code, "The local endpoint failed to handle the request; see its log."), requestId)
                 .ConfigureAwait(false);
         }
+    }
+
+    private Task ServeAsync(HttpContext context, WireProtocol protocol, string path, string requestId) => protocol switch
+    {
+        WireProtocol.RestJson => MqAsync(context, path, requestId),
+        WireProtocol.Json11 => SsmAsync(context, requestId),
+        _ => Ec2Async(context, requestId),
+    };
+
+    /// <summary>
+    /// Carries the request out with its answer held back; if the answer is then to be lost (<see cref="FaultSettings.LoseResponseNext"/>),
+    /// the client gets a 500 for a change that was made, else the held answer.
+    /// </summary>
+    private async Task ServeOrLoseAsync(HttpContext context, WireProtocol protocol, string path, string requestId, string operation)
+    {
+        var original = context.Features.Get<IHttpResponseBodyFeature>()!;
+        using var held = new MemoryStream();
+        var holding = new StreamResponseBodyFeature(held, original);
+        context.Features.Set<IHttpResponseBodyFeature>(holding);
+        try
+        {
+            await ServeAsync(context, protocol, path, requestId).ConfigureAwait(false);
+            await holding.CompleteAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            context.Features.Set(original);
+        }
+
+        if (faults.LoseResponse(operation))
+        {
+            log($"fault: the answer to {operation} was lost after the request was carried out");
+            context.Response.Headers.Clear();
+            throw new ServiceError(500, protocol switch
+            {
+                WireProtocol.RestJson => "InternalServerErrorException",
+                WireProtocol.Json11 => "InternalServerError",
+                _ => "InternalError",
+            }, "We encountered an internal error. Please try again.");
+        }
+
+        held.Position = 0;
+        await held.CopyToAsync(context.Response.Body, context.RequestAborted).ConfigureAwait(false);
     }
 
     /// <summary>The operation a request names, for counting: Amazon MQ's from method and path, SSM's target, EC2's Action.</summary>
@@ -323,7 +364,7 @@ internal sealed class Dispatcher(MqService mq, SsmService ssm, Ec2Service ec2, L
             }
 
             response.ContentType = "application/json";
-            await response.WriteAsync(JsonSerializer.Serialize(new { settings = faults.Current, throttled = faults.Throttled, serverErrors = faults.ServerErrors }, AdminJson))
+            await response.WriteAsync(JsonSerializer.Serialize(new { settings = faults.Current, throttled = faults.Throttled, serverErrors = faults.ServerErrors, responsesLost = faults.ResponsesLost }, AdminJson))
                 .ConfigureAwait(false);
             return;
         }
