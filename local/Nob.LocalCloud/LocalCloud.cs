@@ -10,6 +10,7 @@ using Nob.LocalCloud.Ec2;
 using Nob.LocalCloud.Http;
 using Nob.LocalCloud.Mq;
 using Nob.LocalCloud.Ssm;
+using Nob.LocalCloud.States;
 using Nob.LocalCloud.Storage;
 
 namespace Nob.LocalCloud;
@@ -23,7 +24,7 @@ namespace Nob.LocalCloud;
 public sealed class LocalCloud : IAsyncDisposable
 {
     /// <summary>The files and folders a cloud makes in its data folder (what <see cref="DownAsync"/> removes).</summary>
-    private static readonly string[] OwnEntries = ["mq.json", "ssm.json", "ec2.json", "secret.key", "brokers", "cli"];
+    private static readonly string[] OwnEntries = ["mq.json", "ssm.json", "ec2.json", "executions.json", "secret.key", "brokers", "cli"];
 
     private readonly WebApplication _app;
     private readonly MqService _mq;
@@ -98,7 +99,8 @@ public sealed class LocalCloud : IAsyncDisposable
         var mq = new MqService(new MqContext(data, secrets, ec2Store, faults, installation, tls, options.BrokerOptions, options.Region, options.AccountId,
             () => cloud!.Endpoint, log) { Activity = activity });
         var ssm = new SsmService(Path.Combine(data, "ssm.json"), secrets, options.Region, options.AccountId);
-        var dispatcher = new Dispatcher(mq, ssm, new Ec2Service(ec2Store), faults, activity, log);
+        var states = new StatesService(Path.Combine(data, "executions.json"));
+        var dispatcher = new Dispatcher(mq, ssm, new Ec2Service(ec2Store), states, faults, activity, log);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = data });
         builder.Logging.ClearProviders();
