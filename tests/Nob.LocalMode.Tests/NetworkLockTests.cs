@@ -12,7 +12,7 @@ public sealed class NetworkLockCollection : ICollectionFixture<NetworkLockFixtur
 /// <summary>
 /// One run per network, locally by the same state machines and handlers as on AWS: while `nob up` builds a network, a
 /// second `nob up` or a `nob down` of it fails fast with NetworkBusyException naming the running execution; a `nob up`
-/// killed with SIGKILL does not block the next one, which converges.
+/// killed with SIGKILL does not block the next one, which converges; a `nob up` while a `nob down` runs is refused.
 /// </summary>
 [Collection(NetworkLockCollection.Name)]
 public sealed class NetworkLockTests(NetworkLockFixture fixture, ITestOutputHelper output)
@@ -27,7 +27,7 @@ public sealed class NetworkLockTests(NetworkLockFixture fixture, ITestOutputHelp
     }
 
     [Fact]
-    public async Task UpWhileUpRuns_SecondAndADownAreRefusedNamingTheFirst_AndAKilledUpDoesNotBlockTheNext()
+    public async Task SecondRunOfANetwork_RefusedNamingTheRunningExecution_AndAKilledUpDoesNotBlockTheNext()
     {
         var spec = Specs.Write(Path.Combine(fixture.Scratch, "specs"), "locked", Specs.TwoBrokers("locked", "Locked1", "Locked2"));
 
@@ -69,5 +69,20 @@ public sealed class NetworkLockTests(NetworkLockFixture fixture, ITestOutputHelp
         using var mq = fixture.MqClient();
         var brokers = (await global::Nob.Aws.Mq.AmazonMqClientExtensions.ListAllBrokersAsync(mq)).Select(b => b.BrokerName).Order(StringComparer.Ordinal).ToList();
         Assert.Equal(["Killed1", "Killed2", "Locked1", "Locked2"], brokers); // nothing created twice
+
+        // 6. A build while a teardown of the network runs is refused too; the teardown goes on to its end.
+        using (var down = RunningNob.Start(fixture.Home, fixture.Password, "down", spec))
+        {
+            await down.WaitForOutputAsync("RevokeIngress", Build);
+            var up = await Nob("up", spec);
+            Assert.True(up.ExitCode == 1, up.ToString());
+            Assert.Contains("NetworkBusyException", up.Stderr, StringComparison.Ordinal);
+            Assert.Matches($@":execution:[A-Za-z]+:locked-down-\d{{14}}-{down.Pid}\b", up.Stderr);
+            var tornDown = await down.WaitAsync(Build);
+            output.WriteLine(tornDown.ToString());
+            Assert.True(tornDown.ExitCode == 0, tornDown.ToString());
+        }
+        using var after = fixture.MqClient();
+        Assert.Equal(["Killed1", "Killed2"], (await global::Nob.Aws.Mq.AmazonMqClientExtensions.ListAllBrokersAsync(after)).Select(b => b.BrokerName).Order(StringComparer.Ordinal));
     }
 }
