@@ -16,7 +16,8 @@ using Nob.LocalCloud.Storage;
 namespace Nob.LocalCloud;
 
 /// <summary>
-/// A local AWS endpoint on 127.0.0.1 for Amazon MQ (rest-json), EC2 (query) and SSM (json 1.1), so that the workflow's
+/// A local AWS endpoint on 127.0.0.1 for Amazon MQ (rest-json), EC2 (query), SSM (json 1.1) and Step Functions' DescribeExecution
+/// of the local runners' executions (json 1.0), so that the workflow's
 /// own clients reach it unchanged through <c>AWS_ENDPOINT_URL</c>. Every broker is a real ActiveMQ process. State lives in
 /// JSON files under <see cref="LocalCloudOptions.DataDirectory"/> and survives a restart (RUNNING brokers are started
 /// again). <see cref="StopAsync"/> stops every broker process; <see cref="DownAsync"/> also removes what the cloud made.
