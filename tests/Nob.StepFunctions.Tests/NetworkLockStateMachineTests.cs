@@ -86,6 +86,31 @@ public class NetworkLockStateMachineTests(ITestOutputHelper log)
         Assert.NotEqual(build.ExecutionArn, result.ExecutionArn);
     }
 
+    [Fact]
+    public async Task DriftCheck_WhileABuildHoldsTheLock_ChecksWithoutTheLockAndItsRepairIsRefusedAsBusy()
+    {
+        await nob.BuildAsync(Repo.Example("tutorial"));
+        nob.Locks.Set("tutorial", 50, Running);
+        nob.Executions.Running[Running] = 0;
+        var rules = nob.Ec2.Rules.Count;
+        nob.Ec2.Rules.Clear(); // drifted: every ingress rule gone
+
+        var check = await nob.RunAsync("CheckDriftStateMachine", new JsonObject { ["networkName"] = "tutorial", ["verify"] = false }.ToJsonString());
+        var repair = await nob.RunAsync("CheckDriftStateMachine", new JsonObject { ["networkName"] = "tutorial", ["verify"] = false, ["repair"] = true }.ToJsonString());
+
+        Assert.True(check.IsSucceeded, check.Explain());
+        Assert.False((bool)JsonNode.Parse(check.Output!)!["networks"]![0]!["inSync"]!);
+        Assert.True(repair.IsSucceeded, repair.Explain()); // a failed repair is a finding of the check, not a failed check
+        var network = JsonNode.Parse(repair.Output!)!["networks"]![0]!;
+        Assert.False((bool)network["repaired"]!);
+        Assert.Contains(nameof(NetworkBusyException), network["repairError"]!.ToJsonString(), StringComparison.Ordinal);
+        Assert.Contains(Running, network["repairError"]!.ToJsonString(), StringComparison.Ordinal);
+        Assert.Empty(nob.Ec2.Rules); // the refused repair opened nothing
+        Assert.True(rules > 0);
+        Assert.Equal([1, 50], nob.Locks.Generations("tutorial").Keys.Order()); // the first build's released 1, the holder's 50
+        Assert.Equal(Running, nob.Locks.Generations("tutorial")[50]);
+    }
+
     [Theory]
     [InlineData("build-network.asl.json")]
     [InlineData("teardown-network.asl.json")]
