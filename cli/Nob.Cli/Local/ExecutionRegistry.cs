@@ -24,6 +24,9 @@ public sealed class ExecutionRegistry(string endpoint)
         var self = Self.Value;
         var body = new JsonObject { ["executionArn"] = executionArn, ["pid"] = self.Pid, ["processStartTime"] = self.StartTime, ["commandLine"] = self.CommandLine };
         using var response = await Http.PostAsJsonAsync(Admin("executions"), body, cancellationToken);
+        // An endpoint started by an older nob has no executions (nor DescribeExecution): the run goes on, so `nob down`
+        // still works there; a lock it finds held then fails the run with the endpoint's error instead of taking over.
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound) return;
         if (!response.IsSuccessStatusCode)
             throw new InvalidOperationException($"the local endpoint refused to register execution {executionArn}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken)}");
     }
