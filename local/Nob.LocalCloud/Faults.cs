@@ -34,6 +34,13 @@ public sealed record FaultSettings
     /// <summary>Seed of the random draws for the shares (null: unseeded).</summary>
     public int? Seed { get; init; }
 
+    /// <summary>
+    /// Brokers (by name) whose configuration a console user edits just before the endpoint processes the next UpdateBroker
+    /// of the broker (once each; the name is then taken off this list): a new revision, the newest one plus the queue
+    /// <c>localcloud.console-edit</c> in <c>&lt;destinations&gt;</c>. A concurrent writer racing a build's revision write.
+    /// </summary>
+    public IReadOnlyList<string> ConcurrentEditBeforeUpdateBrokerOf { get; init; } = [];
+
     public static FaultSettings None { get; } = new();
 }
 
@@ -108,7 +115,11 @@ public sealed class LocalCloudFaults
 
         lock (_gate)
         {
-            _settings = settings with { Services = [.. settings.Services], FailCreationOf = [.. settings.FailCreationOf] };
+            _settings = settings with
+            {
+                Services = [.. settings.Services], FailCreationOf = [.. settings.FailCreationOf],
+                ConcurrentEditBeforeUpdateBrokerOf = [.. settings.ConcurrentEditBeforeUpdateBrokerOf],
+            };
             _random = settings.Seed is { } seed ? new Random(seed) : new Random();
         }
     }
@@ -178,6 +189,22 @@ public sealed class LocalCloudFaults
         lock (_gate)
         {
             return _settings.FailCreationOf.Contains(brokerName, StringComparer.Ordinal);
+        }
+    }
+
+    /// <summary>True once per listed broker (<see cref="FaultSettings.ConcurrentEditBeforeUpdateBrokerOf"/>): the edit is due now.</summary>
+    internal bool TakeConcurrentEdit(string brokerName)
+    {
+        lock (_gate)
+        {
+            var names = _settings.ConcurrentEditBeforeUpdateBrokerOf;
+            if (!names.Contains(brokerName, StringComparer.Ordinal))
+            {
+                return false;
+            }
+
+            _settings = _settings with { ConcurrentEditBeforeUpdateBrokerOf = [.. names.Where(n => n != brokerName)] };
+            return true;
         }
     }
 

@@ -546,6 +546,7 @@ public class LifecycleStepTests
         public Task<BrokerDescription> DescribeBrokerAsync(string brokerId, CancellationToken cancellationToken) => throw new BrokerMissingException(brokerId);
         public Task<string> CreateBrokerAsync(BrokerCreation creation, Secret password, CancellationToken cancellationToken) => throw new InvalidOperationException();
         public Task<string> GetConfigurationRevisionXmlAsync(string configurationId, int revision, CancellationToken cancellationToken) => throw new InvalidOperationException();
+        public Task<int> GetLatestConfigurationRevisionAsync(string configurationId, CancellationToken cancellationToken) => throw new InvalidOperationException();
         public Task<ConfigurationUpdate> UpdateConfigurationAsync(string configurationId, string xml, string description, CancellationToken cancellationToken) => throw new InvalidOperationException();
         public Task SetConfigurationRevisionAsync(string brokerId, string configurationId, int revision, CancellationToken cancellationToken) => throw new InvalidOperationException();
         public Task RebootBrokerAsync(string brokerId, CancellationToken cancellationToken) => throw new InvalidOperationException();
@@ -587,6 +588,29 @@ public class LifecycleStepTests
         var xml = XDocument.Parse(CurrentXml("MyBroker1"));
         Assert.Equal(["nob.other.MyBroker1.to.MyBroker2"], ConnectorNames(CurrentXml("MyBroker1")));
         Assert.Equal("10000", (string?)xml.Root!.Attribute("schedulePeriodForDestinationPurge"));
+    }
+
+    [Fact]
+    public async Task TeardownBroker_ConsoleEditLandsWhileTheBrokerTakesTheUnwiredRevision_KeepsTheEdit()
+    {
+        var adopted = mq.Add("MyBroker1");
+        await BuildAsync(TutorialAs("tutorial"));
+        mq.BeforeUpdateBroker = id =>
+        {
+            mq.BeforeUpdateBroker = null;
+            var revisions = mq.Revisions[mq.Brokers[id].ConfigurationId];
+            var edit = XDocument.Parse(revisions[^1]); // a console user's edit of the newest revision: nob's unwired one
+            edit.Root!.SetAttributeValue("schedulePeriodForDestinationPurge", "10000");
+            revisions.Add(edit.ToString());
+        };
+
+        var first = await TurnAsync("MyBroker1");
+
+        Assert.Equal(TeardownActions.Unwire, first.Action);
+        var pending = XDocument.Parse(mq.Revisions[adopted.ConfigurationId][adopted.PendingRevision!.Value - 1]);
+        Assert.Equal(mq.Revisions[adopted.ConfigurationId].Count, adopted.PendingRevision);
+        Assert.Equal("10000", (string?)pending.Root!.Attribute("schedulePeriodForDestinationPurge"));
+        Assert.Empty(ConnectorNames(pending.ToString()));
     }
 
     [Fact]

@@ -91,7 +91,12 @@ public partial class HandlerContractTests
                 // RebootWait sleeps first; the next check (RebootCheck) reads this very object as its wait.
                 Assert.True((int)wait["nextWaitSeconds"]! >= 1);
                 Assert.NotNull(wait["since"]);
+                // The loop carries the revision nob set; once RUNNING the broker must run it.
+                Assert.Equal(((string?)revision["configurationId"], (int)revision["revision"]!),
+                    ((string?)wait["expectedConfiguration"]!["id"], (int)wait["expectedConfiguration"]!["revision"]!));
                 mq.FinishReboot((string)revision["brokerId"]!);
+                var running = await Invoke(new BrokerStateFunction(Mq("BrokerStateFunction"), TimeProvider.System).HandleAsync, wait.DeepClone());
+                Assert.True((bool)running["ready"]!);
             }
             revisions.Add(revision);
         }
@@ -142,6 +147,20 @@ public partial class HandlerContractTests
         spec["user"]!["password"] = "x";
         var e = await Assert.ThrowsAsync<InvalidSpecException>(() => Invoke(new ValidateFunction().HandleAsync, new JsonObject { ["spec"] = spec }));
         Assert.Equal(2, e.Errors.Count);
+    }
+
+    [Fact]
+    public async Task BrokerState_AfterTheRebootTheBrokerRunsAnotherRevision_ThrowsBrokerRevisionMismatchException()
+    {
+        var broker = mq.Add("A");
+        var wait = JsonNode.Parse("""
+            {"brokerName":"A","phase":"reboot","poll":1,"polling":{"expectedCreationSeconds":900,"expectedRebootSeconds":300,"minWaitSeconds":1,"maxWaitSeconds":30,"timeoutSeconds":3600,"maxPolls":3602,"lingerSeconds":0,"lingerIntervalMilliseconds":400}}
+            """)!;
+        wait["brokerId"] = broker.Id;
+        wait["expectedConfiguration"] = new JsonObject { ["id"] = broker.ConfigurationId, ["revision"] = 2 };
+        var e = await Assert.ThrowsAsync<BrokerRevisionMismatchException>(() => Invoke(new BrokerStateFunction(mq, TimeProvider.System).HandleAsync, wait));
+        Assert.Equal(2, e.Expected.Revision);
+        Assert.Equal(1, e.Actual?.Revision);
     }
 
     [Fact]

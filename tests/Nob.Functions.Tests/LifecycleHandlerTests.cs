@@ -21,7 +21,7 @@ public partial class HandlerContractTests
         ["ReportDriftFunction"] = "",
         ["PlanTeardownFunction"] = "ssm:GetParameter",
         ["RevokeIngressFunction"] = "ec2:DescribeSecurityGroups ec2:RevokeSecurityGroupIngress mq:DescribeBroker mq:ListBrokers ssm:GetParameter ssm:GetParametersByPath",
-        ["TeardownBrokerFunction"] = $"{EcTwo} mq:DeleteBroker mq:DescribeBroker mq:DescribeConfigurationRevision mq:ListBrokers mq:RebootBroker mq:UpdateBroker mq:UpdateConfiguration ssm:GetParameter ssm:GetParametersByPath",
+        ["TeardownBrokerFunction"] = $"{EcTwo} mq:DeleteBroker mq:DescribeBroker mq:DescribeConfiguration mq:DescribeConfigurationRevision mq:ListBrokers mq:RebootBroker mq:UpdateBroker mq:UpdateConfiguration ssm:GetParameter ssm:GetParametersByPath",
         ["FinishTeardownFunction"] = "ssm:DeleteParameter",
     };
 

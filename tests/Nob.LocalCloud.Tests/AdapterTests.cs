@@ -47,6 +47,7 @@ public sealed class AdapterTests(CloudFixture fixture)
             xml.Replace("<plugins>", "<networkConnectors><networkConnector name=\"x\" uri=\"static:(ssl://127.0.0.1:1)\" userName=\"commonUser\" color=\"red\"/></networkConnectors><plugins>", StringComparison.Ordinal),
             "adapter revision", default);
         Assert.Equal(configuration.Revision + 1, update.Revision);
+        Assert.Equal(update.Revision, await service.GetLatestConfigurationRevisionAsync(configuration.Id, default));
         Assert.Equal("DISALLOWED_ATTRIBUTE_REMOVED: <networkConnector> @color", Assert.Single(update.Warnings).ToString());
 
         await service.CreateUserAsync(id, "adapterUser", new Secret("adapter-User-Pass-42"), default);

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Xml.Linq;
 using Amazon.EC2;
 using Amazon.EC2.Model;
 using Amazon.SimpleSystemsManagement;
@@ -139,6 +140,34 @@ public sealed class FaultTests(CloudFixture fixture) : IDisposable
         Assert.Equal(BrokerStates.RebootInProgress, during.BrokerState);
         Assert.True(DateTime.UtcNow - started >= TimeSpan.FromSeconds(3));
         Assert.Equal(b.BrokerInstances[0].Endpoints, after.BrokerInstances[0].Endpoints);
+    }
+
+    [Fact]
+    public async Task ConcurrentEditBeforeUpdateBrokerOf_WritesTheNewestRevisionPlusTheQueueOnceBeforeTheUpdate()
+    {
+        var (_, b) = await fixture.BothRunningAsync();
+        var configurationId = b.Configurations!.Current!.Id!;
+        var before = (await fixture.Mq.DescribeConfigurationAsync(new() { ConfigurationId = configurationId })).LatestRevision!.Revision!.Value;
+        var newestXml = (await fixture.Mq.DescribeConfigurationRevisionAsync(new() { ConfigurationId = configurationId, ConfigurationRevision = before })).Xml!;
+        fixture.Cloud.Faults.Update(f => f with { ConcurrentEditBeforeUpdateBrokerOf = [CloudFixture.BrokerB] });
+
+        // The broker keeps running what it runs (UpdateBroker to its current revision), as the fault does not care what is set.
+        await fixture.Mq.UpdateBrokerAsync(new() { BrokerId = fixture.BrokerBId, Configuration = b.Configurations.Current });
+        var after = (await fixture.Mq.DescribeConfigurationAsync(new() { ConfigurationId = configurationId })).LatestRevision!;
+        var edit = (await fixture.Mq.DescribeConfigurationRevisionAsync(new() { ConfigurationId = configurationId, ConfigurationRevision = after.Revision!.Value })).Xml!;
+        await fixture.Mq.UpdateBrokerAsync(new() { BrokerId = fixture.BrokerBId, Configuration = b.Configurations.Current });
+        var again = (await fixture.Mq.DescribeConfigurationAsync(new() { ConfigurationId = configurationId })).LatestRevision!.Revision;
+
+        Assert.Equal(before + 1, after.Revision);
+        Assert.StartsWith("console edit", after.Description, StringComparison.Ordinal);
+        var core = Nob.LocalBrokers.AmazonMqRuntimeConfiguration.Core;
+        var document = XDocument.Parse(edit);
+        Assert.Equal(["localcloud.console-edit"], document.Root!.Elements(core + "destinations").Elements(core + "queue").Select(q => (string?)q.Attribute("physicalName")));
+        // Everything else is the newest revision as it was.
+        document.Root.Elements(core + "destinations").Remove();
+        Assert.True(Nob.Core.Configuration.XmlSemantics.Equivalent(newestXml, document.ToString()), edit);
+        Assert.Equal(after.Revision, again); // once
+        Assert.Empty(fixture.Cloud.Faults.Current.ConcurrentEditBeforeUpdateBrokerOf);
     }
 
     [Fact]

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using System.Xml.Linq;
+using Nob.Core.Configuration;
 using Nob.Core.Lifecycle;
 using Nob.Core.Workflow;
 using Nob.Testing;
@@ -191,6 +193,44 @@ public class BuildNetworkTests
         Assert.Contains(result.History, e => e.Type == "PassStateEntered" && e.StateName == "FailedEnsureBrokers");
         Assert.Equal("FailStateEntered", result.History[^2].Type);
         Assert.DoesNotContain(result.History, e => e.StateName == "PlanNetwork");
+    }
+
+    [Fact]
+    public async Task ConsoleEditWhileTheBrokerTakesNobsRevision_IsMergedAndTheBrokerRunsBoth()
+    {
+        var core = ConnectorConfigurationWriter.Core;
+        mq.BeforeUpdateBroker = id =>
+        {
+            mq.BeforeUpdateBroker = null;
+            var revisions = mq.Revisions[mq.Brokers[id].ConfigurationId];
+            var edit = XDocument.Parse(revisions[^1]);
+            edit.Root!.Add(new XElement(core + "destinations", new XElement(core + "queue", new XAttribute("physicalName", "console.edit"))));
+            revisions.Add(edit.ToString());
+        };
+
+        var result = await BuildAsync(Repo.Example("tutorial"));
+
+        Assert.True(result.IsSucceeded, result.Explain());
+        var broker = mq.ByName("MyBroker1");
+        var running = XDocument.Parse(mq.Revisions[broker.ConfigurationId][broker.CurrentRevision - 1]);
+        Assert.Equal(3, broker.CurrentRevision);
+        Assert.Equal(["console.edit"], running.Descendants(core + "queue").Select(q => (string?)q.Attribute("physicalName")));
+        Assert.Equal(["nob.tutorial.MyBroker1.to.MyBroker2"], running.Descendants(core + "networkConnector").Select(c => (string?)c.Attribute("name")));
+    }
+
+    [Fact]
+    public async Task BrokerRunsAnotherRevisionAfterTheReboot_FailsWithBrokerRevisionMismatch_CaughtByName()
+    {
+        mq.BeforeFinishReboot = b => b.PendingRevision = 1; // someone set revision 1 again while the broker rebooted
+
+        var result = await BuildAsync(Repo.Example("tutorial"));
+
+        Assert.Equal(ExecutionResult.Failed, result.Status);
+        Assert.Equal("BrokerRevisionMismatchException", result.Error);
+        Assert.Contains("revision 2", result.Cause, StringComparison.Ordinal);
+        Assert.Contains("runs revision 1", result.Cause, StringComparison.Ordinal);
+        Assert.Contains(result.History, e => e.Type == "PassStateEntered" && e.StateName == "FailedWriteRevisions");
+        Assert.Empty(networks.Records);
     }
 
     [Fact]

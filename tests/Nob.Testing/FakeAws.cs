@@ -103,9 +103,22 @@ public sealed class FakeBrokerService : IBrokerService
         return Task.FromResult(Revisions[configurationId][revision - 1]);
     }
 
+    public Task<int> GetLatestConfigurationRevisionAsync(string configurationId, CancellationToken cancellationToken)
+    {
+        Calls.Add($"DescribeConfiguration {configurationId}");
+        return Task.FromResult(Revisions[configurationId].Count);
+    }
+
+    /// <summary>Runs just before an UpdateBroker takes effect (with the broker's id): a concurrent writer, as a console user.</summary>
+    public Action<string>? BeforeUpdateBroker { get; set; }
+
+    /// <summary>Runs just before an UpdateConfiguration is stored (with the configuration id): a writer between nob's read and write.</summary>
+    public Action<string>? BeforeUpdateConfiguration { get; set; }
+
     public Task<ConfigurationUpdate> UpdateConfigurationAsync(string configurationId, string xml, string description, CancellationToken cancellationToken)
     {
         Calls.Add($"UpdateConfiguration {configurationId}");
+        BeforeUpdateConfiguration?.Invoke(configurationId);
         Revisions[configurationId].Add(xml);
         var warnings = NextWarnings.ToList();
         NextWarnings.Clear();
@@ -115,6 +128,7 @@ public sealed class FakeBrokerService : IBrokerService
     public Task SetConfigurationRevisionAsync(string brokerId, string configurationId, int revision, CancellationToken cancellationToken)
     {
         Calls.Add($"UpdateBroker {brokerId} {revision}");
+        BeforeUpdateBroker?.Invoke(brokerId);
         Brokers[brokerId].PendingRevision = revision;
         return Task.CompletedTask;
     }
@@ -129,10 +143,14 @@ public sealed class FakeBrokerService : IBrokerService
         return Task.CompletedTask;
     }
 
+    /// <summary>Runs as a reboot finishes, before the pending configuration is applied: someone else's UpdateBroker during the reboot.</summary>
+    public Action<Broker>? BeforeFinishReboot { get; set; }
+
     /// <summary>What Amazon MQ does when a reboot finishes: pending configuration and users applied.</summary>
     public void FinishReboot(string brokerId)
     {
         var b = Brokers[brokerId];
+        BeforeFinishReboot?.Invoke(b);
         if (b.PendingRevision is { } p) b.CurrentRevision = p;
         b.PendingRevision = null;
         b.UsersPending.Clear();

@@ -89,6 +89,13 @@ public sealed class AmazonMqBrokerService(IAmazonMqClient client) : IBrokerServi
         return response.Xml ?? throw new InvalidOperationException($"configuration {configurationId} revision {revision} has no data");
     }
 
+    [IamActions("mq:DescribeConfiguration")]
+    public async Task<int> GetLatestConfigurationRevisionAsync(string configurationId, CancellationToken cancellationToken)
+    {
+        var response = await client.DescribeConfigurationAsync(new DescribeConfigurationRequest { ConfigurationId = configurationId }, cancellationToken);
+        return response.LatestRevision?.Revision ?? throw new InvalidOperationException($"DescribeConfiguration of {configurationId} returned no latest revision");
+    }
+
     [IamActions("mq:UpdateConfiguration")]
     public async Task<ConfigurationUpdate> UpdateConfigurationAsync(string configurationId, string xml, string description, CancellationToken cancellationToken)
     {

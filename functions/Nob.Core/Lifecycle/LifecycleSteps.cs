@@ -333,9 +333,10 @@ public sealed class TeardownBrokerStep(IBrokerService brokers, INetworkStore sto
         if (unwired.Changed)
         {
             ThrowIfOutOfTime(state);
-            var update = await brokers.UpdateConfigurationAsync(latest.Id, unwired.Xml, $"nob {turn.NetworkName}: network connectors removed (teardown)", cancellationToken);
-            if (update.Warnings.Count > 0) throw new ConfigurationRejectedException(turn.BrokerName, update.Revision, update.Warnings);
-            await brokers.SetConfigurationRevisionAsync(id, latest.Id, update.Revision, cancellationToken);
+            // As a build's write, a compare-and-swap on the newest revision: an edit saved meanwhile is kept.
+            await new ConfigurationRevisionWriter(brokers).WriteAsync(turn.BrokerName, broker,
+                xml => ConnectorConfigurationWriter.Write(turn.BrokerName, xml, turn.NetworkName, []),
+                $"nob {turn.NetworkName}: network connectors removed (teardown)", cancellationToken);
             await brokers.RebootBrokerAsync(id, cancellationToken);
             return Waiting(id, state, TeardownActions.Unwire, "removing connectors", WaitPhases.Reboot, now);
         }

@@ -15,6 +15,9 @@ public interface IBrokerService
 
     Task<string> GetConfigurationRevisionXmlAsync(string configurationId, int revision, CancellationToken cancellationToken);
 
+    /// <summary>The newest revision of a configuration (DescribeConfiguration's latestRevision), whether or not a broker uses it.</summary>
+    Task<int> GetLatestConfigurationRevisionAsync(string configurationId, CancellationToken cancellationToken);
+
     /// <summary>Writes a new revision; returns it and the warnings Amazon MQ gives about what it stripped.</summary>
     Task<ConfigurationUpdate> UpdateConfigurationAsync(string configurationId, string xml, string description, CancellationToken cancellationToken);
 

@@ -39,3 +39,27 @@ public sealed class BrokerMissingException(string brokerName) : Exception($"Brok
 {
     public string BrokerName { get; } = brokerName;
 }
+
+/// <summary>
+/// Another revision of a broker's configuration (a console edit, another network's build) kept landing while nob wrote
+/// its own on top of the newest one, <see cref="ConfigurationRevisionWriter.MaxAttempts"/> times: nob set none of them
+/// rather than drop someone's edit.
+/// </summary>
+public sealed class ConfigurationConflictException(string brokerName, string configurationId, int basedOn, int latest, int attempts)
+    : Exception($"Broker \"{brokerName}\"'s configuration {configurationId} kept changing while nob wrote its connectors: {attempts} times another " +
+        $"revision landed after the one nob built on (last: built on revision {basedOn}, revision {latest} landed). Nothing anyone wrote was dropped; " +
+        "let the other edits (console users, other nob runs on this broker) finish, then run the build again")
+{
+    public string BrokerName { get; } = brokerName;
+}
+
+/// <summary>After its reboot a broker runs another configuration revision than the one nob set (someone set theirs meanwhile).</summary>
+public sealed class BrokerRevisionMismatchException(string brokerName, ConfigurationRef expected, ConfigurationRef? actual)
+    : Exception($"Broker \"{brokerName}\" was rebooted to run configuration {expected.Id} revision {expected.Revision}, but it runs " +
+        (actual is null ? "no configuration" : $"{(actual.Id == expected.Id ? "" : $"configuration {actual.Id} ")}revision {actual.Revision}") +
+        "; someone else set a revision on it meanwhile. Check its revisions in Amazon MQ, then run the build again (it merges nob's connectors onto the newest revision)")
+{
+    public string BrokerName { get; } = brokerName;
+    public ConfigurationRef Expected { get; } = expected;
+    public ConfigurationRef? Actual { get; } = actual;
+}

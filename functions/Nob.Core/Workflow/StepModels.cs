@@ -12,13 +12,15 @@ public sealed record EnsuredBroker(string BrokerName, string BrokerId, bool Crea
 
 /// <summary>
 /// One turn of a wait-for-RUNNING loop. <see cref="Poll"/> counts up to the plan's MaxPolls; <see cref="Since"/> is when
-/// the broker entered <see cref="Phase"/> (unknown before a creation loop's first check).
+/// the broker entered <see cref="Phase"/> (unknown before a creation loop's first check). <see cref="ExpectedConfiguration"/>,
+/// after a reboot nob asked for, is the revision nob set: once RUNNING the broker must run it.
 /// </summary>
-public sealed record BrokerWait(string BrokerName, string BrokerId, string Phase, int Poll, PollPlan Polling, DateTimeOffset? Since = null);
+public sealed record BrokerWait(string BrokerName, string BrokerId, string Phase, int Poll, PollPlan Polling, DateTimeOffset? Since = null,
+    ConfigurationRef? ExpectedConfiguration = null);
 
 /// <summary>What a check saw; the loop's next turn reads it as a <see cref="BrokerWait"/> and its Wait state sleeps <see cref="NextWaitSeconds"/>.</summary>
 public sealed record BrokerWaitStatus(string BrokerName, string BrokerId, string Phase, string State, bool Ready, int Poll, PollPlan Polling,
-    DateTimeOffset? Since, int NextWaitSeconds);
+    DateTimeOffset? Since, int NextWaitSeconds, ConfigurationRef? ExpectedConfiguration = null);
 
 /// <summary>A running broker as the later steps need it: where it is reachable and what ingress needs to know.</summary>
 public sealed record BrokerWork(
@@ -46,6 +48,8 @@ public sealed record IngressResult(IReadOnlyList<IngressRuleOutcome> Rules);
 
 public sealed record IngressRuleOutcome(IngressRule Rule, bool Added);
 
+/// <param name="Attempts">How many times the write built its revision: more than 1 when another revision landed meanwhile and
+/// nob merged onto it (<see cref="ConfigurationRevisionWriter"/>); <see cref="Revision"/> is then the merged one.</param>
 public sealed record RevisionResult(
     string BrokerName,
     string BrokerId,
@@ -56,7 +60,8 @@ public sealed record RevisionResult(
     IReadOnlyList<string> AddedConnectors,
     IReadOnlyList<string> RemovedConnectors,
     IReadOnlyList<string> UpdatedConnectors,
-    bool UserCreated);
+    bool UserCreated,
+    int Attempts = 1);
 
 /// <summary>
 /// Status PASSED (every pair carried a message) or SKIPPED (verification.enabled is false); a failure is an error.

@@ -95,11 +95,16 @@ public sealed class BrokerStateStep(IBrokerService brokers, TimeProvider time)
 
         var elapsed = time.GetUtcNow() - since;
         if (IsReady(wait.BrokerName, broker))
-            return new BrokerWaitStatus(wait.BrokerName, wait.BrokerId, wait.Phase, broker.BrokerState, true, poll, plan, since, 0);
+        {
+            // After nob's reboot the broker must run the revision nob set, not one someone else set meanwhile.
+            if (wait.ExpectedConfiguration is { } expected && broker.CurrentConfiguration != expected)
+                throw new BrokerRevisionMismatchException(wait.BrokerName, expected, broker.CurrentConfiguration);
+            return new BrokerWaitStatus(wait.BrokerName, wait.BrokerId, wait.Phase, broker.BrokerState, true, poll, plan, since, 0, wait.ExpectedConfiguration);
+        }
         if (poll >= plan.MaxPolls || elapsed.TotalSeconds >= plan.TimeoutSeconds)
             throw new BrokerWaitTimedOutException(wait.BrokerName, broker.BrokerState, poll, elapsed);
         return new BrokerWaitStatus(wait.BrokerName, wait.BrokerId, wait.Phase, broker.BrokerState, false, poll, plan, since,
-            plan.NextWaitSeconds(wait.Phase, elapsed));
+            plan.NextWaitSeconds(wait.Phase, elapsed), wait.ExpectedConfiguration);
     }
 
     /// <summary>RUNNING: true; creating or rebooting: false; any other state fails the wait by name.</summary>
@@ -241,8 +246,9 @@ public sealed class OpenIngressStep(ISecurityGroupService securityGroups)
 }
 
 /// <summary>
-/// Write connector revision: from the broker's latest configuration (pending if any, else current) write the next
-/// revision only when it changes, refuse any Amazon MQ warning, make it pending; ensure the common user exists.
+/// Write connector revision: on the newest revision of the broker's configuration write the next one only when it
+/// changes, refuse any Amazon MQ warning, make it pending, as a compare-and-swap (<see cref="ConfigurationRevisionWriter"/>:
+/// a revision someone else writes meanwhile is merged, not dropped); ensure the common user exists.
 /// </summary>
 public sealed class WriteConnectorRevisionStep(IBrokerService brokers, IParameterStore parameters)
 {
@@ -251,23 +257,11 @@ public sealed class WriteConnectorRevisionStep(IBrokerService brokers, IParamete
         var work = plan.Brokers.FirstOrDefault(b => b.BrokerName == brokerName) ?? throw new BrokerMissingException(brokerName);
         var connectors = plan.Plan(spec).Broker(brokerName).Connectors;
         var broker = await brokers.DescribeBrokerAsync(work.BrokerId, cancellationToken);
-        var baseRef = broker.PendingConfiguration ?? broker.CurrentConfiguration
-            ?? throw new BrokerNotUsableException(work.BrokerName, "it reports no configuration");
-        var currentXml = await brokers.GetConfigurationRevisionXmlAsync(baseRef.Id, baseRef.Revision, cancellationToken);
-        var revision = ConnectorConfigurationWriter.Write(work.BrokerName, currentXml, spec.NetworkName, connectors);
-
-        var target = baseRef;
-        if (revision.Changed)
-        {
-            var description = $"nob {spec.NetworkName}: {connectors.Count} network connector(s)";
-            var update = await brokers.UpdateConfigurationAsync(baseRef.Id, revision.Xml, description, cancellationToken);
-            if (update.Warnings.Count > 0) throw new ConfigurationRejectedException(work.BrokerName, update.Revision, update.Warnings);
-            target = new ConfigurationRef(baseRef.Id, update.Revision);
-        }
-        if (target != broker.CurrentConfiguration && target != broker.PendingConfiguration)
-        {
-            await brokers.SetConfigurationRevisionAsync(work.BrokerId, target.Id, target.Revision, cancellationToken);
-        }
+        var written = await new ConfigurationRevisionWriter(brokers).WriteAsync(work.BrokerName, broker,
+            xml => ConnectorConfigurationWriter.Write(work.BrokerName, xml, spec.NetworkName, connectors),
+            $"nob {spec.NetworkName}: {connectors.Count} network connector(s)", cancellationToken);
+        var revision = written.Revision;
+        var target = written.Target;
 
         var userCreated = false;
         var users = await brokers.ListUsernamesAsync(work.BrokerId, cancellationToken);
@@ -279,12 +273,15 @@ public sealed class WriteConnectorRevisionStep(IBrokerService brokers, IParamete
         }
 
         var rebootRequired = target != broker.CurrentConfiguration || userCreated || broker.UsersWithPendingChanges.Count > 0;
-        return new RevisionResult(work.BrokerName, work.BrokerId, target.Id, target.Revision, revision.Changed, rebootRequired,
-            revision.AddedConnectors, revision.RemovedConnectors, revision.UpdatedConnectors, userCreated);
+        return new RevisionResult(work.BrokerName, work.BrokerId, target.Id, target.Revision, written.Written, rebootRequired,
+            revision.AddedConnectors, revision.RemovedConnectors, revision.UpdatedConnectors, userCreated, written.Attempts);
     }
 }
 
-/// <summary>Reboot a broker that has a pending change, then hand over to the wait loop, whose Wait state sleeps first.</summary>
+/// <summary>
+/// Reboot a broker that has a pending change, then hand over to the wait loop, whose Wait state sleeps first; the loop
+/// carries the revision nob set, which the broker must run once RUNNING again (<see cref="BrokerRevisionMismatchException"/>).
+/// </summary>
 public sealed class RebootBrokerStep(IBrokerService brokers, TimeProvider time)
 {
     public async Task<BrokerWaitStatus> RunAsync(RevisionResult revision, PollPlan polling, CancellationToken cancellationToken)
@@ -299,7 +296,7 @@ public sealed class RebootBrokerStep(IBrokerService brokers, TimeProvider time)
             throw new BrokerNotUsableException(revision.BrokerName, $"it is {broker.BrokerState}; a broker reboots only when RUNNING");
         }
         return new BrokerWaitStatus(revision.BrokerName, revision.BrokerId, WaitPhases.Reboot, BrokerStates.RebootInProgress, false, 0, polling,
-            time.GetUtcNow(), polling.NextWaitSeconds(WaitPhases.Reboot, TimeSpan.Zero));
+            time.GetUtcNow(), polling.NextWaitSeconds(WaitPhases.Reboot, TimeSpan.Zero), new ConfigurationRef(revision.ConfigurationId, revision.Revision));
     }
 }
 
@@ -341,7 +338,9 @@ public sealed class SummarizeStep(IBrokerService brokers, TimeProvider time)
         foreach (var r in revisions)
         {
             if (r.Written)
-                changes.Add($"wrote configuration revision {r.Revision} on {r.BrokerName} (+{r.AddedConnectors.Count} -{r.RemovedConnectors.Count} ~{r.UpdatedConnectors.Count} connectors)");
+                changes.Add(r.Attempts > 1
+                    ? $"wrote {r.BrokerName}'s connectors (+{r.AddedConnectors.Count} -{r.RemovedConnectors.Count} ~{r.UpdatedConnectors.Count}) and merged them with a revision someone else wrote meanwhile: set revision {r.Revision}"
+                    : $"wrote configuration revision {r.Revision} on {r.BrokerName} (+{r.AddedConnectors.Count} -{r.RemovedConnectors.Count} ~{r.UpdatedConnectors.Count} connectors)");
             if (r.UserCreated) changes.Add($"created user {spec.User.Username} on {r.BrokerName}");
         }
         // RebootRequired is what RebootBrokerStep acts on: every such broker was rebooted before Summarize runs.

@@ -520,6 +520,7 @@ internal sealed partial class MqService
                 throw new ServiceError(409, "ConflictException", $"Broker [{id}] is in state [{b.State}] and cannot be updated now.", "broker-id");
             }
 
+            InjectConsoleEdit(b);
             if (configuration is not null)
             {
                 var configId = Json.String(configuration, "id") ?? throw Missing("configuration.id");
