@@ -1,3 +1,4 @@
+using Nob.Aws;
 using Nob.Aws.Adapters;
 using Nob.Aws.StepFunctions;
 using Nob.Core.Api;
@@ -7,7 +8,7 @@ namespace Nob.Functions;
 internal static partial class Composition
 {
     // Step Functions throttles StartExecution and ListExecutions per account; retry like the other clients.
-    static readonly Lazy<IWorkflowExecutions> workflowExecutions = new(() => new StepFunctionsExecutions(new AmazonStepFunctionsClient(new AmazonStepFunctionsConfig { MaxErrorRetry = 5 })));
+    static readonly Lazy<IWorkflowExecutions> workflowExecutions = new(() => new StepFunctionsExecutions(new AmazonStepFunctionsClient(NobClientDefaults.Apply(new AmazonStepFunctionsConfig()))));
 
     /// <summary>The build-network state machine the API starts (set by template.yaml).</summary>
     public const string BuildStateMachineArnVariable = "NOB_BUILD_STATE_MACHINE_ARN";

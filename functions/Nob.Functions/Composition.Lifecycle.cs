@@ -1,4 +1,5 @@
 using Amazon.SimpleSystemsManagement;
+using Nob.Aws;
 using Nob.Aws.Adapters;
 using Nob.Core.Lifecycle;
 
@@ -6,7 +7,7 @@ namespace Nob.Functions;
 
 internal static partial class Composition
 {
-    static readonly Lazy<INetworkStore> networks = new(() => new SsmNetworkStore(new AmazonSimpleSystemsManagementClient(new AmazonSimpleSystemsManagementConfig { MaxErrorRetry = 5 })));
+    static readonly Lazy<INetworkStore> networks = new(() => new SsmNetworkStore(new AmazonSimpleSystemsManagementClient(NobClientDefaults.Apply(new AmazonSimpleSystemsManagementConfig()))));
 
     /// <summary>The stored network records (SSM parameters under /nob/networks).</summary>
     public static INetworkStore Networks => networks.Value;

@@ -1,5 +1,6 @@
 using Amazon.EC2;
 using Amazon.SimpleSystemsManagement;
+using Nob.Aws;
 using Nob.Aws.Adapters;
 using Nob.Aws.Mq;
 using Nob.Core.Verification;
@@ -11,15 +12,14 @@ namespace Nob.Functions;
 /// <summary>
 /// The one composition root: the real adapters, each created on first use so a function builds only the clients its
 /// step needs (shorter cold starts), and shared by every invocation of a warm instance. Region, credentials and
-/// endpoint overrides (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_MQ, …) come from the SDK's standard chain. Amazon MQ allows
-/// about 15 requests/s per account and EC2 throttles by account too, so every client retries throttling and
-/// server errors five times (the SDK default is fewer) before a step fails.
+/// endpoint overrides (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_MQ, …) come from the SDK's standard chain. Every client
+/// retries as <see cref="NobClientDefaults"/> says (standard mode: throttling, 5xx and connection faults, six attempts).
 /// </summary>
 internal static partial class Composition
 {
-    static readonly Lazy<IBrokerService> brokers = new(() => new AmazonMqBrokerService(new AmazonMqClient(new AmazonMqConfig { MaxErrorRetry = 5 })));
-    static readonly Lazy<ISecurityGroupService> securityGroups = new(() => new Ec2SecurityGroupService(new AmazonEC2Client(new AmazonEC2Config { MaxErrorRetry = 5 })));
-    static readonly Lazy<IParameterStore> parameters = new(() => new SsmParameterStore(new AmazonSimpleSystemsManagementClient(new AmazonSimpleSystemsManagementConfig { MaxErrorRetry = 5 })));
+    static readonly Lazy<IBrokerService> brokers = new(() => new AmazonMqBrokerService(new AmazonMqClient(NobClientDefaults.Apply(new AmazonMqConfig()))));
+    static readonly Lazy<ISecurityGroupService> securityGroups = new(() => new Ec2SecurityGroupService(new AmazonEC2Client(NobClientDefaults.Apply(new AmazonEC2Config()))));
+    static readonly Lazy<IParameterStore> parameters = new(() => new SsmParameterStore(new AmazonSimpleSystemsManagementClient(NobClientDefaults.Apply(new AmazonSimpleSystemsManagementConfig()))));
 
     // On AWS the brokers' STOMP certificates chain to public roots; local mode names its own CA's PEM file.
     static readonly Lazy<IMessageProbe> messageProbe = new(() => new StompMessageProbe(new StompProbeOptions

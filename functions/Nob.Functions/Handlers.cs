@@ -18,15 +18,15 @@ public sealed class ValidateFunction
 }
 
 /// <summary>The converged fast path: does the network already match the spec? (The ASL falls through to the slow path on any error but a spec error.)</summary>
-public sealed class CheckConvergedFunction(IBrokerService brokers, ISecurityGroupService securityGroups, VerifierSource? verifier)
+public sealed class CheckConvergedFunction(IBrokerService brokers, ISecurityGroupService securityGroups, IParameterStore parameters, VerifierSource? verifier)
 {
-    public CheckConvergedFunction() : this(Composition.Brokers, Composition.SecurityGroups, Composition.Verifier) { }
+    public CheckConvergedFunction() : this(Composition.Brokers, Composition.SecurityGroups, Composition.Parameters, Composition.Verifier) { }
 
     public async Task<Stream> HandleAsync(Stream input)
     {
         var request = await StepJson.ReadAsync(input, StepJson.Default.SpecRequest);
         var spec = SpecReader.ReadValid(request.Spec.GetRawText());
-        var check = await new CheckConvergedStep(brokers, securityGroups, verifier).RunAsync(spec, CancellationToken.None);
+        var check = await new CheckConvergedStep(brokers, securityGroups, parameters, verifier).RunAsync(spec, CancellationToken.None);
         return StepJson.Write(check, StepJson.Default.ConvergedCheck);
     }
 }

@@ -41,6 +41,9 @@ public sealed record FaultSettings
     /// </summary>
     public IReadOnlyList<string> ConcurrentEditBeforeUpdateBrokerOf { get; init; } = [];
 
+    /// <summary>SSM parameter names that GetParameter answers ParameterNotFound for, as if deleted (writes still land).</summary>
+    public IReadOnlyList<string> MissingParameters { get; init; } = [];
+
     public static FaultSettings None { get; } = new();
 }
 
@@ -211,4 +214,6 @@ public sealed class LocalCloudFaults
     internal TimeSpan StartDelay => Current.StartDelay;
 
     internal TimeSpan RebootDelay => Current.RebootDelay;
+
+    internal bool IsMissingParameter(string name) => Current.MissingParameters.Contains(name, StringComparer.Ordinal);
 }

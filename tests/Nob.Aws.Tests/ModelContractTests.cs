@@ -87,8 +87,8 @@ public class ModelContractTests
         var model = BotocoreModel.Mq.GetOperation(operation);
         var sample = Samples.Get(operation);
         var input = model.Input!;
-        var output = model.Output!;
-        using var server = new CapturingServer(CannedResponse.Json(BotocoreModel.Generate(output)));
+        var output = model.Output;
+        using var server = new CapturingServer(CannedResponse.Json(output is null ? "" : BotocoreModel.Generate(output)));
         using var client = TestClients.For(server);
 
         var response = await sample.Call(client, sample.Request);

@@ -49,9 +49,38 @@ public class CheckConvergedStepTests
         return (ensured, plan, ingress, revisions);
     }
 
-    Task<ConvergedCheck> CheckAsync() => new CheckConvergedStep(mq, ec2, verifier).RunAsync(spec, None);
+    Task<ConvergedCheck> CheckAsync() => new CheckConvergedStep(mq, ec2, ssm, verifier).RunAsync(spec, None);
 
     static string JsonOf<T>(T value) => JsonSerializer.Serialize(value, Json);
+
+    [Fact]
+    public async Task Run_PasswordRotatedAfterABuild_IsNotConvergedAndSaysRotationIsPending()
+    {
+        await SlowPathAsync();
+        ssm.Values["/nob/tutorial/password"] = Password + "-rotated"; // version 2
+
+        var check = await CheckAsync();
+
+        Assert.False(check.Converged);
+        var difference = Assert.Single(check.Differences);
+        Assert.Contains("password rotation pending", difference, StringComparison.Ordinal);
+        Assert.Contains("version 1", difference, StringComparison.Ordinal);
+        Assert.Contains("at version 2", difference, StringComparison.Ordinal);
+        Assert.DoesNotContain(Password, difference, StringComparison.Ordinal);
+        Assert.Null(check.Brokers);
+    }
+
+    [Fact]
+    public async Task Run_PasswordRotatedThenRebuilt_IsConvergedAgain()
+    {
+        await SlowPathAsync();
+        ssm.Values["/nob/tutorial/password"] = Password + "-rotated";
+        await SlowPathAsync();
+
+        var check = await CheckAsync();
+
+        Assert.True(check.Converged, string.Join("; ", check.Differences));
+    }
 
     [Fact]
     public async Task Run_NothingBuiltYet_IsNotConvergedAndStopsAtTheFirstMissingBroker()

@@ -552,6 +552,8 @@ public class LifecycleStepTests
         public Task RebootBrokerAsync(string brokerId, CancellationToken cancellationToken) => throw new InvalidOperationException();
         public Task<IReadOnlyList<string>> ListUsernamesAsync(string brokerId, CancellationToken cancellationToken) => throw new InvalidOperationException();
         public Task CreateUserAsync(string brokerId, string username, Secret password, CancellationToken cancellationToken) => throw new InvalidOperationException();
+        public Task UpdateUserPasswordAsync(string brokerId, string username, Secret password, CancellationToken cancellationToken) => throw new InvalidOperationException();
+        public Task TagBrokerAsync(string brokerArn, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken) => throw new InvalidOperationException();
         public Task DeleteBrokerAsync(string brokerId, CancellationToken cancellationToken) => throw new InvalidOperationException();
     }
 

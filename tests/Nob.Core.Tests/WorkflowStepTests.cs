@@ -70,14 +70,40 @@ public class WorkflowStepTests
     }
 
     [Fact]
-    public async Task EnsureBroker_ExistingActiveMqBroker_IsAdoptedWithoutReadingThePassword()
+    public async Task EnsureBroker_ExistingActiveMqBroker_IsAdopted()
     {
         var existing = mq.Add("MyBroker1");
-        ssm.Values.Clear();
         var ensured = await new EnsureBrokerStep(mq, ssm).RunAsync(tutorial, "MyBroker1", None);
         Assert.Equal(existing.Id, ensured.BrokerId);
         Assert.False(ensured.Created);
         Assert.DoesNotContain(mq.Calls, c => c.StartsWith("CreateBroker", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task EnsureBroker_PasswordParameterMissing_FailsNamingItBeforeAnyAmazonMqCall(bool brokerExists)
+    {
+        if (brokerExists) mq.Add("MyBroker1");
+        ssm.Values.Clear();
+
+        var e = await Assert.ThrowsAsync<PasswordParameterMissingException>(() => new EnsureBrokerStep(mq, ssm).RunAsync(tutorial, "MyBroker1", None));
+
+        Assert.Equal("/nob/tutorial/password", e.ParameterName);
+        Assert.Contains("/nob/tutorial/password", e.Message, StringComparison.Ordinal);
+        Assert.Contains("SecureString", e.Message, StringComparison.Ordinal);
+        Assert.Empty(mq.Calls);
+    }
+
+    [Fact]
+    public async Task EnsureBroker_NewBroker_IsTaggedWithThePasswordVersion()
+    {
+        ssm.Values["/nob/tutorial/password"] = Password + "-2"; // version 2
+
+        var ensured = await new EnsureBrokerStep(mq, ssm).RunAsync(tutorial, "MyBroker1", None);
+
+        Assert.Equal("2", mq.Brokers[ensured.BrokerId].Creation.Tags[EnsureBrokerStep.PasswordVersionTag]);
+        Assert.Equal(Password + "-2", mq.UserPasswords[ensured.BrokerId]);
     }
 
     [Theory]
@@ -357,6 +383,76 @@ public class WorkflowStepTests
         Assert.True(result.RebootRequired);
         Assert.Contains("myCommonUser", mq.ByName("MyBroker2").Users);
         Assert.Equal([Password], mq.PasswordsSeen);
+    }
+
+    [Fact]
+    public async Task WriteRevision_PasswordParameterChanged_UpdatesTheUserTagsTheBrokerAndNeedsReboot()
+    {
+        var ensured = await EnsureAllRunningAsync(tutorial);
+        var plan = await new PlanNetworkStep(mq).RunAsync(tutorial, ensured, None);
+        var broker = mq.ByName("MyBroker2");
+        var before = await new WriteConnectorRevisionStep(mq, ssm).RunAsync(tutorial, plan, "MyBroker2", None);
+        Assert.False(before.PasswordUpdated);
+        Assert.False(before.RebootRequired);
+        ssm.Values["/nob/tutorial/password"] = "rotated-horse-battery"; // version 2
+
+        var result = await new WriteConnectorRevisionStep(mq, ssm).RunAsync(tutorial, plan, "MyBroker2", None);
+
+        Assert.True(result.PasswordUpdated);
+        Assert.False(result.UserCreated);
+        Assert.True(result.RebootRequired);
+        Assert.Equal("rotated-horse-battery", mq.UserPasswords[broker.Id]);
+        Assert.Contains(tutorial.User.Username, broker.UsersPending);
+        var description = await mq.DescribeBrokerAsync(broker.Id, None);
+        Assert.Equal("2", description.Tags[EnsureBrokerStep.PasswordVersionTag]);
+        Assert.Equal(tutorial.NetworkName, description.Tags[EnsureBrokerStep.NetworkTag]);
+        Assert.DoesNotContain(mq.Calls, c => c.Contains("rotated", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task WriteRevision_PasswordUpdatedButRebootFailed_StillNeedsRebootWithoutAnotherUpdate()
+    {
+        var ensured = await EnsureAllRunningAsync(tutorial);
+        var plan = await new PlanNetworkStep(mq).RunAsync(tutorial, ensured, None);
+        ssm.Values["/nob/tutorial/password"] = "rotated-horse-battery";
+        await new WriteConnectorRevisionStep(mq, ssm).RunAsync(tutorial, plan, "MyBroker2", None);
+        var updates = mq.Calls.Count(c => c.StartsWith("UpdateUser", StringComparison.Ordinal));
+
+        var retried = await new WriteConnectorRevisionStep(mq, ssm).RunAsync(tutorial, plan, "MyBroker2", None);
+
+        Assert.False(retried.PasswordUpdated);
+        Assert.True(retried.RebootRequired); // the user's change is still pending
+        Assert.Equal(updates, mq.Calls.Count(c => c.StartsWith("UpdateUser", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task WriteRevision_AdoptedBrokerWithoutPasswordTag_UpdatesTheUserOnce()
+    {
+        var adopted = mq.Add("MyBroker2");
+        adopted.Users.Add(tutorial.User.Username);
+        var ensured = await EnsureAllRunningAsync(tutorial);
+        var plan = await new PlanNetworkStep(mq).RunAsync(tutorial, ensured, None);
+
+        var first = await new WriteConnectorRevisionStep(mq, ssm).RunAsync(tutorial, plan, "MyBroker2", None);
+        mq.FinishReboot(adopted.Id);
+        var second = await new WriteConnectorRevisionStep(mq, ssm).RunAsync(tutorial, plan, "MyBroker2", None);
+
+        Assert.True(first.PasswordUpdated);
+        Assert.Equal(Password, mq.UserPasswords[adopted.Id]);
+        Assert.False(second.PasswordUpdated);
+        Assert.False(second.RebootRequired);
+    }
+
+    [Fact]
+    public async Task WriteRevision_PasswordParameterMissing_FailsNamingIt()
+    {
+        var ensured = await EnsureAllRunningAsync(tutorial);
+        var plan = await new PlanNetworkStep(mq).RunAsync(tutorial, ensured, None);
+        ssm.Values.Clear();
+
+        var e = await Assert.ThrowsAsync<PasswordParameterMissingException>(() => new WriteConnectorRevisionStep(mq, ssm).RunAsync(tutorial, plan, "MyBroker2", None));
+
+        Assert.Equal("/nob/tutorial/password", e.ParameterName);
     }
 
     [Fact]

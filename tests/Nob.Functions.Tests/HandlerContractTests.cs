@@ -57,7 +57,7 @@ public partial class HandlerContractTests
     async Task<JsonNode> BuildAsync(JsonNode spec)
     {
         var network = await Invoke(new ValidateFunction().HandleAsync, new JsonObject { ["spec"] = spec.DeepClone() });
-        lastConverged = await Invoke(new CheckConvergedFunction(Mq("CheckConvergedFunction"), Ec2("CheckConvergedFunction"), new VerifierSource("sg-verify", [])).HandleAsync,
+        lastConverged = await Invoke(new CheckConvergedFunction(Mq("CheckConvergedFunction"), Ec2("CheckConvergedFunction"), Ssm("CheckConvergedFunction"), new VerifierSource("sg-verify", [])).HandleAsync,
             new JsonObject { ["spec"] = spec.DeepClone() });
         var brokers = new JsonArray();
         foreach (var name in network["brokers"]!.AsArray())
@@ -200,6 +200,10 @@ public partial class HandlerContractTests
         await Invoke(new WriteConnectorRevisionFunction(Mq("WriteConnectorRevisionFunction"), Ssm("WriteConnectorRevisionFunction")).HandleAsync,
             new JsonObject { ["spec"] = JsonNode.Parse(adopted.ToJsonString()), ["plan"] = JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(plan, StepJson.Default.NetworkPlanResult)), ["brokerName"] = "Adopted2" });
         Assert.Contains("IBrokerService.CreateUserAsync", CallsOf("WriteConnectorRevisionFunction"));
+        // A rotated password exercises UpdateUser (and the converged check's version read).
+        ssm.Values["/nob/tutorial/password"] = "r0tated-Passw0rd";
+        await BuildAsync("tutorial");
+        Assert.Contains("IBrokerService.UpdateUserPasswordAsync", CallsOf("WriteConnectorRevisionFunction"));
         // The lifecycle functions are checked once template.yaml has them (the loop covers the template's functions only).
         await LifecycleAsync("lifecycle");
         // The lock functions: take over a lock whose holder ended (status asked, older generation deleted), then give it back.

@@ -122,6 +122,44 @@ public partial class TemplateTests
     }
 
     [Fact]
+    public void StateMachines_EveryLambdaTaskRetriesAwsThrottlingAndUnavailabilityWithBackoff()
+    {
+        // What outlasts the SDK's retries in an adapter (TransientFaults): EC2, SSM and Amazon MQ throttling, 5xx and resets.
+        string[] named = [nameof(Nob.Aws.Adapters.AwsThrottlingException), nameof(Nob.Aws.Adapters.AwsServiceUnavailableException)];
+        var tasks = 0;
+        foreach (var file in Repo.StateMachineFiles())
+        {
+            foreach (var (name, state) in Repo.AllStates(Repo.Asl(file)).Where(s => (string?)s.State["Type"] == "Task" && (string?)s.State["Resource"] == LambdaInvoke))
+            {
+                tasks++;
+                var retriers = state["Retry"]!.AsArray();
+                foreach (var error in named)
+                {
+                    var retrier = retriers.SingleOrDefault(r => r!["ErrorEquals"]!.AsArray().Any(e => (string?)e == error));
+                    Assert.True(retrier is not null, $"{Path.GetFileName(file)} {name} does not retry {error}");
+                    Assert.Equal("FULL", (string?)retrier!["JitterStrategy"]);
+                    Assert.True((double)retrier["BackoffRate"]! >= 2, $"{name}: {error} without exponential backoff");
+                    Assert.True((int)retrier["IntervalSeconds"]! >= 1 && (int)retrier["MaxAttempts"]! >= 3, $"{name}: {error} retried too little");
+                    Assert.NotNull(retrier["MaxDelaySeconds"]);
+                }
+            }
+        }
+        Assert.True(tasks >= 20, $"only {tasks} Lambda tasks found");
+    }
+
+    [Fact]
+    public void StateMachines_PasswordParameterMissingIsCaughtByNameWhereverTheBuildCatchesItsNamedErrors()
+    {
+        var asl = Repo.Asl(Repo.StateMachineFiles().Single(f => f.EndsWith("build-network.asl.json", StringComparison.Ordinal)));
+        var named = Repo.AllStates(asl).Where(s => s.State["Catch"] is not null)
+            .Select(s => (s.Name, First: s.State["Catch"]!.AsArray()[0]!["ErrorEquals"]!.AsArray().Select(e => (string)e!).ToList()))
+            .Where(c => c.First.Contains("BrokerNotUsableException"))
+            .ToList();
+        Assert.NotEmpty(named);
+        foreach (var (name, errors) in named) Assert.True(errors.Contains(nameof(Nob.Core.Workflow.PasswordParameterMissingException)), $"{name} does not catch PasswordParameterMissingException by name");
+    }
+
+    [Fact]
     public void StateMachines_EveryNamedErrorIsAnExceptionTypeOfOurCode()
     {
         var ours = new[] { typeof(ValidateFunction).Assembly, typeof(Nob.Core.Specs.SpecReader).Assembly, typeof(Nob.Aws.Mq.AmazonMqException).Assembly }

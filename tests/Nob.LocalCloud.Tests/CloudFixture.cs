@@ -17,7 +17,7 @@ public sealed class CloudFixture : IAsyncLifetime
     public const string BrokerB = "NetB";
 
     /// <summary>Brokers created in this collection whose creation fails at once (no JVM): for paging and failure tests.</summary>
-    public static readonly string[] Doomed = [.. Enumerable.Range(1, 6).Select(i => $"Doomed{i}"), "DoomedAdapter", "DoomedDelay", "DoomedDelete"];
+    public static readonly string[] Doomed = [.. Enumerable.Range(1, 6).Select(i => $"Doomed{i}"), "DoomedAdapter", "DoomedDelay", "DoomedDelete", "DoomedRotate"];
 
     public static readonly TimeSpan StartPatience = TimeSpan.FromSeconds(120);
 

@@ -60,7 +60,9 @@ public sealed class SsmTests(CloudFixture fixture)
             ssm.GetParameterAsync(new GetParameterRequest { Name = "/nob/tests/doomed", WithDecryption = true }));
         Assert.Equal("ParameterNotFound", missing.ErrorCode);
         await Assert.ThrowsAsync<ParameterNotFoundException>(() => ssm.DeleteParameterAsync(new DeleteParameterRequest { Name = "/nob/tests/doomed" }));
-        await Assert.ThrowsAsync<ParameterNotFoundException>(() => new SsmParameterStore(ssm).GetSecureStringAsync("/nob/tests/doomed", default));
+        // The workflow's adapter names what is missing (the ASL catches it by name).
+        var named = await Assert.ThrowsAsync<Nob.Core.Workflow.PasswordParameterMissingException>(() => new SsmParameterStore(ssm).GetSecureStringAsync("/nob/tests/doomed", default));
+        Assert.Equal("/nob/tests/doomed", named.ParameterName);
     }
 
     [Fact]

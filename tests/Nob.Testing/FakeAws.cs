@@ -11,6 +11,8 @@ public sealed class FakeBrokerService : IBrokerService
     {
         public required string Id { get; init; }
         public required BrokerCreation Creation { get; init; }
+        /// <summary>Tags as DescribeBroker reports them: the creation's, then what CreateTags added (null: the creation's).</summary>
+        public IReadOnlyDictionary<string, string>? Tags { get; set; }
         public string State { get; set; } = BrokerStates.CreationInProgress;
         public string EngineType { get; set; } = "ACTIVEMQ";
         public required string ConfigurationId { get; init; }
@@ -81,7 +83,7 @@ public sealed class FakeBrokerService : IBrokerService
         return Task.FromResult(new BrokerDescription(b.Id, b.Creation.BrokerName, $"arn:aws:mq:us-east-1:111122223333:broker:{b.Creation.BrokerName}:{b.Id}",
             b.State, b.EngineType, "5.18", b.Creation.DeploymentMode, b.Creation.PubliclyAccessible, b.Creation.SecurityGroups, instances,
             new ConfigurationRef(b.ConfigurationId, b.CurrentRevision), b.PendingRevision is { } p ? new ConfigurationRef(b.ConfigurationId, p) : null,
-            b.ActionsRequired, b.UsersPending, b.Creation.Tags, b.Created));
+            b.ActionsRequired, b.UsersPending, b.Tags ?? b.Creation.Tags, b.Created));
     }
 
     public Task<string> CreateBrokerAsync(BrokerCreation creation, Secret password, CancellationToken cancellationToken)
@@ -92,6 +94,7 @@ public sealed class FakeBrokerService : IBrokerService
         if (existing is not null) return Task.FromResult(existing.Id);
         var broker = new Broker { Id = $"b-{Brokers.Count + 1}", Creation = creation, ConfigurationId = $"c-{Brokers.Count + 1}" };
         broker.Users.Add(creation.Username);
+        UserPasswords[broker.Id] = password.Reveal();
         Brokers[broker.Id] = broker;
         Revisions[broker.ConfigurationId] = [AmazonMqDefaults.ConfigurationXml];
         return Task.FromResult(broker.Id);
@@ -169,6 +172,31 @@ public sealed class FakeBrokerService : IBrokerService
         PasswordsSeen.Add(password.Reveal());
         Brokers[brokerId].Users.Add(username);
         Brokers[brokerId].UsersPending.Add(username);
+        UserPasswords[brokerId] = password.Reveal();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Each broker's common-user password as last set by CreateBroker, CreateUser or UpdateUser (by broker id).</summary>
+    public Dictionary<string, string> UserPasswords { get; } = new(StringComparer.Ordinal);
+
+    public Task UpdateUserPasswordAsync(string brokerId, string username, Secret password, CancellationToken cancellationToken)
+    {
+        Calls.Add($"UpdateUser {brokerId} {username}");
+        PasswordsSeen.Add(password.Reveal());
+        var b = Brokers[brokerId];
+        if (!b.Users.Contains(username)) throw new InvalidOperationException($"no user {username} on {brokerId}");
+        UserPasswords[brokerId] = password.Reveal();
+        if (!b.UsersPending.Contains(username)) b.UsersPending.Add(username);
+        return Task.CompletedTask;
+    }
+
+    public Task TagBrokerAsync(string brokerArn, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken)
+    {
+        var b = Brokers.Values.Single(x => brokerArn.EndsWith($":{x.Creation.BrokerName}:{x.Id}", StringComparison.Ordinal));
+        Calls.Add($"CreateTags {b.Id} {string.Join(",", tags.Select(t => $"{t.Key}={t.Value}"))}");
+        var merged = new Dictionary<string, string>(b.Creation.Tags, StringComparer.Ordinal);
+        foreach (var (key, value) in tags) merged[key] = value;
+        b.Tags = merged;
         return Task.CompletedTask;
     }
 
@@ -229,12 +257,59 @@ public sealed class FakeSecurityGroups : ISecurityGroupService
     }
 }
 
+/// <summary>SecureStrings in memory; like SSM, every write of a name counts its version up from 1.</summary>
 public sealed class FakeParameters : IParameterStore
 {
-    public Dictionary<string, string> Values { get; } = new(StringComparer.Ordinal);
+    readonly Dictionary<string, string> values = new(StringComparer.Ordinal);
 
-    public Task<Secret> GetSecureStringAsync(string parameterName, CancellationToken cancellationToken) =>
-        Values.TryGetValue(parameterName, out var v) ? Task.FromResult(new Secret(v)) : throw new KeyNotFoundException(parameterName);
+    /// <summary>Set a value (version + 1); remove one to make the parameter missing.</summary>
+    public ParameterValues Values { get; }
+
+    public Dictionary<string, long> Versions { get; } = new(StringComparer.Ordinal);
+
+    public List<string> Calls { get; } = [];
+
+    public FakeParameters() => Values = new ParameterValues(this);
+
+    public Task<Secret> GetSecureStringAsync(string parameterName, CancellationToken cancellationToken)
+    {
+        Calls.Add($"GetParameter {parameterName}");
+        return Task.FromResult(new Secret(Value(parameterName)));
+    }
+
+    public Task<VersionedSecret> GetSecureStringWithVersionAsync(string parameterName, CancellationToken cancellationToken)
+    {
+        Calls.Add($"GetParameter {parameterName}");
+        return Task.FromResult(new VersionedSecret(new Secret(Value(parameterName)), Versions[parameterName]));
+    }
+
+    public Task<long> GetVersionAsync(string parameterName, CancellationToken cancellationToken)
+    {
+        Calls.Add($"GetParameter {parameterName} (version)");
+        Value(parameterName);
+        return Task.FromResult(Versions[parameterName]);
+    }
+
+    string Value(string parameterName) => values.TryGetValue(parameterName, out var v) ? v : throw new PasswordParameterMissingException(parameterName);
+
+    public sealed class ParameterValues(FakeParameters owner)
+    {
+        public string this[string name]
+        {
+            get => owner.values[name];
+            set
+            {
+                owner.values[name] = value;
+                owner.Versions[name] = owner.Versions.GetValueOrDefault(name) + 1;
+            }
+        }
+
+        public bool Remove(string name) => owner.values.Remove(name);
+
+        public void Clear() => owner.values.Clear();
+
+        public bool ContainsKey(string name) => owner.values.ContainsKey(name);
+    }
 }
 
 /// <summary>Network records in memory, stored through <see cref="NetworkRecordCodec"/> like SSM stores them.</summary>

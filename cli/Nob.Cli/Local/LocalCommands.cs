@@ -140,7 +140,7 @@ public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter 
         if (await new CloudDaemon(home, stdout).RunningAsync() is { } cloud)
         {
             UseEndpoint(cloud);
-            using var ssm = new AmazonSimpleSystemsManagementClient(new AmazonSimpleSystemsManagementConfig { MaxErrorRetry = 5 });
+            using var ssm = new AmazonSimpleSystemsManagementClient(Nob.Aws.NobClientDefaults.Apply(new AmazonSimpleSystemsManagementConfig()));
             var networks = await new Nob.Aws.Adapters.SsmNetworkStore(ssm).ListNetworkNamesAsync(CancellationToken.None);
             // A few at once (each is a Map over its brokers already); progress is one line per network, not per state.
             using var gate = new SemaphoreSlim(4);
@@ -203,7 +203,7 @@ public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter 
 
     async Task<bool> AnyBrokerLeftAsync(CancellationToken cancellationToken)
     {
-        using var mq = new AmazonMqClient(new AmazonMqConfig { MaxErrorRetry = 5 });
+        using var mq = new AmazonMqClient(Nob.Aws.NobClientDefaults.Apply(new AmazonMqConfig()));
         return (await mq.ListAllBrokersAsync(100, cancellationToken)).Count > 0;
     }
 
@@ -321,12 +321,12 @@ public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter 
         }
         UseEndpoint(cloud);
         await stdout.WriteLineAsync($"Local endpoint: {cloud.Endpoint} (pid {cloud.Pid}); truststore {cloud.TrustStore}");
-        using var mq = new AmazonMqClient(new AmazonMqConfig { MaxErrorRetry = 5 });
+        using var mq = new AmazonMqClient(Nob.Aws.NobClientDefaults.Apply(new AmazonMqConfig()));
         var brokers = await mq.ListAllBrokersAsync(100, cancellationToken);
         if (brokers.Count == 0) await stdout.WriteLineAsync("No brokers.");
         foreach (var b in brokers.OrderBy(b => b.BrokerName, StringComparer.Ordinal))
             await stdout.WriteLineAsync($"  {b.BrokerName,-24} {b.BrokerState,-22} {b.DeploymentMode,-24} {b.BrokerId}");
-        using var ssm = new AmazonSimpleSystemsManagementClient(new AmazonSimpleSystemsManagementConfig { MaxErrorRetry = 5 });
+        using var ssm = new AmazonSimpleSystemsManagementClient(Nob.Aws.NobClientDefaults.Apply(new AmazonSimpleSystemsManagementConfig()));
         var store = new Nob.Aws.Adapters.SsmNetworkStore(ssm);
         var networks = await store.ListNetworkNamesAsync(cancellationToken);
         await stdout.WriteLineAsync(networks.Count == 0 ? "No stored networks." : "Stored networks (./nob drift SPEC checks one against its record):");
@@ -348,7 +348,7 @@ public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter 
     /// <summary>The common user's password in the local SSM: NOB_PASSWORD, the one stored before, or a new one shown once.</summary>
     async Task EnsurePasswordAsync(string parameter, TextWriter progress, CancellationToken cancellationToken)
     {
-        using var ssm = new AmazonSimpleSystemsManagementClient(new AmazonSimpleSystemsManagementConfig { MaxErrorRetry = 5 });
+        using var ssm = new AmazonSimpleSystemsManagementClient(Nob.Aws.NobClientDefaults.Apply(new AmazonSimpleSystemsManagementConfig()));
         var given = Environment.GetEnvironmentVariable("NOB_PASSWORD");
         string? stored = null;
         try
@@ -361,7 +361,7 @@ public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter 
         if (given is { Length: > 0 } && given != stored)
         {
             if (stored is not null)
-                await progress.WriteLineAsync($"NOB_PASSWORD differs from {parameter}; brokers created before keep the old password until recreated.");
+                await progress.WriteLineAsync($"NOB_PASSWORD differs from {parameter}; this build updates the common user on every broker of the network and reboots them.");
             await ssm.PutParameterAsync(new PutParameterRequest { Name = parameter, Value = given, Type = ParameterType.SecureString, Overwrite = true }, cancellationToken);
             await progress.WriteLineAsync($"Stored NOB_PASSWORD as the SecureString parameter {parameter}");
         }

@@ -14,12 +14,15 @@ public sealed class AmazonMqBrokerService(IAmazonMqClient client) : IBrokerServi
     [IamActions("mq:ListBrokers")]
     public async Task<CoreBrokerSummary?> FindBrokerByNameAsync(string brokerName, CancellationToken cancellationToken)
     {
-        await foreach (var summary in client.ListBrokersPaginatedAsync(100, cancellationToken))
+        return await Mq<CoreBrokerSummary?>("ListBrokers", async () =>
         {
-            if (summary.BrokerName == brokerName && summary.BrokerId is { } id)
-                return new CoreBrokerSummary(id, brokerName, summary.BrokerState ?? "", summary.EngineType, summary.DeploymentMode);
-        }
-        return null;
+            await foreach (var summary in client.ListBrokersPaginatedAsync(100, cancellationToken))
+            {
+                if (summary.BrokerName == brokerName && summary.BrokerId is { } id)
+                    return new CoreBrokerSummary(id, brokerName, summary.BrokerState ?? "", summary.EngineType, summary.DeploymentMode);
+            }
+            return null;
+        }, cancellationToken);
     }
 
     [IamActions("mq:DescribeBroker")]
@@ -28,7 +31,7 @@ public sealed class AmazonMqBrokerService(IAmazonMqClient client) : IBrokerServi
         DescribeBrokerResponse b;
         try
         {
-            b = await client.DescribeBrokerAsync(new DescribeBrokerRequest { BrokerId = brokerId }, cancellationToken);
+            b = await Mq("DescribeBroker", () => client.DescribeBrokerAsync(new DescribeBrokerRequest { BrokerId = brokerId }, cancellationToken), cancellationToken);
         }
         catch (MqNotFoundException)
         {
@@ -63,7 +66,7 @@ public sealed class AmazonMqBrokerService(IAmazonMqClient client) : IBrokerServi
         "ec2:DescribeRouteTables", "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeVpcs")]
     public async Task<string> CreateBrokerAsync(BrokerCreation creation, Secret password, CancellationToken cancellationToken)
     {
-        var response = await client.CreateBrokerAsync(new CreateBrokerRequest
+        var response = await Mq("CreateBroker", () => client.CreateBrokerAsync(new CreateBrokerRequest
         {
             BrokerName = creation.BrokerName,
             CreatorRequestId = creation.CreatorRequestId,
@@ -77,53 +80,65 @@ public sealed class AmazonMqBrokerService(IAmazonMqClient client) : IBrokerServi
             SecurityGroups = creation.SecurityGroups.Count == 0 ? null : creation.SecurityGroups,
             Users = [new User { Username = creation.Username, Password = password.Reveal(), ConsoleAccess = false }],
             Tags = creation.Tags,
-        }, cancellationToken);
+        }, cancellationToken), cancellationToken);
         return response.BrokerId ?? throw new InvalidOperationException($"CreateBroker for \"{creation.BrokerName}\" returned no brokerId");
     }
 
     [IamActions("mq:DescribeConfigurationRevision")]
     public async Task<string> GetConfigurationRevisionXmlAsync(string configurationId, int revision, CancellationToken cancellationToken)
     {
-        var response = await client.DescribeConfigurationRevisionAsync(
-            new DescribeConfigurationRevisionRequest { ConfigurationId = configurationId, ConfigurationRevision = revision }, cancellationToken);
+        var response = await Mq("DescribeConfigurationRevision", () => client.DescribeConfigurationRevisionAsync(
+            new DescribeConfigurationRevisionRequest { ConfigurationId = configurationId, ConfigurationRevision = revision }, cancellationToken), cancellationToken);
         return response.Xml ?? throw new InvalidOperationException($"configuration {configurationId} revision {revision} has no data");
     }
 
     [IamActions("mq:DescribeConfiguration")]
     public async Task<int> GetLatestConfigurationRevisionAsync(string configurationId, CancellationToken cancellationToken)
     {
-        var response = await client.DescribeConfigurationAsync(new DescribeConfigurationRequest { ConfigurationId = configurationId }, cancellationToken);
+        var response = await Mq("DescribeConfiguration", () => client.DescribeConfigurationAsync(new DescribeConfigurationRequest { ConfigurationId = configurationId }, cancellationToken), cancellationToken);
         return response.LatestRevision?.Revision ?? throw new InvalidOperationException($"DescribeConfiguration of {configurationId} returned no latest revision");
     }
 
     [IamActions("mq:UpdateConfiguration")]
     public async Task<ConfigurationUpdate> UpdateConfigurationAsync(string configurationId, string xml, string description, CancellationToken cancellationToken)
     {
-        var response = await client.UpdateConfigurationAsync(
-            new UpdateConfigurationRequest { ConfigurationId = configurationId, Xml = xml, Description = description }, cancellationToken);
+        var response = await Mq("UpdateConfiguration", () => client.UpdateConfigurationAsync(
+            new UpdateConfigurationRequest { ConfigurationId = configurationId, Xml = xml, Description = description }, cancellationToken), cancellationToken);
         var revision = response.LatestRevision?.Revision ?? throw new InvalidOperationException($"UpdateConfiguration of {configurationId} returned no revision");
         return new ConfigurationUpdate(revision, [.. response.Warnings.Select(w => new ConfigurationWarning(w.ElementName, w.AttributeName, w.Reason))]);
     }
 
     [IamActions("mq:UpdateBroker")]
     public Task SetConfigurationRevisionAsync(string brokerId, string configurationId, int revision, CancellationToken cancellationToken) =>
-        client.UpdateBrokerAsync(new UpdateBrokerRequest { BrokerId = brokerId, Configuration = new ConfigurationId { Id = configurationId, Revision = revision } }, cancellationToken);
+        Mq("UpdateBroker", () => client.UpdateBrokerAsync(new UpdateBrokerRequest { BrokerId = brokerId, Configuration = new ConfigurationId { Id = configurationId, Revision = revision } }, cancellationToken), cancellationToken);
 
     [IamActions("mq:RebootBroker")]
     public Task RebootBrokerAsync(string brokerId, CancellationToken cancellationToken) =>
-        client.RebootBrokerAsync(new RebootBrokerRequest { BrokerId = brokerId }, cancellationToken);
+        Mq("RebootBroker", () => client.RebootBrokerAsync(new RebootBrokerRequest { BrokerId = brokerId }, cancellationToken), cancellationToken);
 
     [IamActions("mq:ListUsers")]
     public async Task<IReadOnlyList<string>> ListUsernamesAsync(string brokerId, CancellationToken cancellationToken) =>
-        [.. (await client.ListAllUsersAsync(brokerId, null, cancellationToken)).Select(u => u.Username).OfType<string>()];
+        [.. (await Mq("ListUsers", () => client.ListAllUsersAsync(brokerId, null, cancellationToken), cancellationToken)).Select(u => u.Username).OfType<string>()];
 
     [IamActions("mq:CreateUser")]
     public Task CreateUserAsync(string brokerId, string username, Secret password, CancellationToken cancellationToken) =>
-        client.CreateUserAsync(new CreateUserRequest { BrokerId = brokerId, Username = username, Password = password.Reveal(), ConsoleAccess = false }, cancellationToken);
+        Mq("CreateUser", () => client.CreateUserAsync(new CreateUserRequest { BrokerId = brokerId, Username = username, Password = password.Reveal(), ConsoleAccess = false }, cancellationToken), cancellationToken);
+
+    [IamActions("mq:UpdateUser")]
+    public Task UpdateUserPasswordAsync(string brokerId, string username, Secret password, CancellationToken cancellationToken) =>
+        Mq("UpdateUser", () => client.UpdateUserAsync(new UpdateUserRequest { BrokerId = brokerId, Username = username, Password = password.Reveal() }, cancellationToken), cancellationToken);
+
+    [IamActions("mq:CreateTags")]
+    public Task TagBrokerAsync(string brokerArn, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken) =>
+        Mq("CreateTags", () => client.CreateTagsAsync(new CreateTagsRequest { ResourceArn = brokerArn, Tags = tags }, cancellationToken), cancellationToken);
 
     // Deleting a broker also deletes the network interfaces Amazon MQ made with the caller's EC2 permissions.
     [IamActions("mq:DeleteBroker", "ec2:DeleteNetworkInterface", "ec2:DeleteNetworkInterfacePermission", "ec2:DetachNetworkInterface",
         "ec2:DescribeNetworkInterfaces", "ec2:DescribeNetworkInterfacePermissions")]
     public Task DeleteBrokerAsync(string brokerId, CancellationToken cancellationToken) =>
-        client.DeleteBrokerAsync(new DeleteBrokerRequest { BrokerId = brokerId }, cancellationToken);
+        Mq("DeleteBroker", () => client.DeleteBrokerAsync(new DeleteBrokerRequest { BrokerId = brokerId }, cancellationToken), cancellationToken);
+
+    // Throttling and 5xx that outlast the client's retries become the named errors the state machine retries.
+    static Task<T> Mq<T>(string operation, Func<Task<T>> call, CancellationToken cancellationToken) =>
+        TransientFaults.RunAsync("Amazon MQ", operation, call, cancellationToken);
 }

@@ -10,7 +10,7 @@ public sealed class Ec2SecurityGroupService(IAmazonEC2 ec2) : ISecurityGroupServ
     [IamActions("ec2:DescribeSecurityGroups")]
     public async Task<IReadOnlyDictionary<string, string>> GetVpcIdsAsync(IReadOnlyCollection<string> securityGroupIds, CancellationToken cancellationToken)
     {
-        var response = await ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { GroupIds = [.. securityGroupIds] }, cancellationToken);
+        var response = await Ec2("DescribeSecurityGroups", () => ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { GroupIds = [.. securityGroupIds] }, cancellationToken), cancellationToken);
         return (response.SecurityGroups ?? []).Where(g => g.VpcId is not null).ToDictionary(g => g.GroupId, g => g.VpcId, StringComparer.Ordinal);
     }
 
@@ -23,7 +23,8 @@ public sealed class Ec2SecurityGroupService(IAmazonEC2 ec2) : ISecurityGroupServ
         else throw new ArgumentException("an ingress rule needs a source CIDR or a source security group", nameof(rule));
         try
         {
-            await ec2.AuthorizeSecurityGroupIngressAsync(new AuthorizeSecurityGroupIngressRequest { GroupId = rule.SecurityGroupId, IpPermissions = [permission] }, cancellationToken);
+            await Ec2("AuthorizeSecurityGroupIngress", () => ec2.AuthorizeSecurityGroupIngressAsync(
+                new AuthorizeSecurityGroupIngressRequest { GroupId = rule.SecurityGroupId, IpPermissions = [permission] }, cancellationToken), cancellationToken);
             return true;
         }
         catch (AmazonEC2Exception e) when (e.ErrorCode == "InvalidPermission.Duplicate")
@@ -59,7 +60,8 @@ public sealed class Ec2SecurityGroupService(IAmazonEC2 ec2) : ISecurityGroupServ
         string? next = null;
         do
         {
-            var response = await ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { GroupIds = [.. securityGroupIds], NextToken = next }, cancellationToken);
+            var response = await Ec2("DescribeSecurityGroups", () => ec2.DescribeSecurityGroupsAsync(
+                new DescribeSecurityGroupsRequest { GroupIds = [.. securityGroupIds], NextToken = next }, cancellationToken), cancellationToken);
             foreach (var group in response.SecurityGroups ?? [])
             {
                 foreach (var p in group.IpPermissions ?? [])
@@ -86,7 +88,8 @@ public sealed class Ec2SecurityGroupService(IAmazonEC2 ec2) : ISecurityGroupServ
         else throw new ArgumentException("an ingress rule needs a source CIDR or a source security group", nameof(rule));
         try
         {
-            var response = await ec2.RevokeSecurityGroupIngressAsync(new RevokeSecurityGroupIngressRequest { GroupId = rule.SecurityGroupId, IpPermissions = [permission] }, cancellationToken);
+            var response = await Ec2("RevokeSecurityGroupIngress", () => ec2.RevokeSecurityGroupIngressAsync(
+                new RevokeSecurityGroupIngressRequest { GroupId = rule.SecurityGroupId, IpPermissions = [permission] }, cancellationToken), cancellationToken);
             // Newer EC2 answers success and lists what it did not find instead of failing.
             return response.UnknownIpPermissions is not { Count: > 0 };
         }
@@ -95,4 +98,8 @@ public sealed class Ec2SecurityGroupService(IAmazonEC2 ec2) : ISecurityGroupServ
             return false;
         }
     }
+
+    // EC2 throttles by account (RequestLimitExceeded): what outlasts the client's retries becomes a named error the state machine retries.
+    static Task<T> Ec2<T>(string operation, Func<Task<T>> call, CancellationToken cancellationToken) =>
+        TransientFaults.RunAsync("EC2", operation, call, cancellationToken);
 }

@@ -12,7 +12,7 @@ public sealed class SsmNetworkStore(IAmazonSimpleSystemsManagement ssm) : INetwo
     {
         try
         {
-            var response = await ssm.GetParameterAsync(new GetParameterRequest { Name = NetworkRecord.ParameterName(networkName) }, cancellationToken);
+            var response = await Ssm("GetParameter", () => ssm.GetParameterAsync(new GetParameterRequest { Name = NetworkRecord.ParameterName(networkName) }, cancellationToken), cancellationToken);
             return NetworkRecordCodec.Decode(response.Parameter.Value);
         }
         catch (ParameterNotFoundException)
@@ -39,7 +39,7 @@ public sealed class SsmNetworkStore(IAmazonSimpleSystemsManagement ssm) : INetwo
     }
 
     private Task PutAsync(string networkName, string value, ParameterTier tier, CancellationToken cancellationToken) =>
-        ssm.PutParameterAsync(new PutParameterRequest
+        Ssm("PutParameter", () => ssm.PutParameterAsync(new PutParameterRequest
         {
             Name = NetworkRecord.ParameterName(networkName),
             Value = value,
@@ -47,7 +47,7 @@ public sealed class SsmNetworkStore(IAmazonSimpleSystemsManagement ssm) : INetwo
             Overwrite = true,
             Tier = tier,
             Description = $"nob network {networkName}",
-        }, cancellationToken);
+        }, cancellationToken), cancellationToken);
 
     /// <summary>
     /// SSM's ValidationException for a Standard write to an Advanced parameter ("You can't downgrade a parameter from the
@@ -64,7 +64,7 @@ public sealed class SsmNetworkStore(IAmazonSimpleSystemsManagement ssm) : INetwo
     {
         try
         {
-            await ssm.DeleteParameterAsync(new DeleteParameterRequest { Name = NetworkRecord.ParameterName(networkName) }, cancellationToken);
+            await Ssm("DeleteParameter", () => ssm.DeleteParameterAsync(new DeleteParameterRequest { Name = NetworkRecord.ParameterName(networkName) }, cancellationToken), cancellationToken);
             return true;
         }
         catch (ParameterNotFoundException)
@@ -81,11 +81,16 @@ public sealed class SsmNetworkStore(IAmazonSimpleSystemsManagement ssm) : INetwo
         string? next = null;
         do
         {
-            var response = await ssm.GetParametersByPathAsync(new GetParametersByPathRequest { Path = NetworkRecord.ParameterPath, Recursive = false, NextToken = next }, cancellationToken);
+            var response = await Ssm("GetParametersByPath", () => ssm.GetParametersByPathAsync(
+                new GetParametersByPathRequest { Path = NetworkRecord.ParameterPath, Recursive = false, NextToken = next }, cancellationToken), cancellationToken);
             names.AddRange((response.Parameters ?? []).Select(p => p.Name).Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).Select(n => n[prefix.Length..]));
             next = response.NextToken;
         } while (!string.IsNullOrEmpty(next));
         names.Sort(StringComparer.Ordinal);
         return names;
     }
+
+    // SSM throttles by account (ThrottlingException, TooManyUpdates): what outlasts the client's retries becomes a named error the state machine retries.
+    static Task<T> Ssm<T>(string operation, Func<Task<T>> call, CancellationToken cancellationToken) =>
+        TransientFaults.RunAsync("SSM", operation, call, cancellationToken);
 }

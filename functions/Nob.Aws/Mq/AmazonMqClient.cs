@@ -93,6 +93,15 @@ public sealed class AmazonMqClient : AmazonServiceClient, IAmazonMqClient
         return InvokeRedactingAsync(request, MqOperations.CreateUser, [request.Password], cancellationToken);
     }
 
+    public Task<UpdateUserResponse> UpdateUserAsync(UpdateUserRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return InvokeRedactingAsync(request, MqOperations.UpdateUser, request.Password is { } password ? [password] : [], cancellationToken);
+    }
+
+    public Task<CreateTagsResponse> CreateTagsAsync(CreateTagsRequest request, CancellationToken cancellationToken = default)
+        => Invoke(request, MqOperations.CreateTags, cancellationToken);
+
     public Task<DescribeUserResponse> DescribeUserAsync(DescribeUserRequest request, CancellationToken cancellationToken = default)
         => Invoke(request, MqOperations.DescribeUser, cancellationToken);
 

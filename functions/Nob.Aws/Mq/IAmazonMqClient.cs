@@ -32,5 +32,11 @@ public interface IAmazonMqClient : IDisposable
 
     Task<CreateUserResponse> CreateUserAsync(CreateUserRequest request, CancellationToken cancellationToken = default);
 
+    /// <summary>Changes a user; Amazon MQ applies it at the broker's next reboot (the user shows a pending UPDATE until then).</summary>
+    Task<UpdateUserResponse> UpdateUserAsync(UpdateUserRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Adds or overwrites tags on a broker or configuration (by ARN).</summary>
+    Task<CreateTagsResponse> CreateTagsAsync(CreateTagsRequest request, CancellationToken cancellationToken = default);
+
     Task<DescribeUserResponse> DescribeUserAsync(DescribeUserRequest request, CancellationToken cancellationToken = default);
 }

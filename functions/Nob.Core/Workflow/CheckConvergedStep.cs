@@ -23,15 +23,25 @@ public sealed record ConvergedCheck(
 /// straight to Verify. Uses the drift check's comparison (<see cref="NetworkComparer"/>) on the given spec, plus what
 /// the build alone cares about: the common user on every broker with no user change pending, and brokers the build
 /// could adopt (engine and deployment mode as <see cref="EnsureBrokerStep"/> requires; the slow path then fails on it by
-/// name). It stops at the first difference.
+/// name), and the password parameter's version on every broker (a rotated password is pending). It stops at the first difference.
 /// </summary>
-public sealed class CheckConvergedStep(IBrokerService brokers, ISecurityGroupService securityGroups, VerifierSource? verifier)
+public sealed class CheckConvergedStep(IBrokerService brokers, ISecurityGroupService securityGroups, IParameterStore parameters, VerifierSource? verifier)
 {
     public async Task<ConvergedCheck> RunAsync(NetworkSpec spec, CancellationToken cancellationToken)
     {
         var comparison = await new NetworkComparer(brokers, securityGroups, verifier).CompareAsync(spec, ComparisonScope.Build, cancellationToken);
         var differences = comparison.Findings.Select(f => f.Detail).ToList();
         if (differences.Count > 0 || comparison.Plan is not { } plan) return new ConvergedCheck(false, differences, null, null, null, null);
+
+        // A rotated password (the parameter's version differs from a broker's nob:password-version tag) is work for the build.
+        var version = await parameters.GetVersionAsync(spec.User.PasswordParameter, cancellationToken);
+        var rotation = spec.Brokers.Select(b => comparison.Descriptions[b.Name]).FirstOrDefault(d => !EnsureBrokerStep.HasPasswordVersion(d, version));
+        if (rotation is not null)
+        {
+            var tagged = rotation.Tags.TryGetValue(EnsureBrokerStep.PasswordVersionTag, out var t) ? $"version {t}" : "no recorded version";
+            return new ConvergedCheck(false, [$"password rotation pending: broker \"{rotation.BrokerName}\" has {tagged} of {spec.User.PasswordParameter}, which is at version {version}"],
+                null, null, null, null);
+        }
 
         var ensured = spec.Brokers.Select(b => new EnsuredBroker(b.Name, comparison.Descriptions[b.Name].BrokerId, Created: false)).ToList();
         var ingress = new IngressResult([.. comparison.DesiredIngress.Select(r => new IngressRuleOutcome(r, Added: false))]);

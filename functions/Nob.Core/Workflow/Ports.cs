@@ -30,6 +30,12 @@ public interface IBrokerService
 
     Task CreateUserAsync(string brokerId, string username, Secret password, CancellationToken cancellationToken);
 
+    /// <summary>Sets an existing user's password; like any user change it is pending until the broker's next reboot.</summary>
+    Task UpdateUserPasswordAsync(string brokerId, string username, Secret password, CancellationToken cancellationToken);
+
+    /// <summary>Adds or overwrites tags on a broker (by its ARN).</summary>
+    Task TagBrokerAsync(string brokerArn, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken);
+
     /// <summary>Starts deleting a broker (it goes DELETION_IN_PROGRESS, then disappears).</summary>
     Task DeleteBrokerAsync(string brokerId, CancellationToken cancellationToken);
 }
@@ -50,11 +56,23 @@ public interface ISecurityGroupService
     Task<bool> RevokeIngressAsync(IngressRule rule, CancellationToken cancellationToken);
 }
 
-/// <summary>SSM Parameter Store: the common user's password, a SecureString.</summary>
+/// <summary>
+/// SSM Parameter Store: the common user's password, a SecureString. A parameter that does not exist fails with
+/// <see cref="PasswordParameterMissingException"/>.
+/// </summary>
 public interface IParameterStore
 {
     Task<Secret> GetSecureStringAsync(string parameterName, CancellationToken cancellationToken);
+
+    /// <summary>The value and its version (SSM counts every write of a parameter up from 1).</summary>
+    Task<VersionedSecret> GetSecureStringWithVersionAsync(string parameterName, CancellationToken cancellationToken);
+
+    /// <summary>Only the version, without decrypting the value.</summary>
+    Task<long> GetVersionAsync(string parameterName, CancellationToken cancellationToken);
 }
+
+/// <summary>A parameter's value and the version it has in Parameter Store.</summary>
+public sealed record VersionedSecret(Secret Value, long Version);
 
 /// <summary>A secret value that never shows itself in logs, exceptions or serialized state.</summary>
 public sealed class Secret(string value)

@@ -63,3 +63,11 @@ public sealed class BrokerRevisionMismatchException(string brokerName, Configura
     public ConfigurationRef Expected { get; } = expected;
     public ConfigurationRef? Actual { get; } = actual;
 }
+
+/// <summary>The SSM parameter that holds the common user's password does not exist.</summary>
+public sealed class PasswordParameterMissingException(string parameterName)
+    : Exception($"The SSM parameter \"{parameterName}\" (user.passwordParameter, the common user's password) does not exist; create it as a SecureString "
+        + $"(aws ssm put-parameter --name {parameterName} --type SecureString --value ...) and run the build again")
+{
+    public string ParameterName { get; } = parameterName;
+}

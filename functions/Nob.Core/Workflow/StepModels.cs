@@ -61,7 +61,8 @@ public sealed record RevisionResult(
     IReadOnlyList<string> RemovedConnectors,
     IReadOnlyList<string> UpdatedConnectors,
     bool UserCreated,
-    int Attempts = 1);
+    int Attempts = 1,
+    bool PasswordUpdated = false);
 
 /// <summary>
 /// Status PASSED (every pair carried a message) or SKIPPED (verification.enabled is false); a failure is an error.

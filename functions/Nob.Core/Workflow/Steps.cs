@@ -22,6 +22,9 @@ public sealed class EnsureBrokerStep(IBrokerService brokers, IParameterStore par
 {
     public const string NetworkTag = "nob:network";
 
+    /// <summary>The SSM version of the password the broker's common user was last given (see <see cref="WriteConnectorRevisionStep"/>).</summary>
+    public const string PasswordVersionTag = "nob:password-version";
+
     /// <summary>Same network and broker, same id: a retried step or a second execution never creates a second broker.</summary>
     public static string CreatorRequestId(string networkName, string brokerName) =>
         "nob-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{networkName}/{brokerName}")))[..32];
@@ -29,6 +32,8 @@ public sealed class EnsureBrokerStep(IBrokerService brokers, IParameterStore par
     public async Task<EnsuredBroker> RunAsync(NetworkSpec spec, string brokerName, CancellationToken cancellationToken)
     {
         var wanted = spec.Broker(brokerName);
+        // Read first, adopted or not: a missing password parameter fails every broker's step before any broker is created.
+        var password = await parameters.GetSecureStringWithVersionAsync(spec.User.PasswordParameter, cancellationToken);
         var existing = await brokers.FindBrokerByNameAsync(brokerName, cancellationToken);
         if (existing is not null)
         {
@@ -36,7 +41,6 @@ public sealed class EnsureBrokerStep(IBrokerService brokers, IParameterStore par
             return new EnsuredBroker(brokerName, existing.BrokerId, Created: false);
         }
 
-        var password = await parameters.GetSecureStringAsync(spec.User.PasswordParameter, cancellationToken);
         var creation = new BrokerCreation(
             brokerName,
             CreatorRequestId(spec.NetworkName, brokerName),
@@ -47,10 +51,17 @@ public sealed class EnsureBrokerStep(IBrokerService brokers, IParameterStore par
             wanted.SecurityGroups,
             wanted.PubliclyAccessible,
             spec.User.Username,
-            new Dictionary<string, string> { [NetworkTag] = spec.NetworkName });
-        var id = await brokers.CreateBrokerAsync(creation, password, cancellationToken);
+            new Dictionary<string, string> { [NetworkTag] = spec.NetworkName, [PasswordVersionTag] = PasswordVersion(password.Version) });
+        var id = await brokers.CreateBrokerAsync(creation, password.Value, cancellationToken);
         return new EnsuredBroker(brokerName, id, Created: true);
     }
+
+    /// <summary>A parameter version as the <see cref="PasswordVersionTag"/> tag holds it.</summary>
+    public static string PasswordVersion(long version) => version.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>True when the broker's tag says its common user already has this version of the password.</summary>
+    public static bool HasPasswordVersion(BrokerDescription broker, long version) =>
+        broker.Tags.TryGetValue(PasswordVersionTag, out var tagged) && tagged == PasswordVersion(version);
 
     /// <summary>Throws <see cref="BrokerNotUsableException"/> when an existing broker cannot be part of the network; the converged check asks too.</summary>
     public static void CheckAdoptable(BrokerSpec wanted, BrokerSummary existing)
@@ -263,18 +274,31 @@ public sealed class WriteConnectorRevisionStep(IBrokerService brokers, IParamete
         var revision = written.Revision;
         var target = written.Target;
 
-        var userCreated = false;
+        // The common user has the parameter's current password: created when missing, updated when the broker's
+        // nob:password-version tag names another version (rotation), then tagged. Either change waits for the reboot;
+        // a tag written before a reboot that then failed is caught by the user's pending change on the next run.
+        var (userCreated, passwordUpdated) = (false, false);
+        var password = await parameters.GetSecureStringWithVersionAsync(spec.User.PasswordParameter, cancellationToken);
         var users = await brokers.ListUsernamesAsync(work.BrokerId, cancellationToken);
         if (!users.Contains(spec.User.Username, StringComparer.Ordinal))
         {
-            var password = await parameters.GetSecureStringAsync(spec.User.PasswordParameter, cancellationToken);
-            await brokers.CreateUserAsync(work.BrokerId, spec.User.Username, password, cancellationToken);
+            await brokers.CreateUserAsync(work.BrokerId, spec.User.Username, password.Value, cancellationToken);
             userCreated = true;
         }
+        else if (!EnsureBrokerStep.HasPasswordVersion(broker, password.Version))
+        {
+            await brokers.UpdateUserPasswordAsync(work.BrokerId, spec.User.Username, password.Value, cancellationToken);
+            passwordUpdated = true;
+        }
+        if (!EnsureBrokerStep.HasPasswordVersion(broker, password.Version))
+        {
+            await brokers.TagBrokerAsync(broker.BrokerArn,
+                new Dictionary<string, string> { [EnsureBrokerStep.PasswordVersionTag] = EnsureBrokerStep.PasswordVersion(password.Version) }, cancellationToken);
+        }
 
-        var rebootRequired = target != broker.CurrentConfiguration || userCreated || broker.UsersWithPendingChanges.Count > 0;
+        var rebootRequired = target != broker.CurrentConfiguration || userCreated || passwordUpdated || broker.UsersWithPendingChanges.Count > 0;
         return new RevisionResult(work.BrokerName, work.BrokerId, target.Id, target.Revision, written.Written, rebootRequired,
-            revision.AddedConnectors, revision.RemovedConnectors, revision.UpdatedConnectors, userCreated, written.Attempts);
+            revision.AddedConnectors, revision.RemovedConnectors, revision.UpdatedConnectors, userCreated, written.Attempts, passwordUpdated);
     }
 }
 
@@ -342,6 +366,7 @@ public sealed class SummarizeStep(IBrokerService brokers, TimeProvider time)
                     ? $"wrote {r.BrokerName}'s connectors (+{r.AddedConnectors.Count} -{r.RemovedConnectors.Count} ~{r.UpdatedConnectors.Count}) and merged them with a revision someone else wrote meanwhile: set revision {r.Revision}"
                     : $"wrote configuration revision {r.Revision} on {r.BrokerName} (+{r.AddedConnectors.Count} -{r.RemovedConnectors.Count} ~{r.UpdatedConnectors.Count} connectors)");
             if (r.UserCreated) changes.Add($"created user {spec.User.Username} on {r.BrokerName}");
+            if (r.PasswordUpdated) changes.Add($"updated the password of user {spec.User.Username} on {r.BrokerName}");
         }
         // RebootRequired is what RebootBrokerStep acts on: every such broker was rebooted before Summarize runs.
         changes.AddRange(revisions.Where(r => r.RebootRequired).Select(r => $"rebooted {r.BrokerName}"));

@@ -180,6 +180,11 @@ internal sealed class Dispatcher(MqService mq, SsmService ssm, Ec2Service ec2, S
         }
 
         var body = Json.ParseObject(await ReadBodyAsync(context).ConfigureAwait(false));
+        if (target[prefix.Length..] == "GetParameter" && Json.String(body, "Name") is { } name && faults.IsMissingParameter(name))
+        {
+            throw new ServiceError(400, "ParameterNotFound", "");
+        }
+
         var response = ssm.Handle(target[prefix.Length..], body);
         context.Response.StatusCode = 200;
         context.Response.Headers["x-amzn-RequestId"] = requestId;

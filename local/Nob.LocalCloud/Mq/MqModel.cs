@@ -106,8 +106,17 @@ internal sealed class UserRecord
 
     public List<string> Groups { get; set; } = [];
 
-    /// <summary>CREATE until the next reboot for users added to an existing broker.</summary>
+    /// <summary>CREATE until the next reboot for users added to an existing broker; UPDATE for a changed user.</summary>
     public string? PendingChange { get; set; }
+
+    /// <summary>UpdateUser's new password (SecretBox ciphertext), applied at the next reboot as Amazon MQ does.</summary>
+    public string? PendingEncryptedPassword { get; set; }
+
+    /// <summary>UpdateUser's console access, applied at the next reboot.</summary>
+    public bool? PendingConsoleAccess { get; set; }
+
+    /// <summary>UpdateUser's groups, applied at the next reboot.</summary>
+    public List<string>? PendingGroups { get; set; }
 }
 
 internal sealed class InstanceRecord

@@ -166,6 +166,8 @@ internal sealed partial class MqService
                 ("GET", 3, "brokers", "users") => ListUsers(path[1], query),
                 ("GET", 4, "brokers", "users") => DescribeUser(path[1], path[3]),
                 ("POST", 4, "brokers", "users") => CreateUser(path[1], path[3], body),
+                ("PUT", 4, "brokers", "users") => UpdateUser(path[1], path[3], body),
+                ("POST", 2, "tags", _) => CreateTags(path[1], body),
                 ("GET", 1, "configurations", _) => ListConfigurations(query),
                 ("POST", 1, "configurations", _) => CreateConfiguration(body),
                 ("GET", 2, "configurations", _) => DescribeConfiguration(path[1]),
@@ -194,6 +196,8 @@ internal sealed partial class MqService
             ("GET", 3, "brokers", "users") => "ListUsers",
             ("GET", 4, "brokers", "users") => "DescribeUser",
             ("POST", 4, "brokers", "users") => "CreateUser",
+            ("PUT", 4, "brokers", "users") => "UpdateUser",
+            ("POST", 2, "tags", _) => "CreateTags",
             ("GET", 1, "configurations", _) => "ListConfigurations",
             ("POST", 1, "configurations", _) => "CreateConfiguration",
             ("GET", 2, "configurations", _) => "DescribeConfiguration",
@@ -729,6 +733,74 @@ internal sealed partial class MqService
         }
     }
 
+    // Like Amazon MQ: the change is pending (pendingChange UPDATE) and the broker keeps the old password until its next reboot.
+    private JsonObject UpdateUser(string id, string username, JsonObject r)
+    {
+        var password = Json.String(r, "password");
+        if (password is not null)
+        {
+            CheckPassword(password);
+        }
+
+        var consoleAccess = Json.Bool(r, "consoleAccess");
+        var groups = Json.Strings(r, "groups");
+        lock (_gate)
+        {
+            var b = Broker(id);
+            if (b.State is Deleting)
+            {
+                throw new ServiceError(409, "ConflictException", $"Broker [{id}] is being deleted.", "broker-id");
+            }
+
+            var u = b.Users.FirstOrDefault(x => x.Username == username)
+                ?? throw new ServiceError(404, "NotFoundException", $"Can't find requested user [{username}]. Make sure your user exists.", "username");
+            if (u.PendingChange == "CREATE")
+            {
+                // Not on the broker yet: the creation itself carries the new values.
+                u.EncryptedPassword = password is null ? u.EncryptedPassword : _context.Secrets.Encrypt(password);
+                u.ConsoleAccess = consoleAccess ?? u.ConsoleAccess;
+                u.Groups = groups is null ? u.Groups : [.. groups];
+            }
+            else
+            {
+                u.PendingEncryptedPassword = password is null ? u.PendingEncryptedPassword : _context.Secrets.Encrypt(password);
+                u.PendingConsoleAccess = consoleAccess ?? u.PendingConsoleAccess;
+                u.PendingGroups = groups is null ? u.PendingGroups : [.. groups];
+                u.PendingChange = "UPDATE";
+            }
+
+            Save();
+            return [];
+        }
+    }
+
+    private JsonObject CreateTags(string arn, JsonObject r)
+    {
+        var tags = r["tags"] as JsonObject ?? throw Missing("tags");
+        lock (_gate)
+        {
+            var target = _data.Brokers.FirstOrDefault(b => b.Arn == arn)?.Tags
+                ?? _data.Configurations.FirstOrDefault(c => c.Arn == arn)?.Tags
+                ?? throw new ServiceError(404, "NotFoundException", $"Can't find requested resource [{arn}].", "resource-arn");
+            foreach (var (key, value) in tags)
+            {
+                target[key] = value?.GetValue<string>() ?? "";
+            }
+
+            Save();
+            return [];
+        }
+    }
+
+    private static void CheckPassword(string password)
+    {
+        if (password.Length < 12 || password.Length > 250 || password.Distinct().Count() < 4 || password.IndexOfAny([',', ':', '=']) >= 0)
+        {
+            // Never echo the password.
+            throw BadRequest("Password must be 12-250 characters long, contain at least 4 unique characters, and cannot contain commas, colons, or equal signs.", "password");
+        }
+    }
+
     private UserRecord NewUser(JsonObject u, string? pendingChange)
     {
         var username = Json.String(u, "username") ?? throw Missing("username");
@@ -1063,6 +1135,10 @@ internal sealed partial class MqService
                 foreach (var user in b.Users)
                 {
                     user.PendingChange = null;
+                    user.EncryptedPassword = user.PendingEncryptedPassword ?? user.EncryptedPassword;
+                    user.ConsoleAccess = user.PendingConsoleAccess ?? user.ConsoleAccess;
+                    user.Groups = user.PendingGroups ?? user.Groups;
+                    (user.PendingEncryptedPassword, user.PendingConsoleAccess, user.PendingGroups) = (null, null, null);
                 }
 
                 b.SecurityGroups = b.PendingSecurityGroups ?? b.SecurityGroups;

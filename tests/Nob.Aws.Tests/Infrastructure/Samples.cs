@@ -81,6 +81,10 @@ public static class Samples
             async (c, r) => await c.UpdateConfigurationAsync((UpdateConfigurationRequest)r)),
         new("ListUsers", new ListUsersRequest { BrokerId = BrokerId, MaxResults = 10, NextToken = "user-token" }, async (c, r) => await c.ListUsersAsync((ListUsersRequest)r)),
         new("CreateUser", CreateUser(), async (c, r) => await c.CreateUserAsync((CreateUserRequest)r)),
+        new("UpdateUser", new UpdateUserRequest { BrokerId = BrokerId, Username = Username, Password = Password, ConsoleAccess = false, Groups = ["network"] },
+            async (c, r) => await c.UpdateUserAsync((UpdateUserRequest)r)),
+        new("CreateTags", new CreateTagsRequest { ResourceArn = "arn:aws:mq:eu-west-1:111122223333:broker:nob-a:b-1234", Tags = new Dictionary<string, string> { ["nob:password-version"] = "3" } },
+            async (c, r) => await c.CreateTagsAsync((CreateTagsRequest)r)),
         new("DescribeUser", new DescribeUserRequest { BrokerId = BrokerId, Username = Username }, async (c, r) => await c.DescribeUserAsync((DescribeUserRequest)r)),
     ];
 

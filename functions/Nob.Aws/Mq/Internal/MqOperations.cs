@@ -303,6 +303,28 @@ internal static class MqOperations
         }),
         new(_ => new CreateUserResponse()));
 
+    public static readonly MqOperation<UpdateUserRequest, UpdateUserResponse> UpdateUser = new(
+        "UpdateUser",
+        new("PUT", "/v1/brokers/{broker-id}/users/{username}", (r, q) =>
+        {
+            Path(q, "broker-id", r.BrokerId, "BrokerId");
+            Path(q, "username", r.Username, "Username");
+        }, (r, w) =>
+        {
+            w.WriteOptional("consoleAccess", r.ConsoleAccess);
+            w.WriteStrings("groups", r.Groups);
+            if (r.Password is not null) w.WriteString("password", r.Password);
+        }),
+        new(_ => new UpdateUserResponse()));
+
+    public static readonly MqOperation<CreateTagsRequest, CreateTagsResponse> CreateTags = new(
+        "CreateTags",
+        new("POST", "/v1/tags/{resource-arn}", (r, q) => Path(q, "resource-arn", r.ResourceArn, "ResourceArn"), (r, w) =>
+        {
+            w.WriteStringMap("tags", r.Tags);
+        }),
+        new(_ => new CreateTagsResponse()));
+
     public static readonly MqOperation<DescribeUserRequest, DescribeUserResponse> DescribeUser = new(
         "DescribeUser",
         new("GET", "/v1/brokers/{broker-id}/users/{username}", (r, q) =>

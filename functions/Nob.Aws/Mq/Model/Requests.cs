@@ -205,6 +205,34 @@ public sealed class CreateUserRequest : AmazonMqRequest
             + $"ConsoleAccess = {ConsoleAccess?.ToString() ?? "null"}, Groups = [{string.Join(", ", Groups ?? [])}] }}";
 }
 
+/// <summary>UpdateUser: <c>PUT /v1/brokers/{broker-id}/users/{username}</c>; pending until the broker's next reboot. <see cref="ToString"/> never prints the password.</summary>
+public sealed class UpdateUserRequest : AmazonMqRequest
+{
+    public required string BrokerId { get; init; }
+
+    /// <summary><c>username</c> (path).</summary>
+    public required string Username { get; init; }
+
+    /// <summary><c>password</c> (body). Never printed.</summary>
+    public string? Password { get; init; }
+
+    public bool? ConsoleAccess { get; init; }
+
+    public IReadOnlyList<string>? Groups { get; init; }
+
+    public override string ToString()
+        => $"UpdateUserRequest {{ BrokerId = {BrokerId}, Username = {Username}, Password = {(Password is null ? "null" : Redaction.Mask)}, "
+            + $"ConsoleAccess = {ConsoleAccess?.ToString() ?? "null"}, Groups = [{string.Join(", ", Groups ?? [])}] }}";
+}
+
+/// <summary>CreateTags: <c>POST /v1/tags/{resource-arn}</c> (adds or overwrites tags of a broker or configuration).</summary>
+public sealed class CreateTagsRequest : AmazonMqRequest
+{
+    public required string ResourceArn { get; init; }
+
+    public required IReadOnlyDictionary<string, string> Tags { get; init; }
+}
+
 /// <summary>DescribeUser: <c>GET /v1/brokers/{broker-id}/users/{username}</c>.</summary>
 public sealed class DescribeUserRequest : AmazonMqRequest
 {

@@ -219,6 +219,14 @@ public sealed class CreateUserResponse : AmazonWebServiceResponse
 {
 }
 
+public sealed class UpdateUserResponse : AmazonWebServiceResponse
+{
+}
+
+public sealed class CreateTagsResponse : AmazonWebServiceResponse
+{
+}
+
 /// <summary>DescribeUser's response (never contains a password).</summary>
 public sealed class DescribeUserResponse : AmazonWebServiceResponse
 {
