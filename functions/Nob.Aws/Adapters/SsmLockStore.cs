@@ -26,7 +26,9 @@ public sealed class SsmLockStore(IAmazonSimpleSystemsManagement ssm) : ILockStor
         string? next = null;
         do
         {
-            var response = await ssm.GetParametersByPathAsync(new GetParametersByPathRequest { Path = NetworkPath(networkName), Recursive = false, NextToken = next }, cancellationToken);
+            var token = next;
+            var response = await TransientFaults.RunAsync("SSM", "GetParametersByPath",
+                () => ssm.GetParametersByPathAsync(new GetParametersByPathRequest { Path = NetworkPath(networkName), Recursive = false, NextToken = token }, cancellationToken), cancellationToken);
             foreach (var p in response.Parameters ?? [])
             {
                 if (p.Name.StartsWith(prefix, StringComparison.Ordinal)
@@ -43,14 +45,14 @@ public sealed class SsmLockStore(IAmazonSimpleSystemsManagement ssm) : ILockStor
     {
         try
         {
-            await ssm.PutParameterAsync(new PutParameterRequest
+            await TransientFaults.RunAsync("SSM", "PutParameter", () => ssm.PutParameterAsync(new PutParameterRequest
             {
                 Name = ParameterName(networkName, generation),
                 Value = value,
                 Type = ParameterType.String,
                 Overwrite = false,
                 Description = $"nob lock of network {networkName}",
-            }, cancellationToken);
+            }, cancellationToken), cancellationToken);
             return true;
         }
         catch (ParameterAlreadyExistsException)
@@ -61,14 +63,15 @@ public sealed class SsmLockStore(IAmazonSimpleSystemsManagement ssm) : ILockStor
 
     [IamActions("ssm:PutParameter")]
     public Task OverwriteAsync(string networkName, long generation, string value, CancellationToken cancellationToken) =>
-        ssm.PutParameterAsync(new PutParameterRequest { Name = ParameterName(networkName, generation), Value = value, Type = ParameterType.String, Overwrite = true }, cancellationToken);
+        TransientFaults.RunAsync("SSM", "PutParameter",
+            () => ssm.PutParameterAsync(new PutParameterRequest { Name = ParameterName(networkName, generation), Value = value, Type = ParameterType.String, Overwrite = true }, cancellationToken), cancellationToken);
 
     [IamActions("ssm:DeleteParameter")]
     public async Task DeleteAsync(string networkName, long generation, CancellationToken cancellationToken)
     {
         try
         {
-            await ssm.DeleteParameterAsync(new DeleteParameterRequest { Name = ParameterName(networkName, generation) }, cancellationToken);
+            await TransientFaults.RunAsync("SSM", "DeleteParameter", () => ssm.DeleteParameterAsync(new DeleteParameterRequest { Name = ParameterName(networkName, generation) }, cancellationToken), cancellationToken);
         }
         catch (ParameterNotFoundException)
         {
