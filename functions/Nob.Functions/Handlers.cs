@@ -39,7 +39,7 @@ public sealed class EnsureBrokerFunction(IBrokerService brokers, IParameterStore
     {
         var request = await StepJson.ReadAsync(input, StepJson.Default.EnsureBrokerRequest);
         var spec = SpecReader.ReadValid(request.Spec.GetRawText());
-        var result = await new EnsureBrokerStep(brokers, parameters).RunAsync(spec, request.BrokerName, CancellationToken.None);
+        var result = await new EnsureBrokerStep(brokers, parameters).RunAsync(spec, request.BrokerName, CancellationToken.None, request.Recreation);
         return StepJson.Write(result, StepJson.Default.EnsuredBroker);
     }
 }
@@ -53,8 +53,8 @@ public sealed class BrokerStateFunction(IBrokerService brokers, TimeProvider tim
         var wait = await StepJson.ReadAsync(input, StepJson.Default.BrokerWait);
         // Missing members read as null (constructor parameters are not required): say which, not a NullReferenceException.
         if (wait.Polling is null) throw new StepInputException("the wait has no polling plan");
-        if (wait.Phase is not (WaitPhases.Creation or WaitPhases.Reboot))
-            throw new StepInputException($"the wait's phase \"{wait.Phase}\" is not {WaitPhases.Creation} or {WaitPhases.Reboot}");
+        if (wait.Phase is not (WaitPhases.Creation or WaitPhases.Reboot or WaitPhases.DeletionForRecreate))
+            throw new StepInputException($"the wait's phase \"{wait.Phase}\" is not {WaitPhases.Creation}, {WaitPhases.Reboot} or {WaitPhases.DeletionForRecreate}");
         var status = await new BrokerStateStep(brokers, time).RunAsync(wait, CancellationToken.None);
         return StepJson.Write(status, StepJson.Default.BrokerWaitStatus);
     }

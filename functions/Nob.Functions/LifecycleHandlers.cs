@@ -56,14 +56,14 @@ public sealed class ReportDriftFunction(TimeProvider time)
     }
 }
 
-public sealed class PlanTeardownFunction(INetworkStore networks)
+public sealed class PlanTeardownFunction(INetworkStore networks, IBrokerService brokers)
 {
-    public PlanTeardownFunction() : this(Composition.Networks) { }
+    public PlanTeardownFunction() : this(Composition.Networks, Composition.Brokers) { }
 
     public async Task<Stream> HandleAsync(Stream input)
     {
         var request = await StepJson.ReadAsync(input, LifecycleJson.Default.PlanTeardownRequest);
-        var plan = await new PlanTeardownStep(networks).RunAsync(
+        var plan = await new PlanTeardownStep(networks, brokers).RunAsync(
             request.NetworkName, LifecycleJson.RawOrNull(request.Spec), CancellationToken.None, LifecycleJson.RawOrNull(request.Polling));
         return StepJson.Write(new PlanTeardownResponse(plan.NetworkName, LifecycleJson.Object(plan.SpecJson), plan.Brokers, plan.Polling, plan.Stored),
             LifecycleJson.Default.PlanTeardownResponse);
@@ -80,7 +80,7 @@ public sealed class RevokeIngressFunction(IBrokerService brokers, ISecurityGroup
         var spec = SpecReader.ReadValid(request.Spec.GetRawText());
         if (spec.NetworkName != request.NetworkName)
             throw new StepInputException($"the spec is for network \"{spec.NetworkName}\", not \"{request.NetworkName}\"");
-        var revoked = await new RevokeIngressStep(brokers, securityGroups, networks, verifier).RunAsync(spec, CancellationToken.None);
+        var revoked = await new RevokeIngressStep(brokers, securityGroups, networks, verifier).RunAsync(spec, CancellationToken.None, request.Brokers);
         return StepJson.Write(new RevokeIngressResponse(spec.NetworkName, revoked), LifecycleJson.Default.RevokeIngressResponse);
     }
 }

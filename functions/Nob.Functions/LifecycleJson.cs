@@ -30,7 +30,8 @@ public sealed record PlanTeardownRequest(string NetworkName, JsonElement? Spec, 
 
 public sealed record PlanTeardownResponse(string NetworkName, JsonElement Spec, IReadOnlyList<string> Brokers, PollPlan Polling, bool Stored);
 
-public sealed record RevokeIngressRequest(string NetworkName, JsonElement Spec);
+/// <param name="Brokers">The teardown plan's brokers (absent: the spec's).</param>
+public sealed record RevokeIngressRequest(string NetworkName, JsonElement Spec, IReadOnlyList<string>? Brokers = null);
 
 public sealed record RevokeIngressResponse(string NetworkName, IReadOnlyList<IngressRule> Revoked);
 

@@ -10,7 +10,8 @@ namespace Nob.Functions;
 
 public sealed record SpecRequest(JsonElement Spec);
 
-public sealed record EnsureBrokerRequest(JsonElement Spec, string BrokerName);
+/// <param name="Recreation">Where the build's loop stands in replacing the broker (absent on its first turn).</param>
+public sealed record EnsureBrokerRequest(JsonElement Spec, string BrokerName, BrokerRecreation? Recreation = null);
 
 public sealed record PlanNetworkRequest(JsonElement Spec, IReadOnlyList<EnsuredBroker> Brokers);
 

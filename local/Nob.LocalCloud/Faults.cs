@@ -44,6 +44,10 @@ public sealed record FaultSettings
     /// <summary>SSM parameter names that GetParameter answers ParameterNotFound for, as if deleted (writes still land).</summary>
     public IReadOnlyList<string> MissingParameters { get; init; } = [];
 
+    /// <summary>With <see cref="FailCreationOf"/>: only the first N creations of each such broker fail, later ones start
+    /// (0: every creation fails). Counted from when the settings are set.</summary>
+    public int FailCreationCount { get; init; }
+
     public static FaultSettings None { get; } = new();
 }
 
@@ -63,6 +67,7 @@ public sealed class LocalCloudFaults
     private Random _random = new();
     private int _throttled;
     private int _serverErrors;
+    private readonly Dictionary<string, int> _failedCreations = new(StringComparer.Ordinal);
 
     internal LocalCloudFaults(FaultSettings? initial) => Set(initial ?? FaultSettings.None);
 
@@ -111,7 +116,8 @@ public sealed class LocalCloudFaults
             throw new ArgumentException("ThrottleShare and ServerErrorShare are shares between 0 and 1", nameof(settings));
         }
 
-        if (settings.ThrottleNext < 0 || settings.ServerErrorNext < 0 || settings.StartDelay < TimeSpan.Zero || settings.RebootDelay < TimeSpan.Zero)
+        if (settings.ThrottleNext < 0 || settings.ServerErrorNext < 0 || settings.StartDelay < TimeSpan.Zero || settings.RebootDelay < TimeSpan.Zero
+            || settings.FailCreationCount < 0)
         {
             throw new ArgumentException("counts and delays cannot be negative", nameof(settings));
         }
@@ -124,6 +130,7 @@ public sealed class LocalCloudFaults
                 ConcurrentEditBeforeUpdateBrokerOf = [.. settings.ConcurrentEditBeforeUpdateBrokerOf],
             };
             _random = settings.Seed is { } seed ? new Random(seed) : new Random();
+            _failedCreations.Clear();
         }
     }
 
@@ -191,7 +198,19 @@ public sealed class LocalCloudFaults
     {
         lock (_gate)
         {
-            return _settings.FailCreationOf.Contains(brokerName, StringComparer.Ordinal);
+            if (!_settings.FailCreationOf.Contains(brokerName, StringComparer.Ordinal))
+            {
+                return false;
+            }
+
+            var failed = _failedCreations.GetValueOrDefault(brokerName);
+            if (_settings.FailCreationCount > 0 && failed >= _settings.FailCreationCount)
+            {
+                return false;
+            }
+
+            _failedCreations[brokerName] = failed + 1;
+            return true;
         }
     }
 

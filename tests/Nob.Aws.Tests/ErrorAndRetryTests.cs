@@ -120,6 +120,23 @@ public class ErrorAndRetryTests
         Assert.Single(server.Requests);
     }
 
+    [Fact]
+    public async Task BrokerServiceCreate_409_ThrowsBrokerNameTakenForEnsureBrokerToAdopt()
+    {
+        using var server = new CapturingServer(CannedResponse.Error(409, "ConflictException", "Broker with name nob-a already exists.", "brokerName"));
+        using var client = TestClients.For(server);
+        var creation = new Nob.Core.Workflow.BrokerCreation("nob-a", "nob-0123", "5.18", "mq.m5.large", "SINGLE_INSTANCE", [], ["sg-1"], false, "user1",
+            new Dictionary<string, string> { ["nob:network"] = "n" });
+
+        var e = await Assert.ThrowsAsync<Nob.Core.Workflow.BrokerNameTakenException>(() =>
+            new Nob.Aws.Adapters.AmazonMqBrokerService(client).CreateBrokerAsync(creation, new Nob.Core.Workflow.Secret("pw-not-in-messages"), CancellationToken.None));
+
+        Assert.Equal("nob-a", e.BrokerName);
+        Assert.Contains("already exists", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("pw-not-in-messages", e.ToString(), StringComparison.Ordinal);
+        Assert.Single(server.Requests);
+    }
+
     [Theory]
     [InlineData(400, "BadRequestException", typeof(MqBadRequestException))]
     [InlineData(401, "UnauthorizedException", typeof(MqUnauthorizedException))]

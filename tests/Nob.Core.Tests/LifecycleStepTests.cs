@@ -544,6 +544,7 @@ public class LifecycleStepTests
     {
         public Task<BrokerSummary?> FindBrokerByNameAsync(string brokerName, CancellationToken cancellationToken) => inner.FindBrokerByNameAsync(brokerName, cancellationToken);
         public Task<BrokerDescription> DescribeBrokerAsync(string brokerId, CancellationToken cancellationToken) => throw new BrokerMissingException(brokerId);
+        public Task<IReadOnlyList<BrokerSummary>> ListBrokersAsync(CancellationToken cancellationToken) => inner.ListBrokersAsync(cancellationToken);
         public Task<string> CreateBrokerAsync(BrokerCreation creation, Secret password, CancellationToken cancellationToken) => throw new InvalidOperationException();
         public Task<string> GetConfigurationRevisionXmlAsync(string configurationId, int revision, CancellationToken cancellationToken) => throw new InvalidOperationException();
         public Task<int> GetLatestConfigurationRevisionAsync(string configurationId, CancellationToken cancellationToken) => throw new InvalidOperationException();

@@ -200,6 +200,16 @@ public partial class HandlerContractTests
         await Invoke(new WriteConnectorRevisionFunction(Mq("WriteConnectorRevisionFunction"), Ssm("WriteConnectorRevisionFunction")).HandleAsync,
             new JsonObject { ["spec"] = JsonNode.Parse(adopted.ToJsonString()), ["plan"] = JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(plan, StepJson.Default.NetworkPlanResult)), ["brokerName"] = "Adopted2" });
         Assert.Contains("IBrokerService.CreateUserAsync", CallsOf("WriteConnectorRevisionFunction"));
+        // A broker nob created that is CREATION_FAILED: EnsureBroker deletes it to create it again.
+        var failed = mq.Add("Failed1", BrokerStates.CreationFailed, createdFor: "failed");
+        var failedSpec = JsonNode.Parse(Repo.Example("tutorial"))!;
+        failedSpec["networkName"] = "failed";
+        failedSpec["brokers"] = new JsonArray(new JsonObject { ["name"] = "Failed1" }, new JsonObject { ["name"] = "Failed2" });
+        failedSpec["topology"] = new JsonObject { ["type"] = "mesh" };
+        var deleting = await Invoke(new EnsureBrokerFunction(Mq("EnsureBrokerFunction"), Ssm("EnsureBrokerFunction")).HandleAsync,
+            new JsonObject { ["spec"] = failedSpec, ["brokerName"] = "Failed1", ["recreation"] = new JsonObject { ["count"] = 0 } });
+        Assert.Equal(("deletion-for-recreate", 1, failed.Id), ((string?)deleting["phase"], (int?)deleting["recreation"]!["count"], (string?)deleting["recreation"]!["replacesBrokerId"]));
+        Assert.Contains("IBrokerService.DeleteBrokerAsync", CallsOf("EnsureBrokerFunction"));
         // A rotated password exercises UpdateUser (and the converged check's version read).
         ssm.Values["/nob/tutorial/password"] = "r0tated-Passw0rd";
         await BuildAsync("tutorial");

@@ -19,7 +19,7 @@ public partial class HandlerContractTests
         ["ListNetworksFunction"] = "ssm:GetParameter ssm:GetParametersByPath",
         ["CheckDriftFunction"] = "ec2:DescribeSecurityGroups mq:DescribeBroker mq:DescribeConfigurationRevision mq:ListBrokers mq:ListUsers ssm:GetParameter",
         ["ReportDriftFunction"] = "",
-        ["PlanTeardownFunction"] = "ssm:GetParameter",
+        ["PlanTeardownFunction"] = "mq:DescribeBroker mq:ListBrokers ssm:GetParameter",
         ["RevokeIngressFunction"] = "ec2:DescribeSecurityGroups ec2:RevokeSecurityGroupIngress mq:DescribeBroker mq:ListBrokers ssm:GetParameter ssm:GetParametersByPath",
         ["TeardownBrokerFunction"] = $"{EcTwo} mq:DeleteBroker mq:DescribeBroker mq:DescribeConfiguration mq:DescribeConfigurationRevision mq:ListBrokers mq:RebootBroker mq:UpdateBroker mq:UpdateConfiguration ssm:GetParameter ssm:GetParametersByPath",
         ["FinishTeardownFunction"] = "ssm:DeleteParameter",
@@ -65,12 +65,18 @@ public partial class HandlerContractTests
         var report = await Invoke(new ReportDriftFunction(TimeProvider.System).HandleAsync,
             new JsonObject { ["report"] = drift["report"]!.DeepClone(), ["verification"] = verification.DeepClone(), ["verificationError"] = null });
 
-        var plan = await Invoke(new PlanTeardownFunction(Store("PlanTeardownFunction")).HandleAsync, new JsonObject { ["networkName"] = networkName, ["spec"] = null });
+        // A network whose first build failed before storing its record: its brokers are found by nob's tag.
+        var orphaned = mq.Add($"{networkName}-orphan-x", BrokerStates.CreationFailed, createdFor: $"{networkName}-orphan");
+        var orphan = await Invoke(new PlanTeardownFunction(Store("PlanTeardownFunction"), Mq("PlanTeardownFunction")).HandleAsync,
+            new JsonObject { ["networkName"] = $"{networkName}-orphan", ["spec"] = JsonNode.Parse(spec.ToJsonString().Replace($"\"{networkName}\"", $"\"{networkName}-orphan\"", StringComparison.Ordinal)) });
+        Assert.Contains($"{networkName}-orphan-x", orphan["brokers"]!.AsArray().Select(b => (string?)b));
+        mq.Brokers.Remove(orphaned.Id);
+        var plan = await Invoke(new PlanTeardownFunction(Store("PlanTeardownFunction"), Mq("PlanTeardownFunction")).HandleAsync, new JsonObject { ["networkName"] = networkName, ["spec"] = null });
         // Another stored network (in other groups, with other brokers): the teardown asks what it still needs, and spares it.
         await store.PutAsync(new NetworkRecord(NetworkRecord.CurrentSchemaVersion, $"{networkName}-bystander", Repo.Example("tutorial").Replace("\"tutorial\"", $"\"{networkName}-bystander\"", StringComparison.Ordinal).Replace("\"sg-1\"", "\"sg-bystander\"", StringComparison.Ordinal),
             [], [], DateTimeOffset.UnixEpoch, null), CancellationToken.None);
         var revoked = await Invoke(new RevokeIngressFunction(Mq("RevokeIngressFunction"), Ec2("RevokeIngressFunction"), Store("RevokeIngressFunction"), new VerifierSource("sg-verify", [])).HandleAsync,
-            new JsonObject { ["networkName"] = networkName, ["spec"] = plan["spec"]!.DeepClone() });
+            new JsonObject { ["networkName"] = networkName, ["spec"] = plan["spec"]!.DeepClone(), ["brokers"] = plan["brokers"]!.DeepClone() });
         Assert.NotEmpty(revoked["revoked"]!.AsArray());
         foreach (var name in plan["brokers"]!.AsArray())
         {
@@ -146,7 +152,7 @@ public partial class HandlerContractTests
     [Fact]
     public async Task PlanTeardown_NothingStoredButSpecGiven_UsesTheSpec()
     {
-        var plan = await Invoke(new PlanTeardownFunction(store).HandleAsync, new JsonObject { ["networkName"] = "tutorial", ["spec"] = JsonNode.Parse(Repo.Example("tutorial")) });
+        var plan = await Invoke(new PlanTeardownFunction(store, mq).HandleAsync, new JsonObject { ["networkName"] = "tutorial", ["spec"] = JsonNode.Parse(Repo.Example("tutorial")) });
         Assert.False((bool)plan["stored"]!);
         Assert.Equal((300, 30, 3600, 3602), ((int)plan["polling"]!["expectedDeletionSeconds"]!, (int)plan["polling"]!["maxWaitSeconds"]!,
             (int)plan["polling"]!["timeoutSeconds"]!, (int)plan["polling"]!["maxPolls"]!));

@@ -178,6 +178,25 @@ public class BuildNetworkTests
     }
 
     [Fact]
+    public async Task BrokerCreationFailedOnce_IsDeletedAndCreatedAgain_AndTheBuildSucceedsWithOneBrokerOfTheName()
+    {
+        mq.FailCreationOf.Add("MyBroker2");
+        mq.FailCreationTimes = 1;
+        var result = await BuildAsync(Repo.Example("tutorial"));
+        Assert.True(result.IsSucceeded, result.Explain());
+        Assert.Single(mq.Brokers.Values, b => b.Creation.BrokerName == "MyBroker2");
+        Assert.Equal(BrokerStates.Running, mq.ByName("MyBroker2").State);
+        Assert.Equal(3, mq.Calls.Count(c => c.StartsWith("CreateBroker ", StringComparison.Ordinal)));
+        Assert.Single(mq.Calls, c => c.StartsWith("DeleteBroker ", StringComparison.Ordinal));
+        Assert.Equal(mq.ByName("MyBroker2").Id, networks.Records["tutorial"].Brokers.Single(b => b.BrokerName == "MyBroker2").BrokerId);
+        // MyBroker2's iteration went through the recreation once: EnsureBroker three times (create, delete, create again).
+        var entered = result.History.Where(e => e.IsStateEntered && e.MapIterationIndex == 1).Select(e => e.StateName).ToList();
+        // PrepareRecreation after the CREATION_FAILED check and after the deletion finished.
+        Assert.Equal(2, entered.Count(n => n == "PrepareRecreation"));
+        Assert.Equal(3, entered.Count(n => n == "EnsureBroker"));
+    }
+
+    [Fact]
     public async Task BrokerCreationFailed_FailsTheExecution_NamingTheBroker()
     {
         mq.FailCreationOf.Add("MyBroker2");
@@ -187,7 +206,11 @@ public class BuildNetworkTests
         Assert.DoesNotContain(result.History, e => e.StateName == "StoreNetwork");
         Assert.Equal("BrokerCreationFailedException", result.Error);
         Assert.Contains("Broker \\\"MyBroker2\\\"", result.Cause, StringComparison.Ordinal);
-        Assert.Contains("CREATION_FAILED", result.Cause, StringComparison.Ordinal);
+        Assert.Contains("CREATION_FAILED after nob deleted it and created it again 2 time(s)", result.Cause, StringComparison.Ordinal);
+        // Recreated at most twice: three creations, two deletions, and the last broker stays for its events.
+        Assert.Equal(4, mq.Calls.Count(c => c.StartsWith("CreateBroker ", StringComparison.Ordinal)));
+        Assert.Equal(2, mq.Calls.Count(c => c.StartsWith("DeleteBroker ", StringComparison.Ordinal)));
+        Assert.Single(mq.Brokers.Values, b => b.Creation.BrokerName == "MyBroker2");
         var failed = result.History.Single(e => e.Type == "TaskFailed");
         Assert.Equal(("CreationCheck", "EnsureBrokers[1]", 1), (failed.StateName, failed.Scope, failed.MapIterationIndex));
         Assert.Contains(result.History, e => e.Type == "PassStateEntered" && e.StateName == "FailedEnsureBrokers");

@@ -141,7 +141,31 @@ public class TeardownNetworkTests(ITestOutputHelper log)
         Assert.Equal("NetworkNotFoundException", result.Error);
         Assert.Contains("tutorial", result.Cause, StringComparison.Ordinal);
         Assert.Equal(["PlanTeardown", "FailedPlanTeardown", "Failed"], result.History.Where(e => e.IsStateEntered).Select(e => e.StateName));
-        Assert.Empty(nob.Mq.Calls);
+        // With no record, PlanTeardown only looks for brokers nob tagged for the network (there are none); nothing changes.
+        Assert.Equal(["ListBrokers"], nob.Mq.Calls);
+    }
+
+    [Fact]
+    public async Task Teardown_AfterAFirstBuildThatFailed_DeletesEveryBrokerItCreatedAndRevokesNothingElse()
+    {
+        nob.Mq.FailCreationOf.Add("MyBroker2"); // fails on every creation: the build gives up after its recreations
+        var build = await nob.RunAsync("BuildNetworkStateMachine", Repo.Example("tutorial"));
+        Assert.Equal("BrokerCreationFailedException", build.Error);
+        Assert.Empty(nob.Networks.Records);
+        // A broker this network's earlier spec had, tagged by nob, that the spec given no longer names.
+        nob.Mq.Add("MyBroker0", createdFor: "tutorial");
+        nob.Mq.Add("Stranger");
+        nob.Ec2.OtherRules.Add(Ssh);
+        Assert.Equal(["MyBroker0", "MyBroker1", "MyBroker2", "Stranger"], nob.Mq.Brokers.Values.Select(b => b.Creation.BrokerName).Order(StringComparer.Ordinal));
+
+        var result = await TeardownAsync(new JsonObject { ["networkName"] = "tutorial", ["spec"] = JsonNode.Parse(Repo.Example("tutorial")) });
+
+        Assert.True(result.IsSucceeded, result.Explain());
+        var output = JsonNode.Parse(result.Output!)!;
+        Assert.Equal(["MyBroker1", "MyBroker2", "MyBroker0"], output["brokers"]!.AsArray().Select(b => (string?)b!["brokerName"]));
+        Assert.All(output["brokers"]!.AsArray(), b => Assert.Equal("deleted", (string?)b!["outcome"]));
+        Assert.Equal(["Stranger"], nob.Mq.Brokers.Values.Select(b => b.Creation.BrokerName));
+        Assert.Equal([Ssh], nob.Ec2.OtherRules);
     }
 
     [Fact]

@@ -47,9 +47,20 @@ public sealed class FakeBrokerService : IBrokerService
     /// <summary>Broker names whose creation settles in CREATION_FAILED (only with <see cref="SettleAfterDescribes"/>).</summary>
     public HashSet<string> FailCreationOf { get; } = new(StringComparer.Ordinal);
 
-    public Broker Add(string name, string state = BrokerStates.Running, string mode = "SINGLE_INSTANCE", string engine = "ACTIVEMQ")
+    /// <summary>With <see cref="FailCreationOf"/>: only the first N creations of each such broker fail (null: all of them).</summary>
+    public int? FailCreationTimes { get; set; }
+
+    /// <summary>Creations settled in CREATION_FAILED so far, by broker name.</summary>
+    public Dictionary<string, int> FailedCreations { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Runs at the start of each CreateBroker (a test's way to have another party, or a lost first attempt, take the name).</summary>
+    public Action<BrokerCreation>? BeforeCreate { get; set; }
+
+    /// <param name="createdFor">A network name: the broker carries nob's tag for it, as if nob had created it for that network.</param>
+    public Broker Add(string name, string state = BrokerStates.Running, string mode = "SINGLE_INSTANCE", string engine = "ACTIVEMQ", string? createdFor = null)
     {
-        var creation = new BrokerCreation(name, "x", "5.18", "mq.m5.large", mode, [], ["sg-1"], false, "user1", new Dictionary<string, string>());
+        var tags = createdFor is null ? new Dictionary<string, string>() : new Dictionary<string, string> { [EnsureBrokerStep.NetworkTag] = createdFor };
+        var creation = new BrokerCreation(name, "x", "5.18", "mq.m5.large", mode, [], ["sg-1"], false, "user1", tags);
         var broker = new Broker { Id = $"b-{name.ToLowerInvariant()}", Creation = creation, State = state, EngineType = engine, ConfigurationId = $"c-{name.ToLowerInvariant()}" };
         Brokers[broker.Id] = broker;
         Revisions[broker.ConfigurationId] = [AmazonMqDefaults.ConfigurationXml];
@@ -65,6 +76,13 @@ public sealed class FakeBrokerService : IBrokerService
         return Task.FromResult(b is null ? null : new BrokerSummary(b.Id, brokerName, b.State, b.EngineType, b.Creation.DeploymentMode));
     }
 
+    public Task<IReadOnlyList<BrokerSummary>> ListBrokersAsync(CancellationToken cancellationToken)
+    {
+        Calls.Add("ListBrokers");
+        return Task.FromResult<IReadOnlyList<BrokerSummary>>([.. Brokers.Values.Select(b =>
+            new BrokerSummary(b.Id, b.Creation.BrokerName, b.State, b.EngineType, b.Creation.DeploymentMode))]);
+    }
+
     public Task<BrokerDescription> DescribeBrokerAsync(string brokerId, CancellationToken cancellationToken)
     {
         Calls.Add($"DescribeBroker {brokerId}");
@@ -73,7 +91,7 @@ public sealed class FakeBrokerService : IBrokerService
         {
             b.DescribesInProgress = 0;
             if (b.State == BrokerStates.RebootInProgress) FinishReboot(b.Id);
-            else b.State = FailCreationOf.Contains(b.Creation.BrokerName) ? BrokerStates.CreationFailed : BrokerStates.Running;
+            else b.State = FailsCreation(b.Creation.BrokerName) ? BrokerStates.CreationFailed : BrokerStates.Running;
         }
         var deleted = SettleAfterDescribes is { } settleDeletion && b.State == BrokerStates.DeletionInProgress && ++b.DescribesInProgress >= settleDeletion;
         if (deleted) FinishDeletion(b.Id);
@@ -86,13 +104,29 @@ public sealed class FakeBrokerService : IBrokerService
             b.ActionsRequired, b.UsersPending, b.Tags ?? b.Creation.Tags, b.Created));
     }
 
+    bool FailsCreation(string brokerName)
+    {
+        if (!FailCreationOf.Contains(brokerName)) return false;
+        var failed = FailedCreations.GetValueOrDefault(brokerName);
+        if (FailCreationTimes is { } times && failed >= times) return false;
+        FailedCreations[brokerName] = failed + 1;
+        return true;
+    }
+
+    int created;
+
+    /// <summary>Like Amazon MQ: the same creatorRequestId returns the same broker; another broker's name is a 409 (the adapter's <see cref="BrokerNameTakenException"/>).</summary>
     public Task<string> CreateBrokerAsync(BrokerCreation creation, Secret password, CancellationToken cancellationToken)
     {
         Calls.Add($"CreateBroker {creation.BrokerName}");
         PasswordsSeen.Add(password.Reveal());
+        BeforeCreate?.Invoke(creation);
         var existing = Brokers.Values.SingleOrDefault(b => b.Creation.CreatorRequestId == creation.CreatorRequestId);
         if (existing is not null) return Task.FromResult(existing.Id);
-        var broker = new Broker { Id = $"b-{Brokers.Count + 1}", Creation = creation, ConfigurationId = $"c-{Brokers.Count + 1}" };
+        if (Brokers.Values.Any(b => b.Creation.BrokerName == creation.BrokerName))
+            throw new BrokerNameTakenException(creation.BrokerName, $"A broker with the name [{creation.BrokerName}] already exists");
+        created = Math.Max(created, Brokers.Count) + 1; // ids stay unique after deletions
+        var broker = new Broker { Id = $"b-{created}", Creation = creation, ConfigurationId = $"c-{created}" };
         broker.Users.Add(creation.Username);
         UserPasswords[broker.Id] = password.Reveal();
         Brokers[broker.Id] = broker;

@@ -25,6 +25,18 @@ public sealed class AmazonMqBrokerService(IAmazonMqClient client) : IBrokerServi
         }, cancellationToken);
     }
 
+    [IamActions("mq:ListBrokers")]
+    public async Task<IReadOnlyList<CoreBrokerSummary>> ListBrokersAsync(CancellationToken cancellationToken)
+    {
+        var all = new List<CoreBrokerSummary>();
+        await foreach (var summary in client.ListBrokersPaginatedAsync(100, cancellationToken))
+        {
+            if (summary.BrokerId is { } id && summary.BrokerName is { } name)
+                all.Add(new CoreBrokerSummary(id, name, summary.BrokerState ?? "", summary.EngineType, summary.DeploymentMode));
+        }
+        return all;
+    }
+
     [IamActions("mq:DescribeBroker")]
     public async Task<BrokerDescription> DescribeBrokerAsync(string brokerId, CancellationToken cancellationToken)
     {
@@ -66,7 +78,10 @@ public sealed class AmazonMqBrokerService(IAmazonMqClient client) : IBrokerServi
         "ec2:DescribeRouteTables", "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeVpcs")]
     public async Task<string> CreateBrokerAsync(BrokerCreation creation, Secret password, CancellationToken cancellationToken)
     {
-        var response = await Mq("CreateBroker", () => client.CreateBrokerAsync(new CreateBrokerRequest
+        CreateBrokerResponse response;
+        try
+        {
+            response = await Mq("CreateBroker", () => client.CreateBrokerAsync(new CreateBrokerRequest
         {
             BrokerName = creation.BrokerName,
             CreatorRequestId = creation.CreatorRequestId,
@@ -81,6 +96,12 @@ public sealed class AmazonMqBrokerService(IAmazonMqClient client) : IBrokerServi
             Users = [new User { Username = creation.Username, Password = password.Reveal(), ConsoleAccess = false }],
             Tags = creation.Tags,
         }, cancellationToken), cancellationToken);
+        }
+        catch (MqConflictException e)
+        {
+            // 409: the name is taken (e.g. this call's first attempt created the broker and its answer was lost).
+            throw new BrokerNameTakenException(creation.BrokerName, e.Message);
+        }
         return response.BrokerId ?? throw new InvalidOperationException($"CreateBroker for \"{creation.BrokerName}\" returned no brokerId");
     }
 

@@ -113,8 +113,12 @@ public sealed class ReportDriftStep(TimeProvider time)
     }
 }
 
-/// <summary>Plan a teardown: the stored spec, or the one given when nothing is stored; the broker list and the schedule of its wait loops.</summary>
-public sealed class PlanTeardownStep(INetworkStore store)
+/// <summary>
+/// Plan a teardown: the stored spec, or the one given when nothing is stored; the broker list and the schedule of its
+/// wait loops. With no record (a first build that failed before storing it), the brokers nob tagged for the network
+/// are found too (ListBrokers, then each broker's tags), so none that build created is left behind.
+/// </summary>
+public sealed class PlanTeardownStep(INetworkStore store, IBrokerService? brokers = null)
 {
     /// <summary>The teardown state machine's Map MaxConcurrency (statemachine/teardown-network.asl.json).</summary>
     public const int TeardownConcurrency = 10;
@@ -124,6 +128,12 @@ public sealed class PlanTeardownStep(INetworkStore store)
     public async Task<TeardownPlan> RunAsync(string networkName, string? specJson, CancellationToken cancellationToken, string? pollingJson = null)
     {
         var record = await store.GetAsync(networkName, cancellationToken);
+        // The spec's own brokers are looked at by TeardownBroker anyway: only the others need their tags read here.
+        var known = specJson is not null && SpecReader.Read(specJson).Spec is { } named ? named.Brokers.Select(b => b.Name).ToHashSet(StringComparer.Ordinal) : [];
+        var tagged = record is null && brokers is not null ? await TaggedBrokersAsync(brokers, networkName, known, cancellationToken) : [];
+        if (record is null && specJson is null && tagged.Count > 0)
+            throw new NetworkNotFoundException(networkName, $"Network \"{networkName}\" is not stored, but nob created broker(s) for it: {string.Join(", ", tagged)}; "
+                + "give its spec to tear it down (nob down SPEC, or the spec in the teardown request)");
         var json = record?.SpecJson ?? specJson ?? throw new NetworkNotFoundException(networkName);
         var spec = SpecReader.ReadValid(json);
         var polling = pollingJson is null ? spec.Polling : SpecReader.ReadValid(WithPolling(json, pollingJson)).Polling;
@@ -135,9 +145,31 @@ public sealed class PlanTeardownStep(INetworkStore store)
         var names = spec.Brokers.Select(b => b.Name)
             .Concat(record?.RetiredBrokers?.Select(b => b.BrokerName) ?? [])
             .Concat(given is not null && given.NetworkName == networkName ? given.Brokers.Select(b => b.Name) : [])
+            .Concat(tagged)
             .Distinct(StringComparer.Ordinal).ToList();
         // The teardown Map runs 10 brokers at once: the rate bound is worked out for that many loops.
         return new TeardownPlan(networkName, json, names, PollPlan.For(polling, Math.Min(names.Count, TeardownConcurrency)), record is not null);
+    }
+
+    /// <summary>The names of the brokers that carry nob's tag for this network (any state but being deleted).</summary>
+    /// <param name="skip">Names not to look at (already in the plan).</param>
+    public static async Task<IReadOnlyList<string>> TaggedBrokersAsync(IBrokerService brokers, string networkName, IReadOnlySet<string> skip,
+        CancellationToken cancellationToken)
+    {
+        var names = new List<string>();
+        foreach (var summary in await brokers.ListBrokersAsync(cancellationToken))
+        {
+            if (summary.BrokerState == BrokerStates.DeletionInProgress || skip.Contains(summary.BrokerName)) continue;
+            try
+            {
+                if (StoreNetworkStep.CreatedFor(await brokers.DescribeBrokerAsync(summary.BrokerId, cancellationToken), networkName)) names.Add(summary.BrokerName);
+            }
+            catch (BrokerMissingException)
+            {
+                // Deleted since it was listed.
+            }
+        }
+        return names;
     }
 
     static string WithPolling(string specJson, string pollingJson)
@@ -157,13 +189,14 @@ public sealed class PlanTeardownStep(INetworkStore store)
 /// </summary>
 public sealed class RevokeIngressStep(IBrokerService brokers, ISecurityGroupService securityGroups, INetworkStore store, VerifierSource? verifier)
 {
-    public async Task<IReadOnlyList<IngressRule>> RunAsync(NetworkSpec spec, CancellationToken cancellationToken)
+    /// <param name="brokerNames">The teardown plan's brokers (those of a spec nob retired, or found by nob's tag, too); null: the spec's.</param>
+    public async Task<IReadOnlyList<IngressRule>> RunAsync(NetworkSpec spec, CancellationToken cancellationToken, IReadOnlyList<string>? brokerNames = null)
     {
         var groups = spec.Brokers.SelectMany(b => b.SecurityGroups).ToHashSet(StringComparer.Ordinal);
-        foreach (var broker in spec.Brokers)
+        foreach (var name in spec.Brokers.Select(b => b.Name).Concat(brokerNames ?? []).Distinct(StringComparer.Ordinal))
         {
             // A broker created without explicit groups gets the VPC default; Amazon MQ reports the groups it really has.
-            if (await brokers.FindBrokerByNameAsync(broker.Name, cancellationToken) is { } found)
+            if (await brokers.FindBrokerByNameAsync(name, cancellationToken) is { } found)
                 groups.UnionWith((await brokers.DescribeBrokerAsync(found.BrokerId, cancellationToken)).SecurityGroups);
         }
         if (groups.Count == 0) return [];

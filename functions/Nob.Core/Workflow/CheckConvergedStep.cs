@@ -43,7 +43,7 @@ public sealed class CheckConvergedStep(IBrokerService brokers, ISecurityGroupSer
                 null, null, null, null);
         }
 
-        var ensured = spec.Brokers.Select(b => new EnsuredBroker(b.Name, comparison.Descriptions[b.Name].BrokerId, Created: false)).ToList();
+        var ensured = spec.Brokers.Select(b => new EnsuredBroker(b.Name, comparison.Descriptions[b.Name].BrokerId, Created: false, WaitPhases.Creation, BrokerRecreation.None)).ToList();
         var ingress = new IngressResult([.. comparison.DesiredIngress.Select(r => new IngressRuleOutcome(r, Added: false))]);
         var revisions = spec.Brokers.Select(b =>
         {

@@ -11,6 +11,13 @@ public static class WaitPhases
     public const string Creation = "creation";
     public const string Reboot = "reboot";
     public const string Deletion = "deletion";
+
+    /// <summary>The build deleted a broker that nob created and that failed to create; the loop waits until it is gone.</summary>
+    public const string DeletionForRecreate = "deletion-for-recreate";
+
+    /// <summary>Only in a check's answer: the broker failed to create (or its deletion for recreation finished), so the
+    /// build's loop goes back to EnsureBroker, which deletes it or creates it again (<see cref="BrokerRecreation"/>).</summary>
+    public const string Recreate = "recreate";
 }
 
 /// <summary>
@@ -59,7 +66,7 @@ public sealed record PollPlan(
     {
         WaitPhases.Creation => ExpectedCreationSeconds,
         WaitPhases.Reboot => ExpectedRebootSeconds,
-        WaitPhases.Deletion => ExpectedDeletionSeconds,
+        WaitPhases.Deletion or WaitPhases.DeletionForRecreate => ExpectedDeletionSeconds,
         _ => throw new ArgumentOutOfRangeException(nameof(phase), phase, "a wait is for creation, reboot or deletion"),
     };
 

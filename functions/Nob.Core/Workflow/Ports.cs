@@ -8,6 +8,9 @@ public interface IBrokerService
     /// <summary>The broker with this exact name, or null (walks every ListBrokers page).</summary>
     Task<BrokerSummary?> FindBrokerByNameAsync(string brokerName, CancellationToken cancellationToken);
 
+    /// <summary>Every broker of the account and region (walks every ListBrokers page).</summary>
+    Task<IReadOnlyList<BrokerSummary>> ListBrokersAsync(CancellationToken cancellationToken);
+
     Task<BrokerDescription> DescribeBrokerAsync(string brokerId, CancellationToken cancellationToken);
 
     /// <summary>Creates a broker; <see cref="BrokerCreation.CreatorRequestId"/> makes a retried call return the same broker.</summary>

@@ -10,9 +10,42 @@ public sealed class BrokerNotUsableException(string brokerName, string reason) :
     public string BrokerName { get; } = brokerName;
 }
 
-/// <summary>Amazon MQ reports CREATION_FAILED for a broker we created or adopted.</summary>
-public sealed class BrokerCreationFailedException(string brokerName, string brokerId)
-    : Exception($"Broker \"{brokerName}\" ({brokerId}) is CREATION_FAILED; see its Amazon MQ events, delete it, and run the workflow again")
+/// <summary>
+/// Amazon MQ reports CREATION_FAILED for a broker nob created, and nob already deleted and created it again
+/// <paramref name="recreations"/> times in this run (<see cref="BrokerRecreation.MaxRecreations"/>); outside a build's
+/// creation loop (no recreation there) at once.
+/// </summary>
+public sealed class BrokerCreationFailedException(string brokerName, string brokerId, int recreations = 0)
+    : Exception($"Broker \"{brokerName}\" ({brokerId}) is CREATION_FAILED{(recreations > 0 ? $" after nob deleted it and created it again {recreations} time(s)" : "")}; see its Amazon MQ events, delete it, and run the workflow again")
+{
+    public string BrokerName { get; } = brokerName;
+    public int Recreations { get; } = recreations;
+}
+
+/// <summary>A broker nob did not create (it lacks the network's tag) is CREATION_FAILED: nob never deletes what it adopted.</summary>
+public sealed class AdoptedBrokerCreationFailedException(string brokerName, string brokerId)
+    : Exception($"Broker \"{brokerName}\" ({brokerId}) is CREATION_FAILED and was not created by nob for this network, so nob will not delete it: "
+        + "see its Amazon MQ events, then delete it (nob creates it anew) or fix it, and run the workflow again")
+{
+    public string BrokerName { get; } = brokerName;
+}
+
+/// <summary>
+/// CreateBroker answered 409 (the name is taken) and the broker with the name is not one nob created for this network
+/// (someone else created it meanwhile), or is gone again.
+/// </summary>
+public sealed class BrokerNameConflictException(string brokerName, string detail)
+    : Exception($"Broker \"{brokerName}\" could not be created: the name is taken ({detail}); rename the broker in the spec, or delete the other broker, and run the workflow again")
+{
+    public string BrokerName { get; } = brokerName;
+}
+
+/// <summary>
+/// The adapter's translation of CreateBroker's 409 ConflictException (the name is taken, e.g. a retried call whose
+/// first attempt created the broker but lost its answer). EnsureBroker catches it and adopts the broker if it is nob's;
+/// it never reaches the state machine.
+/// </summary>
+public sealed class BrokerNameTakenException(string brokerName, string message) : Exception($"Broker name \"{brokerName}\" is taken: {message}")
 {
     public string BrokerName { get; } = brokerName;
 }

@@ -8,19 +8,24 @@ namespace Nob.Core.Workflow;
 /// <summary>Output of Validate: what the state machine needs to fan out and the schedule of its wait loops.</summary>
 public sealed record ValidatedNetwork(string NetworkName, IReadOnlyList<string> Brokers, PollPlan Polling, bool VerificationEnabled);
 
-public sealed record EnsuredBroker(string BrokerName, string BrokerId, bool Created);
+/// <param name="Phase">What the build's loop waits for next: <see cref="WaitPhases.Creation"/>, or
+/// <see cref="WaitPhases.DeletionForRecreate"/> after EnsureBroker deleted a broker of nob's that failed to create.</param>
+/// <param name="Recreation">How often this build has replaced the broker so far (null outside a build's EnsureBrokers).</param>
+public sealed record EnsuredBroker(string BrokerName, string BrokerId, bool Created, string Phase = WaitPhases.Creation, BrokerRecreation? Recreation = null);
 
 /// <summary>
 /// One turn of a wait-for-RUNNING loop. <see cref="Poll"/> counts up to the plan's MaxPolls; <see cref="Since"/> is when
 /// the broker entered <see cref="Phase"/> (unknown before a creation loop's first check). <see cref="ExpectedConfiguration"/>,
 /// after a reboot nob asked for, is the revision nob set: once RUNNING the broker must run it.
 /// </summary>
+/// <see cref="Recreation"/> is set only by the build's creation loop: there a CREATION_FAILED broker is answered with the
+/// phase <see cref="WaitPhases.Recreate"/> (until the bound) instead of failing the wait.
 public sealed record BrokerWait(string BrokerName, string BrokerId, string Phase, int Poll, PollPlan Polling, DateTimeOffset? Since = null,
-    ConfigurationRef? ExpectedConfiguration = null);
+    ConfigurationRef? ExpectedConfiguration = null, BrokerRecreation? Recreation = null);
 
 /// <summary>What a check saw; the loop's next turn reads it as a <see cref="BrokerWait"/> and its Wait state sleeps <see cref="NextWaitSeconds"/>.</summary>
 public sealed record BrokerWaitStatus(string BrokerName, string BrokerId, string Phase, string State, bool Ready, int Poll, PollPlan Polling,
-    DateTimeOffset? Since, int NextWaitSeconds, ConfigurationRef? ExpectedConfiguration = null);
+    DateTimeOffset? Since, int NextWaitSeconds, ConfigurationRef? ExpectedConfiguration = null, BrokerRecreation? Recreation = null);
 
 /// <summary>A running broker as the later steps need it: where it is reachable and what ingress needs to know.</summary>
 public sealed record BrokerWork(

@@ -17,7 +17,11 @@ public static class ValidateStep
     }
 }
 
-/// <summary>Ensure broker: adopt the broker that has the name, or create it idempotently.</summary>
+/// <summary>
+/// Ensure broker: adopt the broker that has the name, or create it idempotently. A broker of nob's that is
+/// CREATION_FAILED is deleted so the build's loop can create it again (<see cref="BrokerRecreation"/>); a CreateBroker
+/// that answers "name taken" (a retried call whose first attempt created it) adopts the broker if it is nob's.
+/// </summary>
 public sealed class EnsureBrokerStep(IBrokerService brokers, IParameterStore parameters)
 {
     public const string NetworkTag = "nob:network";
@@ -25,25 +29,34 @@ public sealed class EnsureBrokerStep(IBrokerService brokers, IParameterStore par
     /// <summary>The SSM version of the password the broker's common user was last given (see <see cref="WriteConnectorRevisionStep"/>).</summary>
     public const string PasswordVersionTag = "nob:password-version";
 
-    /// <summary>Same network and broker, same id: a retried step or a second execution never creates a second broker.</summary>
-    public static string CreatorRequestId(string networkName, string brokerName) =>
-        "nob-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{networkName}/{brokerName}")))[..32];
+    /// <summary>Same network and broker, same id: a retried step or a second execution never creates a second broker.
+    /// A recreation gets its own id, from the broker it replaces.</summary>
+    public static string CreatorRequestId(string networkName, string brokerName, string? replacesBrokerId = null) =>
+        "nob-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
+            replacesBrokerId is null ? $"{networkName}/{brokerName}" : $"{networkName}/{brokerName}/replaces/{replacesBrokerId}")))[..32];
 
-    public async Task<EnsuredBroker> RunAsync(NetworkSpec spec, string brokerName, CancellationToken cancellationToken)
+    /// <param name="recreation">Where the build's loop stands in replacing this broker (none on the first turn).</param>
+    public async Task<EnsuredBroker> RunAsync(NetworkSpec spec, string brokerName, CancellationToken cancellationToken, BrokerRecreation? recreation = null)
     {
+        recreation ??= BrokerRecreation.None;
         var wanted = spec.Broker(brokerName);
         // Read first, adopted or not: a missing password parameter fails every broker's step before any broker is created.
         var password = await parameters.GetSecureStringWithVersionAsync(spec.User.PasswordParameter, cancellationToken);
         var existing = await brokers.FindBrokerByNameAsync(brokerName, cancellationToken);
         if (existing is not null)
         {
+            // Our own deletion still under way (a retried step): go on waiting for it.
+            if (existing.BrokerState == BrokerStates.DeletionInProgress && existing.BrokerId == recreation.ReplacesBrokerId)
+                return new EnsuredBroker(brokerName, existing.BrokerId, Created: false, WaitPhases.DeletionForRecreate, recreation);
             CheckAdoptable(wanted, existing);
-            return new EnsuredBroker(brokerName, existing.BrokerId, Created: false);
+            if (existing.BrokerState == BrokerStates.CreationFailed)
+                return await BrokerRecreation.ReplaceAsync(brokers, spec.NetworkName, brokerName, existing.BrokerId, recreation, cancellationToken);
+            return new EnsuredBroker(brokerName, existing.BrokerId, Created: false, WaitPhases.Creation, recreation);
         }
 
         var creation = new BrokerCreation(
             brokerName,
-            CreatorRequestId(spec.NetworkName, brokerName),
+            CreatorRequestId(spec.NetworkName, brokerName, recreation.ReplacesBrokerId),
             wanted.EngineVersion,
             wanted.HostInstanceType,
             wanted.DeploymentMode,
@@ -52,8 +65,39 @@ public sealed class EnsureBrokerStep(IBrokerService brokers, IParameterStore par
             wanted.PubliclyAccessible,
             spec.User.Username,
             new Dictionary<string, string> { [NetworkTag] = spec.NetworkName, [PasswordVersionTag] = PasswordVersion(password.Version) });
-        var id = await brokers.CreateBrokerAsync(creation, password.Value, cancellationToken);
-        return new EnsuredBroker(brokerName, id, Created: true);
+        try
+        {
+            var id = await brokers.CreateBrokerAsync(creation, password.Value, cancellationToken);
+            return new EnsuredBroker(brokerName, id, Created: true, WaitPhases.Creation, recreation);
+        }
+        catch (BrokerNameTakenException taken)
+        {
+            return await AdoptAfterConflictAsync(spec, wanted, recreation, taken, cancellationToken);
+        }
+    }
+
+    /// <summary>The name was taken between the lookup and the creation: adopt the broker if nob created it for this network.</summary>
+    async Task<EnsuredBroker> AdoptAfterConflictAsync(NetworkSpec spec, BrokerSpec wanted, BrokerRecreation recreation, BrokerNameTakenException taken,
+        CancellationToken cancellationToken)
+    {
+        var found = await brokers.FindBrokerByNameAsync(wanted.Name, cancellationToken)
+            ?? throw new BrokerNameConflictException(wanted.Name, $"{taken.Message}, but no broker of that name is listed now");
+        BrokerDescription broker;
+        try
+        {
+            broker = await brokers.DescribeBrokerAsync(found.BrokerId, cancellationToken);
+        }
+        catch (BrokerMissingException)
+        {
+            throw new BrokerNameConflictException(wanted.Name, $"{taken.Message}, but broker {found.BrokerId} is gone now");
+        }
+        if (!BrokerRecreation.CreatedByNob(broker, spec.NetworkName))
+            throw new BrokerNameConflictException(wanted.Name, $"broker {found.BrokerId} has it and was not created by nob for network \"{spec.NetworkName}\"");
+        CheckAdoptable(wanted, found);
+        if (found.BrokerState == BrokerStates.CreationFailed)
+            return await BrokerRecreation.ReplaceAsync(brokers, spec.NetworkName, wanted.Name, found.BrokerId, recreation, cancellationToken);
+        // Tagged for this network and still being created: the lost answer was ours.
+        return new EnsuredBroker(wanted.Name, found.BrokerId, Created: found.BrokerState == BrokerStates.CreationInProgress, WaitPhases.Creation, recreation);
     }
 
     /// <summary>A parameter version as the <see cref="PasswordVersionTag"/> tag holds it.</summary>
@@ -85,6 +129,7 @@ public sealed class BrokerStateStep(IBrokerService brokers, TimeProvider time)
     {
         var plan = wait.Polling;
         // An unknown phase fails before any call; deletion is teardown's, not a wait for RUNNING.
+        if (wait.Phase == WaitPhases.DeletionForRecreate) return await DeletionForRecreateAsync(wait, cancellationToken);
         if (wait.Phase is not (WaitPhases.Creation or WaitPhases.Reboot))
             throw new ArgumentOutOfRangeException(nameof(wait), wait.Phase, "a wait for RUNNING is for creation or reboot");
         var poll = wait.Poll + 1;
@@ -98,24 +143,85 @@ public sealed class BrokerStateStep(IBrokerService brokers, TimeProvider time)
         // Lingering: further checks inside this invocation, as far apart as the plan's rate allows, until the linger ends.
         var lingerInterval = TimeSpan.FromMilliseconds(plan.LingerIntervalMilliseconds);
         var lingerUntil = now + TimeSpan.FromSeconds(plan.LingerSeconds);
-        while (!IsReady(wait.BrokerName, broker) && time.GetUtcNow() + lingerInterval <= lingerUntil)
+        while (!RecreationDue(wait, broker) && !IsReady(wait.BrokerName, broker) && time.GetUtcNow() + lingerInterval <= lingerUntil)
         {
             await Task.Delay(lingerInterval, time, cancellationToken);
             broker = await brokers.DescribeBrokerAsync(wait.BrokerId, cancellationToken);
         }
 
         var elapsed = time.GetUtcNow() - since;
+        if (RecreationDue(wait, broker))
+            return new BrokerWaitStatus(wait.BrokerName, wait.BrokerId, WaitPhases.Recreate, broker.BrokerState, false, poll, plan, since, plan.MinWaitSeconds, Recreation: wait.Recreation);
         if (IsReady(wait.BrokerName, broker))
         {
             // After nob's reboot the broker must run the revision nob set, not one someone else set meanwhile.
             if (wait.ExpectedConfiguration is { } expected && broker.CurrentConfiguration != expected)
                 throw new BrokerRevisionMismatchException(wait.BrokerName, expected, broker.CurrentConfiguration);
-            return new BrokerWaitStatus(wait.BrokerName, wait.BrokerId, wait.Phase, broker.BrokerState, true, poll, plan, since, 0, wait.ExpectedConfiguration);
+            return new BrokerWaitStatus(wait.BrokerName, wait.BrokerId, wait.Phase, broker.BrokerState, true, poll, plan, since, 0, wait.ExpectedConfiguration, wait.Recreation);
         }
         if (poll >= plan.MaxPolls || elapsed.TotalSeconds >= plan.TimeoutSeconds)
             throw new BrokerWaitTimedOutException(wait.BrokerName, broker.BrokerState, poll, elapsed);
         return new BrokerWaitStatus(wait.BrokerName, wait.BrokerId, wait.Phase, broker.BrokerState, false, poll, plan, since,
-            plan.NextWaitSeconds(wait.Phase, elapsed), wait.ExpectedConfiguration);
+            plan.NextWaitSeconds(wait.Phase, elapsed), wait.ExpectedConfiguration, wait.Recreation);
+    }
+
+    /// <summary>
+    /// The build's creation loop (it carries a recreation): a CREATION_FAILED broker goes back to EnsureBroker (phase
+    /// <see cref="WaitPhases.Recreate"/>), which replaces it if it is nob's, until <see cref="BrokerRecreation.MaxRecreations"/>.
+    /// </summary>
+    static bool RecreationDue(BrokerWait wait, BrokerDescription broker)
+    {
+        if (wait.Recreation is not { } recreation || wait.Phase != WaitPhases.Creation || broker.BrokerState != BrokerStates.CreationFailed) return false;
+        if (recreation.Count >= BrokerRecreation.MaxRecreations) throw new BrokerCreationFailedException(wait.BrokerName, broker.BrokerId, recreation.Count);
+        return true;
+    }
+
+    /// <summary>
+    /// After EnsureBroker deleted a failed broker of nob's: wait (bounded by polling.timeoutMinutes) until it is gone, then
+    /// answer <see cref="WaitPhases.Recreate"/> so the loop creates it again.
+    /// </summary>
+    async Task<BrokerWaitStatus> DeletionForRecreateAsync(BrokerWait wait, CancellationToken cancellationToken)
+    {
+        var plan = wait.Polling;
+        var poll = wait.Poll + 1;
+        var now = time.GetUtcNow();
+        var since = wait.Since is { } s && s <= now ? s : now;
+        async Task<string?> StateAsync()
+        {
+            try
+            {
+                return (await brokers.DescribeBrokerAsync(wait.BrokerId, cancellationToken)).BrokerState;
+            }
+            catch (BrokerMissingException)
+            {
+                return null; // deleted
+            }
+        }
+
+        var state = await StateAsync();
+        var lingerInterval = TimeSpan.FromMilliseconds(plan.LingerIntervalMilliseconds);
+        var lingerUntil = now + TimeSpan.FromSeconds(plan.LingerSeconds);
+        while (state is not null && time.GetUtcNow() + lingerInterval <= lingerUntil)
+        {
+            CheckDeleting(wait.BrokerName, state);
+            await Task.Delay(lingerInterval, time, cancellationToken);
+            state = await StateAsync();
+        }
+        if (state is null)
+            return new BrokerWaitStatus(wait.BrokerName, wait.BrokerId, WaitPhases.Recreate, "DELETED", false, poll, plan, since, plan.MinWaitSeconds, Recreation: wait.Recreation);
+        CheckDeleting(wait.BrokerName, state);
+        var elapsed = time.GetUtcNow() - since;
+        if (poll >= plan.MaxPolls || elapsed.TotalSeconds >= plan.TimeoutSeconds)
+            throw new BrokerWaitTimedOutException(wait.BrokerName, state, poll, elapsed);
+        return new BrokerWaitStatus(wait.BrokerName, wait.BrokerId, wait.Phase, state, false, poll, plan, since,
+            plan.NextWaitSeconds(wait.Phase, elapsed), Recreation: wait.Recreation);
+    }
+
+    /// <summary>Being deleted, or (just after the call) still CREATION_FAILED: wait; anything else is not the broker nob deleted.</summary>
+    static void CheckDeleting(string brokerName, string state)
+    {
+        if (state is not (BrokerStates.DeletionInProgress or BrokerStates.CreationFailed))
+            throw new BrokerNotUsableException(brokerName, $"it is {state} while nob waited for its deletion, to create it again");
     }
 
     /// <summary>RUNNING: true; creating or rebooting: false; any other state fails the wait by name.</summary>

@@ -1,0 +1,101 @@
+using Nob.Aws.Mq;
+
+namespace Nob.LocalMode.Tests;
+
+/// <summary>An endpoint of its own: its faults (CREATION_FAILED for some brokers) touch no other test's builds.</summary>
+public sealed class CreationFailureFixture : LocalHomeFixture;
+
+[CollectionDefinition(Name)]
+public sealed class CreationFailureCollection : ICollectionFixture<CreationFailureFixture>
+{
+    public const string Name = "creation failures";
+}
+
+/// <summary>
+/// Real brokers whose creation fails: nob deletes a broker it created that ended CREATION_FAILED and creates it again
+/// (no duplicate of its name), and a first build that failed can be torn down with <c>nob down SPEC</c>.
+/// </summary>
+[Collection(CreationFailureCollection.Name)]
+public sealed class CreationFailureTests(CreationFailureFixture fixture, ITestOutputHelper output)
+{
+    /// <summary>Faults are set on a running endpoint: a first build of two other brokers starts it (and keeps it running).</summary>
+    async Task StartEndpointAsync()
+    {
+        if (File.Exists(fixture.CloudStateFile)) return;
+        var spec = Specs.Write(Path.Combine(fixture.Scratch, "specs"), "bystander", Specs.TwoBrokers("bystander-e2e", "Bystander1", "Bystander2"));
+        var up = await fixture.NobAsync("up", spec, "--json");
+        Assert.True(up.ExitCode == 0, up.ToString());
+    }
+
+    async Task<List<(string Name, string State)>> BrokersAsync(params string[] names)
+    {
+        using var mq = fixture.MqClient();
+        return [.. (await mq.ListAllBrokersAsync(100)).Where(b => names.Contains(b.BrokerName)).Select(b => (b.BrokerName!, b.BrokerState!)).Order()];
+    }
+
+    [Fact]
+    public async Task Up_BrokerFailsItsFirstCreation_IsCreatedAgainAndTheNetworkConvergesWithoutDuplicates()
+    {
+        await StartEndpointAsync();
+        var spec = Specs.Write(Path.Combine(fixture.Scratch, "specs"), "recreate", Specs.TwoBrokers("recreate-e2e", "Recreate1", "Recreate2"));
+        await fixture.SetFaultsAsync(new { failCreationOf = new[] { "Recreate1" }, failCreationCount = 1 });
+        NobRun run;
+        try
+        {
+            run = await fixture.NobAsync("up", spec, "--json");
+        }
+        finally
+        {
+            await fixture.ResetFaultsAsync();
+        }
+        output.WriteLine(run.ToString());
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var summary = Summary.Parse(run);
+        Assert.Equal("PASSED", (string?)summary["verification"]?["status"]);
+        // One broker of each name, both running: the failed one was deleted before it was created again.
+        Assert.Equal([("Recreate1", "RUNNING"), ("Recreate2", "RUNNING")], await BrokersAsync("Recreate1", "Recreate2"));
+        // EnsureBroker ran three times for it (created, deleted when CREATION_FAILED, created again), once for the other.
+        Assert.Equal(3, System.Text.RegularExpressions.Regex.Matches(run.Stderr, @"EnsureBroker \[Recreate1[^\]]*\]").Count);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(run.Stderr, @"EnsureBroker \[Recreate2[^\]]*\]"));
+
+        // A re-run changes nothing.
+        var again = await fixture.NobAsync("up", spec, "--json");
+        Assert.True(again.ExitCode == 0, again.ToString());
+        Assert.Empty(Summary.Parse(again)["changes"]!.AsArray());
+        Assert.Equal([("Recreate1", "RUNNING"), ("Recreate2", "RUNNING")], await BrokersAsync("Recreate1", "Recreate2"));
+    }
+
+    [Fact]
+    public async Task Down_AfterAFirstBuildThatFailed_RemovesTheBrokersItCreated()
+    {
+        await StartEndpointAsync();
+        var spec = Specs.Write(Path.Combine(fixture.Scratch, "specs"), "orphan", Specs.TwoBrokers("orphan-e2e", "Orphan1", "Orphan2"));
+        await fixture.SetFaultsAsync(new { failCreationOf = new[] { "Orphan1" }, failCreationCount = 100 });
+        NobRun up;
+        try
+        {
+            up = await fixture.NobAsync("up", spec, "--json");
+        }
+        finally
+        {
+            await fixture.ResetFaultsAsync();
+        }
+        output.WriteLine(up.ToString());
+        Assert.True(up.ExitCode == 1, up.ToString());
+        Assert.Contains("BrokerCreationFailedException", up.Stderr, StringComparison.Ordinal);
+        Assert.Contains("created it again 2 time(s)", up.Stderr, StringComparison.Ordinal);
+        var left = await BrokersAsync("Orphan1", "Orphan2");
+        Assert.Contains(("Orphan1", "CREATION_FAILED"), left);
+        Assert.Single(left, b => b.Name == "Orphan1"); // the failed ones before it were deleted, not left beside it
+
+        var down = await fixture.NobAsync("down", spec);
+        output.WriteLine(down.ToString());
+
+        Assert.True(down.ExitCode == 0, down.ToString());
+        Assert.Contains("stored record was not there", down.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Orphan1: deleted", down.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Orphan2: deleted", down.Stdout, StringComparison.Ordinal);
+        if (File.Exists(fixture.CloudStateFile)) Assert.Empty(await BrokersAsync("Orphan1", "Orphan2"));
+    }
+}
