@@ -10,12 +10,14 @@ using Nob.LocalCloud.Ec2;
 using Nob.LocalCloud.Http;
 using Nob.LocalCloud.Mq;
 using Nob.LocalCloud.Ssm;
+using Nob.LocalCloud.States;
 using Nob.LocalCloud.Storage;
 
 namespace Nob.LocalCloud;
 
 /// <summary>
-/// A local AWS endpoint on 127.0.0.1 for Amazon MQ (rest-json), EC2 (query) and SSM (json 1.1), so that the workflow's
+/// A local AWS endpoint on 127.0.0.1 for Amazon MQ (rest-json), EC2 (query), SSM (json 1.1) and Step Functions' DescribeExecution
+/// of the local runners' executions (json 1.0), so that the workflow's
 /// own clients reach it unchanged through <c>AWS_ENDPOINT_URL</c>. Every broker is a real ActiveMQ process. State lives in
 /// JSON files under <see cref="LocalCloudOptions.DataDirectory"/> and survives a restart (RUNNING brokers are started
 /// again). <see cref="StopAsync"/> stops every broker process; <see cref="DownAsync"/> also removes what the cloud made.
@@ -23,7 +25,7 @@ namespace Nob.LocalCloud;
 public sealed class LocalCloud : IAsyncDisposable
 {
     /// <summary>The files and folders a cloud makes in its data folder (what <see cref="DownAsync"/> removes).</summary>
-    private static readonly string[] OwnEntries = ["mq.json", "ssm.json", "ec2.json", "secret.key", "brokers", "cli"];
+    private static readonly string[] OwnEntries = ["mq.json", "ssm.json", "ec2.json", "executions.json", "secret.key", "brokers", "cli"];
 
     private readonly WebApplication _app;
     private readonly MqService _mq;
@@ -98,7 +100,8 @@ public sealed class LocalCloud : IAsyncDisposable
         var mq = new MqService(new MqContext(data, secrets, ec2Store, faults, installation, tls, options.BrokerOptions, options.Region, options.AccountId,
             () => cloud!.Endpoint, log) { Activity = activity });
         var ssm = new SsmService(Path.Combine(data, "ssm.json"), secrets, options.Region, options.AccountId);
-        var dispatcher = new Dispatcher(mq, ssm, new Ec2Service(ec2Store), faults, activity, log);
+        var states = new StatesService(Path.Combine(data, "executions.json"));
+        var dispatcher = new Dispatcher(mq, ssm, new Ec2Service(ec2Store), states, faults, activity, log);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = data });
         builder.Logging.ClearProviders();

@@ -216,6 +216,15 @@ public partial class HandlerContractTests
         Assert.Contains("IBrokerService.UpdateUserPasswordAsync", CallsOf("WriteConnectorRevisionFunction"));
         // The lifecycle functions are checked once template.yaml has them (the loop covers the template's functions only).
         await LifecycleAsync("lifecycle");
+        // The lock functions: take over a lock whose holder ended (status asked, older generation deleted), then give it back.
+        var locks = new FakeLockStore();
+        locks.Set("lifecycle", 1, "arn:aws:states:us-east-1:123456789012:execution:build:ended");
+        var lockRequest = new JsonObject { ["networkName"] = "lifecycle", ["owner"] = "arn:aws:states:us-east-1:123456789012:execution:build:now" };
+        var acquired = await Invoke(new AcquireLockFunction(Recording<ILockStore>.Wrap(locks, CallsOf("AcquireLockFunction")),
+            Recording<IExecutionStatus>.Wrap(new FakeExecutionStatus(), CallsOf("AcquireLockFunction"))).HandleAsync, lockRequest.DeepClone());
+        Assert.Equal(2, (long)acquired["generation"]!);
+        var released = await Invoke(new ReleaseLockFunction(Recording<ILockStore>.Wrap(locks, CallsOf("ReleaseLockFunction"))).HandleAsync, lockRequest.DeepClone());
+        Assert.True((bool)released["released"]!);
         // The API function: start a build, then read the network back.
         var executions = Recording<IWorkflowExecutions>.Wrap(new FakeWorkflowExecutions(TimeProvider.System), CallsOf("ApiFunction"));
         var api = new ApiFunction(executions, Store("ApiFunction"), "arn:aws:states:us-east-1:123456789012:stateMachine:build", TimeProvider.System);
@@ -243,6 +252,8 @@ public partial class HandlerContractTests
         [typeof(IParameterStore)] = typeof(SsmParameterStore),
         [typeof(INetworkStore)] = typeof(SsmNetworkStore),
         [typeof(IWorkflowExecutions)] = typeof(StepFunctionsExecutions),
+        [typeof(ILockStore)] = typeof(SsmLockStore),
+        [typeof(IExecutionStatus)] = typeof(StepFunctionsExecutionStatus),
     };
 
     /// <summary>The IAM actions the adapter declares for one recorded port call ("IBrokerService.DescribeBrokerAsync").</summary>

@@ -124,6 +124,22 @@ public sealed class FaultMatrixTests(FaultMatrixFixture fixture, ITestOutputHelp
 
     /// <summary>The adopted broker's JVM is killed while nob waits for the other's creation: its reboot brings it back, and the bridge verifies.</summary>
     [Fact]
+    public async Task Up_TwoRunsOfOneNetworkAtOnce_TheSecondFailsNetworkBusy()
+    {
+        var row = Row("Twice");
+        await row.PrepareAsync();
+        var first = row.StartUp();
+        // The second run starts once the first holds the network (it has started creating a broker).
+        await FaultScenario.UntilAsync(async () => first.IsCompleted || await row.ExistsAsync(row.New), TimeSpan.FromMinutes(2), $"nob creates {row.New}");
+        var second = await row.UpAsync();
+        var firstRun = await row.Keep(first);
+        row.AssertBuilt(firstRun);
+        Assert.Equal("NetworkBusyException", FaultScenario.OutcomeOf(second));
+        await row.FinishAsync(11, "two runs of one network at once (the second starts mid-build)",
+            $"first: {FaultScenario.OutcomeOf(firstRun)}; second: {FaultScenario.OutcomeOf(second)}");
+    }
+
+    [Fact]
     public async Task Up_BrokerJvmKilledMidBuild_SucceedsWithNothingDuplicatedLostOrExposed()
     {
         var row = Row("Jvm");

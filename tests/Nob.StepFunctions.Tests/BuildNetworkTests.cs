@@ -20,6 +20,7 @@ public class BuildNetworkTests
     readonly FakeSecurityGroups ec2 = new();
     readonly FakeParameters ssm = new();
     readonly DictionaryNetworkStore networks = new();
+    readonly FakeLockStore locks = new();
     readonly List<HistoryEvent> progress = [];
     readonly LocalStateMachine machine;
     readonly VirtualClock clock = new();
@@ -37,7 +38,7 @@ public class BuildNetworkTests
         var gate = new Lock();
         var factory = HandlerFactories.FromServices(
             Synchronized<IBrokerService>.Wrap(mq, gate), Synchronized<ISecurityGroupService>.Wrap(ec2, gate), Synchronized<IParameterStore>.Wrap(ssm, gate),
-            Synchronized<INetworkStore>.Wrap(networks, gate), new LoopbackMessageProbe(), TimeProvider.System);
+            Synchronized<INetworkStore>.Wrap(networks, gate), new LoopbackMessageProbe(), TimeProvider.System, locks, new FakeExecutionStatus());
         machine = LocalStateMachine.FromTemplate(Repo.PathOf("template.yaml"), "BuildNetworkStateMachine", factory,
             new LocalStateMachineOptions { TimeProvider = clock, Random = () => 0.5, OnEvent = progress.Add },
             new InProcessLambdaOptions { EnvironmentVariables = EnvironmentHandling.Ignore });
@@ -155,8 +156,9 @@ public class BuildNetworkTests
         Assert.True(second.IsSucceeded, second.Explain());
         log.WriteLine($"converged {example} build: {second.StateTransitions} state transitions ({string.Join(", ", second.History.Where(e => e.IsStateEntered).GroupBy(e => e.StateName).Select(g => $"{g.Key}={g.Count()}"))})");
         // A build that changes nothing takes the fast path: Start, Validate, CheckConverged, Converged?, UseConvergedState,
-        // Verify, StoreNetwork, Summarize, Succeeded = 9; the per-broker Maps do not run at all.
-        Assert.Equal(9, second.StateTransitions);
+        // Verify, StoreNetwork, Summarize, Succeeded = 9, and the network's lock taken and given back (AcquireLock,
+        // ReleaseLock) = 11; the per-broker Maps do not run at all.
+        Assert.Equal(11, second.StateTransitions);
         Assert.DoesNotContain(second.History, e => e.StateName is "EnsureBrokers" or "WriteRevisions");
         Assert.Equal(0, second.Retries);
     }
@@ -282,7 +284,8 @@ public class BuildNetworkTests
         // per broker: WriteConnectorRevision, RebootNeeded?, RevisionApplied = 3, twice = 6;
         // MyBroker1's reboot: RebootBroker, 3 waits, 3 checks, 3 choices = 10.
         // The converged fast path adds CheckConverged and Converged? (2) before a first build's slow path, and StoreNetwork
-        // runs once after Verify; a converged re-run is 9 whatever the size (ConvergedBuildTests).
-        Assert.Equal(10 + 2 + 22 + 6 + 10, result.StateTransitions);
+        // runs once after Verify; AcquireLock and ReleaseLock (2) hold the network's lock; a converged re-run is 11
+        // whatever the size (ConvergedBuildTests).
+        Assert.Equal(10 + 2 + 22 + 6 + 10 + 2, result.StateTransitions);
     }
 }

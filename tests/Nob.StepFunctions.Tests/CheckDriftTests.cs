@@ -133,8 +133,8 @@ public class CheckDriftTests(ITestOutputHelper log)
         // path (the network is not converged): 10 top-level states + CheckConverged and Converged? (2) + per broker
         // EnsureBroker, StartWaitForCreation, CreationCheck, CreationRunning?, BrokerReady and WriteConnectorRevision,
         // RebootNeeded?, RevisionApplied (8 × 2 brokers = 16), plus MyBroker1's reboot (RebootBroker, 3 × RebootWait,
-        // RebootCheck, RebootRunning?) = 10: 38.
-        Assert.Equal((12, 38), (result.StateTransitions, build.StateTransitions));
+        // RebootCheck, RebootRunning?) = 10, and AcquireLock, ReleaseLock (2): 40.
+        Assert.Equal((12, 40), (result.StateTransitions, build.StateTransitions));
         Assert.DoesNotContain(result.History, e => e.StateName == "VerifyBridge");
 
         // And the next check finds the network in sync.
@@ -234,7 +234,7 @@ public class CheckDriftTests(ITestOutputHelper log)
     }
 
     /// <summary>The build's converged fast path (see ConvergedBuildTests): 9 state transitions.</summary>
-    static readonly string[] FastPath = ["Start", "Validate", "CheckConverged", "Converged?", "UseConvergedState", "Verify", "StoreNetwork", "Summarize", "Succeeded"];
+    static readonly string[] FastPath = ["Start", "Validate", "AcquireLock", "CheckConverged", "Converged?", "UseConvergedState", "Verify", "StoreNetwork", "Summarize", "ReleaseLock", "Succeeded"];
 
     static IEnumerable<string> Mutations(IEnumerable<string> calls) => calls.Where(c =>
         c.StartsWith("CreateBroker", StringComparison.Ordinal) || c.StartsWith("UpdateConfiguration", StringComparison.Ordinal)
@@ -259,7 +259,7 @@ public class CheckDriftTests(ITestOutputHelper log)
         {
             var rebuild = await nob.BuildAsync(spec);
             Assert.Equal(FastPath, Entered(rebuild));
-            Assert.Equal(9, rebuild.StateTransitions);
+            Assert.Equal(11, rebuild.StateTransitions);
         }
         Assert.Empty(Mutations(nob.Mq.Calls.Skip(before)));
         Assert.Equal(["nob.tutorial.MyBroker1.to.MyBroker2", "nob.tutorial2.MyBroker1.to.MyBroker3"], ConnectorNames(CurrentXml("MyBroker1")));

@@ -19,7 +19,7 @@ public class ConvergedBuildTests
 {
     const string Password = "s3cret-Passw0rd";
     /// <summary>The fast path's states; the bound is 12.</summary>
-    static readonly string[] FastPath = ["Start", "Validate", "CheckConverged", "Converged?", "UseConvergedState", "Verify", "StoreNetwork", "Summarize", "Succeeded"];
+    static readonly string[] FastPath = ["Start", "Validate", "AcquireLock", "CheckConverged", "Converged?", "UseConvergedState", "Verify", "StoreNetwork", "Summarize", "ReleaseLock", "Succeeded"];
     readonly FakeBrokerService mq = new() { SettleAfterDescribes = 3 };
     readonly FakeSecurityGroups ec2 = new();
     readonly FakeParameters ssm = new();
@@ -38,7 +38,7 @@ public class ConvergedBuildTests
         var brokers = FailOnce<IBrokerService>.Wrap(mq, out failOnce);
         var factory = HandlerFactories.FromServices(
             Synchronized<IBrokerService>.Wrap(brokers, gate), Synchronized<ISecurityGroupService>.Wrap(ec2, gate), Synchronized<IParameterStore>.Wrap(ssm, gate),
-            Synchronized<INetworkStore>.Wrap(store, gate), new LoopbackMessageProbe(), TimeProvider.System);
+            Synchronized<INetworkStore>.Wrap(store, gate), new LoopbackMessageProbe(), TimeProvider.System, new FakeLockStore(), new FakeExecutionStatus());
         machine = LocalStateMachine.FromTemplate(Repo.PathOf("template.yaml"), "BuildNetworkStateMachine", factory,
             new LocalStateMachineOptions { TimeProvider = new VirtualClock(), Random = () => 0.5 },
             new InProcessLambdaOptions { EnvironmentVariables = EnvironmentHandling.Ignore });
@@ -127,7 +127,7 @@ public class ConvergedBuildTests
 
         var second = await BuildAsync(Repo.Example("tutorial"));
 
-        Assert.Equal(["Start", "Validate", "CheckConverged", "EnsureBrokers"], Entered(second).Take(4));
+        Assert.Equal(["Start", "Validate", "AcquireLock", "CheckConverged", "EnsureBrokers"], Entered(second).Take(5));
         Assert.Contains(second.History, e => e.Type == "TaskFailed" && e.StateName == "CheckConverged");
         Assert.Empty(Mutations(mq.Calls.Skip(calls)));
         Assert.Empty(JsonNode.Parse(second.Output!)!["changes"]!.AsArray());

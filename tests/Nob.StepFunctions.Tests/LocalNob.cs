@@ -22,6 +22,10 @@ internal sealed class LocalNob
     public DictionaryNetworkStore Networks { get; } = new();
     public InMemoryMessageProbe Probe { get; } = new();
 
+    /// <summary>The networks' locks, and the executions that run (a holder not in it has ended).</summary>
+    public FakeLockStore Locks { get; } = new();
+    public FakeExecutionStatus Executions { get; } = new();
+
     /// <summary>Every EventBridge event put by any execution (children included), in order.</summary>
     public List<PutEventsEntry> Events { get; } = [];
 
@@ -42,7 +46,7 @@ internal sealed class LocalNob
         // the handlers get every port from here (no verifier security group: CheckDrift and OpenIngress get null).
         factory = HandlerFactories.FromServices(
             Synchronized<IBrokerService>.Wrap(Mq, Gate), Synchronized<ISecurityGroupService>.Wrap(Ec2, Gate), Synchronized<IParameterStore>.Wrap(Ssm, Gate),
-            Synchronized<INetworkStore>.Wrap(Networks, Gate), (IMessageProbe)Probe, TimeProvider.System);
+            Synchronized<INetworkStore>.Wrap(Networks, Gate), (IMessageProbe)Probe, TimeProvider.System, Locks, Executions);
     }
 
     public LocalStateMachine Machine(string logicalId, Action<HistoryEvent>? onEvent = null) =>

@@ -6,11 +6,12 @@ public class SamTemplateTests
     [
         "ValidateFunction", "CheckConvergedFunction", "EnsureBrokerFunction", "BrokerStateFunction", "PlanNetworkFunction", "OpenIngressFunction",
         "WriteConnectorRevisionFunction", "RebootBrokerFunction", "VerifyFunction", "StoreNetworkFunction", "SummarizeFunction",
+        "AcquireLockFunction", "ReleaseLockFunction",
     ];
 
     static readonly string[] CheckDriftFunctions = ["ListNetworksFunction", "CheckDriftFunction", "VerifyFunction", "ReportDriftFunction"];
 
-    static readonly string[] TeardownFunctions = ["PlanTeardownFunction", "RevokeIngressFunction", "TeardownBrokerFunction", "FinishTeardownFunction"];
+    static readonly string[] TeardownFunctions = ["PlanTeardownFunction", "RevokeIngressFunction", "TeardownBrokerFunction", "FinishTeardownFunction", "AcquireLockFunction", "ReleaseLockFunction"];
 
     [Fact]
     public void OurTemplate_GivesEveryFunctionAndTheSubstitutions()

@@ -125,11 +125,11 @@ public class TeardownNetworkTests(ITestOutputHelper log)
             [("MyBroker1", adopted.Id, TeardownActions.None, "connectors removed"), ("MyBroker2", null, TeardownActions.None, "deleted")],
             output["brokers"]!.AsArray().Select(b => ((string)b!["brokerName"]!, (string?)b["brokerId"], (string)b["action"]!, (string)b["outcome"]!)));
         log.WriteLine($"teardown: {result.StateTransitions} state transitions ({LocalNob.StatesEntered(result)})");
-        // PlanTeardown, RevokeIngress, TeardownBrokers, FinishTeardown, TornDown = 5; a broker torn down in t turns enters
+        // PlanTeardown, AcquireLock, RevokeIngress, TeardownBrokers, FinishTeardown, ReleaseLock, TornDown = 7; a broker torn down in t turns enters
         // TeardownBroker and BrokerDone? t times, TeardownWait t - 1 times and BrokerTornDown once = 3t. MyBroker1: unwire,
         // 2 × waiting for the reboot, done = 4 turns; MyBroker2: waiting, delete, 3 × deleting, gone = 6 turns.
         Assert.Equal((4, 6), (Turns(result, 0).Count, createdTurns.Count));
-        Assert.Equal(5 + 3 * (4 + 6), result.StateTransitions);
+        Assert.Equal(7 + 3 * (4 + 6), result.StateTransitions);
     }
 
     [Fact]

@@ -60,7 +60,7 @@ public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter 
         await progress.WriteLineAsync($"Building network \"{spec.NetworkName}\" ({spec.Topology.Type}, {spec.Brokers.Count} brokers) with statemachine/build-network.asl.json");
 
         var machine = Machine(BuildNetworkLogicalId, new ProgressReporter(progress, clock), cloud);
-        var name = $"{spec.NetworkName}-{DateTimeOffset.UtcNow:yyyyMMddHHmmss}";
+        var name = ExecutionRegistry.ExecutionName(spec.NetworkName, null, DateTimeOffset.UtcNow);
         var result = await machine.ExecuteAsync(input.ToJsonString(), name, cancellationToken);
         Nob.Cli.Bench.ExecutionRecord.WriteIfRequested(result); // nob bench's measurements; nothing unless NOB_BENCH_RECORD is set
 
@@ -177,7 +177,7 @@ public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter 
         // Local polling whatever the stored spec says (a record stored by an earlier nob may lack a local field, such as
         // expectedDeletionSeconds, and would then wait minutes for a local broker that is gone in a second).
         var input = new JsonObject { ["networkName"] = networkName, ["spec"] = spec, ["polling"] = LocalPolling() };
-        var result = await machine.ExecuteAsync(input.ToJsonString(), $"{networkName}-down-{DateTimeOffset.UtcNow:yyyyMMddHHmmss}", cancellationToken);
+        var result = await machine.ExecuteAsync(input.ToJsonString(), ExecutionRegistry.ExecutionName(networkName, "down", DateTimeOffset.UtcNow), cancellationToken);
         if (record) Nob.Cli.Bench.ExecutionRecord.WriteIfRequested(result);
         if (!result.IsSucceeded)
         {
@@ -233,7 +233,7 @@ public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter 
         await progress.WriteLineAsync($"Checking network \"{spec.NetworkName}\" for drift{(verify ? " (with bridge verification)" : "")}{(repair ? ", repairing what drifted" : "")} with statemachine/check-drift.asl.json");
         var machine = Machine(CheckDriftLogicalId, new ProgressReporter(progress, clock), cloud);
         var input = new JsonObject { ["networkName"] = spec.NetworkName, ["verify"] = verify, ["repair"] = repair };
-        var result = await machine.ExecuteAsync(input.ToJsonString(), $"{spec.NetworkName}-drift-{DateTimeOffset.UtcNow:yyyyMMddHHmmss}", cancellationToken);
+        var result = await machine.ExecuteAsync(input.ToJsonString(), ExecutionRegistry.ExecutionName(spec.NetworkName, "drift", DateTimeOffset.UtcNow), cancellationToken);
         Nob.Cli.Bench.ExecutionRecord.WriteIfRequested(result);
         if (!result.IsSucceeded)
         {
@@ -297,9 +297,16 @@ public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter 
     {
         Nob.LocalBrokers.PrivateFiles.EnsureFile(EventsFile); // appended to by the recorder; created here so it is 0600 like the rest
         var events = new JsonLinesEventRecorder(EventsFile);
+        // Each execution (nested ones too) is registered with the endpoint, which answers the network lock's
+        // DescribeExecution for it: RUNNING while this process lives and the execution has not ended.
+        var registry = new ExecutionRegistry(cloud.Endpoint);
         return LocalStateMachine.FromTemplate(
             Path.Combine(LocalHome.RepositoryRoot(), "template.yaml"), logicalId, HandlerFactories.ParameterlessConstructor,
-            new LocalStateMachineOptions { OnEvent = reporter is null ? null : reporter.OnEvent, Region = cloud.Region, OnPutEvents = events.RecordAsync },
+            new LocalStateMachineOptions
+            {
+                OnEvent = reporter is null ? null : reporter.OnEvent, Region = cloud.Region, OnPutEvents = events.RecordAsync,
+                OnExecutionStarting = registry.StartingAsync, OnExecutionEnded = registry.EndedAsync,
+            },
             new InProcessLambdaOptions
             {
                 // What only AWS resolves: the verify function's VPC security group (locally the verifier runs on this host,

@@ -6,14 +6,16 @@ using Microsoft.AspNetCore.Http.Features;
 using Nob.LocalCloud.Ec2;
 using Nob.LocalCloud.Mq;
 using Nob.LocalCloud.Ssm;
+using Nob.LocalCloud.States;
 
 namespace Nob.LocalCloud.Http;
 
 /// <summary>
-/// Routes each request by its SigV4 credential scope's service (<c>mq</c>, <c>ssm</c>, <c>ec2</c>), injects the faults in
+/// Routes each request by its SigV4 credential scope's service (<c>mq</c>, <c>ssm</c>, <c>ec2</c>, and <c>states</c> for the
+/// local runners' executions), injects the faults in
 /// force, and writes answers and errors in that service's wire protocol. <c>/_localcloud/…</c> is the unsigned admin API.
 /// </summary>
-internal sealed class Dispatcher(MqService mq, SsmService ssm, Ec2Service ec2, LocalCloudFaults faults, LocalCloudActivity activity, Action<string> log)
+internal sealed class Dispatcher(MqService mq, SsmService ssm, Ec2Service ec2, StatesService states, LocalCloudFaults faults, LocalCloudActivity activity, Action<string> log, TimeProvider? clock = null)
 {
     private const string AdminPrefix = "/_localcloud/";
 
@@ -34,7 +36,7 @@ internal sealed class Dispatcher(MqService mq, SsmService ssm, Ec2Service ec2, L
         var protocol = scope?.Service switch
         {
             "mq" => WireProtocol.RestJson,
-            "ssm" => WireProtocol.Json11,
+            "ssm" or "states" => WireProtocol.Json11,
             "ec2" => WireProtocol.Ec2Query,
             _ => Guess(request),
         };
@@ -53,15 +55,19 @@ internal sealed class Dispatcher(MqService mq, SsmService ssm, Ec2Service ec2, L
                 }, problem);
             }
 
-            if (scope.Service is not ("mq" or "ssm" or "ec2"))
+            if (scope.Service is not ("mq" or "ssm" or "ec2" or "states"))
             {
                 throw new ServiceError(400, protocol == WireProtocol.Ec2Query ? "InvalidAction" : "UnknownOperationException",
-                    $"The local endpoint serves mq, ec2 and ssm; this request is signed for \"{scope.Service}\"");
+                    $"The local endpoint serves mq, ec2, ssm and states; this request is signed for \"{scope.Service}\"");
             }
 
             var operation = await OperationAsync(context, protocol, path).ConfigureAwait(false);
             activity.CountRequest(scope.Service, operation);
-            switch (faults.Draw(scope.Service))
+            // Step Functions here only answers for the local runners' own executions: faults reach it only when named.
+            var drawn = scope.Service == "states" && !faults.Current.Services.Contains("states", StringComparer.OrdinalIgnoreCase)
+                ? InjectedFault.None
+                : faults.Draw(scope.Service);
+            switch (drawn)
             {
                 case InjectedFault.Throttle:
                     throw new ServiceError(429, protocol switch
@@ -81,11 +87,11 @@ internal sealed class Dispatcher(MqService mq, SsmService ssm, Ec2Service ec2, L
 
             if (faults.MayLoseResponse(operation))
             {
-                await ServeOrLoseAsync(context, protocol, path, requestId, operation).ConfigureAwait(false);
+                await ServeOrLoseAsync(context, protocol, scope.Service, path, requestId, operation).ConfigureAwait(false);
             }
             else
             {
-                await ServeAsync(context, protocol, path, requestId).ConfigureAwait(false);
+                await ServeAsync(context, protocol, scope.Service, path, requestId).ConfigureAwait(false);
             }
         }
         catch (ServiceError e)
@@ -106,9 +112,10 @@ internal sealed class Dispatcher(MqService mq, SsmService ssm, Ec2Service ec2, L
         }
     }
 
-    private Task ServeAsync(HttpContext context, WireProtocol protocol, string path, string requestId) => protocol switch
+    private Task ServeAsync(HttpContext context, WireProtocol protocol, string service, string path, string requestId) => protocol switch
     {
         WireProtocol.RestJson => MqAsync(context, path, requestId),
+        WireProtocol.Json11 when service == "states" => StatesAsync(context, requestId),
         WireProtocol.Json11 => SsmAsync(context, requestId),
         _ => Ec2Async(context, requestId),
     };
@@ -117,7 +124,7 @@ internal sealed class Dispatcher(MqService mq, SsmService ssm, Ec2Service ec2, L
     /// Carries the request out with its answer held back; if the answer is then to be lost (<see cref="FaultSettings.LoseResponseNext"/>),
     /// the client gets a 500 for a change that was made, else the held answer.
     /// </summary>
-    private async Task ServeOrLoseAsync(HttpContext context, WireProtocol protocol, string path, string requestId, string operation)
+    private async Task ServeOrLoseAsync(HttpContext context, WireProtocol protocol, string service, string path, string requestId, string operation)
     {
         var original = context.Features.Get<IHttpResponseBodyFeature>()!;
         using var held = new MemoryStream();
@@ -125,7 +132,7 @@ internal sealed class Dispatcher(MqService mq, SsmService ssm, Ec2Service ec2, L
         context.Features.Set<IHttpResponseBodyFeature>(holding);
         try
         {
-            await ServeAsync(context, protocol, path, requestId).ConfigureAwait(false);
+            await ServeAsync(context, protocol, service, path, requestId).ConfigureAwait(false);
             await holding.CompleteAsync().ConfigureAwait(false);
         }
         finally
@@ -161,7 +168,9 @@ internal sealed class Dispatcher(MqService mq, SsmService ssm, Ec2Service ec2, L
                     : "Unknown";
             case WireProtocol.Json11:
                 var target = request.Headers["X-Amz-Target"].ToString();
-                return target.StartsWith("AmazonSSM.", StringComparison.Ordinal) ? target["AmazonSSM.".Length..] : "Unknown";
+                return target.StartsWith("AmazonSSM.", StringComparison.Ordinal) ? target["AmazonSSM.".Length..]
+                    : target.StartsWith("AWSStepFunctions.", StringComparison.Ordinal) ? target["AWSStepFunctions.".Length..]
+                    : "Unknown";
             default:
                 if (request.Query.TryGetValue("Action", out var action))
                 {
@@ -219,6 +228,23 @@ internal sealed class Dispatcher(MqService mq, SsmService ssm, Ec2Service ec2, L
         context.Response.StatusCode = 200;
         context.Response.Headers["x-amzn-RequestId"] = requestId;
         context.Response.ContentType = "application/x-amz-json-1.1";
+        await context.Response.WriteAsync(response.ToJsonString(), context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private async Task StatesAsync(HttpContext context, string requestId)
+    {
+        var target = context.Request.Headers["X-Amz-Target"].ToString();
+        const string prefix = "AWSStepFunctions.";
+        if (context.Request.Method != "POST" || !target.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            throw new ServiceError(400, "UnknownOperationException", $"Expected POST with X-Amz-Target: {prefix}<Operation>, got \"{target}\"");
+        }
+
+        var body = Json.ParseObject(await ReadBodyAsync(context).ConfigureAwait(false));
+        var response = states.Handle(target[prefix.Length..], body);
+        context.Response.StatusCode = 200;
+        context.Response.Headers["x-amzn-RequestId"] = requestId;
+        context.Response.ContentType = "application/x-amz-json-1.0";
         await context.Response.WriteAsync(response.ToJsonString(), context.RequestAborted).ConfigureAwait(false);
     }
 
@@ -314,6 +340,42 @@ internal sealed class Dispatcher(MqService mq, SsmService ssm, Ec2Service ec2, L
             return;
         }
 
+        if (segments is ["executions"] or ["executions", "end"])
+        {
+            if (method != "POST")
+            {
+                response.StatusCode = 405;
+                return;
+            }
+
+            try
+            {
+                var body = Json.ParseObject(await ReadBodyAsync(context).ConfigureAwait(false));
+                var arn = Json.String(body, "executionArn") ?? throw new ArgumentException("executionArn is required");
+                var now = (clock ?? TimeProvider.System).GetUtcNow();
+                if (segments is ["executions"])
+                {
+                    var identity = new Nob.LocalBrokers.ProcessIdentity(
+                        Json.Int(body, "pid") ?? throw new ArgumentException("pid is required"),
+                        body["processStartTime"]?.GetValue<long>() ?? throw new ArgumentException("processStartTime is required"),
+                        Json.String(body, "commandLine") ?? throw new ArgumentException("commandLine is required"));
+                    states.Register(arn, identity, now);
+                    response.StatusCode = 204;
+                }
+                else
+                {
+                    response.StatusCode = states.End(arn, Json.String(body, "status") ?? throw new ArgumentException("status is required"), now) ? 204 : 404;
+                }
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException or ServiceError)
+            {
+                response.StatusCode = 400;
+                await response.WriteAsync($"bad execution registration: {e.Message}\n").ConfigureAwait(false);
+            }
+
+            return;
+        }
+
         if (segments is ["activity"])
         {
             switch (method)
@@ -370,7 +432,7 @@ internal sealed class Dispatcher(MqService mq, SsmService ssm, Ec2Service ec2, L
         }
 
         response.StatusCode = 404;
-        await response.WriteAsync("admin endpoints: GET /_localcloud/health, GET|PUT|DELETE /_localcloud/faults, GET|DELETE /_localcloud/activity, POST /_localcloud/brokers/{brokerId}/stop, GET /_localcloud/console/{brokerId}/{n}\n")
+        await response.WriteAsync("admin endpoints: GET /_localcloud/health, GET|PUT|DELETE /_localcloud/faults, GET|DELETE /_localcloud/activity, POST /_localcloud/brokers/{brokerId}/stop, GET /_localcloud/console/{brokerId}/{n}, POST /_localcloud/executions, POST /_localcloud/executions/end\n")
             .ConfigureAwait(false);
     }
 

@@ -26,6 +26,18 @@ public sealed class LocalStateMachineOptions
     /// </summary>
     public Func<IReadOnlyList<PutEventsEntry>, CancellationToken, Task>? OnPutEvents { get; init; }
 
+    /// <summary>
+    /// Awaited before an execution (the host's or a nested one) runs its first state, with its ARN: where the host
+    /// registers it so that DescribeExecution elsewhere knows it runs. An exception from it fails the start.
+    /// </summary>
+    public Func<string, CancellationToken, Task>? OnExecutionStarting { get; init; }
+
+    /// <summary>
+    /// Awaited once an execution ended, with its ARN and status (SUCCEEDED, FAILED or ABORTED), before
+    /// <see cref="LocalStateMachine.ExecuteAsync"/> returns or throws. Not called when the process dies first.
+    /// </summary>
+    public Func<string, string, CancellationToken, Task>? OnExecutionEnded { get; init; }
+
     /// <summary>What <c>${AWS::StackName}</c> and <c>!Ref AWS::StackName</c> resolve to in a template.</summary>
     public string StackName { get; init; } = "nob";
 
@@ -133,8 +145,20 @@ public sealed class LocalStateMachine
         if (name.Length is 0 or > 80) throw new ArgumentException("An execution name has 1 to 80 characters", nameof(executionName));
 
         var run = new ExecutionRun(this, name, input, cancellationToken);
+        if (Options.OnExecutionStarting is { } starting) await starting(run.ExecutionArn, cancellationToken).ConfigureAwait(false);
+        var result = await RunAsync(run, inputNode, cancellationToken).ConfigureAwait(false);
+        if (Options.OnExecutionEnded is { } ended)
+            await ended(run.ExecutionArn, result?.Status ?? ExecutionAbortedStatus, CancellationToken.None).ConfigureAwait(false);
+        return result ?? throw new ExecutionAbortedException(run.ExecutionArn, run.History, cancellationToken);
+    }
+
+    const string ExecutionAbortedStatus = "ABORTED";
+
+    /// <summary>The execution's result; null when it was aborted (<paramref name="cancellationToken"/> cancelled).</summary>
+    async Task<ExecutionResult?> RunAsync(ExecutionRun run, JsonNode? inputNode, CancellationToken cancellationToken)
+    {
         var top = new Frame("", null, null);
-        run.Emit(top, new HistoryEvent { Type = HistoryEventTypes.ExecutionStarted, Input = input });
+        run.Emit(top, new HistoryEvent { Type = HistoryEventTypes.ExecutionStarted, Input = run.InputText });
         try
         {
             var output = await run.RunBlockAsync(Definition.Root, inputNode, top, cancellationToken).ConfigureAwait(false);
@@ -150,7 +174,7 @@ public sealed class LocalStateMachine
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             run.Emit(top, new HistoryEvent { Type = HistoryEventTypes.ExecutionAborted });
-            throw new ExecutionAbortedException(run.ExecutionArn, run.History, cancellationToken);
+            return null;
         }
     }
 }

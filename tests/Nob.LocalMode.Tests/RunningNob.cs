@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Nob.LocalMode.Tests;
+
+/// <summary>
+/// A nob command left running (set up as <see cref="NobProcess.RunAsync"/> does), so a test can act while it runs: wait
+/// for a line of its output, kill it, or wait for its end.
+/// </summary>
+public sealed class RunningNob : IDisposable
+{
+    readonly Process process;
+    readonly StringBuilder stdout = new();
+    readonly StringBuilder stderr = new();
+    readonly Stopwatch clock = Stopwatch.StartNew();
+    readonly string[] arguments;
+    readonly Task reading;
+
+    RunningNob(Process process, string[] arguments)
+    {
+        this.process = process;
+        this.arguments = arguments;
+        reading = Task.WhenAll(PumpAsync(process.StandardOutput, stdout), PumpAsync(process.StandardError, stderr));
+    }
+
+    public int Pid => process.Id;
+
+    public string Stdout
+    {
+        get { lock (stdout) return stdout.ToString(); }
+    }
+
+    public static RunningNob Start(string nobHome, string password, params string[] arguments)
+    {
+        var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } h && File.Exists(h) ? h : "dotnet";
+        var info = new ProcessStartInfo(host)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            WorkingDirectory = Repository.Root,
+        };
+        info.ArgumentList.Add(NobProcess.NobDll);
+        foreach (var argument in arguments) info.ArgumentList.Add(argument);
+        info.Environment["NOB_HOME"] = nobHome;
+        info.Environment["NOB_REPO"] = Repository.Root;
+        info.Environment["NOB_PASSWORD"] = password;
+        foreach (var variable in new[] { "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_MQ", "AWS_ENDPOINT_URL_EC2", "AWS_ENDPOINT_URL_SSM", "AWS_PROFILE" })
+            info.Environment.Remove(variable);
+        info.Environment["AWS_EC2_METADATA_DISABLED"] = "true";
+        info.Environment["DOTNET_NOLOGO"] = "1";
+        var process = Process.Start(info) ?? throw new InvalidOperationException("could not start nob");
+        process.StandardInput.Close();
+        return new RunningNob(process, arguments);
+    }
+
+    static async Task PumpAsync(StreamReader reader, StringBuilder into)
+    {
+        var buffer = new char[4096];
+        int read;
+        while ((read = await reader.ReadAsync(buffer)) > 0)
+            lock (into) into.Append(buffer, 0, read);
+    }
+
+    /// <summary>Waits until stdout has a line containing <paramref name="text"/>; fails when nob ends first or the time is up.</summary>
+    public async Task WaitForOutputAsync(string text, TimeSpan timeout)
+    {
+        var until = clock.Elapsed + timeout;
+        while (!Stdout.Contains(text, StringComparison.Ordinal))
+        {
+            if (process.HasExited) throw new InvalidOperationException($"nob {string.Join(' ', arguments)} ended (exit {process.ExitCode}) before printing \"{text}\":{Environment.NewLine}{Stdout}{stderr}");
+            if (clock.Elapsed > until) throw new TimeoutException($"nob {string.Join(' ', arguments)} did not print \"{text}\" within {timeout.TotalSeconds:0} s:{Environment.NewLine}{Stdout}");
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>SIGKILL: nob has no chance to clean up (the endpoint it started runs in its own session and lives on).</summary>
+    public async Task KillAsync()
+    {
+        process.Kill();
+        await process.WaitForExitAsync();
+    }
+
+    public async Task<NobRun> WaitAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            await KillAsync();
+            throw new TimeoutException($"nob {string.Join(' ', arguments)} did not finish within {timeout.TotalSeconds:0} s:{Environment.NewLine}{Stdout}");
+        }
+        await Task.WhenAny(reading, Task.Delay(TimeSpan.FromSeconds(30)));
+        string err;
+        lock (stderr) err = stderr.ToString();
+        return new NobRun(arguments, process.ExitCode, Stdout, err, clock.Elapsed);
+    }
+
+    public void Dispose()
+    {
+        if (!process.HasExited)
+        {
+            try { process.Kill(); } catch (InvalidOperationException) { }
+        }
+        process.Dispose();
+    }
+}
