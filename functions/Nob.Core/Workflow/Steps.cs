@@ -435,7 +435,7 @@ public sealed class RebootBrokerStep(IBrokerService brokers, TimeProvider time)
         }
         var now = time.GetUtcNow();
         return new BrokerWaitStatus(revision.BrokerName, revision.BrokerId, WaitPhases.Reboot, BrokerStates.RebootInProgress, false, 0, polling,
-            now, polling.NextWaitSeconds(WaitPhases.Reboot, TimeSpan.Zero), new ConfigurationRef(revision.ConfigurationId, revision.Revision), now);
+            now, polling.NextWaitSeconds(WaitPhases.Reboot, TimeSpan.Zero), new ConfigurationRef(revision.ConfigurationId, revision.Revision), WaitStarted: now);
     }
 }
 
