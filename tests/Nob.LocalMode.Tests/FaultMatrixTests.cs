@@ -128,11 +128,21 @@ public sealed class FaultMatrixTests(FaultMatrixFixture fixture, ITestOutputHelp
     {
         var row = Row("Twice");
         await row.PrepareAsync();
-        var first = row.StartUp();
-        // The second run starts once the first holds the network (it has started creating a broker).
-        await FaultScenario.UntilAsync(async () => first.IsCompleted || await row.ExistsAsync(row.New), TimeSpan.FromMinutes(2), $"nob creates {row.New}");
-        var second = await row.UpAsync();
-        var firstRun = await row.Keep(first);
+        // The first run's reboot takes 40 s more, so it cannot end before the second has tried.
+        await row.FaultsAsync(new { rebootDelay = "00:00:40" });
+        NobRun second, firstRun;
+        try
+        {
+            var first = row.StartUp();
+            // The second run starts once the first holds the network (it has started creating a broker).
+            await FaultScenario.UntilAsync(async () => first.IsCompleted || await row.ExistsAsync(row.New), TimeSpan.FromMinutes(2), $"nob creates {row.New}");
+            second = await row.UpAsync();
+            firstRun = await row.Keep(first);
+        }
+        finally
+        {
+            await row.FaultsAsync(new { });
+        }
         row.AssertBuilt(firstRun);
         Assert.Equal("NetworkBusyException", FaultScenario.OutcomeOf(second));
         await row.FinishAsync(11, "two runs of one network at once (the second starts mid-build)",

@@ -36,15 +36,19 @@ public sealed class NetworkLockTests(NetworkLockFixture fixture, ITestOutputHelp
         {
             await first.WaitForOutputAsync("CheckConverged", Build);
 
-            // 2. A second build and a teardown of the same network, while the first runs: refused, changing nothing.
-            var second = await Nob("up", spec);
-            Assert.True(second.ExitCode == 1, second.ToString());
-            Assert.Contains("NetworkBusyException", second.Stderr, StringComparison.Ordinal);
-            Assert.Matches($@":execution:[A-Za-z]+:locked-\d{{14}}-{first.Pid}\b", second.Stderr); // the first's execution
-            var down = await Nob("down", spec);
-            Assert.True(down.ExitCode == 1, down.ToString());
-            Assert.Contains("NetworkBusyException", down.Stderr, StringComparison.Ordinal);
-            Assert.Contains($"-{first.Pid}", down.Stderr, StringComparison.Ordinal);
+            // 2. A second build and a teardown of the same network, while the first runs (held still, so it cannot end
+            // first): refused, changing nothing.
+            using (first.Pause())
+            {
+                var second = await Nob("up", spec);
+                Assert.True(second.ExitCode == 1, second.ToString());
+                Assert.Contains("NetworkBusyException", second.Stderr, StringComparison.Ordinal);
+                Assert.Matches($@":execution:[A-Za-z]+:locked-\d{{14}}-{first.Pid}\b", second.Stderr); // the first's execution
+                var down = await Nob("down", spec);
+                Assert.True(down.ExitCode == 1, down.ToString());
+                Assert.Contains("NetworkBusyException", down.Stderr, StringComparison.Ordinal);
+                Assert.Contains($"-{first.Pid}", down.Stderr, StringComparison.Ordinal);
+            }
 
             // 3. The first build was not disturbed.
             var done = await first.WaitAsync(Build);
@@ -74,10 +78,13 @@ public sealed class NetworkLockTests(NetworkLockFixture fixture, ITestOutputHelp
         using (var down = RunningNob.Start(fixture.Home, fixture.Password, "down", spec))
         {
             await down.WaitForOutputAsync("RevokeIngress", Build);
-            var up = await Nob("up", spec);
-            Assert.True(up.ExitCode == 1, up.ToString());
-            Assert.Contains("NetworkBusyException", up.Stderr, StringComparison.Ordinal);
-            Assert.Matches($@":execution:[A-Za-z]+:locked-down-\d{{14}}-{down.Pid}\b", up.Stderr);
+            using (down.Pause()) // a local teardown of two brokers takes seconds: held still, it cannot end first
+            {
+                var up = await Nob("up", spec);
+                Assert.True(up.ExitCode == 1, up.ToString());
+                Assert.Contains("NetworkBusyException", up.Stderr, StringComparison.Ordinal);
+                Assert.Matches($@":execution:[A-Za-z]+:locked-down-\d{{14}}-{down.Pid}\b", up.Stderr);
+            }
             var tornDown = await down.WaitAsync(Build);
             output.WriteLine(tornDown.ToString());
             Assert.True(tornDown.ExitCode == 0, tornDown.ToString());

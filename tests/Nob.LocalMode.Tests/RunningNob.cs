@@ -82,6 +82,23 @@ public sealed class RunningNob : IDisposable
         await process.WaitForExitAsync();
     }
 
+    /// <summary>
+    /// SIGSTOP until the result is disposed (then SIGCONT): nob stays alive, holding whatever it holds, but makes no
+    /// progress, so a test can act "while it runs" without racing its end.
+    /// </summary>
+    public IDisposable Pause()
+    {
+        const int sigStop = 19, sigCont = 18; // Linux x86-64 and arm64
+        var identity = Nob.LocalBrokers.ProcessIdentity.Of(process.Id) ?? throw new InvalidOperationException("nob is not running");
+        if (!identity.TrySignal(sigStop)) throw new InvalidOperationException("could not stop nob");
+        return new Resume(() => identity.TrySignal(sigCont));
+    }
+
+    sealed class Resume(Func<bool> resume) : IDisposable
+    {
+        public void Dispose() => resume();
+    }
+
     public async Task<NobRun> WaitAsync(TimeSpan timeout)
     {
         using var cancel = new CancellationTokenSource(timeout);

@@ -293,7 +293,9 @@ public sealed class StompClientTests
         });
         await using var client = await StompClient.ConnectAsync(server.Options());
 
-        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        // Long enough that the write has surely started (encoding 12 MiB on a loaded machine took over 300 ms, and a
+        // cancellation before the write sends nothing, which is another case), short of the 5 s bound checked below.
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(2));
         var watch = Stopwatch.StartNew();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.SendAsync("/queue/big", big, cancellationToken: cancel.Token));
         var abandonedAfter = watch.Elapsed;
