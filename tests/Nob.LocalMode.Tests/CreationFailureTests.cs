@@ -38,16 +38,7 @@ public sealed class CreationFailureTests(CreationFailureFixture fixture, ITestOu
     {
         await StartEndpointAsync();
         var spec = Specs.Write(Path.Combine(fixture.Scratch, "specs"), "recreate", Specs.TwoBrokers("recreate-e2e", "Recreate1", "Recreate2"));
-        await fixture.SetFaultsAsync(new { failCreationOf = new[] { "Recreate1" }, failCreationCount = 1 });
-        NobRun run;
-        try
-        {
-            run = await fixture.NobAsync("up", spec, "--json");
-        }
-        finally
-        {
-            await fixture.ResetFaultsAsync();
-        }
+        var run = await fixture.NobUnderFaultsAsync(new { failCreationOf = new[] { "Recreate1" }, failCreationCount = 1 }, "up", spec, "--json");
         output.WriteLine(run.ToString());
 
         Assert.True(run.ExitCode == 0, run.ToString());
@@ -71,16 +62,7 @@ public sealed class CreationFailureTests(CreationFailureFixture fixture, ITestOu
     {
         await StartEndpointAsync();
         var spec = Specs.Write(Path.Combine(fixture.Scratch, "specs"), "orphan", Specs.TwoBrokers("orphan-e2e", "Orphan1", "Orphan2"));
-        await fixture.SetFaultsAsync(new { failCreationOf = new[] { "Orphan1" }, failCreationCount = 100 });
-        NobRun up;
-        try
-        {
-            up = await fixture.NobAsync("up", spec, "--json");
-        }
-        finally
-        {
-            await fixture.ResetFaultsAsync();
-        }
+        var up = await fixture.NobUnderFaultsAsync(new { failCreationOf = new[] { "Orphan1" }, failCreationCount = 100 }, "up", spec, "--json");
         output.WriteLine(up.ToString());
         Assert.True(up.ExitCode == 1, up.ToString());
         Assert.Contains("BrokerCreationFailedException", up.Stderr, StringComparison.Ordinal);

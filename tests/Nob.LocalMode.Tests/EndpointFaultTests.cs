@@ -66,16 +66,7 @@ public sealed class EndpointFaultTests(SharedEndpointFixture fixture, ITestOutpu
         await fixture.AllBuildsSettled;
         Assert.True(File.Exists(fixture.CloudStateFile), "the shared endpoint is not running (the example builds failed to start it)");
         var spec = Specs.Write(Path.Combine(fixture.Scratch, "specs"), "doomed", Specs.TwoBrokers("doomed-e2e", "Doomed1", "Doomed2"));
-        await fixture.SetFaultsAsync(new { failCreationOf = new[] { "Doomed1" } });
-        NobRun run;
-        try
-        {
-            run = await fixture.NobAsync("up", spec, "--json");
-        }
-        finally
-        {
-            await fixture.ResetFaultsAsync();
-        }
+        var run = await fixture.NobUnderFaultsAsync(new { failCreationOf = new[] { "Doomed1" } }, "up", spec, "--json");
         output.WriteLine(run.ToString());
         Assert.True(run.ExitCode == 1, run.ToString());
         Assert.Contains("BrokerCreationFailedException", run.Stderr, StringComparison.Ordinal);

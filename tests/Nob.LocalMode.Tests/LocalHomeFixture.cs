@@ -65,6 +65,20 @@ public class LocalHomeFixture : IAsyncLifetime
         response.EnsureSuccessStatusCode();
     }
 
+    /// <summary>Runs nob with <paramref name="faults"/> in force on the endpoint, and clears them afterwards whatever happens.</summary>
+    public async Task<NobRun> NobUnderFaultsAsync(object faults, params string[] arguments)
+    {
+        await SetFaultsAsync(faults);
+        try
+        {
+            return await NobAsync(arguments);
+        }
+        finally
+        {
+            await ResetFaultsAsync();
+        }
+    }
+
     public virtual Task InitializeAsync() => Task.CompletedTask;
 
     public virtual async Task DisposeAsync()

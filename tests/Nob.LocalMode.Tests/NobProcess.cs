@@ -21,13 +21,9 @@ public static class NobProcess
 
     public static string NobDll { get; } = Path.Combine(AppContext.BaseDirectory, "nob.dll");
 
-    public static Task<NobRun> RunAsync(string nobHome, string password, TimeSpan? timeout, params string[] arguments) =>
-        RunAsync(nobHome, password, timeout, null, arguments);
-
-    /// <param name="environment">Further variables for nob (e.g. NOB_BENCH_RECORD); null: none.</param>
-    public static async Task<NobRun> RunAsync(string nobHome, string password, TimeSpan? timeout, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
+    /// <summary>How a test starts nob: this repository's build, the given NOB_HOME and password, no AWS settings of the test host.</summary>
+    public static ProcessStartInfo StartInfo(string nobHome, string password, IEnumerable<string> arguments)
     {
-        if (!File.Exists(NobDll)) throw new InvalidOperationException($"{NobDll} is missing: the test project must reference cli/Nob.Cli");
         var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } h && File.Exists(h) ? h : "dotnet";
         var info = new ProcessStartInfo(host)
         {
@@ -47,6 +43,17 @@ public static class NobProcess
             info.Environment.Remove(variable);
         info.Environment["AWS_EC2_METADATA_DISABLED"] = "true";
         info.Environment["DOTNET_NOLOGO"] = "1";
+        return info;
+    }
+
+    public static Task<NobRun> RunAsync(string nobHome, string password, TimeSpan? timeout, params string[] arguments) =>
+        RunAsync(nobHome, password, timeout, null, arguments);
+
+    /// <param name="environment">Further variables for nob (e.g. NOB_BENCH_RECORD); null: none.</param>
+    public static async Task<NobRun> RunAsync(string nobHome, string password, TimeSpan? timeout, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
+    {
+        if (!File.Exists(NobDll)) throw new InvalidOperationException($"{NobDll} is missing: the test project must reference cli/Nob.Cli");
+        var info = StartInfo(nobHome, password, arguments);
         foreach (var (variable, value) in environment ?? new Dictionary<string, string>()) info.Environment[variable] = value;
 
         var clock = Stopwatch.StartNew();

@@ -96,16 +96,7 @@ public sealed class PasswordRotationTests(PasswordRotationFixture fixture, ITest
         }
 
         var spec = Specs.Write(Path.Combine(fixture.Scratch, "specs"), "nopass", Specs.TwoBrokers("nopass-e2e", "NoPass1", "NoPass2"));
-        await fixture.SetFaultsAsync(new { missingParameters = new[] { "/nob/nopass-e2e/password" } });
-        NobRun run;
-        try
-        {
-            run = await fixture.NobAsync("up", spec, "--json");
-        }
-        finally
-        {
-            await fixture.ResetFaultsAsync();
-        }
+        var run = await fixture.NobUnderFaultsAsync(new { missingParameters = new[] { "/nob/nopass-e2e/password" } }, "up", spec, "--json");
 
         output.WriteLine(run.ToString());
         Assert.True(run.ExitCode == 1, run.ToString());

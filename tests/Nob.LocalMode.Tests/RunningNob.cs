@@ -32,24 +32,7 @@ public sealed class RunningNob : IDisposable
 
     public static RunningNob Start(string nobHome, string password, params string[] arguments)
     {
-        var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } h && File.Exists(h) ? h : "dotnet";
-        var info = new ProcessStartInfo(host)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-            WorkingDirectory = Repository.Root,
-        };
-        info.ArgumentList.Add(NobProcess.NobDll);
-        foreach (var argument in arguments) info.ArgumentList.Add(argument);
-        info.Environment["NOB_HOME"] = nobHome;
-        info.Environment["NOB_REPO"] = Repository.Root;
-        info.Environment["NOB_PASSWORD"] = password;
-        foreach (var variable in new[] { "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_MQ", "AWS_ENDPOINT_URL_EC2", "AWS_ENDPOINT_URL_SSM", "AWS_PROFILE" })
-            info.Environment.Remove(variable);
-        info.Environment["AWS_EC2_METADATA_DISABLED"] = "true";
-        info.Environment["DOTNET_NOLOGO"] = "1";
+        var info = NobProcess.StartInfo(nobHome, password, arguments);
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start nob");
         process.StandardInput.Close();
         return new RunningNob(process, arguments);
