@@ -18,7 +18,7 @@ namespace Nob.StepFunctions.Tests;
 public class ConvergedBuildTests
 {
     const string Password = "s3cret-Passw0rd";
-    /// <summary>The fast path's states; the bound is 12.</summary>
+    /// <summary>The fast path's states; the bound is 12.</summary>
     static readonly string[] FastPath = ["Start", "Validate", "AcquireLock", "CheckConverged", "Converged?", "UseConvergedState", "Verify", "StoreNetwork", "Summarize", "ReleaseLock", "Succeeded"];
     readonly FakeBrokerService mq = new() { SettleAfterDescribes = 3 };
     readonly FakeSecurityGroups ec2 = new();

@@ -9,7 +9,7 @@ using Nob.StepFunctions;
 namespace Nob.Cli.Bench;
 
 /// <summary>
-/// <c>nob bench</c> (issue 7): builds networks locally with the real <c>nob up</c> (a child process per build, in a NOB_HOME
+/// <c>nob bench</c>: builds networks locally with the real <c>nob up</c> (a child process per build, in a NOB_HOME
 /// of its own under a temporary folder, torn down at the end) and reports, per network, the build's wall time, the floor
 /// measured in the same run (slowest broker start + slowest reboot, from the endpoint's state-change times), their ratio,
 /// state transitions and their Standard cost, API calls counted at the endpoint, peak working set of the workflow process,
@@ -20,7 +20,7 @@ namespace Nob.Cli.Bench;
 public sealed class BenchCommand(TextWriter stdout, TextWriter stderr)
 {
     public const string Usage = """
-          bench       build networks locally and measure them (issue 7): wall time, the floor (slowest broker
+          bench       build networks locally and measure them: wall time, the floor (slowest broker
                       start + slowest reboot, measured in the same run), their ratio, state transitions and
                       their cost, Amazon MQ calls, peak memory, a converged re-run, handler cold starts
                       (on the first size: the build's, re-run's, an in-sync drift check's and the teardown's

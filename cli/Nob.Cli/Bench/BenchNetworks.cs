@@ -8,7 +8,7 @@ public sealed record BenchNetwork(string Size, string Topology, IReadOnlyList<st
     public string NetworkName => (string)JsonNode.Parse(SpecJson)!["networkName"]!;
 }
 
-/// <summary>The networks of issue 7: the tutorial pair, a 5-broker hub-and-spoke, a 10- and a 21-broker mesh.</summary>
+/// <summary>The benchmark networks: the tutorial pair, a 5-broker hub-and-spoke, a 10- and a 21-broker mesh.</summary>
 public static class BenchNetworks
 {
     public static readonly IReadOnlyList<string> Sizes = ["tutorial", "hub5", "mesh10", "mesh21"];

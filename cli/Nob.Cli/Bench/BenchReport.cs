@@ -7,7 +7,7 @@ namespace Nob.Cli.Bench;
 /// <summary>The benchmark's results as JSON (<c>--json</c>) and as Markdown tables ready for the README.</summary>
 public static class BenchReport
 {
-    /// <summary>Issue 7's targets.</summary>
+    /// <summary>The performance targets the report checks.</summary>
     public const double RatioTarget = 1.15;
     public const double RerunSecondsTarget = 5;
     public const int RerunTransitionsTarget = 40;

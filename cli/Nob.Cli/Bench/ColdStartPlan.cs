@@ -25,7 +25,7 @@ public sealed record ColdStartCase(string Label, string Function, string Payload
 public sealed record ColdStartSkip(string Function, string Reason);
 
 /// <summary>
-/// Which handler is measured with which recorded payload (issue 7: the time from a fresh process to the first response of
+/// Which handler is measured with which recorded payload (the cold start: the time from a fresh process to the first response of
 /// each handler). Payloads come from the bench's own runs on the size's network: the build, the converged re-run, an
 /// in-sync <c>nob drift</c>, and the <c>nob down</c> that removes it (whose handlers are measured against the network
 /// built again, <see cref="Teardown"/>).
