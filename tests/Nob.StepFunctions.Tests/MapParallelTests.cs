@@ -5,8 +5,11 @@ namespace Nob.StepFunctions.Tests;
 public class MapParallelTests
 {
     /// <summary>A function that records how many invocations run at once, holding each for a real moment.</summary>
-    sealed class ConcurrencyProbe
+    // Each call holds until the expected concurrency has been seen once (or a generous bound passes), so a loaded
+    // machine cannot finish one call before the next starts and make real parallelism look serial.
+    sealed class ConcurrencyProbe(int expected)
     {
+        static readonly TimeSpan WaitBound = TimeSpan.FromSeconds(10);
         int current;
         int max;
 
@@ -16,6 +19,8 @@ public class MapParallelTests
         {
             var now = Interlocked.Increment(ref current);
             InterlockedMax(now);
+            var waited = System.Diagnostics.Stopwatch.StartNew();
+            while (Max < expected && waited.Elapsed < WaitBound) await Task.Delay(5);
             await Task.Delay(40);
             Interlocked.Decrement(ref current);
             return p;
@@ -63,7 +68,7 @@ public class MapParallelTests
     [InlineData(3)]
     public async Task Map_MaxConcurrency_BoundsRealParallelism(int limit)
     {
-        var probe = new ConcurrencyProbe();
+        var probe = new ConcurrencyProbe(limit);
         var result = await Sfn.RunAsync(Map($"\"MaxConcurrency\":{limit}"), "[1,2,3,4,5,6,7,8,9]", probe.Functions());
         Assert.True(result.IsSucceeded, result.Explain());
         Assert.Equal(limit, probe.Max);
@@ -73,7 +78,7 @@ public class MapParallelTests
     [Fact]
     public async Task Map_MaxConcurrencyPath_IsRead()
     {
-        var probe = new ConcurrencyProbe();
+        var probe = new ConcurrencyProbe(2);
         var result = await Sfn.RunAsync(Map("\"ItemsPath\":\"$.items\",\"MaxConcurrencyPath\":\"$.limit\""), """{"items":[1,2,3,4,5,6],"limit":2}""", probe.Functions());
         Assert.True(result.IsSucceeded, result.Explain());
         Assert.Equal(2, probe.Max);
@@ -135,7 +140,7 @@ public class MapParallelTests
     [Fact]
     public async Task Parallel_RunsBranchesConcurrently_ResultsInBranchOrder()
     {
-        var probe = new ConcurrencyProbe();
+        var probe = new ConcurrencyProbe(2);
         var result = await Sfn.RunAsync("""
             {"StartAt":"P","States":{"P":{"Type":"Parallel","ResultPath":"$.branches","Branches":[
               {"StartAt":"A","States":{"A":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"FunctionName":"F","Payload":"a"},"OutputPath":"$.Payload","End":true}}},
