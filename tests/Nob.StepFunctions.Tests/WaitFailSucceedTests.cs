@@ -118,4 +118,42 @@ public class WaitFailSucceedTests
         var result = await Sfn.RunAsync(Sfn.Pass($"\"Result\":\"{big}\""));
         Assert.Equal("States.DataLimitExceeded", result.Error);
     }
+
+    [Fact]
+    public async Task HistoryPastTheQuota_FailsWithStatesRuntime_ThatNoCatchHandles()
+    {
+        // A loop that never ends, inside a Parallel whose Catch takes everything: the quota still ends the execution.
+        const string loop = """
+            {"StartAt":"P","States":{
+              "P":{"Type":"Parallel","Branches":[{"StartAt":"A","States":{
+                "A":{"Type":"Pass","Next":"B"},
+                "B":{"Type":"Pass","Next":"A"}}}],
+                "Catch":[{"ErrorEquals":["States.ALL"],"Next":"Caught"}],"End":true},
+              "Caught":{"Type":"Succeed"}}}
+            """;
+        var result = await Sfn.RunAsync(loop);
+        Assert.Equal(ExecutionResult.Failed, result.Status);
+        Assert.Equal("States.Runtime", result.Error);
+        Assert.Contains("quota of 25000 events", result.Cause, StringComparison.Ordinal);
+        Assert.DoesNotContain(result.History, e => e.StateName == "Caught");
+        // Every event up to the quota, then only the events that close the branch, the Parallel and the execution.
+        Assert.InRange(result.History.Count, LocalStateMachine.HistoryEventLimit, LocalStateMachine.HistoryEventLimit + 3);
+        Assert.Equal(["ParallelStateFailed", "ExecutionFailed"], result.History.TakeLast(2).Select(e => e.Type));
+    }
+
+    [Fact]
+    public async Task HistoryWithinTheQuota_Succeeds()
+    {
+        // ExecutionStarted, Init (2 events), 6,246 turns of Count and Done? (4 events each), End (2), ExecutionSucceeded: 24,990 events.
+        const string counted = """
+            {"StartAt":"Init","States":{
+              "Init":{"Type":"Pass","Result":{"n":0},"Next":"Count"},
+              "Count":{"Type":"Pass","Parameters":{"n.$":"States.MathAdd($.n, 1)"},"Next":"Done?"},
+              "Done?":{"Type":"Choice","Choices":[{"Variable":"$.n","NumericGreaterThanEquals":6246,"Next":"End"}],"Default":"Count"},
+              "End":{"Type":"Succeed"}}}
+            """;
+        var result = await Sfn.RunAsync(counted);
+        Assert.True(result.IsSucceeded, result.Explain());
+        Assert.Equal(24990, result.History.Count);
+    }
 }

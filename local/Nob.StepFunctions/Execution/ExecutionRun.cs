@@ -108,10 +108,24 @@ internal sealed partial class ExecutionRun
         }
     }
 
+    /// <summary>
+    /// The events that end a thread of control (an execution, a Map or Parallel, an iteration) are recorded even past the
+    /// history quota, so that a history that hit it still says how the execution ended.
+    /// </summary>
+    static bool Closes(string type) => type is HistoryEventTypes.ExecutionFailed or HistoryEventTypes.ExecutionAborted or HistoryEventTypes.ExecutionSucceeded
+        or HistoryEventTypes.MapIterationFailed or HistoryEventTypes.MapIterationAborted or HistoryEventTypes.MapStateFailed
+        or HistoryEventTypes.ParallelStateFailed or HistoryEventTypes.ParallelStateAborted or HistoryEventTypes.TaskFailed;
+
     public HistoryEvent Emit(Frame frame, HistoryEvent e)
     {
         lock (gate)
         {
+            // Step Functions fails an execution whose history reaches its quota; we fail it with States.Runtime (never
+            // retried nor caught), naming the quota. (The wording is ours.)
+            if (Machine.Options.EnforceHistoryLimit && lastId >= LocalStateMachine.HistoryEventLimit && !Closes(e.Type))
+                throw new StatesError(StatesErrorNames.Runtime,
+                    $"The execution history reached Step Functions' quota of {LocalStateMachine.HistoryEventLimit} events (at {e.Type}{(e.StateName is null ? "" : $" of state '{e.StateName}'")}): the execution fails.",
+                    terminal: true, located: true);
             var full = e with
             {
                 Id = ++lastId,

@@ -46,6 +46,12 @@ public sealed class LocalStateMachineOptions
 
     /// <summary>Step Functions' payload quota (256 KiB per state input, output and task result), enforced as States.DataLimitExceeded. Default true.</summary>
     public bool EnforcePayloadLimit { get; init; } = true;
+
+    /// <summary>
+    /// Step Functions' history quota (25,000 events per execution; a nested execution has its own history): an execution
+    /// whose history would grow past it fails with States.Runtime, which no Retry or Catch handles. Default true.
+    /// </summary>
+    public bool EnforceHistoryLimit { get; init; } = true;
 }
 
 /// <summary>
@@ -56,6 +62,9 @@ public sealed class LocalStateMachine
 {
     /// <summary>Step Functions' payload quota: 256 KiB, UTF-8.</summary>
     public const int PayloadLimitBytes = 262144;
+
+    /// <summary>Step Functions' quota on one execution's history (Standard workflows): 25,000 events.</summary>
+    public const int HistoryEventLimit = 25000;
 
     public LocalStateMachine(StateMachineDefinition definition, ILambdaFunctions functions, LocalStateMachineOptions? options = null)
     {
