@@ -44,19 +44,24 @@ public sealed class EnsureBrokerFunction(IBrokerService brokers, IParameterStore
     }
 }
 
+/// <summary>One turn of the build's creation stage: checks every broker not yet RUNNING (see <see cref="CreationStageStep"/>).</summary>
 public sealed class BrokerStateFunction(IBrokerService brokers, TimeProvider time)
 {
     public BrokerStateFunction() : this(Composition.Brokers, TimeProvider.System) { }
 
     public async Task<Stream> HandleAsync(Stream input)
     {
-        var wait = await StepJson.ReadAsync(input, StepJson.Default.BrokerWait);
+        var stage = await StepJson.ReadAsync(input, StepJson.Default.CreationStage);
         // Missing members read as null (constructor parameters are not required): say which, not a NullReferenceException.
-        if (wait.Polling is null) throw new StepInputException("the wait has no polling plan");
-        if (wait.Phase is not (WaitPhases.Creation or WaitPhases.Reboot or WaitPhases.DeletionForRecreate))
-            throw new StepInputException($"the wait's phase \"{wait.Phase}\" is not {WaitPhases.Creation}, {WaitPhases.Reboot} or {WaitPhases.DeletionForRecreate}");
-        var status = await new BrokerStateStep(brokers, time).RunAsync(wait, CancellationToken.None);
-        return StepJson.Write(status, StepJson.Default.BrokerWaitStatus);
+        if (stage.Polling is null) throw new StepInputException("the creation stage has no polling plan");
+        if (stage.Brokers is null) throw new StepInputException("the creation stage has no brokers");
+        foreach (var w in stage.Waits ?? [])
+        {
+            if (w.Phase is not (WaitPhases.Creation or WaitPhases.DeletionForRecreate or WaitPhases.Recreate))
+                throw new StepInputException($"the wait's phase \"{w.Phase}\" is not {WaitPhases.Creation}, {WaitPhases.DeletionForRecreate} or {WaitPhases.Recreate}");
+        }
+        var status = await new CreationStageStep(brokers, time).RunAsync(stage, CancellationToken.None);
+        return StepJson.Write(status, StepJson.Default.CreationStageStatus);
     }
 }
 
@@ -99,16 +104,18 @@ public sealed class WriteConnectorRevisionFunction(IBrokerService brokers, IPara
     }
 }
 
+/// <summary>One turn of the build's reboot stage: checks the reboots under way and starts the next ones (see <see cref="RebootStageStep"/>).</summary>
 public sealed class RebootBrokerFunction(IBrokerService brokers, TimeProvider time)
 {
     public RebootBrokerFunction() : this(Composition.Brokers, TimeProvider.System) { }
 
     public async Task<Stream> HandleAsync(Stream input)
     {
-        var request = await StepJson.ReadAsync(input, StepJson.Default.RebootRequest);
-        if (request.Polling is null) throw new StepInputException("the reboot has no polling plan");
-        var wait = await new RebootBrokerStep(brokers, time).RunAsync(request.Revision, request.Polling, CancellationToken.None);
-        return StepJson.Write(wait, StepJson.Default.BrokerWaitStatus);
+        var stage = await StepJson.ReadAsync(input, StepJson.Default.RebootStage);
+        if (stage.Polling is null) throw new StepInputException("the reboot stage has no polling plan");
+        if (stage.Revisions is null) throw new StepInputException("the reboot stage has no revisions");
+        var status = await new RebootStageStep(brokers, time).RunAsync(stage, CancellationToken.None);
+        return StepJson.Write(status, StepJson.Default.RebootStageStatus);
     }
 }
 

@@ -19,8 +19,6 @@ public sealed record OpenIngressRequest(JsonElement Spec, NetworkPlanResult Plan
 
 public sealed record WriteRevisionRequest(JsonElement Spec, NetworkPlanResult Plan, string BrokerName);
 
-public sealed record RebootRequest(RevisionResult Revision, PollPlan Polling);
-
 public sealed record VerifyRequest(JsonElement Spec, NetworkPlanResult Plan);
 
 public sealed record SummarizeRequest(
@@ -39,7 +37,6 @@ public sealed record SummarizeRequest(
 [JsonSerializable(typeof(PlanNetworkRequest))]
 [JsonSerializable(typeof(OpenIngressRequest))]
 [JsonSerializable(typeof(WriteRevisionRequest))]
-[JsonSerializable(typeof(RebootRequest))]
 [JsonSerializable(typeof(VerifyRequest))]
 [JsonSerializable(typeof(SummarizeRequest))]
 [JsonSerializable(typeof(BrokerWork))]
@@ -47,6 +44,10 @@ public sealed record SummarizeRequest(
 [JsonSerializable(typeof(EnsuredBroker))]
 [JsonSerializable(typeof(BrokerWait))]
 [JsonSerializable(typeof(BrokerWaitStatus))]
+[JsonSerializable(typeof(CreationStage))]
+[JsonSerializable(typeof(CreationStageStatus))]
+[JsonSerializable(typeof(RebootStage))]
+[JsonSerializable(typeof(RebootStageStatus))]
 [JsonSerializable(typeof(NetworkPlanResult))]
 [JsonSerializable(typeof(IngressResult))]
 [JsonSerializable(typeof(RevisionResult))]

@@ -64,18 +64,18 @@ public partial class HandlerContractTests
         {
             var ensured = await Invoke(new EnsureBrokerFunction(Mq("EnsureBrokerFunction"), Ssm("EnsureBrokerFunction")).HandleAsync,
                 new JsonObject { ["spec"] = spec.DeepClone(), ["brokerName"] = name!.DeepClone() });
-            foreach (var b in mq.Brokers.Values) if (b.State == BrokerStates.CreationInProgress) b.State = BrokerStates.Running;
-            // As StartWaitForCreation lays it out.
-            var wait = new JsonObject
-            {
-                ["brokerName"] = ensured["brokerName"]!.DeepClone(), ["brokerId"] = ensured["brokerId"]!.DeepClone(),
-                ["phase"] = "creation", ["poll"] = 0, ["polling"] = network["polling"]!.DeepClone(),
-            };
-            var status = await Invoke(new BrokerStateFunction(Mq("BrokerStateFunction"), TimeProvider.System).HandleAsync, wait);
-            Assert.True((bool)status["ready"]!);
-            Assert.Equal(network["polling"]!.ToJsonString(), status["polling"]!.ToJsonString());
             brokers.Add(ensured);
         }
+        foreach (var b in mq.Brokers.Values) if (b.State == BrokerStates.CreationInProgress) b.State = BrokerStates.Running;
+        // The creation stage's first turn, as StartWaitForBrokers lays it out: every broker checked at once.
+        var stage = await Invoke(new BrokerStateFunction(Mq("BrokerStateFunction"), TimeProvider.System).HandleAsync, new JsonObject
+        {
+            ["brokers"] = brokers.DeepClone(), ["polling"] = network["polling"]!.DeepClone(), ["waits"] = new JsonArray(), ["recreated"] = new JsonArray(),
+        });
+        Assert.True((bool)stage["ready"]!);
+        Assert.Equal(brokers.ToJsonString(), stage["brokers"]!.ToJsonString());
+        Assert.All(stage["waits"]!.AsArray(), w => Assert.Equal(network["polling"]!.ToJsonString(), w!["polling"]!.ToJsonString()));
+        Assert.Empty(stage["recreate"]!.AsArray());
         var plan = await Invoke(new PlanNetworkFunction(Mq("PlanNetworkFunction")).HandleAsync, new JsonObject { ["spec"] = spec.DeepClone(), ["brokers"] = brokers.DeepClone() });
         var ingress = await Invoke(new OpenIngressFunction(Ec2("OpenIngressFunction"), new VerifierSource("sg-verify", [])).HandleAsync, new JsonObject { ["spec"] = spec.DeepClone(), ["plan"] = plan.DeepClone() });
         var revisions = new JsonArray();
@@ -83,22 +83,35 @@ public partial class HandlerContractTests
         {
             var revision = await Invoke(new WriteConnectorRevisionFunction(Mq("WriteConnectorRevisionFunction"), Ssm("WriteConnectorRevisionFunction")).HandleAsync,
                 new JsonObject { ["spec"] = spec.DeepClone(), ["plan"] = plan.DeepClone(), ["brokerName"] = broker!["brokerName"]!.DeepClone() });
-            if ((bool)revision["rebootRequired"]!)
-            {
-                var wait = await Invoke(new RebootBrokerFunction(Mq("RebootBrokerFunction"), TimeProvider.System).HandleAsync,
-                    new JsonObject { ["revision"] = revision.DeepClone(), ["polling"] = network["polling"]!.DeepClone() });
-                Assert.Equal((0, "reboot"), ((int)wait["poll"]!, (string?)wait["phase"]));
-                // RebootWait sleeps first; the next check (RebootCheck) reads this very object as its wait.
-                Assert.True((int)wait["nextWaitSeconds"]! >= 1);
-                Assert.NotNull(wait["since"]);
-                // The loop carries the revision nob set; once RUNNING the broker must run it.
-                Assert.Equal(((string?)revision["configurationId"], (int)revision["revision"]!),
-                    ((string?)wait["expectedConfiguration"]!["id"], (int)wait["expectedConfiguration"]!["revision"]!));
-                mq.FinishReboot((string)revision["brokerId"]!);
-                var running = await Invoke(new BrokerStateFunction(Mq("BrokerStateFunction"), TimeProvider.System).HandleAsync, wait.DeepClone());
-                Assert.True((bool)running["ready"]!);
-            }
             revisions.Add(revision);
+        }
+        // The reboot stage, as RebootBrokers reads it: the first turn reboots every broker with a pending change (no
+        // check: a Wait lies between a reboot and its first check), the next finds them RUNNING on nob's revision.
+        var rebootStage = new JsonObject
+        {
+            ["revisions"] = revisions.DeepClone(), ["polling"] = network["polling"]!.DeepClone(), ["concurrency"] = (int)plan["rebootConcurrency"]!,
+            ["waits"] = new JsonArray(),
+        };
+        var rebooting = await Invoke(new RebootBrokerFunction(Mq("RebootBrokerFunction"), TimeProvider.System).HandleAsync, rebootStage.DeepClone());
+        var due = revisions.Where(r => (bool)r!["rebootRequired"]!).ToList();
+        Assert.Equal(due.Count > 0 ? (false, due.Count, 0) : (true, 0, 0), ((bool)rebooting["ready"]!, rebooting["waits"]!.AsArray().Count, (int)rebooting["pending"]!));
+        foreach (var w in rebooting["waits"]!.AsArray())
+        {
+            Assert.Equal((0, "reboot"), ((int)w!["poll"]!, (string?)w["phase"]));
+            Assert.True((int)w["nextWaitSeconds"]! >= 1);
+            Assert.NotNull(w["since"]);
+            // The loop carries the revision nob set; once RUNNING the broker must run it.
+            var revision = due.Single(r => (string?)r!["brokerName"] == (string?)w["brokerName"])!;
+            Assert.Equal(((string?)revision["configurationId"], (int)revision["revision"]!),
+                ((string?)w["expectedConfiguration"]!["id"], (int)w["expectedConfiguration"]!["revision"]!));
+            mq.FinishReboot((string)revision["brokerId"]!);
+        }
+        if (due.Count > 0)
+        {
+            rebootStage["waits"] = rebooting["waits"]!.DeepClone();
+            var rebooted = await Invoke(new RebootBrokerFunction(Mq("RebootBrokerFunction"), TimeProvider.System).HandleAsync, rebootStage);
+            Assert.True((bool)rebooted["ready"]!);
+            Assert.All(rebooted["waits"]!.AsArray(), w => Assert.True((bool)w!["ready"]!));
         }
         var verification = await Invoke(new VerifyFunction(Ssm("VerifyFunction"), probe, TimeProvider.System).HandleAsync, new JsonObject { ["spec"] = spec.DeepClone(), ["plan"] = plan.DeepClone() });
         return await Invoke(new SummarizeFunction(Mq("SummarizeFunction"), TimeProvider.System).HandleAsync, new JsonObject
@@ -158,7 +171,16 @@ public partial class HandlerContractTests
             """)!;
         wait["brokerId"] = broker.Id;
         wait["expectedConfiguration"] = new JsonObject { ["id"] = broker.ConfigurationId, ["revision"] = 2 };
-        var e = await Assert.ThrowsAsync<BrokerRevisionMismatchException>(() => Invoke(new BrokerStateFunction(mq, TimeProvider.System).HandleAsync, wait));
+        wait["ready"] = false;
+        wait["nextWaitSeconds"] = 30;
+        var revision = new JsonObject
+        {
+            ["brokerName"] = "A", ["brokerId"] = broker.Id, ["configurationId"] = broker.ConfigurationId, ["revision"] = 2, ["written"] = true,
+            ["rebootRequired"] = true, ["addedConnectors"] = new JsonArray(), ["removedConnectors"] = new JsonArray(), ["updatedConnectors"] = new JsonArray(),
+            ["userCreated"] = false,
+        };
+        var stage = new JsonObject { ["revisions"] = new JsonArray(revision), ["polling"] = wait["polling"]!.DeepClone(), ["concurrency"] = 10, ["waits"] = new JsonArray(wait) };
+        var e = await Assert.ThrowsAsync<BrokerRevisionMismatchException>(() => Invoke(new RebootBrokerFunction(mq, TimeProvider.System).HandleAsync, stage));
         Assert.Equal(2, e.Expected.Revision);
         Assert.Equal(1, e.Actual?.Revision);
     }
@@ -170,8 +192,9 @@ public partial class HandlerContractTests
     }
 
     [Theory]
-    [InlineData("""{"brokerName":"A","brokerId":"b-1","phase":"creation","poll":0}""", "no polling plan")]
-    [InlineData("""{"brokerName":"A","brokerId":"b-1","phase":"deletion","poll":0,"polling":{"expectedCreationSeconds":900,"expectedRebootSeconds":300,"minWaitSeconds":1,"maxWaitSeconds":30,"timeoutSeconds":3600,"maxPolls":3602,"lingerSeconds":0,"lingerIntervalMilliseconds":400}}""", "phase \"deletion\"")]
+    [InlineData("""{"brokers":[{"brokerName":"A","brokerId":"b-1","created":true,"phase":"creation"}]}""", "no polling plan")]
+    [InlineData("""{"polling":{"expectedCreationSeconds":900,"expectedRebootSeconds":300,"minWaitSeconds":1,"maxWaitSeconds":30,"timeoutSeconds":3600,"maxPolls":3602,"lingerSeconds":0,"lingerIntervalMilliseconds":400}}""", "no brokers")]
+    [InlineData("""{"brokers":[],"waits":[{"brokerName":"A","brokerId":"b-1","phase":"deletion","state":"RUNNING","ready":false,"poll":0,"nextWaitSeconds":1,"polling":{"expectedCreationSeconds":900,"expectedRebootSeconds":300,"minWaitSeconds":1,"maxWaitSeconds":30,"timeoutSeconds":3600,"maxPolls":3602,"lingerSeconds":0,"lingerIntervalMilliseconds":400}}],"polling":{"expectedCreationSeconds":900,"expectedRebootSeconds":300,"minWaitSeconds":1,"maxWaitSeconds":30,"timeoutSeconds":3600,"maxPolls":3602,"lingerSeconds":0,"lingerIntervalMilliseconds":400}}""", "phase \"deletion\"")]
     public async Task BrokerState_WaitWithoutPlanOrWithUnknownPhase_ThrowsStepInputExceptionBeforeAnyCall(string input, string why)
     {
         var e = await Assert.ThrowsAsync<StepInputException>(() => Invoke(new BrokerStateFunction(mq, TimeProvider.System).HandleAsync, JsonNode.Parse(input)!));

@@ -193,13 +193,21 @@ public partial class TemplateTests
                 var next = states[(string)wait["Next"]!];
                 Assert.Equal("Task", (string?)next["Type"]);
                 var function = (string?)next["Parameters"]!["FunctionName"];
-                Assert.Contains(function, new[] { "${BrokerStateFunctionArn}", "${TeardownBrokerFunctionArn}" });
+                // The build's stages count each broker's polls in the waits they carry from turn to turn.
+                Assert.Contains(function, new[] { "${BrokerStateFunctionArn}", "${RebootBrokerFunctionArn}", "${TeardownBrokerFunctionArn}" });
                 var seconds = (string?)wait["SecondsPath"];
                 Assert.NotNull(seconds);
                 if (function == "${BrokerStateFunctionArn}")
                 {
                     Assert.Equal("$.wait.value", (string?)next["Parameters"]!["Payload.$"]);
                     Assert.Equal("$.wait.value.nextWaitSeconds", seconds);
+                }
+                else if (function == "${RebootBrokerFunctionArn}")
+                {
+                    Assert.Equal("$.reboot.value.waits", (string?)next["Parameters"]!["Payload"]!["waits.$"]);
+                    Assert.Equal("$.network.value.polling", (string?)next["Parameters"]!["Payload"]!["polling.$"]);
+                    Assert.Equal("$.reboot", (string?)next["ResultPath"]);
+                    Assert.Equal("$.reboot.value.nextWaitSeconds", seconds);
                 }
                 else
                 {
@@ -217,16 +225,18 @@ public partial class TemplateTests
         foreach (var file in Repo.StateMachineFiles())
             foreach (var (name, map) in Repo.AllStates(Repo.Asl(file)).Where(s => (string?)s.State["Type"] == "Map"))
             {
-                // Bounded by Amazon MQ's API rate (about 15 requests/s per account), not by Step Functions: an
-                // EnsureBrokers iteration makes one CreateBroker call and then DescribeBroker checks that all loops
-                // together keep under polling.maxRequestsPerSecond (PollPlan), and a 21-broker mesh creates in one
-                // wave. Unbounded (0 or absent) or more than 25 could burst past the rate on the first calls.
-                // WriteRevisions takes PlanNetwork's choice (all at once for a new network, 10 for a live one).
+                // Bounded by Amazon MQ's API rate (about 15 requests/s per account), not by Step Functions. The build's
+                // Maps each run one quick task per broker (EnsureBroker, WriteConnectorRevision) with no waiting inside, and
+                // start every broker of the largest network at once (a creation must not wait for another's 15 minutes):
+                // exactly MaxBrokersPerNetwork, their burst relying on the throttling retries. Every other Map: at most 25.
                 var concurrency = (int?)map["MaxConcurrency"];
-                if (map["MaxConcurrencyPath"] is { } path)
+                Assert.Null(map["MaxConcurrencyPath"]);
+                if (file.EndsWith("build-network.asl.json", StringComparison.Ordinal))
                 {
-                    Assert.Equal(("WriteRevisions", "$.plan.value.rebootConcurrency"), (name, (string?)path));
-                    concurrency = Math.Max(PlanNetworkStep.NewNetworkRebootConcurrency, PlanNetworkStep.LiveNetworkRebootConcurrency);
+                    Assert.Equal((name, Nob.Core.Specs.SpecReader.MaxBrokersPerNetwork), (name, concurrency));
+                    var inner = Assert.Single(map["ItemProcessor"]!["States"]!.AsObject());
+                    Assert.Equal((name, "Task", true), (name, (string?)inner.Value!["Type"], (bool?)inner.Value["End"]));
+                    continue;
                 }
                 Assert.True(concurrency is > 0 and <= 25, $"{name}: MaxConcurrency {concurrency}");
             }

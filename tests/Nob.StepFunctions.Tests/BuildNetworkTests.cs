@@ -111,23 +111,28 @@ public class BuildNetworkTests
     {
         var result = await BuildAsync(Repo.Example("tutorial"));
         Assert.True(result.IsSucceeded, result.Explain());
-        foreach (var index in new[] { 0, 1 })
-        {
-            var checks = result.History
-                .Where(e => e.Type == "TaskSucceeded" && e.StateName == "CreationCheck" && e.Scope == $"EnsureBrokers[{index}]")
-                .Select(e => (bool)JsonNode.Parse(e.Output!)!["Payload"]!["ready"]!)
-                .ToList();
-            Assert.Equal([false, false, true], checks);
-            Assert.Equal(2, result.History.Count(e => e.Type == "WaitStateEntered" && e.QualifiedStateName == $"EnsureBrokers[{index}]/CreationWait"));
-        }
-        // MyBroker1 gets the connector, so it reboots and its reboot is waited for too.
-        var rebootChecks = result.History.Where(e => e.Type == "TaskStateEntered" && e.StateName == "RebootCheck").ToList();
-        Assert.Equal(3, rebootChecks.Count);
-        Assert.All(rebootChecks, e => Assert.Equal("WriteRevisions[0]", e.Scope));
+        // Both brokers are created before the first check; one CheckBrokers per turn checks both (the fake settles on
+        // its third DescribeBroker), at the top level: no per-broker loop.
+        var firstCheck = result.History.First(e => e.StateName == "CheckBrokers").Id;
+        Assert.Equal(2, result.History.Count(e => e.Type == "TaskScheduled" && e.StateName == "EnsureBroker" && e.Id < firstCheck));
+        var turns = result.History
+            .Where(e => e.Type == "TaskSucceeded" && e.StateName == "CheckBrokers")
+            .Select(e => JsonNode.Parse(e.Output!)!["Payload"]!)
+            .ToList();
+        Assert.All(turns, t => Assert.Equal("", result.History.First(e => e.StateName == "CheckBrokers").Scope));
+        Assert.Equal([false, false, true], turns.Select(t => (bool)t["ready"]!));
+        Assert.All(turns, t => Assert.Equal(2, t["waits"]!.AsArray().Count));
+        Assert.Equal([3, 3], turns[^1]["waits"]!.AsArray().Select(w => (int)w!["poll"]!));
+        Assert.Equal(2, result.History.Count(e => e.Type == "WaitStateEntered" && e.StateName == "WaitForBrokers"));
+        // MyBroker1 gets the connector, so it reboots: the first turn of the reboot stage reboots it, three more check it.
+        var rebootTurns = result.History.Where(e => e.Type == "TaskSucceeded" && e.StateName == "RebootBrokers")
+            .Select(e => JsonNode.Parse(e.Output!)!["Payload"]!).ToList();
+        Assert.Equal([false, false, false, true], rebootTurns.Select(t => (bool)t["ready"]!));
+        Assert.All(rebootTurns, t => Assert.Equal(["MyBroker1"], t["waits"]!.AsArray().Select(w => (string?)w!["brokerName"])));
 
-        // Each Wait sleeps what the check before it asked for (PollPlan): the handlers run in real time, so every check
+        // Each Wait sleeps what the turn before it asked for (PollPlan): the handlers run in real time, so every check
         // is at the start of its wait, and asks for half the expected time: 450 s of 15 min, 150 s of 5 min.
-        Assert.Equal([150, 150, 150, 450, 450, 450, 450], clock.Delays.Select(d => d.TotalSeconds).Order());
+        Assert.Equal([150, 150, 150, 450, 450], clock.Delays.Select(d => d.TotalSeconds).Order());
     }
 
     [Fact]
@@ -139,7 +144,7 @@ public class BuildNetworkTests
         Assert.True(second.IsSucceeded, second.Explain());
         Assert.Empty(Mutations(mq.Calls.Skip(before)));
         Assert.Equal([false, false], JsonNode.Parse(second.Output!)!["brokers"]!.AsArray().Select(b => (bool)b!["created"]!));
-        Assert.DoesNotContain(second.History, e => e.StateName is "CreationWait" or "RebootBroker");
+        Assert.DoesNotContain(second.History, e => e.StateName is "WaitForBrokers" or "RebootBrokers");
         // The second run stores the record again: the brokers carry nob's network tag, so they are still nob's (created).
         var record = networks.Records["tutorial"];
         Assert.Equal(second.Name, record.ExecutionName);
@@ -189,11 +194,12 @@ public class BuildNetworkTests
         Assert.Equal(3, mq.Calls.Count(c => c.StartsWith("CreateBroker ", StringComparison.Ordinal)));
         Assert.Single(mq.Calls, c => c.StartsWith("DeleteBroker ", StringComparison.Ordinal));
         Assert.Equal(mq.ByName("MyBroker2").Id, networks.Records["tutorial"].Brokers.Single(b => b.BrokerName == "MyBroker2").BrokerId);
-        // MyBroker2's iteration went through the recreation once: EnsureBroker three times (create, delete, create again).
-        var entered = result.History.Where(e => e.IsStateEntered && e.MapIterationIndex == 1).Select(e => e.StateName).ToList();
-        // PrepareRecreation after the CREATION_FAILED check and after the deletion finished.
-        Assert.Equal(2, entered.Count(n => n == "PrepareRecreation"));
-        Assert.Equal(3, entered.Count(n => n == "EnsureBroker"));
+        // MyBroker2 went through the recreation once: RecreateBrokers after the CREATION_FAILED check (EnsureBroker deletes
+        // it) and after the deletion finished (EnsureBroker creates it again), each time for MyBroker2 alone.
+        var recreations = result.History.Where(e => e.Type == "MapIterationStarted" && e.StateName == "RecreateBrokers")
+            .Select(e => (string?)JsonNode.Parse(e.Input!)!["brokerName"]).ToList();
+        Assert.Equal(["MyBroker2", "MyBroker2"], recreations);
+        Assert.Equal(2, result.History.Count(e => e.Type == "TaskStateEntered" && e.StateName == "RecreateBroker"));
     }
 
     [Fact]
@@ -212,7 +218,7 @@ public class BuildNetworkTests
         Assert.Equal(2, mq.Calls.Count(c => c.StartsWith("DeleteBroker ", StringComparison.Ordinal)));
         Assert.Single(mq.Brokers.Values, b => b.Creation.BrokerName == "MyBroker2");
         var failed = result.History.Single(e => e.Type == "TaskFailed");
-        Assert.Equal(("CreationCheck", "EnsureBrokers[1]", 1), (failed.StateName, failed.Scope, failed.MapIterationIndex));
+        Assert.Equal(("CheckBrokers", ""), (failed.StateName, failed.Scope));
         Assert.Contains(result.History, e => e.Type == "PassStateEntered" && e.StateName == "FailedEnsureBrokers");
         Assert.Equal("FailStateEntered", result.History[^2].Type);
         Assert.DoesNotContain(result.History, e => e.StateName == "PlanNetwork");
@@ -278,14 +284,12 @@ public class BuildNetworkTests
         Assert.True(result.IsSucceeded, result.Explain());
         var perState = result.History.Where(e => e.IsStateEntered).GroupBy(e => e.StateName).Select(g => $"{g.Key}={g.Count()}");
         log.WriteLine($"tutorial build: {result.StateTransitions} state transitions ({string.Join(", ", perState)})");
-        // Start, Validate, EnsureBrokers, PlanNetwork, OpenIngress, WriteRevisions, Verify, StoreNetwork, Summarize, Succeeded = 10
-        // (StoreNetwork is one Task state at the top level, entered once, so the count grows by exactly one);
-        // per broker: EnsureBroker, StartWaitForCreation, 3 checks, 2 waits, 3 choices, BrokerReady = 11, twice = 22;
-        // per broker: WriteConnectorRevision, RebootNeeded?, RevisionApplied = 3, twice = 6;
-        // MyBroker1's reboot: RebootBroker, 3 waits, 3 checks, 3 choices = 10.
-        // The converged fast path adds CheckConverged and Converged? (2) before a first build's slow path, and StoreNetwork
-        // runs once after Verify; AcquireLock and ReleaseLock (2) hold the network's lock; a converged re-run is 11
-        // whatever the size (ConvergedBuildTests).
-        Assert.Equal(10 + 2 + 22 + 6 + 10 + 2, result.StateTransitions);
+        // Once: Start, Validate, AcquireLock, CheckConverged, Converged?, EnsureBrokers, StartWaitForBrokers, BrokersReady,
+        // PlanNetwork, OpenIngress, WriteRevisions, StartReboots, RevisionsApplied, Verify, StoreNetwork, Summarize,
+        // ReleaseLock, Succeeded = 18; per broker EnsureBroker and WriteConnectorRevision = 2, twice = 4; the creation
+        // stage's three turns (CheckBrokers, BrokersRunning?) with two WaitForBrokers between them = 8; the reboot stage's
+        // four turns (RebootBrokers, RebootsDone?: the reboot, then three checks) with three WaitForReboots = 11.
+        // A converged re-run is 11 whatever the size (ConvergedBuildTests).
+        Assert.Equal(18 + 4 + 8 + 11, result.StateTransitions);
     }
 }

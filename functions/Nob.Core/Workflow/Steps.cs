@@ -248,7 +248,7 @@ public sealed class BrokerStateStep(IBrokerService brokers, TimeProvider time)
 
 /// <summary>
 /// Plan with real endpoints: describe every broker, then run the planner. Also decides how many brokers WriteRevisions
-/// may reboot at once (its MaxConcurrencyPath): a network whose brokers this build created carries no traffic yet, so
+/// may reboot at once (the reboot stage's concurrency): a network whose brokers this build created carries no traffic yet, so
 /// all of them at once; a network with a broker it adopted may be live, so a few at a time.
 /// </summary>
 public sealed class PlanNetworkStep(IBrokerService brokers)
@@ -256,9 +256,9 @@ public sealed class PlanNetworkStep(IBrokerService brokers)
     /// <summary>Brokers rebooted at once when any was adopted: a live network keeps most of its brokers up.</summary>
     public const int LiveNetworkRebootConcurrency = 10;
 
-    /// <summary>Brokers rebooted at once when this build created all of them: one wave for the largest mesh (21); the burst of
-    /// Amazon MQ calls relies on the clients' throttling retries, as EnsureBrokers' 25 creations do.</summary>
-    public const int NewNetworkRebootConcurrency = 25;
+    /// <summary>Brokers rebooted at once when this build created all of them: every broker of the largest network a spec
+    /// allows, in one wave; the burst of Amazon MQ calls relies on the clients' throttling retries, as EnsureBrokers' creations do.</summary>
+    public const int NewNetworkRebootConcurrency = Specs.SpecReader.MaxBrokersPerNetwork;
 
     public async Task<NetworkPlanResult> RunAsync(NetworkSpec spec, IReadOnlyList<EnsuredBroker> ensured, CancellationToken cancellationToken)
     {
