@@ -72,7 +72,7 @@ public sealed class EndpointFaultTests(SharedEndpointFixture fixture, ITestOutpu
         Assert.Contains("BrokerCreationFailedException", run.Stderr, StringComparison.Ordinal);
         Assert.Contains("Doomed1", run.Stderr, StringComparison.Ordinal);
         // The progress line of the failed state names the broker (a TaskFailed event carries no input of its own).
-        Assert.Matches(@"CreationCheck \[Doomed1[^\]]*\] failed: BrokerCreationFailedException", run.Stderr);
+        Assert.Matches(@"CheckBrokers \[[^\]]*Doomed1[^\]]*\] failed: BrokerCreationFailedException", run.Stderr);
         Assert.Equal("", run.Stdout.Trim()); // no summary: the build did not succeed
     }
 

@@ -57,8 +57,8 @@ public sealed class FaultMatrixTests(FaultMatrixFixture fixture, ITestOutputHelp
         await row.PrepareAsync();
         var (up, _) = await row.UpUnderFaultsAsync(new { failCreationOf = new[] { row.New }, failCreationCount = 1 });
         row.AssertBuilt(up);
-        // The fault did hit: the failed broker was deleted and created again, so EnsureBroker ran twice more for it.
-        Assert.True(System.Text.RegularExpressions.Regex.Matches(up.Stderr, $@"EnsureBroker \[{row.New}[^\]]*\]").Count >= 2, up.ToString());
+        // The fault did hit: the failed broker was deleted and created again, so RecreateBroker ran twice for it.
+        Assert.True(System.Text.RegularExpressions.Regex.Matches(up.Stderr, $@"RecreateBroker \[{row.New}[^\]]*\]").Count >= 2, up.ToString());
         await row.FinishAsync(4, "CREATION_FAILED of the broker nob creates (its first creation; nob deletes it and creates it again)", FaultScenario.OutcomeOf(up));
     }
 
@@ -70,7 +70,7 @@ public sealed class FaultMatrixTests(FaultMatrixFixture fixture, ITestOutputHelp
         var (late, _) = await row.UpUnderFaultsAsync(new { startDelay = "00:01:15" });
         Assert.True(late.ExitCode == 1, late.ToString());
         Assert.Equal("BrokerWaitTimedOutException", FaultScenario.OutcomeOf(late));
-        Assert.Matches($@"CreationCheck \[{row.New}[^\]]*\] failed: BrokerWaitTimedOutException", late.Stderr);
+        Assert.Matches($@"CheckBrokers \[[^\]]*{row.New}[^\]]*\] failed: BrokerWaitTimedOutException", late.Stderr);
         Assert.Contains("CREATION_IN_PROGRESS", late.Stderr, StringComparison.Ordinal);
         var createdId = await row.BrokerIdAsync(row.New);
 

@@ -431,6 +431,14 @@ public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter 
             try
             {
                 var node = JsonNode.Parse(input);
+                // The build's stages check many brokers per turn: name the ones still waiting, with their states.
+                if ((node?["wait"]?["value"] ?? node?["reboot"]?["value"]) is JsonObject stage && stage["waits"] is JsonArray waits)
+                {
+                    var waiting = waits.Count == 0
+                        ? [.. (stage["brokers"] as JsonArray ?? []).Select(b => (string?)b?["brokerName"] ?? "?")]
+                        : waits.Where(w => w?["ready"]?.GetValue<bool>() != true).Select(w => $"{(string?)w?["brokerName"]}, {(string?)w?["state"]}").ToList();
+                    return waiting.Count == 0 ? "" : $" [{string.Join("; ", waiting.Take(6))}{(waiting.Count > 6 ? $"; {waiting.Count - 6} more" : "")}]";
+                }
                 var name = (node?["brokerName"] ?? node?["broker"]?["brokerName"] ?? node?["wait"]?["value"]?["brokerName"]
                     ?? node?["revision"]?["value"]?["brokerName"] ?? node?["ensured"]?["value"]?["brokerName"])?.GetValue<string>();
                 var state = node?["wait"]?["value"]?["state"]?.GetValue<string>();
