@@ -27,6 +27,9 @@ public sealed class FakeBrokerService : IBrokerService
 
         /// <summary>DescribeBroker calls seen while CREATION_IN_PROGRESS, REBOOT_IN_PROGRESS or DELETION_IN_PROGRESS (see <see cref="SettleAfterDescribes"/>).</summary>
         public int DescribesInProgress { get; set; }
+
+        /// <summary>When the broker last went CREATION_IN_PROGRESS or REBOOT_IN_PROGRESS on <see cref="SettleClock"/>.</summary>
+        public DateTimeOffset? InProgressSince { get; set; }
     }
 
     public Dictionary<string, Broker> Brokers { get; } = new(StringComparer.Ordinal);
@@ -55,6 +58,16 @@ public sealed class FakeBrokerService : IBrokerService
 
     /// <summary>Runs at the start of each CreateBroker (a test's way to have another party, or a lost first attempt, take the name).</summary>
     public Action<BrokerCreation>? BeforeCreate { get; set; }
+
+    /// <summary>
+    /// Optional (null, the default, leaves states alone): brokers settle on the time of this clock instead, as Amazon MQ's
+    /// do. A creation is RUNNING from the first DescribeBroker <see cref="CreationTakes"/> after CreateBroker, a reboot
+    /// from <see cref="RebootTakes"/> after RebootBroker (as <see cref="FinishReboot"/>).
+    /// </summary>
+    public TimeProvider? SettleClock { get; set; }
+
+    public TimeSpan CreationTakes { get; set; } = TimeSpan.FromMinutes(15);
+    public TimeSpan RebootTakes { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <param name="createdFor">A network name: the broker carries nob's tag for it, as if nob had created it for that network.</param>
     public Broker Add(string name, string state = BrokerStates.Running, string mode = "SINGLE_INSTANCE", string engine = "ACTIVEMQ", string? createdFor = null)
@@ -87,6 +100,17 @@ public sealed class FakeBrokerService : IBrokerService
     {
         Calls.Add($"DescribeBroker {brokerId}");
         if (!Brokers.TryGetValue(brokerId, out var b)) throw new BrokerMissingException(brokerId); // as the adapter translates Amazon MQ's 404
+        if (SettleClock is { } clock && b.InProgressSince is { } since)
+        {
+            var elapsed = clock.GetUtcNow() - since;
+            if (b.State == BrokerStates.CreationInProgress && elapsed >= CreationTakes)
+                (b.State, b.InProgressSince) = (BrokerStates.Running, null);
+            else if (b.State == BrokerStates.RebootInProgress && elapsed >= RebootTakes)
+            {
+                FinishReboot(b.Id);
+                b.InProgressSince = null;
+            }
+        }
         if (SettleAfterDescribes is { } settleAfter && b.State is BrokerStates.CreationInProgress or BrokerStates.RebootInProgress && ++b.DescribesInProgress >= settleAfter)
         {
             b.DescribesInProgress = 0;
@@ -127,6 +151,7 @@ public sealed class FakeBrokerService : IBrokerService
             throw new BrokerNameTakenException(creation.BrokerName, $"A broker with the name [{creation.BrokerName}] already exists");
         created = Math.Max(created, Brokers.Count) + 1; // ids stay unique after deletions
         var broker = new Broker { Id = $"b-{created}", Creation = creation, ConfigurationId = $"c-{created}" };
+        if (SettleClock is { } clock) broker.Created = broker.InProgressSince = clock.GetUtcNow();
         broker.Users.Add(creation.Username);
         UserPasswords[broker.Id] = password.Reveal();
         Brokers[broker.Id] = broker;
@@ -176,6 +201,7 @@ public sealed class FakeBrokerService : IBrokerService
         var b = Brokers[brokerId];
         if (b.State != BrokerStates.Running) throw new InvalidOperationException("reboot needs RUNNING");
         b.State = BrokerStates.RebootInProgress;
+        b.InProgressSince = SettleClock?.GetUtcNow();
         b.Reboots++;
         return Task.CompletedTask;
     }
