@@ -101,6 +101,34 @@ public class CheckDriftTests(ITestOutputHelper log)
     }
 
     [Fact]
+    public async Task CheckDrift_RepairOfTheLargestMesh_StaysFarBelowThePayloadQuota()
+    {
+        // 41 brokers, 820 connectors, 1640 verified pairs: the repair build's summary is the largest output of the product;
+        // what the Repair task gets back (startExecution.sync:2 returns the child's input and output) must stay under 256 KiB.
+        var spec = JsonNode.Parse(Repo.Example("mesh"))!;
+        spec["brokers"] = new JsonArray([.. Enumerable.Range(1, Nob.Core.Specs.SpecReader.MaxBrokersPerNetwork).Select(i => (JsonNode)new JsonObject { ["name"] = $"Mesh{i}" })]);
+        await nob.BuildAsync(spec.ToJsonString());
+        RemoveConnectors("Mesh1");
+
+        var result = await CheckAsync(new { networkName = "mesh", repair = true });
+
+        Assert.True(result.IsSucceeded, result.Explain());
+        var network = JsonNode.Parse(result.Output!)!["networks"]![0]!;
+        Assert.True((bool)network["repaired"]!);
+        var build = Assert.Single(result.ChildExecutions);
+        Assert.True(build.IsSucceeded, build.Explain());
+        var summary = System.Text.Encoding.UTF8.GetByteCount(build.Output!);
+        var repair = result.History.Single(e => e.Type == "TaskSucceeded" && e.StateName == "Repair");
+        var returned = System.Text.Encoding.UTF8.GetByteCount(repair.Output!);
+        var largest = result.History.Max(e => System.Text.Encoding.UTF8.GetByteCount((e.Input ?? "") + (e.Output ?? "")));
+        log.WriteLine($"repair build's summary {summary} bytes; the Repair task got {returned} bytes; largest event {largest} bytes");
+        // The child's input (the stored spec) and output (its summary) come back whole: about 70 KB here, of 256 KiB.
+        Assert.True(returned < LocalStateMachine.PayloadLimitBytes / 3, $"{returned} bytes");
+        Assert.True(largest < LocalStateMachine.PayloadLimitBytes / 3, $"{largest} bytes");
+        Assert.Contains("Mesh1", repair.Output!, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task CheckDrift_RepairOfAMissingConnector_RunsBuildNetworkAndPutsDriftRepaired()
     {
         await nob.BuildAsync(Tutorial());
