@@ -93,12 +93,14 @@ public class BenchMathTests
         // A converged re-run takes the fast path: the same 9 states for 2 brokers or 21.
         Assert.Equal(9, BenchMath.ConvergedTransitions(2));
         Assert.Equal(9, BenchMath.ConvergedTransitions(21));
-        // The tutorial: both brokers checked 4 times while created, MyBroker1 rebooted and checked twice.
-        Assert.Equal(53, BenchMath.Transitions([4, 4], [2])); // 12 top-level + 2 × (5 + 3·3) + 2 × 3 + (1 + 3·2)
-        // Each retry is one more.
-        Assert.Equal(55, BenchMath.Transitions([4, 4], [2], retries: 2));
-        Assert.Throws<ArgumentException>(() => BenchMath.Transitions([0], []));
-        Assert.Throws<ArgumentException>(() => BenchMath.Transitions([1], [1, 1]));
+        // The tutorial: 4 turns of the creation stage, 3 of the reboot stage (the reboot, then two checks).
+        Assert.Equal(18 + 2 * 2 + (3 * 4 - 1) + (3 * 3 - 1), BenchMath.Transitions(2, 4, 3));
+        // Each retry is one more; the brokers count only through the two Maps.
+        Assert.Equal(BenchMath.Transitions(2, 4, 3) + 2, BenchMath.Transitions(2, 4, 3, retries: 2));
+        Assert.Equal(BenchMath.Transitions(2, 4, 3) + 2 * 39, BenchMath.Transitions(41, 4, 3));
+        Assert.Equal(BenchMath.HistoryEvents(2, 4, 3) + 14 * 39, BenchMath.HistoryEvents(41, 4, 3));
+        Assert.Throws<ArgumentException>(() => BenchMath.Transitions(2, 0, 1));
+        Assert.Throws<ArgumentException>(() => BenchMath.HistoryEvents(0, 1, 1));
     }
 
     static readonly PollingSpec SpecDefaults = new(SpecReader.DefaultPollingIntervalSeconds, SpecReader.DefaultPollingTimeoutMinutes);
@@ -139,8 +141,11 @@ public class BenchMathTests
         Assert.Equal(TimeSpan.FromMinutes(20), estimate.Floor);
         Assert.Equal(TimeSpan.FromSeconds(900 + 300 + 10), estimate.Wall);
         Assert.Equal((21, 10), (estimate.CreationChecks, estimate.RebootChecks));
-        Assert.Equal(12 + 2 * (5 + 3 * 20) + 2 * 3 + (1 + 3 * 10), estimate.Transitions);
-        Assert.Equal(0.004475m, estimate.Cost);
+        // 21 turns of the creation stage; the reboot stage's first turn reboots, 10 more check.
+        Assert.Equal(BenchMath.Transitions(2, 21, 11), estimate.Transitions);
+        Assert.Equal(18 + 4 + 62 + 32, estimate.Transitions);
+        Assert.Equal(BenchMath.HistoryEvents(2, 21, 11), estimate.HistoryEvents);
+        Assert.Equal(0.0029m, estimate.Cost);
         Assert.Equal(1210.0 / 1200.0, estimate.Ratio, 9);
     }
 
@@ -154,7 +159,7 @@ public class BenchMathTests
         Assert.Equal(TimeSpan.FromMinutes(20), estimate.Floor);
         Assert.Equal(TimeSpan.FromSeconds(903 + 3 * 303 + 10), estimate.Wall);
         Assert.Equal((20, 9), (estimate.CreationChecks, estimate.RebootChecks));
-        Assert.Equal(12 + 21 * (5 + 3 * 19) + 21 * 3 + 21 * (1 + 3 * 9), estimate.Transitions);
+        Assert.Equal(BenchMath.Transitions(21, 20, 1 + 3 * 9), estimate.Transitions);
         Assert.Equal(3, BenchMath.Waves(21, 10));
         Assert.Equal(1, BenchMath.Waves(2, 5));
         Assert.Equal(1, BenchMath.Waves(21, 0));

@@ -49,7 +49,7 @@ public class BenchReportTests
     }
 
     [Fact]
-    public void Build_AwsEstimate_TransitionsPerBrokerLeaveOutTheExecutionsTwelve()
+    public void Build_AwsEstimate_ReportsHistoryEventsAndTransitionsPerBroker()
     {
         var estimate = BenchMath.EstimateAws(2, 1, TimeSpan.FromMinutes(15), TimeSpan.FromMinutes(5), new PollingSpec(30, 60), TimeSpan.FromSeconds(10));
         var machine = new MachineInfo(2, 1L << 30, "cpu", "0.1", ".NET", "Debian");
@@ -57,8 +57,11 @@ public class BenchReportTests
         var report = BenchReport.Build(machine, "0.1", [], [], [("tutorial", 2, 1, estimate)], [], []);
 
         var row = report["awsEstimates"]![0]!;
-        // 21 creation checks: 5 + 3·20 + 3 = 68; 10 reboot checks: 1 + 3·10 = 31; the execution's own 12 are not a broker's.
-        Assert.Equal((99, 68), ((int)row["transitionsPerBrokerRebooted"]!, (int)row["transitionsPerBrokerNotRebooted"]!));
-        Assert.Equal(12 + 99 + 68, (int)row["stateTransitions"]!);
+        // 21 turns of the creation stage, 11 of the reboot stage (the reboot, then 10 checks): 18 + 2·2 + 62 + 32.
+        Assert.Equal(116, (int)row["stateTransitions"]!);
+        Assert.Equal(58.0, (double)row["transitionsPerBroker"]!);
+        // 69 + 14·2 + (9·21 − 2) + (9·11 − 2).
+        Assert.Equal(69 + 28 + 187 + 97, (int)row["historyEvents"]!);
+        Assert.Contains("| tutorial | 2 (1) | 20.0 | 20.2 | 1.01 | 116 (58.0) | 381 |", BenchReport.Text(report), StringComparison.Ordinal);
     }
 }

@@ -90,6 +90,13 @@ public class QuotaTests(ITestOutputHelper log)
         Assert.InRange(took, CreationTakes + RebootTakes, CreationTakes + RebootTakes + TimeSpan.FromMinutes(5));
         Assert.Equal(41, JsonNode.Parse(result.Output!)!["brokers"]!.AsArray().Count);
         Assert.Equal(result.History, events);
+
+        // The benchmark's AWS model counts this very history and these transitions from the stages' turns.
+        int Turns(string state) => result.History.Count(e => e.Type == "TaskStateEntered" && e.StateName == state);
+        var (creationTurns, rebootTurns) = (Turns("CheckBrokers"), Turns("RebootBrokers"));
+        log.WriteLine($"{creationTurns} creation turns, {rebootTurns} reboot turns, {result.Retries} retries");
+        Assert.Equal(Nob.Cli.Bench.BenchMath.HistoryEvents(41, creationTurns, rebootTurns, result.Retries), result.History.Count);
+        Assert.Equal(Nob.Cli.Bench.BenchMath.Transitions(41, creationTurns, rebootTurns, result.Retries), result.StateTransitions);
     }
 
     [Fact]

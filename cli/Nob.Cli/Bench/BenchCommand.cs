@@ -44,13 +44,16 @@ public sealed class BenchCommand(TextWriter stdout, TextWriter stderr)
         [("tutorial, brokers late (20 + 8 min)", TimeSpan.FromMinutes(20), TimeSpan.FromMinutes(8)),
          ("tutorial, brokers early (12 + 4 min)", TimeSpan.FromMinutes(12), TimeSpan.FromMinutes(4))];
 
+    /// <summary>The largest network a spec allows, its brokers late: the case Step Functions' quotas are checked against (QuotaTests).</summary>
+    static readonly (string Label, int Brokers, TimeSpan Create, TimeSpan Reboot) AwsLargest =
+        ("mesh41 (largest), brokers late (25 + 10 min)", Nob.Core.Specs.SpecReader.MaxBrokersPerNetwork, TimeSpan.FromMinutes(25), TimeSpan.FromMinutes(10));
+
     /// <summary>MaxConcurrency of the EnsureBrokers and WriteRevisions Maps, as statemachine/build-network.asl.json and PlanNetwork say.</summary>
     static (int Create, int Reboot) MapConcurrency(string repository)
     {
         var states = JsonNode.Parse(File.ReadAllText(Path.Combine(repository, "statemachine", "build-network.asl.json")))!["States"]!;
-        // WriteRevisions takes PlanNetwork's choice (MaxConcurrencyPath); a bench network is new, so all its brokers at once.
-        return ((int?)states["EnsureBrokers"]?["MaxConcurrency"] ?? 0,
-            (int?)states["WriteRevisions"]?["MaxConcurrency"] ?? (states["WriteRevisions"]?["MaxConcurrencyPath"] is null ? 0 : Nob.Core.Workflow.PlanNetworkStep.NewNetworkRebootConcurrency));
+        // The reboot stage takes PlanNetwork's choice; a bench network is new, so all its brokers at once.
+        return ((int?)states["EnsureBrokers"]?["MaxConcurrency"] ?? 0, Nob.Core.Workflow.PlanNetworkStep.NewNetworkRebootConcurrency);
     }
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
@@ -204,6 +207,8 @@ public sealed class BenchCommand(TextWriter stdout, TextWriter stderr)
                 aws.Add(("mesh21, a live network re-wired (reboots 10 at a time)", r.Network.Brokers.Count, rebooted,
                     BenchMath.EstimateAws(r.Network.Brokers.Count, rebooted, AwsCreate, AwsReboot, AwsPolling, AwsSteps, createConcurrency, Nob.Core.Workflow.PlanNetworkStep.LiveNetworkRebootConcurrency)));
         }
+        aws.Add((AwsLargest.Label, AwsLargest.Brokers, AwsLargest.Brokers,
+            BenchMath.EstimateAws(AwsLargest.Brokers, AwsLargest.Brokers, AwsLargest.Create, AwsLargest.Reboot, AwsPolling, AwsSteps, createConcurrency, rebootConcurrency)));
         var notMeasured = coldStartRuns > 0 ? ColdStartPlan.NotMeasured(functions, measured, teardownMeasured) : [];
         var report = BenchReport.Build(machine, MachineInfo.Current().LoadAverage, results, coldStarts, aws, notMeasured, coldStartLoads);
         if (json) await stdout.WriteLineAsync(report.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));

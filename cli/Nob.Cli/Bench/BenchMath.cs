@@ -108,20 +108,34 @@ public static class BenchMath
     }
 
     /// <summary>
-    /// The state transitions statemachine/build-network.asl.json bills for a successful execution on the slow path, from
-    /// how often each broker's wait loops checked. Top level: Start, Validate, CheckConverged, Converged?, EnsureBrokers,
-    /// PlanNetwork, OpenIngress, WriteRevisions, Verify, StoreNetwork, Summarize, Succeeded (12). Per broker in EnsureBrokers: EnsureBroker,
-    /// StartWaitForCreation, then CreationCheck + CreationRunning? per check and a CreationWait before each check after the
-    /// first, BrokerReady (5 + 3·(checks − 1)). Per broker in WriteRevisions: WriteConnectorRevision, RebootNeeded?,
-    /// RevisionApplied (3), plus for a rebooted broker RebootBroker and RebootWait + RebootCheck + RebootRunning? per check
-    /// (1 + 3·checks). Retries add one each.
+    /// States a slow-path build of statemachine/build-network.asl.json enters once whatever its size: Start, Validate,
+    /// AcquireLock, CheckConverged, Converged?, EnsureBrokers, StartWaitForBrokers, BrokersReady, PlanNetwork, OpenIngress,
+    /// WriteRevisions, StartReboots, RevisionsApplied, Verify, StoreNetwork, Summarize, ReleaseLock, Succeeded.
     /// </summary>
-    public static int Transitions(IReadOnlyList<int> creationChecks, IReadOnlyList<int> rebootChecks, int retries = 0)
+    public const int BuildFixedTransitions = 18;
+
+    /// <summary>
+    /// The state transitions a successful slow-path build bills: <see cref="BuildFixedTransitions"/>, per broker
+    /// EnsureBroker and WriteConnectorRevision (2), per turn of the creation stage CheckBrokers and BrokersRunning? with a
+    /// WaitForBrokers between turns (3·turns − 1), likewise the reboot stage (RebootBrokers, RebootsDone?, WaitForReboots;
+    /// its first turn starts the reboots, so a build without reboots has one turn). Retries add one each.
+    /// </summary>
+    public static int Transitions(int brokers, int creationTurns, int rebootTurns, int retries = 0)
     {
-        if (creationChecks.Any(k => k < 1)) throw new ArgumentException("every broker is checked at least once", nameof(creationChecks));
-        if (rebootChecks.Count > creationChecks.Count || rebootChecks.Any(m => m < 1))
-            throw new ArgumentException("one entry per rebooted broker, each checked at least once", nameof(rebootChecks));
-        return 10 + FastPathCheck + creationChecks.Sum(k => 5 + 3 * (k - 1)) + 3 * creationChecks.Count + rebootChecks.Sum(m => 1 + 3 * m) + retries;
+        if (brokers < 1 || creationTurns < 1 || rebootTurns < 1) throw new ArgumentException("a build has brokers and at least one turn of each stage");
+        return BuildFixedTransitions + 2 * brokers + (3 * creationTurns - 1) + (3 * rebootTurns - 1) + retries;
+    }
+
+    /// <summary>
+    /// The events of the same build's history (what Step Functions caps at 25,000): a Pass, Choice, Wait or Succeed state
+    /// records 2 (entered, exited), a lambda:invoke Task 5 (entered, scheduled, started, succeeded, exited), a Map 4 plus 7
+    /// per iteration of one Task, the execution 2 (started, succeeded). Fixed: 69; per broker 14 (the two Maps); per turn
+    /// of either stage 7 (Task, Choice) plus 2 per Wait between turns (9·turns − 2). Each retry adds 3 (failed, scheduled, started).
+    /// </summary>
+    public static int HistoryEvents(int brokers, int creationTurns, int rebootTurns, int retries = 0)
+    {
+        if (brokers < 1 || creationTurns < 1 || rebootTurns < 1) throw new ArgumentException("a build has brokers and at least one turn of each stage");
+        return 69 + 14 * brokers + (9 * creationTurns - 2) + (9 * rebootTurns - 2) + 3 * retries;
     }
 
     /// <summary>CheckConverged and Converged?: what the converged fast path costs an execution that then takes the slow path.</summary>
@@ -151,7 +165,7 @@ public static class BenchMath
     }
 
     /// <summary>
-    /// The AWS-side estimate of a build from the same model: brokers created in parallel (ready after
+    /// The AWS-side estimate of a build from the same model: brokers created at once (ready after
     /// <paramref name="create"/>), <paramref name="rebooted"/> of them rebooted in parallel (after <paramref name="reboot"/>),
     /// their wait loops following the <see cref="PollPlan"/> Validate makes of <paramref name="polling"/> (so each sees its
     /// broker when the schedule's check does), plus <paramref name="steps"/> for the tasks themselves (Lambda time,
@@ -164,10 +178,15 @@ public static class BenchMath
         var plan = PollPlan.For(polling, brokers) with { LingerSeconds = 0 };
         var (k, seenCreated) = WaitLoop(plan, WaitPhases.Creation, create);
         var (m, seenRebooted) = WaitLoop(plan, WaitPhases.Reboot, reboot);
-        var transitions = Transitions([.. Enumerable.Repeat(k, brokers)], [.. Enumerable.Repeat(m, rebooted)]);
+        var rebootWaves = Waves(rebooted, rebootConcurrency);
+        // The creation stage's turns are the creation loop's checks; the reboot stage's first turn reboots the first wave,
+        // each later wave starts in the turn that sees the one before RUNNING.
+        var creationTurns = Waves(brokers, createConcurrency) * k;
+        var rebootTurns = 1 + rebootWaves * m;
+        var transitions = Transitions(brokers, creationTurns, rebootTurns);
         var floor = create + (rebooted > 0 ? reboot : TimeSpan.Zero);
-        var wall = Waves(brokers, createConcurrency) * seenCreated + Waves(rebooted, rebootConcurrency) * seenRebooted + steps;
-        return new AwsEstimate(floor, wall, transitions, StepFunctionsCost(transitions), k, m);
+        var wall = Waves(brokers, createConcurrency) * seenCreated + rebootWaves * seenRebooted + steps;
+        return new AwsEstimate(floor, wall, transitions, StepFunctionsCost(transitions), k, m, HistoryEvents(brokers, creationTurns, rebootTurns));
     }
 
     /// <summary>How many rounds a Map with that MaxConcurrency (0 = unbounded) needs for that many iterations.</summary>
@@ -187,7 +206,8 @@ public static class BenchMath
 }
 
 /// <summary>The model's AWS numbers for one build: floor, expected wall time, transitions, their cost, checks per wait loop.</summary>
-public sealed record AwsEstimate(TimeSpan Floor, TimeSpan Wall, int Transitions, decimal Cost, int CreationChecks, int RebootChecks)
+/// <param name="HistoryEvents">The events of the execution's history (Step Functions' quota: 25,000).</param>
+public sealed record AwsEstimate(TimeSpan Floor, TimeSpan Wall, int Transitions, decimal Cost, int CreationChecks, int RebootChecks, int HistoryEvents = 0)
 {
     public double Ratio => Wall / Floor;
 }

@@ -90,7 +90,7 @@ public static class BenchReport
             report["mqCallsFit"] = FitJson(BenchMath.Fit([.. results.Select(r => ((double)r.Network.Brokers.Count, (double)r.Build.Calls("mq")))]));
         }
         report["targets"] = Targets(results);
-        report["awsModel"] = "brokers created in parallel (ready after 15 min unless the row says otherwise), the rebooted ones in parallel (5 min), in waves of the Maps' MaxConcurrency (WriteRevisions: all at once, as for a new network), each wait loop checking when a spec without polling settings does (PollPlan: half the expected time, then halving towards it, at most 30 s apart, never closer than brokers / 5 requests/s; no lingering), 10 s of task time";
+        report["awsModel"] = "brokers created in parallel (ready after 15 min unless the row says otherwise), the rebooted ones in parallel (5 min), every broker created at once, then one creation stage and one reboot stage that check every broker per turn (reboots all at once for a new network, 10 at a time for a live one), each wait loop checking when a spec without polling settings does (PollPlan: half the expected time, then halving towards it, at most 30 s apart, never closer than brokers / 5 requests/s; no lingering), 10 s of task time";
         report["awsEstimates"] = new JsonArray([.. aws.Select(a => (JsonNode)new JsonObject
         {
             ["network"] = a.Network,
@@ -103,8 +103,8 @@ public static class BenchReport
             ["costDollars"] = a.Estimate.Cost,
             ["creationChecksPerBroker"] = a.Estimate.CreationChecks,
             ["rebootChecks"] = a.Estimate.RebootChecks,
-            ["transitionsPerBrokerRebooted"] = BenchMath.Transitions([a.Estimate.CreationChecks], [a.Estimate.RebootChecks]) - BenchMath.Transitions([], []),
-            ["transitionsPerBrokerNotRebooted"] = BenchMath.Transitions([a.Estimate.CreationChecks], []) - BenchMath.Transitions([], []),
+            ["historyEvents"] = a.Estimate.HistoryEvents,
+            ["transitionsPerBroker"] = Round((double)a.Estimate.Transitions / a.Brokers, 1),
         })]);
         report["coldStarts"] = new JsonArray([.. coldStarts.Select(c => (JsonNode)new JsonObject
         {
@@ -190,10 +190,10 @@ public static class BenchReport
         t.AppendLine();
         t.AppendLine($"AWS estimates from the same model ({(string?)report["awsModel"]}):");
         t.AppendLine();
-        t.AppendLine("| network | brokers (rebooted) | floor (min) | wall (min) | ratio | transitions | cost |");
-        t.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
+        t.AppendLine("| network | brokers (rebooted) | floor (min) | wall (min) | ratio | transitions (per broker) | history events | cost |");
+        t.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var a in report["awsEstimates"]!.AsArray())
-            t.AppendLine(Inv($"| {(string?)a!["network"]} | {(int)a["brokers"]!} ({(int)a["rebooted"]!}) | {(double)a["floorMinutes"]!:0.0} | {(double)a["wallMinutes"]!:0.0} | {(double)a["ratio"]!:0.00} | {(int)a["stateTransitions"]!} | ${(decimal)a["costDollars"]!:0.0000} |"));
+            t.AppendLine(Inv($"| {(string?)a!["network"]} | {(int)a["brokers"]!} ({(int)a["rebooted"]!}) | {(double)a["floorMinutes"]!:0.0} | {(double)a["wallMinutes"]!:0.0} | {(double)a["ratio"]!:0.00} | {(int)a["stateTransitions"]!} ({(double?)a["transitionsPerBroker"] ?? 0:0.0}) | {(int?)a["historyEvents"] ?? 0} | ${(decimal)a["costDollars"]!:0.0000} |"));
         var cold = report["coldStarts"]!.AsArray();
         if (cold.Count > 0)
         {

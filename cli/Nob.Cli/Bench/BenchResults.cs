@@ -29,7 +29,10 @@ public sealed record UpRun(
     public double WorkflowOnlySeconds => ExecutionSeconds - BenchMath.BusyTime(Phases, ExecutionStart, ExecutionStop).TotalSeconds;
 
     /// <summary>What the transition model of the ASL predicts from this run's checks; equal to <see cref="StateTransitions"/> when the model holds.</summary>
-    public int ModelTransitions => BenchMath.Transitions(CreationChecks, RebootChecks, Retries);
+    /// (<see cref="CreationChecks"/> and <see cref="RebootChecks"/> hold the turns of the build's creation and reboot stages;
+    /// each EnsureBroker task is one broker.)
+    public int ModelTransitions => BenchMath.Transitions(Math.Max(1, Tasks.GetValueOrDefault("EnsureBrokerFunction")), Math.Max(1, CreationChecks.Sum()),
+        Math.Max(1, RebootChecks.Sum()), Retries);
 }
 
 /// <summary>A network built twice: fresh, then converged.</summary>

@@ -41,8 +41,9 @@ public static class ExecutionRecord
             ["stateTransitions"] = result.StateTransitions,
             ["retries"] = result.Retries,
             ["tasks"] = tasks,
-            ["creationChecks"] = ChecksPerIteration(result, "CreationCheck"),
-            ["rebootChecks"] = ChecksPerIteration(result, "RebootCheck"),
+            // The turns of the build's creation and reboot stages (each checks every broker still waiting).
+            ["creationChecks"] = new JsonArray(Turns(result, "CheckBrokers")),
+            ["rebootChecks"] = new JsonArray(Turns(result, "RebootBrokers")),
             ["stateSeconds"] = TopLevelStateSeconds(result),
             ["payloads"] = payloads,
             ["peakWorkingSetBytes"] = peakWorkingSetBytes,
@@ -71,7 +72,6 @@ public static class ExecutionRecord
         return seconds;
     }
 
-    static JsonArray ChecksPerIteration(ExecutionResult result, string state) =>
-        new([.. result.History.Where(e => e.Type == "TaskStateEntered" && e.StateName == state)
-            .GroupBy(e => e.Scope, StringComparer.Ordinal).Select(g => (JsonNode)g.Count())]);
+    static JsonNode Turns(ExecutionResult result, string state) =>
+        result.History.Count(e => e.Type == "TaskStateEntered" && e.StateName == state);
 }

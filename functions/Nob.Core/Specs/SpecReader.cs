@@ -51,7 +51,7 @@ public static partial class SpecReader
     /// The most brokers one network may have: the largest mesh within Amazon MQ's 20 network connectors per broker (a
     /// mesh gives each broker ⌈(n-1)/2⌉ connectors, so 2 × 20 + 1), which is also what one build's state was measured
     /// to carry within Step Functions' 256 KiB (a 41-broker mesh's largest state, Summarize's, is about 165 KB besides the
-    /// spec) and its history within the 25,000-event quota (about 12,000 with the default polling). The connector limit
+    /// spec) and its history within the 25,000-event quota (about 1,250 events with brokers 10 minutes late to create and 5 to reboot). The connector limit
     /// alone does not bound the others (a hub takes any number of spokes). It bounds the plan too: at most 41 × 20 = 820
     /// connectors. Checked before the brokers are read, so a spec of thousands is refused at once.
     /// </summary>
