@@ -68,6 +68,26 @@ public class BuildNetworkTests
         var summary = JsonNode.Parse(result.Output!)!;
         Assert.Equal(820, summary["connectors"]!.AsArray().Count);
         Assert.Equal(1640, summary["verification"]!["pairs"]!.AsArray().Count);
+        // The estimate Validate checks is an upper bound of the largest state the build carried.
+        var largest = result.History.Max(e => Math.Max(System.Text.Encoding.UTF8.GetByteCount(e.Input ?? ""), System.Text.Encoding.UTF8.GetByteCount(e.Output ?? "")));
+        var estimate = StateBudget.EstimateLargestStateBytes(Core.Specs.SpecReader.ReadValid(spec.ToJsonString()), System.Text.Encoding.UTF8.GetByteCount(spec.ToJsonString()));
+        log.WriteLine($"largest state {largest} bytes, estimate {estimate} bytes");
+        Assert.True(estimate >= largest, $"estimate {estimate} < largest {largest}");
+        Assert.True(estimate <= StateBudget.BudgetBytes, $"{estimate} bytes");
+    }
+
+    [Fact]
+    public async Task Mesh_LargestWithLongestBrokerNames_IsRefusedAtValidateBeforeAnyBrokerIsCreated()
+    {
+        // 41 brokers named with 50 characters: 1640 pair lines naming two brokers each would pass 256 KiB at Verify.
+        var spec = JsonNode.Parse(Repo.Example("mesh"))!;
+        spec["brokers"] = new JsonArray([.. Enumerable.Range(1, 41).Select(i => (JsonNode)new JsonObject { ["name"] = $"Mesh{i}".PadRight(50, 'x') })]);
+        var result = await BuildAsync(spec.ToJsonString());
+        Assert.Equal(ExecutionResult.Failed, result.Status);
+        Assert.Equal("InvalidSpecException", result.Error);
+        Assert.Contains("shorter broker names or fewer brokers", result.Cause, StringComparison.Ordinal);
+        Assert.Equal("Validate", result.History.Single(e => e.Type == "TaskFailed").StateName);
+        Assert.Empty(mq.Calls);
     }
 
     [Fact]

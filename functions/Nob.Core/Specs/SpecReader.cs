@@ -50,8 +50,9 @@ public static partial class SpecReader
     /// <summary>
     /// The most brokers one network may have: the largest mesh within Amazon MQ's 20 network connectors per broker (a
     /// mesh gives each broker ⌈(n-1)/2⌉ connectors, so 2 × 20 + 1), which is also what one build's state was measured
-    /// to carry within Step Functions' 256 KiB (a 41-broker mesh's largest state, Summarize's, is about 165 KB besides the
-    /// spec) and its history within the 25,000-event quota (about 1,250 events with brokers 10 minutes late to create and 5 to reboot). The connector limit
+    /// to carry within Step Functions' 256 KiB with short broker names (a 41-broker mesh's largest state, Summarize's, grows
+    /// with the names: every verified pair's line names two brokers; <see cref="Workflow.StateBudget"/> refuses a spec whose
+    /// estimate passes its budget, e.g. 41 brokers with 50-character names) and its history within the 25,000-event quota (about 1,250 events with brokers 10 minutes late to create and 5 to reboot). The connector limit
     /// alone does not bound the others (a hub takes any number of spokes). It bounds the plan too: at most 41 × 20 = 820
     /// connectors. Checked before the brokers are read, so a spec of thousands is refused at once.
     /// </summary>
@@ -59,8 +60,8 @@ public static partial class SpecReader
 
     /// <summary>
     /// The largest spec read at all, in UTF-8 bytes of its JSON, checked before parsing. Every state of a build carries
-    /// the spec beside what the run adds (up to about 165 KB for a 41-broker mesh), and both must fit Step Functions'
-    /// 256 KiB: 64 KiB leaves room, and a 41-broker spec with every field set takes about 15 KB.
+    /// the spec beside what the run adds (which grows with broker names: <see cref="Workflow.StateBudget"/> checks both
+    /// against a budget under Step Functions' 256 KiB): 64 KiB leaves room, and a 41-broker spec with every field set takes about 15 KB.
     /// </summary>
     public const int MaxSpecBytes = 64 * 1024;
 
@@ -139,6 +140,7 @@ public static partial class SpecReader
 
         var spec = new NetworkSpec(networkName, topology, brokers, user, connectorOptions, polling, verification);
         CheckLinks(spec, errors);
+        if (errors.List.Count == 0 && Workflow.StateBudget.Check(spec, Encoding.UTF8.GetByteCount(root!.ToJsonString())) is { } tooLarge) errors.List.Add(tooLarge);
         return errors.List.Count > 0 ? new SpecReadResult(null, errors.List) : new SpecReadResult(spec, []);
     }
 
