@@ -1,3 +1,4 @@
+using Nob.Core.Workflow;
 using System.Text.Json.Nodes;
 using System.Xml.Linq;
 using Nob.Core.Configuration;
@@ -487,5 +488,22 @@ public class SpecReaderBoundsTests
 
         var oneMore = json.Replace("\"description\":\"", "\"description\":\"e", StringComparison.Ordinal);
         Assert.Contains("the spec is 65537 bytes", Assert.Single(SpecReader.Read(oneMore).Errors).Message, StringComparison.Ordinal);
+    }
+    [Theory]
+    [InlineData(6, true)]
+    [InlineData(50, false)]
+    public void Read_LargestMeshByBrokerNameLength_IsRefusedOnlyWhenItsStateWouldPassTheBudget(int nameLength, bool valid)
+    {
+        var spec = JsonNode.Parse(Repo.Example("mesh"))!;
+        spec["brokers"] = new JsonArray([.. Enumerable.Range(1, SpecReader.MaxBrokersPerNetwork).Select(i => (JsonNode)new JsonObject { ["name"] = $"M{i}".PadRight(nameLength, 'x') })]);
+        var result = SpecReader.Read(spec.ToJsonString());
+        Assert.Equal(valid, result.IsValid);
+        if (!valid)
+        {
+            var error = Assert.Single(result.Errors);
+            Assert.Equal("brokers", error.Path);
+            Assert.Contains($"the budget is {StateBudget.BudgetBytes / 1024} KiB", error.Message, StringComparison.Ordinal);
+            Assert.Contains("shorter broker names or fewer brokers", error.Message, StringComparison.Ordinal);
+        }
     }
 }

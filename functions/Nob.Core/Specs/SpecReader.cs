@@ -65,6 +65,9 @@ public static partial class SpecReader
     /// </summary>
     public const int MaxSpecBytes = 64 * 1024;
 
+    /// <summary>The spec as the state carries it: Step Functions keeps non-ASCII text as UTF-8, not as \u escapes.</summary>
+    static readonly JsonSerializerOptions StateJsonOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     static readonly string[] RootFields = ["networkName", "topology", "brokers", "brokerDefaults", "user", "connectorOptions", "polling", "verification", "description"];
     static readonly string[] BrokerSettingFields = ["engineVersion", "hostInstanceType", "deploymentMode", "subnetIds", "securityGroups", "publiclyAccessible"];
     static readonly string[] UserFields = ["username", "passwordParameter"];
@@ -140,7 +143,7 @@ public static partial class SpecReader
 
         var spec = new NetworkSpec(networkName, topology, brokers, user, connectorOptions, polling, verification);
         CheckLinks(spec, errors);
-        if (errors.List.Count == 0 && Workflow.StateBudget.Check(spec, Encoding.UTF8.GetByteCount(root!.ToJsonString())) is { } tooLarge) errors.List.Add(tooLarge);
+        if (errors.List.Count == 0 && Workflow.StateBudget.Check(spec, Encoding.UTF8.GetByteCount(root!.ToJsonString(StateJsonOptions))) is { } tooLarge) errors.List.Add(tooLarge);
         return errors.List.Count > 0 ? new SpecReadResult(null, errors.List) : new SpecReadResult(spec, []);
     }
 
