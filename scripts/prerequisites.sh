@@ -62,3 +62,11 @@ nob_need_node_tools() {
     (cd "$tools" && npm ci --no-audit --no-fund --loglevel=error >&2) || { nob_say "npm ci failed in $tools; run: (cd $tools && npm ci)"; exit 1; }
   fi
 }
+
+# moto's server mode (moto_server and its server extras), for the tests that run our AWS clients against moto.
+nob_need_moto_server() {
+  moto_server --help >/dev/null 2>&1 && return 0
+  nob_say "The tests need moto_server (moto's server mode). Install it, then run this again:"
+  nob_say "  pip install 'moto[server]'"
+  exit 1
+}
