@@ -491,6 +491,28 @@ public sealed class MotoContractTests(MotoServerFixture moto) : IClassFixture<Mo
         Assert.All(seen, e => Assert.Null(e.StopDate));
     }
 
+    [Fact]
+    public async Task SfnListExecutionsPaginated_StatusFilter_OnlyExecutionsInThatStatus()
+    {
+        var stateMachine = await StateMachineAsync();
+        using var sfn = SfnClient();
+        using var setup = SfnSetup();
+        var executions = new StepFunctionsExecutions(sfn);
+        var stopped = await executions.StartAsync(stateMachine, "drift-1", "{}", None);
+        await executions.StartAsync(stateMachine, "drift-2", "{}", None);
+        await setup.StopExecutionAsync(stopped.ExecutionArn);
+
+        async Task<List<string?>> NamesAsync(string status)
+        {
+            var names = new List<string?>();
+            await foreach (var e in sfn.ListExecutionsPaginatedAsync(stateMachine, status, pageSize: 1, maxPages: 10)) names.Add(e.Name);
+            return names;
+        }
+
+        Assert.Equal(["drift-2"], await NamesAsync(Nob.Aws.StepFunctions.Model.ExecutionStatuses.Running));
+        Assert.Equal(["drift-1"], await NamesAsync(Nob.Aws.StepFunctions.Model.ExecutionStatuses.Aborted));
+    }
+
     // ---------------------------------------------------------------- SSM + Step Functions: the network lock
 
     [Fact]

@@ -36,7 +36,26 @@ public sealed class MotoServerFixture : IAsyncLifetime
     {
         var executable = FindOnPath("moto_server")
             ?? throw new InvalidOperationException($"moto_server is not on PATH; the moto contract tests need it. Install it with: {InstallCommand}");
-        var port = FreeLoopbackPort();
+        // The free port is found by binding and letting go; should another process take it meanwhile, moto_server exits
+        // and the next attempt takes another port.
+        for (var attempt = 1; ; attempt++)
+        {
+            Start(executable, FreeLoopbackPort());
+            try
+            {
+                await WaitUntilAnsweringAsync();
+                return;
+            }
+            catch (MotoExitedException) when (attempt < 3)
+            {
+                _process?.Dispose();
+                _process = null;
+            }
+        }
+    }
+
+    void Start(string executable, int port)
+    {
         Url = $"http://127.0.0.1:{port}";
         var start = new ProcessStartInfo(executable)
         {
@@ -61,8 +80,9 @@ public sealed class MotoServerFixture : IAsyncLifetime
         _process.ErrorDataReceived += (_, e) => Append(e.Data);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
-        await WaitUntilAnsweringAsync();
     }
+
+    sealed class MotoExitedException(string message) : Exception(message);
 
     void Append(string? line)
     {
@@ -86,7 +106,7 @@ public sealed class MotoServerFixture : IAsyncLifetime
         while (true)
         {
             if (_process!.HasExited)
-                throw new InvalidOperationException($"moto_server exited with code {_process.ExitCode} before answering. If it lacks the server extras, install them with: {InstallCommand}\n{Output}");
+                throw new MotoExitedException($"moto_server exited with code {_process.ExitCode} before answering on {Url}. If it lacks the server extras, install them with: {InstallCommand}\n{Output}");
             try
             {
                 // moto's own API: answers once the server is up, whatever services it has.
