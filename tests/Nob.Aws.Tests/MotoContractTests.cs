@@ -33,9 +33,9 @@ namespace Nob.Aws.Tests;
 ///   DescribeConfigurationRevision of an unknown revision or configuration answers HTTP 500 (a KeyError) where the model
 ///   has 404 NotFoundException.
 /// - Amazon MQ wire format: a configuration's default revision 1 comes back with its <c>data</c> as plain XML, where the
-///   model says base64-encoded XML (our client decodes base64, so the test reads only revisions it wrote); UpdateBroker
-///   answers with DescribeBroker's members (<c>configurations</c>) instead of the model's UpdateBrokerResponse
-///   (<c>configuration</c> and the others), so only <c>brokerId</c> is checked.
+///   model says base64-encoded XML (our client decodes base64, so the test reads only revisions it wrote); UpdateBroker's
+///   answer lacks the model's <c>configuration</c> member (moto fills the response from its broker, which has only
+///   <c>configurations</c>), so the test checks the other members and reads the configuration with DescribeBroker.
 /// - EC2: RevokeSecurityGroupIngress matches a security-group source together with its description, so a revoke without
 ///   the description answers InvalidPermission.NotFound; the model says a rule's description need not be given to revoke
 ///   it (<see cref="Ec2SecurityGroupService"/> gives none, as the model allows), so that case is not tested against moto.
@@ -177,7 +177,7 @@ public sealed class MotoContractTests(MotoServerFixture moto) : IClassFixture<Mo
     }
 
     [Fact]
-    public async Task MqUpdateBroker_Response_CarriesTheBrokerId()
+    public async Task MqUpdateBroker_Response_DescribesTheBroker()
     {
         using var client = MqClient();
         var mq = new AmazonMqBrokerService(client);
@@ -185,8 +185,8 @@ public sealed class MotoContractTests(MotoServerFixture moto) : IClassFixture<Mo
         var configurationId = (await mq.DescribeBrokerAsync(id, None)).CurrentConfiguration!.Id;
 
         var response = await client.UpdateBrokerAsync(new UpdateBrokerRequest { BrokerId = id, Configuration = new ConfigurationId { Id = configurationId, Revision = 1 } });
-        // The model's response also has the configuration; moto answers with DescribeBroker's members instead (configurations).
-        Assert.Equal(id, response.BrokerId);
+        // The model's response also has the configuration, which moto leaves out (see the class note).
+        Assert.Equal((id, "5.18", "mq.t3.micro", true), (response.BrokerId, response.EngineVersion, response.HostInstanceType, response.AutoMinorVersionUpgrade));
     }
 
     [Fact]
