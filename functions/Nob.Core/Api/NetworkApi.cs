@@ -243,7 +243,7 @@ public sealed class NetworkApi(IWorkflowExecutions executions, INetworkStore net
     {
         var body = StartedBody(workflow, networkName, name, arn, startDate);
         body["status"] = RunningStatus;
-        return Json(202, body, ("Location", $"{NetworksResource}/{Uri.EscapeDataString(networkName)}/executions/{Uri.EscapeDataString(name)}"));
+        return Json(202, body);
     }
 
     static JsonObject StartedBody(string workflow, string networkName, string name, string arn, DateTimeOffset startDate) => new()
