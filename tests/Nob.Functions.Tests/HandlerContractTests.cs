@@ -225,9 +225,11 @@ public partial class HandlerContractTests
         Assert.Equal(2, (long)acquired["generation"]!);
         var released = await Invoke(new ReleaseLockFunction(Recording<ILockStore>.Wrap(locks, CallsOf("ReleaseLockFunction"))).HandleAsync, lockRequest.DeepClone());
         Assert.True((bool)released["released"]!);
-        // The API function: start a build, then read the network back.
-        var executions = Recording<IWorkflowExecutions>.Wrap(new FakeWorkflowExecutions(TimeProvider.System), CallsOf("ApiFunction"));
-        var api = new ApiFunction(executions, Store("ApiFunction"), "arn:aws:states:us-east-1:123456789012:stateMachine:build", TimeProvider.System);
+        // The API function: start a build, read the network back, start a drift check and a teardown (one with a key
+        // reused after its execution closed, so the existing execution is read back), and read an execution's status.
+        var fakeExecutions = new FakeWorkflowExecutions(TimeProvider.System);
+        var executions = Recording<IWorkflowExecutions>.Wrap(fakeExecutions, CallsOf("ApiFunction"));
+        var api = new ApiFunction(executions, Store("ApiFunction"), FakeStateMachines.In("us-east-1", "123456789012"), TimeProvider.System);
         var started = await Invoke(api.HandleAsync, new JsonObject { ["httpMethod"] = "POST", ["resource"] = "/networks", ["path"] = "/networks", ["body"] = Repo.Example("tutorial") });
         Assert.Equal(202, (int)started["statusCode"]!);
         var read = await Invoke(api.HandleAsync, new JsonObject
@@ -235,6 +237,28 @@ public partial class HandlerContractTests
             ["httpMethod"] = "GET", ["resource"] = "/networks/{name}", ["path"] = "/networks/tutorial", ["pathParameters"] = new JsonObject { ["name"] = "tutorial" },
         });
         Assert.Equal(200, (int)read["statusCode"]!);
+        var drift = await Invoke(api.HandleAsync, new JsonObject
+        {
+            ["httpMethod"] = "POST", ["resource"] = "/networks/{name}/drift-checks", ["path"] = "/networks/tutorial/drift-checks",
+            ["pathParameters"] = new JsonObject { ["name"] = "tutorial" }, ["body"] = """{"repair": true}""",
+        });
+        Assert.Equal(202, (int)drift["statusCode"]!);
+        JsonObject Delete() => new()
+        {
+            ["httpMethod"] = "DELETE", ["resource"] = "/networks/{name}", ["path"] = "/networks/tutorial",
+            ["pathParameters"] = new JsonObject { ["name"] = "tutorial" }, ["headers"] = new JsonObject { ["Idempotency-Key"] = "teardown-1" },
+        };
+        var teardown = await Invoke(api.HandleAsync, Delete());
+        Assert.Equal(202, (int)teardown["statusCode"]!);
+        var teardownName = (string)JsonNode.Parse((string)teardown["body"]!)!["executionName"]!;
+        fakeExecutions.Close(teardownName);
+        Assert.Equal(200, (int)(await Invoke(api.HandleAsync, Delete()))["statusCode"]!);
+        var status = await Invoke(api.HandleAsync, new JsonObject
+        {
+            ["httpMethod"] = "GET", ["resource"] = "/networks/{name}/executions/{executionName}", ["path"] = $"/networks/tutorial/executions/{teardownName}",
+            ["pathParameters"] = new JsonObject { ["name"] = "tutorial", ["executionName"] = teardownName },
+        });
+        Assert.Equal(200, (int)status["statusCode"]!);
 
         foreach (var (function, properties) in Repo.ResourcesOfType("AWS::Serverless::Function"))
         {

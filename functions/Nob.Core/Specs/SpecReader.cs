@@ -339,6 +339,17 @@ public static partial class SpecReader
         return ok ? result : null;
     }
 
+    static void CheckPlaceholders(List<string>? ids, string path, string kind, string field, string defaultUse, Errors errors)
+    {
+        if (ids is null) return;
+        for (var i = 0; i < ids.Count; i++)
+        {
+            if (PlaceholderIds.IsPlaceholder(ids[i]))
+                errors.Add($"{path}[{i}]", $"\"{ids[i]}\" is a placeholder from an example, not a {kind} of your account; "
+                    + $"put your own {kind} ID here, or leave {field} out to use {defaultUse}");
+        }
+    }
+
     /// <summary>The optional settings shared by brokerDefaults and each broker; null members mean "not given".</summary>
     sealed record BrokerSettings(string? EngineVersion, string? HostInstanceType, string? DeploymentMode, List<string>? SubnetIds, List<string>? SecurityGroups, bool? PubliclyAccessible)
     {
@@ -369,6 +380,8 @@ public static partial class SpecReader
         var subnets = StringList(obj["subnetIds"], Join(path, "subnetIds"), SubnetPattern(), "subnet IDs such as \"subnet-0abc\"", errors);
         var groups = StringList(obj["securityGroups"], Join(path, "securityGroups"), SecurityGroupPattern(), "security group IDs such as \"sg-0abc\"", errors);
         if (groups is { Count: > 5 }) errors.Add(Join(path, "securityGroups"), $"{groups.Count} security groups; Amazon MQ allows at most 5 per broker");
+        CheckPlaceholders(subnets, Join(path, "subnetIds"), "subnet", "subnetIds", "the default VPC's subnets", errors);
+        CheckPlaceholders(groups, Join(path, "securityGroups"), "security group", "securityGroups", "the default VPC's default security group", errors);
         var isPublic = OptionalBool(obj["publiclyAccessible"], Join(path, "publiclyAccessible"), errors);
         return new BrokerSettings(engine, type, mode, subnets, groups, isPublic);
     }
