@@ -69,7 +69,7 @@ def main(argv):
     try:
         output = translator.translate(sam_template=template, parameter_values={}, get_managed_policy_map=policy_map)
     except InvalidDocumentException as e:
-        print("SAM transform failed: " + " ".join([str(e)] + [str(c) for c in e.causes]), file=sys.stderr)
+        print("SAM transform failed: " + " ".join([e.message] + [getattr(c, "message", str(c)) for c in e.causes]), file=sys.stderr)
         return 1
     unknown = sorted(
         arn

@@ -33,7 +33,11 @@ public sealed class PublishedPackage : IAsyncLifetime
         var (framework, source) = await LambdaPackagingTests.PackageTargetFrameworkAsync();
         if (string.IsNullOrEmpty(framework)) throw new InvalidOperationException($"no target framework for the package ({source})");
         Arguments = PublishArguments(LambdaPackagingTests.ProjectDirectory, Directory, LambdaPackagingTests.PackageConfiguration(), framework, LambdaPackagingTests.SamMsbuildParameters);
-        var result = await Tools.RunAsync("dotnet", [.. Arguments, "-nologo"], LambdaPackagingTests.ProjectDirectory, TimeSpan.FromMinutes(9));
+        // One argument beyond Amazon.Lambda.Tools': bin and obj of the test's own (kept between runs, so a rerun is
+        // incremental). sam build publishes in place; here a restore for linux-arm64 and the rebuild it can cause must
+        // not touch the solution's bin/obj while other test processes run from them.
+        var artifacts = Path.Combine(AppContext.BaseDirectory, "lambda-package-artifacts");
+        var result = await Tools.RunAsync("dotnet", [.. Arguments, "--artifacts-path", artifacts, "-nologo"], LambdaPackagingTests.ProjectDirectory, TimeSpan.FromMinutes(9));
         if (result.ExitCode != 0)
             throw new InvalidOperationException($"dotnet {string.Join(' ', Arguments)} failed ({result.ExitCode}):\n{result.Output}");
     }
