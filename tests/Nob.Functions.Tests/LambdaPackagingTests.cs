@@ -156,6 +156,24 @@ public sealed class LambdaPackagingTests
     }
 
     [Fact]
+    public async Task BuildOutput_ForSamsRuntime_IsUnderTheFolderAmazonLambdaToolsReadsAfterPublishing()
+    {
+        // LambdaPackager.CreateApplicationBundle lists *.deps.json in Utilities.DetermineBuildLocation,
+        // PROJECT/bin/CONFIGURATION/FRAMEWORK, after the publish: a build output elsewhere (an artifacts layout, an
+        // OutputPath of its own) makes that folder missing and the package fail.
+        var (framework, _) = await PackageTargetFrameworkAsync();
+        var configuration = PackageConfiguration();
+        var (properties, source) = await LookupProjectPropertiesAsync(ProjectDirectory, $"-p:Configuration={configuration} -p:RuntimeIdentifier=linux-arm64 -p:TargetFramework={framework}", "OutputPath", "PublishReadyToRun");
+        Assert.True(source == "msbuild", source);
+
+        var buildLocation = Path.Combine(ProjectDirectory, "bin", configuration, framework!);
+        // MSBuild on Linux reads a backslash in a path as a separator.
+        var outputPath = Path.GetFullPath(Path.Combine(ProjectDirectory, properties["OutputPath"].Replace('\\', '/')));
+        Assert.True(outputPath.StartsWith(buildLocation + Path.DirectorySeparatorChar, StringComparison.Ordinal), $"the build output {outputPath} is not under {buildLocation}");
+        Assert.Equal("true", properties["PublishReadyToRun"]);
+    }
+
+    [Fact]
     public void Template_CodeUri_IsTheProjectFolderAmazonLambdaToolsFindsTheProjectIn()
     {
         var codeUri = Scalar(GlobalsFunction()["CodeUri"]).TrimEnd('/');
