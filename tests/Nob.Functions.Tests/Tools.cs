@@ -75,8 +75,17 @@ internal static class Tools
             return $"python3 is not installed; install it (sudo apt-get install -y python3 python3-pip), then run: {PythonModulesInstall}";
         }
         if (imported.ExitCode == 0) return null;
-        var pip = await PythonAsync(["-m", "pip", "install", "--disable-pip-version-check", "cfn-lint", "aws-sam-translator"], TimeSpan.FromMinutes(5));
-        if (pip.ExitCode == 0 && (await PythonAsync(check, TimeSpan.FromMinutes(1))).ExitCode == 0) return null;
-        return $"python3 cannot import cfn-lint and aws-sam-translator ({imported.StandardError.Trim()}), and pip could not install them ({pip.Output.Trim()}). Run: {PythonModulesInstall}";
+        string pipSays;
+        try
+        {
+            var pip = await PythonAsync(["-m", "pip", "install", "--disable-pip-version-check", "--retries", "1", "--timeout", "20", "cfn-lint", "aws-sam-translator"], TimeSpan.FromMinutes(5));
+            if (pip.ExitCode == 0 && (await PythonAsync(check, TimeSpan.FromMinutes(1))).ExitCode == 0) return null;
+            pipSays = pip.Output.Trim();
+        }
+        catch (TimeoutException e)
+        {
+            pipSays = e.Message;
+        }
+        return $"python3 cannot import cfn-lint and aws-sam-translator ({imported.StandardError.Trim()}), and pip could not install them ({pipSays}). Run: {PythonModulesInstall}";
     }
 }
