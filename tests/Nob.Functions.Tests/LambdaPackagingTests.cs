@@ -12,7 +12,8 @@ namespace Nob.Functions.Tests;
 /// linux-arm64"` (plus `--configuration Debug` only in debug mode), and Amazon.Lambda.Tools (aws/aws-extensions-for-dotnet-cli)
 /// takes the framework from its --framework option (not given), then aws-lambda-tools-defaults.json's "framework", then
 /// the project (Commands/PackageCommand.cs); the package command is not interactive, so a framework found nowhere
-/// fails the build ("Missing required parameter: --framework").
+/// fails the build ("Missing required parameter: --framework"). Read at aws-extensions-for-dotnet-cli e3b14c3 and
+/// aws-lambda-builders cd41bcf.
 /// </summary>
 public sealed class LambdaPackagingTests
 {

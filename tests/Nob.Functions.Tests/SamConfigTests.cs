@@ -43,7 +43,9 @@ public sealed partial class SamConfigTests
     static HashSet<string> RequiredParameters() =>
         TemplateParameters().Where(p => !p.Value.Children.ContainsKey("Default")).Select(p => p.Key).ToHashSet();
 
-    // ---- SAM CLI's parameter_overrides syntax: a port of CfnParameterOverridesType (samcli/cli/types.py) ----
+    // ---- SAM CLI's parameter_overrides syntax: a port of CfnParameterOverridesType (samcli/cli/types.py, aws-sam-cli
+    // fe8f8db). A --parameter-overrides on the command line replaces samconfig.toml's value (click's default_map,
+    // samcli/cli/cli_config_file.py); the two are not merged. ----
 
     // PARAM_AND_METADATA_KEY_REGEX, and _generate_match_regex(match_pattern=".", delim=" ").
     const string KeyPattern = """([A-Za-z0-9"']+)""";
