@@ -240,14 +240,20 @@ public class TemplateOperationsTests
         Assert.Equal("3.0.1", Scalar(globals["OpenApiVersion"]));
     }
 
-    /// <summary>How many wait phases one iteration of each wait-loop Map can go through, each bounded by polling.timeoutMinutes.</summary>
-    static readonly Dictionary<string, int> WaitPhasesPerIteration = new(StringComparer.Ordinal)
+    /// <summary>
+    /// How many polling.timeoutMinutes one pass through each wait loop (named by its Wait state) can take. A loop inside a
+    /// Map over brokers counts once per wave of the Map.
+    /// </summary>
+    static readonly Dictionary<string, int> TimeoutsPerWaitLoop = new(StringComparer.Ordinal)
     {
-        // A creation, and per recreation of a CREATION_FAILED broker its deletion and its next creation.
-        ["EnsureBrokers"] = 1 + 2 * BrokerRecreation.MaxRecreations,
-        ["WriteRevisions"] = 1,
+        // A broker's creation, and per recreation of a CREATION_FAILED broker its deletion and its next creation.
+        ["CreationWait"] = 1 + 2 * BrokerRecreation.MaxRecreations,
+        ["WaitForBrokers"] = 1 + 2 * BrokerRecreation.MaxRecreations,
+        // A broker's reboot; every broker's reboot when they reboot in rolling waves of a live network.
+        ["RebootWait"] = 1,
+        ["WaitForReboots"] = (int)Math.Ceiling((double)SpecReader.MaxBrokersPerNetwork / Math.Min(PlanNetworkStep.NewNetworkRebootConcurrency, PlanNetworkStep.LiveNetworkRebootConcurrency)),
         // A broker's whole teardown times out from its first turn.
-        ["TeardownBrokers"] = 1,
+        ["TeardownWait"] = 1,
     };
 
     [Fact]
@@ -283,21 +289,19 @@ public class TemplateOperationsTests
                 case "Task":
                     total += times * TaskSeconds(state, substitutions, machines);
                     break;
+                case "Wait":
+                    Assert.True(TimeoutsPerWaitLoop.TryGetValue(name, out var timeouts), $"{name} waits in a loop this test does not know: give its bound");
+                    // Each polling timeout ends the phase, plus at most one wait past it.
+                    total += times * timeouts * (PollTimeout + SpecReader.MaxPollingIntervalSeconds);
+                    break;
                 case "Map":
-                    var processor = state["ItemProcessor"]!.AsObject();
                     var concurrency = (int?)state["MaxConcurrency"] ?? 0;
-                    // WriteRevisions takes PlanNetwork's choice: the smaller makes more waves.
+                    // WriteRevisions may take PlanNetwork's choice: the smaller makes more waves.
                     if (state["MaxConcurrencyPath"] is not null) concurrency = Math.Min(PlanNetworkStep.NewNetworkRebootConcurrency, PlanNetworkStep.LiveNetworkRebootConcurrency);
-                    var loops = Repo.AllStates(processor).Any(s => (string?)s.State["Type"] == "Wait");
                     // Over brokers, iterations run in waves; over networks (check-drift), one wave is what is bounded.
-                    var waves = name == "CheckNetworks" ? 1 : (int)Math.Ceiling((double)SpecReader.MaxBrokersPerNetwork / (concurrency is > 0 ? concurrency : SpecReader.MaxBrokersPerNetwork));
-                    if (loops)
-                    {
-                        Assert.True(WaitPhasesPerIteration.TryGetValue(name, out var phases), $"{name} waits in a loop this test does not know: give its bound");
-                        // Each phase ends by its timeout, plus at most one wait past it.
-                        total += times * waves * phases * (PollTimeout + SpecReader.MaxPollingIntervalSeconds);
-                    }
-                    total += WorstCaseSeconds(processor, times * waves, substitutions, machines);
+                    var waves = name == "CheckNetworks" ? 1
+                        : (int)Math.Ceiling((double)SpecReader.MaxBrokersPerNetwork / (concurrency is > 0 ? concurrency : SpecReader.MaxBrokersPerNetwork));
+                    total += WorstCaseSeconds(state["ItemProcessor"]!.AsObject(), times * waves, substitutions, machines);
                     break;
             }
         }
