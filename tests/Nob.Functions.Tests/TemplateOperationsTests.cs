@@ -50,28 +50,31 @@ public class TemplateLeastPrivilegeTests
     }
 
     [Fact]
-    public void ApiStartExecutionRole_TrustsApiGatewayOnlyForThisAccountAndRegion()
+    public void ServiceRoles_AreAssumableOnlyForThisAccount_ApiIntegrationRolesOnlyFromThisAccountsApis()
     {
-        var role = (YamlMappingNode)((YamlMappingNode)Repo.Resources()["ApiStartExecutionRole"])["Properties"];
-        var statement = (YamlMappingNode)((YamlSequenceNode)((YamlMappingNode)role["AssumeRolePolicyDocument"])["Statement"]).Single();
-        Assert.Equal("apigateway.amazonaws.com", Scalar(((YamlMappingNode)statement["Principal"])["Service"]));
-        var condition = (YamlMappingNode)statement["Condition"];
-        var account = (YamlScalarNode)((YamlMappingNode)condition["StringEqualsIfExists"])["aws:SourceAccount"];
-        Assert.Equal(("!Ref", "AWS::AccountId"), (account.Tag.Value, account.Value));
-        var source = (YamlScalarNode)((YamlMappingNode)condition["ArnLikeIfExists"])["aws:SourceArn"];
-        Assert.Equal("arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:*", source.Value);
-    }
-
-    [Fact]
-    public void ServiceRoles_AreAssumableOnlyForThisAccount()
-    {
-        // EventBridge Scheduler documents the key; API Gateway does not promise it, so there it holds when present.
-        foreach (var (name, op) in new[] { ("DriftCheckScheduleRole", "StringEquals"), ("ApiGatewayCloudWatchLogsRole", "StringEqualsIfExists") })
+        var api = (YamlMappingNode)Repo.ResourcesOfType("AWS::Serverless::Api").Single().Properties["DefinitionBody"];
+        var credentials = ((YamlMappingNode)api["paths"]).Children.Values.Cast<YamlMappingNode>()
+            .SelectMany(path => path.Children.Values.OfType<YamlMappingNode>())
+            .Select(operation => Child(operation, "x-amazon-apigateway-integration") as YamlMappingNode)
+            .Select(integration => integration is null ? null : Child(integration, "credentials") as YamlScalarNode)
+            .OfType<YamlScalarNode>().Select(c => c.Value!.Split('.')[0]).ToHashSet(StringComparer.Ordinal);
+        var roles = Repo.ResourcesOfType("AWS::IAM::Role").ToList();
+        Assert.Contains(roles, r => r.Name == "DriftCheckScheduleRole");
+        foreach (var (name, role) in roles)
         {
-            var role = (YamlMappingNode)((YamlMappingNode)Repo.Resources()[name])["Properties"];
-            var statement = (YamlMappingNode)((YamlSequenceNode)((YamlMappingNode)role["AssumeRolePolicyDocument"])["Statement"]).Single();
-            var account = (YamlScalarNode)((YamlMappingNode)((YamlMappingNode)statement["Condition"])[op])["aws:SourceAccount"];
-            Assert.Equal(("!Ref", "AWS::AccountId"), (account.Tag.Value, account.Value));
+            foreach (var statement in ((YamlSequenceNode)((YamlMappingNode)role["AssumeRolePolicyDocument"])["Statement"]).Cast<YamlMappingNode>())
+            {
+                var service = Scalar(((YamlMappingNode)statement["Principal"])["Service"]);
+                var condition = Child(statement, "Condition") as YamlMappingNode;
+                Assert.True(condition is not null, $"{name}: any {service} caller may assume it");
+                // EventBridge Scheduler documents the keys; API Gateway does not promise them, so there they hold when present.
+                var op = service == "apigateway.amazonaws.com" ? "StringEqualsIfExists" : "StringEquals";
+                var account = Child(condition!, op) is YamlMappingNode byOp ? Child(byOp, "aws:SourceAccount") as YamlScalarNode : null;
+                Assert.True(account is { Tag.Value: "!Ref", Value: "AWS::AccountId" }, $"{name}: no {op} aws:SourceAccount = AWS::AccountId");
+                if (!credentials.Contains(name)) continue;
+                var source = Child(condition!, "ArnLikeIfExists") is YamlMappingNode arn ? Child(arn, "aws:SourceArn") as YamlScalarNode : null;
+                Assert.Equal("arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:*", source?.Value);
+            }
         }
     }
 }
