@@ -33,6 +33,10 @@ public static partial class SpecReader
     public const string DefaultHostInstanceType = "mq.m5.large";
     public const int DefaultPollingIntervalSeconds = 30;
     public const int DefaultPollingTimeoutMinutes = 60;
+    /// <summary>The longest polling.timeoutMinutes and intervalSeconds a spec may set (the state machines' TimeoutSeconds allow for them).</summary>
+    public const int MaxPollingTimeoutMinutes = 1440;
+    public const int MaxPollingIntervalSeconds = 3600;
+    public const int MaxVerificationTimeoutSeconds = 600;
     /// <summary>The Amazon MQ tutorial: creating brokers "takes approximately 15 minutes".</summary>
     public const int DefaultExpectedCreationSeconds = 900;
     public const int DefaultExpectedRebootSeconds = 300;
@@ -521,8 +525,8 @@ public static partial class SpecReader
             return null;
         }
         CheckFields(obj, "polling", PollingFields, errors);
-        var interval = OptionalInt(obj["intervalSeconds"], "polling.intervalSeconds", 1, 3600, errors);
-        var timeout = OptionalInt(obj["timeoutMinutes"], "polling.timeoutMinutes", 1, 1440, errors);
+        var interval = OptionalInt(obj["intervalSeconds"], "polling.intervalSeconds", 1, MaxPollingIntervalSeconds, errors);
+        var timeout = OptionalInt(obj["timeoutMinutes"], "polling.timeoutMinutes", 1, MaxPollingTimeoutMinutes, errors);
         var creation = OptionalInt(obj["expectedCreationSeconds"], "polling.expectedCreationSeconds", 1, 86400, errors);
         var reboot = OptionalInt(obj["expectedRebootSeconds"], "polling.expectedRebootSeconds", 1, 86400, errors);
         var deletion = OptionalInt(obj["expectedDeletionSeconds"], "polling.expectedDeletionSeconds", 1, 86400, errors);
@@ -553,7 +557,7 @@ public static partial class SpecReader
         }
         CheckFields(obj, "verification", VerificationFields, errors);
         var enabled = OptionalBool(obj["enabled"], "verification.enabled", errors);
-        var timeout = OptionalInt(obj["timeoutSeconds"], "verification.timeoutSeconds", 1, 600, errors);
+        var timeout = OptionalInt(obj["timeoutSeconds"], "verification.timeoutSeconds", 1, MaxVerificationTimeoutSeconds, errors);
         var concurrency = OptionalInt(obj["maxConcurrency"], "verification.maxConcurrency", 1, MaxVerificationConcurrency, errors);
         if ((obj["enabled"] is not null && enabled is null) || (obj["timeoutSeconds"] is not null && timeout is null)
             || (obj["maxConcurrency"] is not null && concurrency is null)) return null;
