@@ -455,6 +455,31 @@ public sealed class MotoContractTests(MotoServerFixture moto) : IClassFixture<Mo
     }
 
     [Fact]
+    public async Task SfnDescribeAsync_RunningThenStoppedThenUnknown_DetailsThenNull()
+    {
+        var stateMachine = await StateMachineAsync();
+        using var sfn = SfnClient();
+        using var setup = SfnSetup();
+        var executions = new StepFunctionsExecutions(sfn);
+        var started = await executions.StartAsync(stateMachine, "drift-net", """{"networkName":"net"}""", None);
+
+        var running = await executions.DescribeAsync(started.ExecutionArn, None);
+        Assert.NotNull(running);
+        Assert.Equal(("drift-net", started.ExecutionArn, stateMachine, "RUNNING", """{"networkName":"net"}"""),
+            (running.Name, running.ExecutionArn, running.StateMachineArn, running.Status, running.Input));
+        Assert.InRange(running.StartDate, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddMinutes(5));
+        Assert.Null(running.StopDate);
+
+        await setup.StopExecutionAsync(started.ExecutionArn);
+        var stopped = await executions.DescribeAsync(started.ExecutionArn, None);
+        Assert.Equal("ABORTED", stopped!.Status);
+        Assert.NotNull(stopped.StopDate);
+
+        var unknown = stateMachine.Replace(":stateMachine:", ":execution:", StringComparison.Ordinal) + ":never-started";
+        Assert.Null(await executions.DescribeAsync(unknown, None));
+    }
+
+    [Fact]
     public async Task SfnIsRunning_UnknownExecution_False()
     {
         var stateMachine = await StateMachineAsync();
