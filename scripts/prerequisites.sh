@@ -62,3 +62,24 @@ nob_need_node_tools() {
     (cd "$tools" && npm ci --no-audit --no-fund --loglevel=error >&2) || { nob_say "npm ci failed in $tools; run: (cd $tools && npm ci)"; exit 1; }
   fi
 }
+
+# moto's server mode (moto_server and its server extras), for the tests that run our AWS clients against moto.
+nob_need_moto_server() {
+  moto_server --help >/dev/null 2>&1 && return 0
+  nob_say "The tests need moto_server (moto's server mode). Install it, then run this again:"
+  nob_say "  pip install 'moto[server]'"
+  exit 1
+}
+
+# cfn-lint and aws-sam-translator (the template tests run them), and tomllib (Python 3.11+, the samconfig.toml tests).
+nob_need_python_tools() {
+  command -v python3 >/dev/null 2>&1 || nob_need_debs python3
+  python3 -c 'import cfnlint.runner, samtranslator.translator.translator, tomllib' 2>/dev/null && return 0
+  nob_say "Installing cfn-lint and aws-sam-translator with pip"
+  if ! python3 -m pip install --disable-pip-version-check -q cfn-lint aws-sam-translator >&2 ||
+     ! python3 -c 'import cfnlint.runner, samtranslator.translator.translator, tomllib' 2>/dev/null; then
+    nob_say "python3 (3.11+) needs cfn-lint and aws-sam-translator. Run this, then try again:"
+    nob_say "  python3 -m pip install cfn-lint aws-sam-translator"
+    exit 1
+  fi
+}

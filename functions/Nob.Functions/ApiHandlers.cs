@@ -7,14 +7,16 @@ using Nob.Core.Lifecycle;
 namespace Nob.Functions;
 
 /// <summary>
-/// The networks API behind API Gateway (REST API, Lambda proxy integration): <c>POST /networks</c> and
-/// <c>GET /networks/{name}</c>. The logic is <see cref="NetworkApi"/>; this class only translates the proxy event.
+/// The networks API behind API Gateway (REST API, Lambda proxy integration): every route (<c>POST /networks</c>,
+/// <c>GET</c>/<c>DELETE /networks/{name}</c>, <c>POST /networks/{name}/drift-checks</c>,
+/// <c>GET /networks/{name}/executions/{executionName}</c>). The logic is <see cref="NetworkApi"/>; this class only
+/// translates the proxy event.
 /// </summary>
-public sealed class ApiFunction(IWorkflowExecutions executions, INetworkStore networks, string buildStateMachineArn, TimeProvider time)
+public sealed class ApiFunction(IWorkflowExecutions executions, INetworkStore networks, ApiStateMachines stateMachines, TimeProvider time)
 {
-    readonly NetworkApi api = new(executions, networks, buildStateMachineArn, time);
+    readonly NetworkApi api = new(executions, networks, stateMachines, time);
 
-    public ApiFunction() : this(Composition.WorkflowExecutions, Composition.Networks, Composition.BuildStateMachineArn, TimeProvider.System) { }
+    public ApiFunction() : this(Composition.WorkflowExecutions, Composition.Networks, Composition.ApiStateMachines, TimeProvider.System) { }
 
     public async Task<Stream> HandleAsync(Stream input)
     {
@@ -29,7 +31,7 @@ public sealed class ApiFunction(IWorkflowExecutions executions, INetworkStore ne
         {
             try
             {
-                response = await api.HandleAsync(new ApiRequest(request.HttpMethod!, request.Path ?? "/", request.Resource, request.PathParameters, body), CancellationToken.None);
+                response = await api.HandleAsync(new ApiRequest(request.HttpMethod!, request.Path ?? "/", request.Resource, request.PathParameters, body, request.Headers), CancellationToken.None);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

@@ -28,6 +28,9 @@ public sealed class ExecutionAbortedException(string executionArn, IReadOnlyList
     public IReadOnlyList<HistoryEvent> History { get; } = history;
 }
 
+/// <summary>The execution ran past its state machine's TimeoutSeconds; it ends TIMED_OUT (no state can catch this).</summary>
+internal sealed class ExecutionTimedOutException() : Exception("The execution ran longer than its state machine's TimeoutSeconds");
+
 /// <summary>The error names Step Functions defines (Amazon States Language, appendix A, plus States.Runtime and States.DataLimitExceeded).</summary>
 public static class StatesErrorNames
 {

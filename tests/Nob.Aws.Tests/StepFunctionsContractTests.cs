@@ -368,6 +368,39 @@ public class StepFunctionsBehaviourTests
         var actions = map.TargetMethods.ToDictionary(m => m.Name, m => m.GetCustomAttribute<IamActionsAttribute>()?.Actions.Single());
         Assert.Equal("states:StartExecution", actions["StartAsync"]);
         Assert.Equal("states:ListExecutions", actions["ListAsync"]);
+        Assert.Equal("states:DescribeExecution", actions["DescribeAsync"]);
+    }
+
+    const string DescribedArn = "arn:aws:states:eu-west-1:111122223333:execution:nob-build-network:tutorial-0123456789abcdef";
+
+    [Fact]
+    public async Task Adapter_Describe_MapsStatusDatesOutputErrorAndCause()
+    {
+        using var server = new CapturingServer(CannedResponse.Json(JsonSerializer.Serialize(new Dictionary<string, object?>
+        {
+            ["executionArn"] = DescribedArn, ["stateMachineArn"] = StateMachineArn, ["name"] = "tutorial-0123456789abcdef",
+            ["status"] = "FAILED", ["startDate"] = 1764064800, ["stopDate"] = 1764065400.25,
+            ["input"] = """{"networkName":"tutorial"}""", ["error"] = "NetworkBusyException", ["cause"] = "locked",
+        })));
+        using var client = TestClients.StepFunctionsFor(server);
+
+        var e = await new StepFunctionsExecutions(client).DescribeAsync(DescribedArn, CancellationToken.None);
+
+        Assert.NotNull(e);
+        Assert.Equal(("tutorial-0123456789abcdef", StateMachineArn, "FAILED"), (e.Name, e.StateMachineArn, e.Status));
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1764064800), e.StartDate);
+        Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(1764065400250), e.StopDate);
+        Assert.Equal(("""{"networkName":"tutorial"}""", null, "NetworkBusyException", "locked"), (e.Input, e.Output, e.Error, e.Cause));
+        Assert.Equal(DescribedArn, JsonDocument.Parse(server.Single().Body).RootElement.GetProperty("executionArn").GetString());
+    }
+
+    [Fact]
+    public async Task Adapter_DescribeUnknownExecution_ReturnsNull()
+    {
+        using var server = new CapturingServer(CannedResponse.AwsJsonError(400, "ExecutionDoesNotExist", "Execution Does Not Exist"));
+        using var client = TestClients.StepFunctionsFor(server);
+
+        Assert.Null(await new StepFunctionsExecutions(client).DescribeAsync(DescribedArn, CancellationToken.None));
     }
 }
 

@@ -34,6 +34,8 @@ public class LifecycleStepTests
         var spec = JsonNode.Parse(Repo.Example("tutorial"))!;
         spec["networkName"] = networkName;
         spec["user"]!["passwordParameter"] = $"/nob/{networkName}/password";
+        // The example leaves the group to the default VPC; name it, so a test can put another network in another group.
+        spec["brokerDefaults"]!["securityGroups"] = new JsonArray("sg-1");
         return spec.ToJsonString();
     }
 

@@ -10,7 +10,7 @@ namespace Nob.Core.Tests;
 
 public class NetworkApiTests
 {
-    const string Arn = "arn:aws:states:eu-west-1:111122223333:stateMachine:nob-build-network";
+    static readonly ApiStateMachines Machines = FakeStateMachines.In();
     readonly ManualTime clock = new(new DateTimeOffset(2026, 11, 25, 10, 0, 0, TimeSpan.Zero));
     readonly FakeWorkflowExecutions sfn;
     readonly DictionaryNetworkStore store = new();
@@ -19,10 +19,11 @@ public class NetworkApiTests
     public NetworkApiTests()
     {
         sfn = new FakeWorkflowExecutions(clock);
-        api = new NetworkApi(sfn, store, Arn, clock);
+        api = new NetworkApi(sfn, store, Machines, clock);
     }
 
-    Task<ApiResponse> Post(string? body) => api.HandleAsync(new ApiRequest("POST", "/networks", "/networks", null, body), CancellationToken.None);
+    Task<ApiResponse> Post(string? body, string? key = null)
+        => api.HandleAsync(new ApiRequest("POST", "/networks", "/networks", null, body, key is null ? null : new Dictionary<string, string> { ["Idempotency-Key"] = key }), CancellationToken.None);
 
     Task<ApiResponse> Get(string name) => api.HandleAsync(
         new ApiRequest("GET", "/networks/" + Uri.EscapeDataString(name), "/networks/{name}", new Dictionary<string, string> { ["name"] = name }, null), CancellationToken.None);
@@ -313,14 +314,270 @@ public class NetworkApiTests
         Assert.Equal(0, sfn.ListCalls);
     }
 
+    // ---- DELETE and drift checks ---------------------------------------------------------------------------
+
+    Task<ApiResponse> Delete(string name, string? key = null) => api.HandleAsync(
+        new ApiRequest("DELETE", "/networks/" + Uri.EscapeDataString(name), "/networks/{name}", new Dictionary<string, string> { ["name"] = name }, null, Key(key)),
+        CancellationToken.None);
+
+    Task<ApiResponse> DriftCheck(string name, string? body, string? key = null) => api.HandleAsync(
+        new ApiRequest("POST", $"/networks/{Uri.EscapeDataString(name)}/drift-checks", "/networks/{name}/drift-checks", new Dictionary<string, string> { ["name"] = name }, body, Key(key)),
+        CancellationToken.None);
+
+    Task<ApiResponse> Status(string name, string executionName) => api.HandleAsync(
+        new ApiRequest("GET", $"/networks/{name}/executions/{executionName}", "/networks/{name}/executions/{executionName}",
+            new Dictionary<string, string> { ["name"] = name, ["executionName"] = executionName }, null), CancellationToken.None);
+
+    static Dictionary<string, string>? Key(string? key) => key is null ? null : new() { ["Idempotency-Key"] = key };
+
+    [Fact]
+    public async Task Delete_RetriedWhileRunning_JoinsTheTeardownWithADeterministicName()
+    {
+        var first = await Delete("tutorial");
+        clock.Now += TimeSpan.FromSeconds(2);
+        var retry = await Delete("tutorial");
+
+        Assert.Equal(202, first.StatusCode);
+        Assert.Equal(202, retry.StatusCode);
+        var execution = Assert.Single(sfn.Executions);
+        Assert.Equal(Machines.Teardown, execution.StateMachineArn);
+        Assert.Equal("""{"networkName":"tutorial"}""", execution.Input);
+        Assert.Equal("tutorial-" + Hash16(execution.Input), execution.Name);
+        var body = Body(retry);
+        Assert.Equal(execution.Arn, (string?)body["executionArn"]);
+        Assert.Equal("teardown-network", (string?)body["workflow"]);
+        Assert.Equal("RUNNING", (string?)body["status"]);
+        Assert.Equal("2026-11-25T10:00:00.000Z", (string?)body["startDate"]);
+    }
+
+    [Fact]
+    public async Task Delete_AfterTheTeardownClosed_StartsR2()
+    {
+        var first = Body(await Delete("tutorial"));
+        sfn.Close((string)first["executionName"]!);
+
+        var second = Body(await Delete("tutorial"));
+
+        Assert.Equal((string)first["executionName"]! + "-r2", (string?)second["executionName"]);
+        Assert.Equal(2, sfn.Executions.Count);
+    }
+
+    [Fact]
+    public async Task Delete_InvalidName_Returns400AndStartsNothing()
+    {
+        var response = await Delete("a b");
+
+        Assert.Equal(400, response.StatusCode);
+        Assert.Equal(0, sfn.StartCalls);
+    }
+
+    [Theory]
+    [InlineData(null, true, false)]
+    [InlineData("", true, false)]
+    [InlineData("{}", true, false)]
+    [InlineData("""{"repair": true}""", true, true)]
+    [InlineData("""{"verify": false, "repair": true}""", false, true)]
+    [InlineData("""{"verify": false}""", false, false)]
+    public async Task DriftCheck_Options_InputHasTheNetworkAndBothFlagsWithDefaults(string? body, bool verify, bool repair)
+    {
+        var response = await DriftCheck("tutorial", body);
+
+        Assert.Equal(202, response.StatusCode);
+        var execution = Assert.Single(sfn.Executions);
+        Assert.Equal(Machines.CheckDrift, execution.StateMachineArn);
+        Assert.Equal($$"""{"networkName":"tutorial","repair":{{(repair ? "true" : "false")}},"verify":{{(verify ? "true" : "false")}}}""", execution.Input);
+        Assert.Equal("check-drift", (string?)Body(response)["workflow"]);
+    }
+
+    [Fact]
+    public async Task DriftCheck_SameOptionsRetried_JoinsAndOtherOptionsStartTheirOwn()
+    {
+        var first = Body(await DriftCheck("tutorial", """{"repair": true}"""));
+        var retry = Body(await DriftCheck("tutorial", """{ "repair" : true, "verify": true }"""));
+        var other = Body(await DriftCheck("tutorial", null));
+
+        Assert.Equal((string?)first["executionArn"], (string?)retry["executionArn"]);
+        Assert.NotEqual((string?)first["executionArn"], (string?)other["executionArn"]);
+        Assert.Equal(2, sfn.Executions.Count);
+    }
+
+    [Theory]
+    [InlineData("not json", "not valid JSON")]
+    [InlineData("[true]", "must be a JSON object")]
+    [InlineData("""{"repair": "yes"}""", "1 problem(s)")]
+    [InlineData("""{"verify": null, "colour": "blue"}""", "2 problem(s)")]
+    public async Task DriftCheck_BadBody_Returns400AndStartsNothing(string body, string message)
+    {
+        var response = await DriftCheck("tutorial", body);
+
+        Assert.Equal(400, response.StatusCode);
+        Assert.Contains(message, (string?)Body(response)["message"], StringComparison.Ordinal);
+        Assert.Equal(0, sfn.StartCalls);
+    }
+
+    // ---- Idempotency-Key -----------------------------------------------------------------------------------
+
+    [Fact]
+    public async Task Key_RetriedAfterTheExecutionClosed_Returns200WithThatExecutionAndStartsNoOther()
+    {
+        var first = await Delete("tutorial", "op-42");
+        var name = (string)Body(first)["executionName"]!;
+        clock.Now += TimeSpan.FromMinutes(7);
+        sfn.Close(name);
+
+        var retry = await Delete("tutorial", "op-42");
+
+        Assert.Equal(202, first.StatusCode);
+        Assert.Equal(ExecutionNames.ForKey("tutorial", "op-42"), name);
+        Assert.Equal(200, retry.StatusCode);
+        var body = Body(retry);
+        Assert.Equal(name, (string?)body["executionName"]);
+        Assert.Equal("SUCCEEDED", (string?)body["status"]);
+        Assert.Single(sfn.Executions);
+    }
+
+    [Fact]
+    public async Task Key_RetriedWhileRunning_Returns202WithTheSameExecution()
+    {
+        var first = Body(await Post(Repo.Example("tutorial"), "build-7"));
+        var retry = await Post(Repo.Example("tutorial"), "build-7");
+
+        Assert.Equal(202, retry.StatusCode);
+        Assert.Equal((string?)first["executionArn"], (string?)Body(retry)["executionArn"]);
+        Assert.Single(sfn.Executions);
+    }
+
+    [Fact]
+    public async Task Key_ReusedForAnotherRequest_Returns422NamingTheExistingExecution()
+    {
+        var first = Body(await DriftCheck("tutorial", """{"repair": true}""", "k1"));
+
+        var reused = await DriftCheck("tutorial", """{"repair": false}""", "k1");
+
+        Assert.Equal(422, reused.StatusCode);
+        Assert.Equal((string?)first["executionArn"], (string?)Body(reused)["executionArn"]);
+        Assert.Single(sfn.Executions);
+    }
+
+    [Fact]
+    public async Task Key_HeaderNameInAnyCase_IsTheSameKey()
+    {
+        await Delete("tutorial", "k2");
+        var lower = await api.HandleAsync(new ApiRequest("DELETE", "/networks/tutorial", "/networks/{name}", new Dictionary<string, string> { ["name"] = "tutorial" }, null,
+            new Dictionary<string, string> { ["idempotency-key"] = "k2" }), CancellationToken.None);
+
+        Assert.Equal(202, lower.StatusCode);
+        Assert.Single(sfn.Executions);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData(null)]
+    public async Task Key_EmptyOrTooLong_Returns400(string? key)
+    {
+        var response = await Delete("tutorial", key ?? new string('k', NetworkApi.MaxIdempotencyKeyLength + 1));
+
+        Assert.Equal(400, response.StatusCode);
+        Assert.Equal(0, sfn.StartCalls);
+    }
+
+    // ---- GET /networks/{name}/executions/{executionName} ---------------------------------------------------
+
+    [Fact]
+    public async Task Status_SucceededBuild_Returns200WithDatesAndOutput()
+    {
+        var started = Body(await Post(Repo.Example("tutorial")));
+        var name = (string)started["executionName"]!;
+        clock.Now += TimeSpan.FromMinutes(16);
+        sfn.Close(name, output: """{"networkName":"tutorial","brokers":[{"brokerName":"MyBroker1"}]}""");
+
+        var response = await Status("tutorial", name);
+
+        Assert.Equal(200, response.StatusCode);
+        var body = Body(response);
+        Assert.Equal("build-network", (string?)body["workflow"]);
+        Assert.Equal("SUCCEEDED", (string?)body["status"]);
+        Assert.Equal((string?)started["executionArn"], (string?)body["executionArn"]);
+        Assert.Equal("2026-11-25T10:00:00.000Z", (string?)body["startDate"]);
+        Assert.Equal("2026-11-25T10:16:00.000Z", (string?)body["stopDate"]);
+        Assert.Equal("MyBroker1", (string?)body["output"]!["brokers"]![0]!["brokerName"]);
+        Assert.Null(body["error"]);
+    }
+
+    [Fact]
+    public async Task Status_FailedTeardown_Returns200WithErrorAndCauseButNotTheInput()
+    {
+        var name = (string)Body(await Delete("tutorial"))["executionName"]!;
+        sfn.Close(name, "FAILED", error: "NetworkBusyException", cause: "network tutorial is locked by build tutorial-0123456789abcdef");
+
+        var body = Body(await Status("tutorial", name));
+
+        Assert.Equal("teardown-network", (string?)body["workflow"]);
+        Assert.Equal("FAILED", (string?)body["status"]);
+        Assert.Equal("NetworkBusyException", (string?)body["error"]);
+        Assert.StartsWith("network tutorial is locked", (string?)body["cause"], StringComparison.Ordinal);
+        Assert.Null(body["input"]);
+        Assert.Null(body["output"]);
+    }
+
+    [Fact]
+    public async Task Status_RunningDriftCheck_Returns200WithoutStopDate()
+    {
+        var name = (string)Body(await DriftCheck("tutorial", null))["executionName"]!;
+
+        var body = Body(await Status("tutorial", name));
+
+        Assert.Equal("check-drift", (string?)body["workflow"]);
+        Assert.Equal("RUNNING", (string?)body["status"]);
+        Assert.Null(body["stopDate"]);
+    }
+
+    [Fact]
+    public async Task Status_OutputLargerThanTheLimit_ReturnsItsSizeOnly()
+    {
+        var name = (string)Body(await Post(Repo.Example("tutorial")))["executionName"]!;
+        var output = new JsonObject { ["pad"] = new string('x', NetworkApi.MaxOutputBytes) }.ToJsonString();
+        sfn.Close(name, output: output);
+
+        var body = Body(await Status("tutorial", name));
+
+        Assert.Null(body["output"]);
+        Assert.Equal(Encoding.UTF8.GetByteCount(output), (int)body["outputBytes"]!);
+    }
+
+    [Fact]
+    public async Task Status_AnotherNetworksExecution_Returns404WithoutDescribing()
+    {
+        var other = JsonNode.Parse(Repo.Example("tutorial"))!;
+        other["networkName"] = "tutorial-eu";
+        var name = (string)Body(await Post(other.ToJsonString()))["executionName"]!;
+
+        var response = await Status("tutorial", name);
+
+        Assert.Equal(404, response.StatusCode);
+        Assert.Equal(0, sfn.DescribeCalls);
+    }
+
+    [Fact]
+    public async Task Status_UnknownExecution_Returns404AfterLookingInEachStateMachine()
+    {
+        var response = await Status("tutorial", "tutorial-0123456789abcdef");
+
+        Assert.Equal(404, response.StatusCode);
+        Assert.Equal(3, sfn.DescribeCalls);
+    }
+
     // ---- routing -------------------------------------------------------------------------------------------
 
     [Theory]
     [InlineData("GET", "/networks", "/networks", "POST")]
     [InlineData("PUT", "/networks", "/networks", "POST")]
-    [InlineData("POST", "/networks/tutorial", "/networks/{name}", "GET")]
-    [InlineData("DELETE", "/networks/tutorial", "/networks/{name}", "GET")]
-    [InlineData("PATCH", "/networks/tutorial", null, "GET")]
+    [InlineData("POST", "/networks/tutorial", "/networks/{name}", "GET, DELETE")]
+    [InlineData("PUT", "/networks/tutorial", "/networks/{name}", "GET, DELETE")]
+    [InlineData("PATCH", "/networks/tutorial", null, "GET, DELETE")]
+    [InlineData("GET", "/networks/tutorial/drift-checks", "/networks/{name}/drift-checks", "POST")]
+    [InlineData("DELETE", "/networks/tutorial/drift-checks", null, "POST")]
+    [InlineData("POST", "/networks/tutorial/executions/tutorial-0123456789abcdef", null, "GET")]
     public async Task Handle_KnownRouteWrongMethod_Returns405WithAllow(string method, string path, string? resource, string allow)
     {
         var response = await api.HandleAsync(new ApiRequest(method, path, resource, null, "{}"), CancellationToken.None);
@@ -334,6 +591,8 @@ public class NetworkApiTests
     [InlineData("/")]
     [InlineData("/brokers")]
     [InlineData("/networks/a/b")]
+    [InlineData("/networks/a/executions")]
+    [InlineData("/networks/a/drift-checks/b")]
     public async Task Handle_UnknownRoute_Returns404(string path)
     {
         var response = await api.HandleAsync(new ApiRequest("GET", path, null, null, null), CancellationToken.None);
@@ -399,7 +658,7 @@ public class NetworkApiEdgeTests
     public async Task Post_DuplicateMembers_Returns400NotACrash()
     {
         var sfn = new FakeWorkflowExecutions(TimeProvider.System);
-        var api = new NetworkApi(sfn, new DictionaryNetworkStore(), "arn:aws:states:eu-west-1:111122223333:stateMachine:b", TimeProvider.System);
+        var api = new NetworkApi(sfn, new DictionaryNetworkStore(), FakeStateMachines.In(), TimeProvider.System);
         var spec = Repo.Example("tutorial").TrimStart().TrimStart('{');
 
         var response = await api.HandleAsync(new ApiRequest("POST", "/networks", "/networks", null, "{\"networkName\":\"other\"," + spec), CancellationToken.None);

@@ -54,7 +54,9 @@ public class WorkflowStepTests
         Assert.NotEqual(EnsureBrokerStep.CreatorRequestId("tutorial", "MyBroker2"), created.CreatorRequestId);
         Assert.Equal("tutorial", created.Tags[EnsureBrokerStep.NetworkTag]);
         Assert.Equal("myCommonUser", created.Username);
-        Assert.Equal(["subnet-a"], created.SubnetIds);
+        // The tutorial names no subnets or groups: Amazon MQ's default VPC, default subnet and default group apply.
+        Assert.Empty(created.SubnetIds);
+        Assert.Empty(created.SecurityGroups);
         Assert.Equal([Password], mq.PasswordsSeen);
     }
 

@@ -12,20 +12,22 @@ namespace Nob.Functions.Tests;
 /// <summary>ApiFunction driven through API Gateway REST API (v1) Lambda proxy events as the gateway sends them.</summary>
 public class ApiHandlerTests
 {
-    const string Arn = "arn:aws:states:eu-west-1:111122223333:stateMachine:nob-build-network";
+    static readonly ApiStateMachines Machines = FakeStateMachines.In();
     readonly FakeWorkflowExecutions sfn = new(TimeProvider.System);
     readonly DictionaryNetworkStore store = new();
     readonly HashSet<string> calls = new(StringComparer.Ordinal);
 
-    ApiFunction Function() => new(Recording<IWorkflowExecutions>.Wrap(sfn, calls), Recording<INetworkStore>.Wrap(store, calls), Arn, TimeProvider.System);
+    ApiFunction Function() => new(Recording<IWorkflowExecutions>.Wrap(sfn, calls), Recording<INetworkStore>.Wrap(store, calls), Machines, TimeProvider.System);
 
     /// <summary>A proxy event shaped like API Gateway's (REST API, IAM auth), with the members the function ignores too.</summary>
-    static JsonObject Event(string method, string resource, string path, JsonObject? pathParameters, string? body, bool base64 = false) => new()
+    static JsonObject Event(string method, string resource, string path, JsonObject? pathParameters, string? body, bool base64 = false, string? idempotencyKey = null) => new()
     {
         ["resource"] = resource,
         ["path"] = path,
         ["httpMethod"] = method,
-        ["headers"] = new JsonObject { ["Content-Type"] = "application/json", ["Host"] = "abc123.execute-api.eu-west-1.amazonaws.com", ["X-Amz-Date"] = "20261125T100000Z" },
+        ["headers"] = idempotencyKey is null
+            ? new JsonObject { ["Content-Type"] = "application/json", ["Host"] = "abc123.execute-api.eu-west-1.amazonaws.com", ["X-Amz-Date"] = "20261125T100000Z" }
+            : new JsonObject { ["Content-Type"] = "application/json", ["Host"] = "abc123.execute-api.eu-west-1.amazonaws.com", ["idempotency-key"] = idempotencyKey },
         ["multiValueHeaders"] = new JsonObject { ["Content-Type"] = new JsonArray("application/json") },
         ["queryStringParameters"] = null,
         ["multiValueQueryStringParameters"] = null,
@@ -122,6 +124,57 @@ public class ApiHandlerTests
     }
 
     [Fact]
+    public async Task HandleAsync_DeleteProxyEventRetried_OneTeardownAndTheSameExecution()
+    {
+        var function = Function();
+        var delete = Event("DELETE", "/networks/{name}", "/networks/tutorial", new JsonObject { ["name"] = "tutorial" }, null);
+
+        var first = await Invoke(function, delete);
+        var retry = await Invoke(function, delete.DeepClone());
+
+        Assert.Equal(202, (int)first["statusCode"]!);
+        Assert.Equal(202, (int)retry["statusCode"]!);
+        var execution = Assert.Single(sfn.Executions);
+        Assert.Equal(Machines.Teardown, execution.StateMachineArn);
+        Assert.Equal(execution.Arn, (string?)BodyOf(retry)["executionArn"]);
+    }
+
+    [Fact]
+    public async Task HandleAsync_DriftCheckWithIdempotencyKeyAfterItClosed_Returns200WithThatExecution()
+    {
+        var function = Function();
+        var check = Event("POST", "/networks/{name}/drift-checks", "/networks/tutorial/drift-checks", new JsonObject { ["name"] = "tutorial" }, """{"verify": false}""", idempotencyKey: "nightly-1");
+
+        var first = await Invoke(function, check);
+        sfn.Close((string)BodyOf(first)["executionName"]!);
+        var retry = await Invoke(function, check.DeepClone());
+
+        Assert.Equal(202, (int)first["statusCode"]!);
+        Assert.Equal(200, (int)retry["statusCode"]!);
+        Assert.Equal("SUCCEEDED", (string?)BodyOf(retry)["status"]);
+        var execution = Assert.Single(sfn.Executions);
+        Assert.Equal("""{"networkName":"tutorial","repair":false,"verify":false}""", execution.Input);
+    }
+
+    [Fact]
+    public async Task HandleAsync_ExecutionStatusProxyEvent_Returns200WithStatusAndError()
+    {
+        var function = Function();
+        var started = await Invoke(function, Event("POST", "/networks", "/networks", null, Repo.Example("tutorial")));
+        var name = (string)BodyOf(started)["executionName"]!;
+        sfn.Close(name, "FAILED", error: "InvalidSpecException", cause: "brokers[0].name: not valid");
+
+        var response = await Invoke(function, Event("GET", "/networks/{name}/executions/{executionName}", $"/networks/tutorial/executions/{name}",
+            new JsonObject { ["name"] = "tutorial", ["executionName"] = name }, null));
+
+        Assert.Equal(200, (int)response["statusCode"]!);
+        var body = BodyOf(response);
+        Assert.Equal("FAILED", (string?)body["status"]);
+        Assert.Equal("InvalidSpecException", (string?)body["error"]);
+        Assert.Equal("build-network", (string?)body["workflow"]);
+    }
+
+    [Fact]
     public async Task HandleAsync_WrongMethod_Returns405WithAllowHeader()
     {
         var response = await Invoke(Function(), Event("DELETE", "/networks", "/networks", null, null));
@@ -133,7 +186,7 @@ public class ApiHandlerTests
     [Fact]
     public async Task HandleAsync_PortFails_Returns500WithoutTheBody()
     {
-        var function = new ApiFunction(new FailingExecutions(), store, Arn, TimeProvider.System);
+        var function = new ApiFunction(new FailingExecutions(), store, Machines, TimeProvider.System);
 
         var response = await Invoke(function, Event("POST", "/networks", "/networks", null, Repo.Example("tutorial")));
 
@@ -149,18 +202,23 @@ public class ApiHandlerTests
 
     /// <summary>What template.yaml's ApiFunction policy must allow: the adapters' actions for the port methods it calls.</summary>
     [Fact]
-    public async Task HandleAsync_PostAndGet_CallOnlyStartListAndGetRecord()
+    public async Task HandleAsync_EveryRoute_CallsOnlyStartListDescribeAndGetRecord()
     {
         var function = Function();
-        await Invoke(function, Event("POST", "/networks", "/networks", null, Repo.Example("tutorial")));
+        var posted = await Invoke(function, Event("POST", "/networks", "/networks", null, Repo.Example("tutorial")));
         await Invoke(function, Event("GET", "/networks/{name}", "/networks/tutorial", new JsonObject { ["name"] = "tutorial" }, null));
+        await Invoke(function, Event("DELETE", "/networks/{name}", "/networks/tutorial", new JsonObject { ["name"] = "tutorial" }, null));
+        await Invoke(function, Event("POST", "/networks/{name}/drift-checks", "/networks/tutorial/drift-checks", new JsonObject { ["name"] = "tutorial" }, null));
+        var name = (string)BodyOf(posted)["executionName"]!;
+        await Invoke(function, Event("GET", "/networks/{name}/executions/{executionName}", $"/networks/tutorial/executions/{name}",
+            new JsonObject { ["name"] = "tutorial", ["executionName"] = name }, null));
 
-        Assert.Equal(["INetworkStore.GetAsync", "IWorkflowExecutions.ListAsync", "IWorkflowExecutions.StartAsync"], calls.Order(StringComparer.Ordinal));
+        Assert.Equal(["INetworkStore.GetAsync", "IWorkflowExecutions.DescribeAsync", "IWorkflowExecutions.ListAsync", "IWorkflowExecutions.StartAsync"], calls.Order(StringComparer.Ordinal));
         var map = typeof(StepFunctionsExecutions).GetInterfaceMap(typeof(IWorkflowExecutions));
         var actions = calls.Where(c => c.StartsWith("IWorkflowExecutions.", StringComparison.Ordinal))
             .SelectMany(c => map.TargetMethods[Array.FindIndex(map.InterfaceMethods, m => m.Name == c.Split('.')[1])].GetCustomAttribute<IamActionsAttribute>()!.Actions)
             .Order(StringComparer.Ordinal);
-        Assert.Equal(["states:ListExecutions", "states:StartExecution"], actions);
+        Assert.Equal(["states:DescribeExecution", "states:ListExecutions", "states:StartExecution"], actions);
     }
 
     sealed class FailingExecutions : IWorkflowExecutions
@@ -169,6 +227,9 @@ public class ApiHandlerTests
             => throw new InvalidOperationException("State machine does not exist");
 
         public Task<ExecutionPage> ListAsync(string stateMachineArn, string? nextToken, int pageSize, CancellationToken cancellationToken)
+            => throw new InvalidOperationException("State machine does not exist");
+
+        public Task<ExecutionDetails?> DescribeAsync(string executionArn, CancellationToken cancellationToken)
             => throw new InvalidOperationException("State machine does not exist");
     }
 }

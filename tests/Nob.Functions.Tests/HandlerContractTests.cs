@@ -248,9 +248,11 @@ public partial class HandlerContractTests
         Assert.Equal(2, (long)acquired["generation"]!);
         var released = await Invoke(new ReleaseLockFunction(Recording<ILockStore>.Wrap(locks, CallsOf("ReleaseLockFunction"))).HandleAsync, lockRequest.DeepClone());
         Assert.True((bool)released["released"]!);
-        // The API function: start a build, then read the network back.
-        var executions = Recording<IWorkflowExecutions>.Wrap(new FakeWorkflowExecutions(TimeProvider.System), CallsOf("ApiFunction"));
-        var api = new ApiFunction(executions, Store("ApiFunction"), "arn:aws:states:us-east-1:123456789012:stateMachine:build", TimeProvider.System);
+        // The API function: start a build, read the network back, start a drift check and a teardown (one with a key
+        // reused after its execution closed, so the existing execution is read back), and read an execution's status.
+        var fakeExecutions = new FakeWorkflowExecutions(TimeProvider.System);
+        var executions = Recording<IWorkflowExecutions>.Wrap(fakeExecutions, CallsOf("ApiFunction"));
+        var api = new ApiFunction(executions, Store("ApiFunction"), FakeStateMachines.In("us-east-1", "123456789012"), TimeProvider.System);
         var started = await Invoke(api.HandleAsync, new JsonObject { ["httpMethod"] = "POST", ["resource"] = "/networks", ["path"] = "/networks", ["body"] = Repo.Example("tutorial") });
         Assert.Equal(202, (int)started["statusCode"]!);
         var read = await Invoke(api.HandleAsync, new JsonObject
@@ -258,13 +260,95 @@ public partial class HandlerContractTests
             ["httpMethod"] = "GET", ["resource"] = "/networks/{name}", ["path"] = "/networks/tutorial", ["pathParameters"] = new JsonObject { ["name"] = "tutorial" },
         });
         Assert.Equal(200, (int)read["statusCode"]!);
+        var drift = await Invoke(api.HandleAsync, new JsonObject
+        {
+            ["httpMethod"] = "POST", ["resource"] = "/networks/{name}/drift-checks", ["path"] = "/networks/tutorial/drift-checks",
+            ["pathParameters"] = new JsonObject { ["name"] = "tutorial" }, ["body"] = """{"repair": true}""",
+        });
+        Assert.Equal(202, (int)drift["statusCode"]!);
+        JsonObject Delete() => new()
+        {
+            ["httpMethod"] = "DELETE", ["resource"] = "/networks/{name}", ["path"] = "/networks/tutorial",
+            ["pathParameters"] = new JsonObject { ["name"] = "tutorial" }, ["headers"] = new JsonObject { ["Idempotency-Key"] = "teardown-1" },
+        };
+        var teardown = await Invoke(api.HandleAsync, Delete());
+        Assert.Equal(202, (int)teardown["statusCode"]!);
+        var teardownName = (string)JsonNode.Parse((string)teardown["body"]!)!["executionName"]!;
+        fakeExecutions.Close(teardownName);
+        Assert.Equal(200, (int)(await Invoke(api.HandleAsync, Delete()))["statusCode"]!);
+        var status = await Invoke(api.HandleAsync, new JsonObject
+        {
+            ["httpMethod"] = "GET", ["resource"] = "/networks/{name}/executions/{executionName}", ["path"] = $"/networks/tutorial/executions/{teardownName}",
+            ["pathParameters"] = new JsonObject { ["name"] = "tutorial", ["executionName"] = teardownName },
+        });
+        Assert.Equal(200, (int)status["statusCode"]!);
 
+        var conditioned = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (function, properties) in Repo.ResourcesOfType("AWS::Serverless::Function"))
         {
             var needed = CallsOf(function).SelectMany(ActionsOf).ToHashSet(StringComparer.Ordinal);
             var allowed = PolicyActions(properties).ToHashSet(StringComparer.Ordinal);
             Assert.True(needed.SetEquals(allowed),
                 $"{function}: code calls {string.Join(", ", needed.Order())}; policy allows {string.Join(", ", allowed.Order())}");
+            foreach (var statement in PolicyStatements(properties))
+            {
+                var actions = ((YamlSequenceNode)statement["Action"]).Select(a => ((YamlScalarNode)a).Value!).ToList();
+                foreach (var action in actions.Where(ConditionedActions.ContainsKey))
+                {
+                    ConditionedActions[action](function, statement);
+                    conditioned.Add(action);
+                }
+            }
+        }
+        // Each narrowing is in use: the code calls every conditioned action somewhere.
+        Assert.True(conditioned.SetEquals(ConditionedActions.Keys), $"conditioned actions granted: {string.Join(", ", conditioned.Order())}");
+    }
+
+    /// <summary>The condition a policy statement must carry wherever it grants the action (what the action may touch).</summary>
+    static readonly Dictionary<string, Action<string, YamlMappingNode>> ConditionedActions = new(StringComparer.Ordinal)
+    {
+        // Amazon MQ's documented policy: the ENI permission actions only for Amazon MQ's service accounts.
+        ["ec2:CreateNetworkInterfacePermission"] = (f, s) => AssertCondition(f, s, "StringEquals", "ec2:AuthorizedService", "mq.amazonaws.com"),
+        ["ec2:DeleteNetworkInterfacePermission"] = (f, s) => AssertCondition(f, s, "StringEquals", "ec2:AuthorizedService", "mq.amazonaws.com"),
+        ["ec2:DescribeNetworkInterfacePermissions"] = (f, s) => AssertCondition(f, s, "StringEquals", "ec2:AuthorizedService", "mq.amazonaws.com"),
+        // Ingress only on security groups of the brokers' VPC, not on every group of the account.
+        ["ec2:AuthorizeSecurityGroupIngress"] = AssertBrokersVpcOnly,
+        ["ec2:RevokeSecurityGroupIngress"] = AssertBrokersVpcOnly,
+        // Amazon MQ's service-linked role, and no other.
+        ["iam:CreateServiceLinkedRole"] = (f, s) =>
+        {
+            AssertCondition(f, s, "StringEquals", "iam:AWSServiceName", "mq.amazonaws.com");
+            Assert.EndsWith(":role/aws-service-role/mq.amazonaws.com/AWSServiceRoleForAmazonMQ", ((YamlScalarNode)s["Resource"]).Value, StringComparison.Ordinal);
+        },
+    };
+
+    static void AssertBrokersVpcOnly(string function, YamlMappingNode statement)
+    {
+        var vpc = AssertCondition(function, statement, "ArnEquals", "ec2:Vpc", null);
+        Assert.Equal("!Sub", vpc.Tag.Value);
+        Assert.EndsWith(":vpc/${VpcId}", vpc.Value, StringComparison.Ordinal);
+        Assert.EndsWith(":security-group/*", ((YamlScalarNode)statement["Resource"]).Value, StringComparison.Ordinal);
+    }
+
+    /// <summary>The statement's condition <paramref name="key"/> under <paramref name="op"/> (equal to <paramref name="expected"/> when given).</summary>
+    static YamlScalarNode AssertCondition(string function, YamlMappingNode statement, string op, string key, string? expected)
+    {
+        var actions = string.Join(", ", ((YamlSequenceNode)statement["Action"]).Select(a => ((YamlScalarNode)a).Value));
+        Assert.True(statement.Children.TryGetValue(new YamlScalarNode("Condition"), out var condition), $"{function}: {actions} without a condition");
+        Assert.True(((YamlMappingNode)condition).Children.TryGetValue(new YamlScalarNode(op), out var byOperator), $"{function}: {actions} without {op}");
+        Assert.True(((YamlMappingNode)byOperator).Children.TryGetValue(new YamlScalarNode(key), out var value), $"{function}: {actions} without {op} {key}");
+        var scalar = (YamlScalarNode)value;
+        if (expected is not null) Assert.Equal(expected, scalar.Value);
+        return scalar;
+    }
+
+    static IEnumerable<YamlMappingNode> PolicyStatements(YamlMappingNode properties)
+    {
+        if (!properties.Children.TryGetValue(new YamlScalarNode("Policies"), out var policies)) yield break;
+        foreach (var policy in ((YamlSequenceNode)policies).OfType<YamlMappingNode>())
+        {
+            if (!policy.Children.TryGetValue(new YamlScalarNode("Statement"), out var statements)) continue;
+            foreach (var statement in ((YamlSequenceNode)statements).Cast<YamlMappingNode>()) yield return statement;
         }
     }
 

@@ -327,10 +327,10 @@ public partial class TemplateTests
     }
 
     [Fact]
-    public void Api_RoutesAreTheFourOfTheIssueAndEveryMethodNeedsIam()
+    public void Api_RoutesAreTheFiveOfTheNetworksApiAndEveryMethodNeedsIam()
     {
         var routes = ApiIntegrations().Select(i => $"{i.Method.ToUpperInvariant()} {i.Path}").Order().ToList();
-        Assert.Equal(["DELETE /networks/{name}", "GET /networks/{name}", "POST /networks", "POST /networks/{name}/drift-checks"], routes);
+        Assert.Equal(["DELETE /networks/{name}", "GET /networks/{name}", "GET /networks/{name}/executions/{executionName}", "POST /networks", "POST /networks/{name}/drift-checks"], routes);
         var body = (YamlMappingNode)Repo.ResourcesOfType("AWS::Serverless::Api").Single().Properties["DefinitionBody"];
         var scheme = (YamlMappingNode)((YamlMappingNode)((YamlMappingNode)body["components"])["securitySchemes"])["sigv4"];
         Assert.Equal("awsSigv4", Scalar(scheme["x-amazon-apigateway-authtype"]));
@@ -341,93 +341,35 @@ public partial class TemplateTests
         }
     }
 
+    /// <summary>
+    /// Every route is the API function (one code path for the idempotent starts); it may start only the stack's three
+    /// state machines and describe only their executions, and the environment names the same three.
+    /// </summary>
     [Fact]
-    public void Api_DeleteAndDriftChecksStartTheirStateMachinesDirectlyWithARoleThatMayOnlyStartThem()
+    public void Api_EveryRouteIsTheApiFunctionWhichMayStartAndDescribeOnlyTheStacksStateMachines()
     {
-        var direct = ApiIntegrations().Where(i => i.Type == "aws").ToList();
-        Assert.Equal(["DELETE /networks/{name}", "POST /networks/{name}/drift-checks"], direct.Select(i => $"{i.Method.ToUpperInvariant()} {i.Path}").Order());
-        foreach (var (path, method, _, uri, node) in direct)
+        foreach (var (path, method, type, uri, node) in ApiIntegrations())
         {
-            Assert.EndsWith(":states:action/StartExecution", uri, StringComparison.Ordinal);
-            var integration = (YamlMappingNode)node["x-amazon-apigateway-integration"];
-            Assert.Equal("ApiStartExecutionRole.Arn", Scalar(integration["credentials"]));
-            var template = (YamlSequenceNode)((YamlMappingNode)integration["requestTemplates"])["application/json"];
-            var machine = Scalar(((YamlMappingNode)template[1])["StateMachineArn"]);
-            Assert.Equal(method == "delete" ? "TeardownNetworkStateMachine" : "CheckDriftStateMachine", machine);
-            Assert.Contains("$input.params('name')", Scalar(template[0]), StringComparison.Ordinal);
+            Assert.True(type == "aws_proxy", $"{method} {path} is a {type} integration; every route goes to ApiFunction");
+            Assert.Equal("ApiFunction", LambdaOfUri(uri));
+            Assert.False(((YamlMappingNode)node["x-amazon-apigateway-integration"]).Children.ContainsKey(new YamlScalarNode("requestTemplates")), $"{method} {path} has a mapping template");
         }
-        var role = (YamlMappingNode)((YamlMappingNode)Repo.Resources()["ApiStartExecutionRole"])["Properties"];
-        var statements = ((YamlSequenceNode)((YamlMappingNode)((YamlMappingNode)((YamlSequenceNode)role["Policies"]).Single())["PolicyDocument"])["Statement"]).Cast<YamlMappingNode>().ToList();
-        var statement = Assert.Single(statements);
-        Assert.Equal(["states:StartExecution"], ((YamlSequenceNode)statement["Action"]).Select(Scalar));
-        Assert.Equal(["CheckDriftStateMachine", "TeardownNetworkStateMachine"], ((YamlSequenceNode)statement["Resource"]).Select(Scalar).Order());
-    }
+        Assert.DoesNotContain(Repo.ResourcesOfType("AWS::IAM::Role"), r => r.Name == "ApiStartExecutionRole");
 
-    const string EscapeJavaScriptCall = "$util.escapeJavaScript(";
-
-    /// <summary>VTL's <c>.replaceAll("\\'","'")</c> (a Java regex matching <c>\'</c>), the idiom API Gateway documents.</summary>
-    const string UndoSingleQuoteEscape = """.replaceAll("\\'","'")""";
-
-    /// <summary>$util.escapeJavaScript as API Gateway implements it (Commons Lang's escapeJavaScript): JavaScript, not JSON, escapes.</summary>
-    static string EscapeJavaScript(string value) => string.Concat(value.Select(c => c switch
-    {
-        '\'' => "\\'",
-        '"' => "\\\"",
-        '\\' => "\\\\",
-        '/' => "\\/",
-        '\n' => "\\n",
-        '\r' => "\\r",
-        '\t' => "\\t",
-        < ' ' or > '~' => $"\\u{(int)c:X4}",
-        _ => c.ToString(),
-    }));
-
-    [Fact]
-    public void Api_ErrorResponseTemplatesThatEscapeJavaScript_UndoTheSingleQuoteEscapeSoTheBodyIsJson()
-    {
-        // Step Functions quotes ARNs in single quotes, and JSON has no \' escape.
-        const string message = "State Machine Does Not Exist: 'arn:aws:states:eu-west-1:123456789012:stateMachine:nob-teardown' (\"quoted\", back\\slash, é)";
-        Assert.ThrowsAny<JsonException>(() => JsonDocument.Parse($$"""{"message": "{{EscapeJavaScript(message)}}"}"""));
-        var templates = new List<string>();
-        foreach (var (path, method, _, _, node) in ApiIntegrations())
-        {
-            var integration = (YamlMappingNode)node["x-amazon-apigateway-integration"];
-            if (!integration.Children.TryGetValue(new YamlScalarNode("responses"), out var responses)) continue;
-            foreach (var (pattern, response) in ((YamlMappingNode)responses).Children.Where(r => Scalar(r.Key) != "default"))
-            {
-                if (!((YamlMappingNode)response).Children.TryGetValue(new YamlScalarNode("responseTemplates"), out var bodies)) continue;
-                foreach (var text in ((YamlMappingNode)bodies).Children.Values.Select(Scalar).Where(t => t.Contains(EscapeJavaScriptCall, StringComparison.Ordinal)))
-                {
-                    var where = $"{method.ToUpperInvariant()} {path} {Scalar(pattern)}";
-                    var rendered = text;
-                    for (var start = rendered.IndexOf(EscapeJavaScriptCall, StringComparison.Ordinal); start >= 0; start = rendered.IndexOf(EscapeJavaScriptCall, StringComparison.Ordinal))
-                    {
-                        var end = ClosingParenthesis(rendered, start + EscapeJavaScriptCall.Length - 1);
-                        Assert.True(rendered[(end + 1)..].StartsWith(UndoSingleQuoteEscape, StringComparison.Ordinal), $"{where}: {rendered[start..(end + 1)]} is not followed by {UndoSingleQuoteEscape}");
-                        Assert.Equal("$input.path('$.message')", rendered[(start + EscapeJavaScriptCall.Length)..end]);
-                        // VTL keeps backslashes in string literals, so Java's replaceAll gets the regex \\' (a backslash, then '), as here.
-                        var value = Regex.Replace(EscapeJavaScript(message), @"\\'", "'");
-                        rendered = rendered[..start] + value + rendered[(end + 1 + UndoSingleQuoteEscape.Length)..];
-                    }
-                    using var document = JsonDocument.Parse(rendered);
-                    Assert.Equal(message, document.RootElement.GetProperty("message").GetString());
-                    templates.Add(where);
-                }
-            }
-        }
-        Assert.Equal(["DELETE /networks/{name} 4\\d{2}", "POST /networks/{name}/drift-checks 4\\d{2}"], templates.Order());
-    }
-
-    /// <summary>The index of the parenthesis closing the one at <paramref name="open"/> (VTL arguments here hold none in quotes).</summary>
-    static int ClosingParenthesis(string text, int open)
-    {
-        var depth = 0;
-        for (var i = open; i < text.Length; i++)
-        {
-            depth += text[i] switch { '(' => 1, ')' => -1, _ => 0 };
-            if (depth == 0) return i;
-        }
-        throw new InvalidOperationException($"no closing parenthesis after {text[open..]}");
+        string[] machines = ["BuildNetworkStateMachine", "CheckDriftStateMachine", "TeardownNetworkStateMachine"];
+        var function = Repo.ResourcesOfType("AWS::Serverless::Function").Single(f => f.Name == "ApiFunction").Properties;
+        var variables = (YamlMappingNode)((YamlMappingNode)function["Environment"])["Variables"];
+        Assert.Equal(machines, variables.Children.Values.Where(v => v.Tag.Value == "!Ref").Select(Scalar).Order());
+        var statements = ((YamlSequenceNode)function["Policies"]).OfType<YamlMappingNode>()
+            .SelectMany(p => ((YamlSequenceNode)p["Statement"]).Cast<YamlMappingNode>()).ToList();
+        IEnumerable<string> ResourcesOf(string action) => statements.Where(s => ((YamlSequenceNode)s["Action"]).Select(Scalar).Contains(action))
+            .SelectMany(s => s["Resource"] is YamlSequenceNode list ? list.Select(Scalar) : [Scalar(s["Resource"])]);
+        Assert.Equal(machines, ResourcesOf("states:StartExecution").Order());
+        Assert.Equal(["BuildNetworkStateMachine"], ResourcesOf("states:ListExecutions"));
+        var described = ResourcesOf("states:DescribeExecution").ToList();
+        Assert.Equal(3, described.Count);
+        foreach (var machine in machines)
+            Assert.Contains(described, r => r.EndsWith($":execution:${{{machine}.Name}}:*", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -112,7 +112,9 @@ public sealed class InvalidSpecTests : IDisposable
         Assert.Equal(3, cliErrors.Count);
 
         // The API function as API Gateway invokes it (a REST proxy event), with ports that must not be called.
-        var api = new Nob.Functions.ApiFunction(new NeverCalled(), new NeverCalled(), "arn:aws:states:us-east-1:123456789012:stateMachine:build", TimeProvider.System);
+        var api = new Nob.Functions.ApiFunction(new NeverCalled(), new NeverCalled(), new ApiStateMachines(
+            "arn:aws:states:us-east-1:123456789012:stateMachine:build", "arn:aws:states:us-east-1:123456789012:stateMachine:teardown",
+            "arn:aws:states:us-east-1:123456789012:stateMachine:check-drift"), TimeProvider.System);
         var proxyEvent = new JsonObject { ["httpMethod"] = "POST", ["resource"] = "/networks", ["path"] = "/networks", ["body"] = Specs.Invalid };
         await using var output = await api.HandleAsync(new MemoryStream(Encoding.UTF8.GetBytes(proxyEvent.ToJsonString())));
         var response = JsonNode.Parse(output)!;
@@ -128,6 +130,7 @@ public sealed class InvalidSpecTests : IDisposable
     {
         public Task<StartedExecution> StartAsync(string stateMachineArn, string name, string inputJson, CancellationToken cancellationToken) => throw new InvalidOperationException("started an execution for a bad spec");
         public Task<ExecutionPage> ListAsync(string stateMachineArn, string? nextToken, int pageSize, CancellationToken cancellationToken) => throw new InvalidOperationException("listed executions for a bad spec");
+        public Task<ExecutionDetails?> DescribeAsync(string executionArn, CancellationToken cancellationToken) => throw new InvalidOperationException("described an execution for a bad spec");
         public Task<NetworkRecord?> GetAsync(string networkName, CancellationToken cancellationToken) => throw new InvalidOperationException("read a record for a bad spec");
         public Task PutAsync(NetworkRecord record, CancellationToken cancellationToken) => throw new InvalidOperationException("wrote a record");
         public Task<bool> DeleteAsync(string networkName, CancellationToken cancellationToken) => throw new InvalidOperationException("deleted a record");

@@ -8,7 +8,6 @@ public class DefinitionTests
     [Theory]
     [InlineData("""{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}""", "the state machine", "QueryLanguage \"JSONata\"")]
     [InlineData("""{"StartAt":"P","States":{"P":{"Type":"Pass","QueryLanguage":"JSONata","End":true}}}""", "state 'P'", "QueryLanguage \"JSONata\"")]
-    [InlineData("""{"StartAt":"P","TimeoutSeconds":60,"States":{"P":{"Type":"Pass","End":true}}}""", "the state machine", "field 'TimeoutSeconds'")]
     [InlineData("""{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage","Parameters":{},"End":true}}}""", "state 'T'", "Resource \"arn:aws:states:::sqs:sendMessage\"")]
     [InlineData("""{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:F","End":true}}}""", "state 'T'", "Resource \"arn:aws:lambda")]
     [InlineData("""{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke.waitForTaskToken","Parameters":{},"End":true}}}""", "state 'T'", "waitForTaskToken")]

@@ -19,6 +19,9 @@ public sealed class FakeWorkflowExecutions(TimeProvider time) : IWorkflowExecuti
         public required DateTimeOffset StartDate { get; init; }
         public string Status { get; set; } = "RUNNING";
         public DateTimeOffset? StopDate { get; set; }
+        public string? Output { get; set; }
+        public string? Error { get; set; }
+        public string? Cause { get; set; }
     }
 
     /// <summary>Oldest first.</summary>
@@ -26,6 +29,7 @@ public sealed class FakeWorkflowExecutions(TimeProvider time) : IWorkflowExecuti
 
     public int StartCalls { get; private set; }
     public int ListCalls { get; private set; }
+    public int DescribeCalls { get; private set; }
 
     public Task<StartedExecution> StartAsync(string stateMachineArn, string name, string inputJson, CancellationToken cancellationToken)
     {
@@ -61,13 +65,32 @@ public sealed class FakeWorkflowExecutions(TimeProvider time) : IWorkflowExecuti
         return Task.FromResult(new ExecutionPage(page, next));
     }
 
-    /// <summary>Ends an execution (SUCCEEDED by default).</summary>
-    public void Close(string name, string status = "SUCCEEDED")
+    public Task<ExecutionDetails?> DescribeAsync(string executionArn, CancellationToken cancellationToken)
+    {
+        DescribeCalls++;
+        var e = Executions.SingleOrDefault(x => x.Arn == executionArn);
+        return Task.FromResult(e is null ? null : new ExecutionDetails(e.Name, e.Arn, e.StateMachineArn, e.Status, e.StartDate, e.StopDate, e.Input, e.Output, e.Error, e.Cause));
+    }
+
+    /// <summary>Ends an execution (SUCCEEDED by default), with its output or its error and cause.</summary>
+    public void Close(string name, string status = "SUCCEEDED", string? output = null, string? error = null, string? cause = null)
     {
         var execution = Executions.Single(e => e.Name == name);
         execution.Status = status;
         execution.StopDate = time.GetUtcNow();
+        execution.Output = output;
+        execution.Error = error;
+        execution.Cause = cause;
     }
+}
+
+/// <summary>State machine ARNs for the API's tests, as template.yaml's stack would name them.</summary>
+public static class FakeStateMachines
+{
+    public static ApiStateMachines In(string region = "eu-west-1", string account = "111122223333") => new(
+        $"arn:aws:states:{region}:{account}:stateMachine:nob-build-network",
+        $"arn:aws:states:{region}:{account}:stateMachine:nob-teardown-network",
+        $"arn:aws:states:{region}:{account}:stateMachine:nob-check-drift");
 }
 
 /// <summary>Network records in a dictionary.</summary>

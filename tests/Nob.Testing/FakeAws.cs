@@ -56,6 +56,12 @@ public sealed class FakeBrokerService : IBrokerService
     /// <summary>Creations settled in CREATION_FAILED so far, by broker name.</summary>
     public Dictionary<string, int> FailedCreations { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Like Amazon MQ, a broker created without security groups gets the default VPC's default security group, which
+    /// DescribeBroker then reports: this one (the group the tests' pre-existing brokers and their VPC maps use).
+    /// </summary>
+    public string DefaultSecurityGroup { get; set; } = "sg-1";
+
     /// <summary>Runs at the start of each CreateBroker (a test's way to have another party, or a lost first attempt, take the name).</summary>
     public Action<BrokerCreation>? BeforeCreate { get; set; }
 
@@ -123,7 +129,8 @@ public sealed class FakeBrokerService : IBrokerService
             .Select(i => new BrokerInstance([$"ssl://{b.Id}-{i}.mq.example:61617", $"stomp+ssl://{b.Id}-{i}.mq.example:61614"], $"10.0.0.{i}{b.Id.Length}", $"https://{b.Id}-{i}.mq.example:8162"))
             .ToList();
         return Task.FromResult(new BrokerDescription(b.Id, b.Creation.BrokerName, $"arn:aws:mq:us-east-1:111122223333:broker:{b.Creation.BrokerName}:{b.Id}",
-            b.State, b.EngineType, "5.18", b.Creation.DeploymentMode, b.Creation.PubliclyAccessible, b.Creation.SecurityGroups, instances,
+            b.State, b.EngineType, "5.18", b.Creation.DeploymentMode, b.Creation.PubliclyAccessible,
+            b.Creation.SecurityGroups.Count == 0 ? [DefaultSecurityGroup] : b.Creation.SecurityGroups, instances,
             new ConfigurationRef(b.ConfigurationId, b.CurrentRevision), b.PendingRevision is { } p ? new ConfigurationRef(b.ConfigurationId, p) : null,
             b.ActionsRequired, b.UsersPending, b.Tags ?? b.Creation.Tags, b.Created));
     }

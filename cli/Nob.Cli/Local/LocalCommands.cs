@@ -311,10 +311,11 @@ public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter 
             {
                 // What only AWS resolves: the verify function's VPC security group (locally the verifier runs on this host,
                 // which reaches the brokers directly, so no STOMP ingress is opened for it), and the API function's state
-                // machine (the API is not served locally).
+                // machines (the API is not served locally).
                 Environment = new Dictionary<string, string?>
                 {
                     ["NOB_VERIFIER_SECURITY_GROUP"] = null, ["NOB_VERIFIER_PUBLIC_CIDRS"] = null, ["NOB_BUILD_STATE_MACHINE_ARN"] = null,
+                    ["NOB_TEARDOWN_STATE_MACHINE_ARN"] = null, ["NOB_CHECK_DRIFT_STATE_MACHINE_ARN"] = null,
                 },
             });
     }

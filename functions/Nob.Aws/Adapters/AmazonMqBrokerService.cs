@@ -71,8 +71,9 @@ public sealed class AmazonMqBrokerService(IAmazonMqClient client) : IBrokerServi
 
     static ConfigurationRef? Ref(ConfigurationId? id) => id is { Revision: { } revision } ? new ConfigurationRef(id.Id, revision) : null;
 
-    // Amazon MQ creates the broker's network interfaces with the caller's EC2 permissions, and tags need CreateTags.
-    [IamActions("mq:CreateBroker", "mq:CreateTags",
+    // Amazon MQ creates the broker's network interfaces with the caller's EC2 permissions, and tags need CreateTags;
+    // an account's first broker also makes it create its service-linked role (AWSServiceRoleForAmazonMQ) as the caller.
+    [IamActions("mq:CreateBroker", "mq:CreateTags", "iam:CreateServiceLinkedRole",
         "ec2:CreateNetworkInterface", "ec2:CreateNetworkInterfacePermission", "ec2:DeleteNetworkInterface", "ec2:DeleteNetworkInterfacePermission",
         "ec2:DetachNetworkInterface", "ec2:DescribeInternetGateways", "ec2:DescribeNetworkInterfaces", "ec2:DescribeNetworkInterfacePermissions",
         "ec2:DescribeRouteTables", "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeVpcs")]

@@ -33,4 +33,24 @@ public sealed class StepFunctionsExecutions(IAmazonStepFunctionsClient sfn) : IW
             .ToList();
         return new ExecutionPage(executions, string.IsNullOrEmpty(response.NextToken) ? null : response.NextToken);
     }
+
+    [IamActions("states:DescribeExecution")]
+    public async Task<ExecutionDetails?> DescribeAsync(string executionArn, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var e = await sfn.DescribeExecutionAsync(new DescribeExecutionRequest { ExecutionArn = executionArn }, cancellationToken);
+            return new ExecutionDetails(
+                e.Name ?? throw new InvalidOperationException("DescribeExecution returned no name"),
+                e.ExecutionArn ?? executionArn,
+                e.StateMachineArn ?? throw new InvalidOperationException("DescribeExecution returned no stateMachineArn"),
+                e.Status ?? throw new InvalidOperationException("DescribeExecution returned no status"),
+                e.StartDate ?? throw new InvalidOperationException("DescribeExecution returned no startDate"),
+                e.StopDate, e.Input, e.Output, e.Error, e.Cause);
+        }
+        catch (ExecutionDoesNotExistException)
+        {
+            return null;
+        }
+    }
 }

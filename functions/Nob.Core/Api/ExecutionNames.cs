@@ -10,9 +10,10 @@ using Nob.Core.Specs;
 namespace Nob.Core.Api;
 
 /// <summary>
-/// Deterministic build-network execution names: <c>&lt;networkName&gt;-&lt;16 hex of SHA-256(canonical input)&gt;[-rN]</c>.
-/// The same request always yields the same name, so Step Functions' own dedupe (same name and input while running)
-/// turns a retried POST into the execution already running.
+/// Deterministic execution names for the API's starts (build-network, teardown-network, check-drift):
+/// <c>&lt;networkName&gt;-&lt;16 hex of SHA-256(canonical input)&gt;[-rN]</c>, or with a client's idempotency key
+/// <c>&lt;networkName&gt;-&lt;16 hex of SHA-256(key)&gt;</c>. The same request always yields the same name, so Step
+/// Functions' own dedupe (same name and input while running) turns a retried request into the execution already running.
 /// </summary>
 public static partial class ExecutionNames
 {
@@ -33,6 +34,17 @@ public static partial class ExecutionNames
         if (prefix.Length > MaxPrefixLength) prefix = prefix[..MaxPrefixLength];
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonicalInput)))[..HashHexLength];
         return attempt == 1 ? $"{prefix}-{hash}" : $"{prefix}-{hash}-r{attempt}";
+    }
+
+    /// <summary>The name of the execution a request with this idempotency key starts (the key is hashed: any text is fine).</summary>
+    public static string ForKey(string networkName, string idempotencyKey)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(idempotencyKey);
+        var prefix = Sanitize(networkName);
+        if (prefix.Length > MaxPrefixLength) prefix = prefix[..MaxPrefixLength];
+        // Domain-separated from the input hashes, so a key can never name the execution of some other request's input.
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("Idempotency-Key\n" + idempotencyKey)))[..HashHexLength];
+        return $"{prefix}-{hash}";
     }
 
     /// <summary>Whether <paramref name="executionName"/> is one of <see cref="For"/>'s names for this network (any input, any attempt).</summary>

@@ -12,12 +12,28 @@ public interface IWorkflowExecutions
 
     /// <summary>One page of the state machine's executions, newest first; <see cref="ExecutionPage.NextToken"/> is null on the last page.</summary>
     Task<ExecutionPage> ListAsync(string stateMachineArn, string? nextToken, int pageSize, CancellationToken cancellationToken);
+
+    /// <summary>One execution's status, dates, output or error; null when no such execution exists (or it is past the history's retention).</summary>
+    Task<ExecutionDetails?> DescribeAsync(string executionArn, CancellationToken cancellationToken);
 }
 
 public sealed record StartedExecution(string ExecutionArn, DateTimeOffset StartDate);
 
 /// <param name="Status">RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED (or PENDING_REDRIVE), as the workflow service says.</param>
 public sealed record WorkflowExecution(string Name, string ExecutionArn, string Status, DateTimeOffset StartDate, DateTimeOffset? StopDate);
+
+/// <summary>What DescribeExecution says of one execution. <paramref name="Input"/> and <paramref name="Output"/> are JSON text (null when absent).</summary>
+public sealed record ExecutionDetails(
+    string Name,
+    string ExecutionArn,
+    string StateMachineArn,
+    string Status,
+    DateTimeOffset StartDate,
+    DateTimeOffset? StopDate,
+    string? Input,
+    string? Output,
+    string? Error,
+    string? Cause);
 
 public sealed record ExecutionPage(IReadOnlyList<WorkflowExecution> Executions, string? NextToken);
 

@@ -33,6 +33,10 @@ public static partial class SpecReader
     public const string DefaultHostInstanceType = "mq.m5.large";
     public const int DefaultPollingIntervalSeconds = 30;
     public const int DefaultPollingTimeoutMinutes = 60;
+    /// <summary>The longest polling.timeoutMinutes and intervalSeconds a spec may set (the state machines' TimeoutSeconds allow for them).</summary>
+    public const int MaxPollingTimeoutMinutes = 1440;
+    public const int MaxPollingIntervalSeconds = 3600;
+    public const int MaxVerificationTimeoutSeconds = 600;
     /// <summary>The Amazon MQ tutorial: creating brokers "takes approximately 15 minutes".</summary>
     public const int DefaultExpectedCreationSeconds = 900;
     public const int DefaultExpectedRebootSeconds = 300;
@@ -344,6 +348,17 @@ public static partial class SpecReader
         return ok ? result : null;
     }
 
+    static void CheckPlaceholders(List<string>? ids, string path, string kind, string field, string defaultUse, Errors errors)
+    {
+        if (ids is null) return;
+        for (var i = 0; i < ids.Count; i++)
+        {
+            if (PlaceholderIds.IsPlaceholder(ids[i]))
+                errors.Add($"{path}[{i}]", $"\"{ids[i]}\" is a placeholder from an example, not a {kind} of your account; "
+                    + $"put your own {kind} ID here, or leave {field} out to use {defaultUse}");
+        }
+    }
+
     /// <summary>The optional settings shared by brokerDefaults and each broker; null members mean "not given".</summary>
     sealed record BrokerSettings(string? EngineVersion, string? HostInstanceType, string? DeploymentMode, List<string>? SubnetIds, List<string>? SecurityGroups, bool? PubliclyAccessible)
     {
@@ -374,6 +389,8 @@ public static partial class SpecReader
         var subnets = StringList(obj["subnetIds"], Join(path, "subnetIds"), SubnetPattern(), "subnet IDs such as \"subnet-0abc\"", errors);
         var groups = StringList(obj["securityGroups"], Join(path, "securityGroups"), SecurityGroupPattern(), "security group IDs such as \"sg-0abc\"", errors);
         if (groups is { Count: > 5 }) errors.Add(Join(path, "securityGroups"), $"{groups.Count} security groups; Amazon MQ allows at most 5 per broker");
+        CheckPlaceholders(subnets, Join(path, "subnetIds"), "subnet", "subnetIds", "the default VPC's subnets", errors);
+        CheckPlaceholders(groups, Join(path, "securityGroups"), "security group", "securityGroups", "the default VPC's default security group", errors);
         var isPublic = OptionalBool(obj["publiclyAccessible"], Join(path, "publiclyAccessible"), errors);
         return new BrokerSettings(engine, type, mode, subnets, groups, isPublic);
     }
@@ -513,8 +530,8 @@ public static partial class SpecReader
             return null;
         }
         CheckFields(obj, "polling", PollingFields, errors);
-        var interval = OptionalInt(obj["intervalSeconds"], "polling.intervalSeconds", 1, 3600, errors);
-        var timeout = OptionalInt(obj["timeoutMinutes"], "polling.timeoutMinutes", 1, 1440, errors);
+        var interval = OptionalInt(obj["intervalSeconds"], "polling.intervalSeconds", 1, MaxPollingIntervalSeconds, errors);
+        var timeout = OptionalInt(obj["timeoutMinutes"], "polling.timeoutMinutes", 1, MaxPollingTimeoutMinutes, errors);
         var creation = OptionalInt(obj["expectedCreationSeconds"], "polling.expectedCreationSeconds", 1, 86400, errors);
         var reboot = OptionalInt(obj["expectedRebootSeconds"], "polling.expectedRebootSeconds", 1, 86400, errors);
         var deletion = OptionalInt(obj["expectedDeletionSeconds"], "polling.expectedDeletionSeconds", 1, 86400, errors);
@@ -545,7 +562,7 @@ public static partial class SpecReader
         }
         CheckFields(obj, "verification", VerificationFields, errors);
         var enabled = OptionalBool(obj["enabled"], "verification.enabled", errors);
-        var timeout = OptionalInt(obj["timeoutSeconds"], "verification.timeoutSeconds", 1, 600, errors);
+        var timeout = OptionalInt(obj["timeoutSeconds"], "verification.timeoutSeconds", 1, MaxVerificationTimeoutSeconds, errors);
         var concurrency = OptionalInt(obj["maxConcurrency"], "verification.maxConcurrency", 1, MaxVerificationConcurrency, errors);
         if ((obj["enabled"] is not null && enabled is null) || (obj["timeoutSeconds"] is not null && timeout is null)
             || (obj["maxConcurrency"] is not null && concurrency is null)) return null;

@@ -13,13 +13,16 @@ internal static class DefinitionReader
 {
     static readonly string[] unsupportedEverywhere = ["Assign", "Output", "Arguments", "Items"];
 
-    public static StatesBlock ReadMachine(JsonNode? root)
+    public static StatesBlock ReadMachine(JsonNode? root) => ReadMachine(root, out _);
+
+    /// <param name="timeoutSeconds">The machine's TimeoutSeconds: how long an execution may run before it times out.</param>
+    public static StatesBlock ReadMachine(JsonNode? root, out int? timeoutSeconds)
     {
         if (root is not JsonObject obj) throw new StatesDefinitionException("the definition must be a JSON object");
         var r = new Fields(obj, "the state machine");
         if (r.OptionalString("QueryLanguage") is { } language && language != "JSONPath")
             throw new UnsupportedFeatureException($"QueryLanguage \"{language}\"", "the state machine", "only JSONPath is implemented");
-        r.Unsupported("TimeoutSeconds");
+        timeoutSeconds = r.OptionalInt("TimeoutSeconds", 1, 99999999);
         if (r.OptionalString("Version") is { } version && version != "1.0")
             throw new StatesDefinitionException($"the state machine: Version \"{version}\" is not 1.0");
         r.OptionalString("Comment");

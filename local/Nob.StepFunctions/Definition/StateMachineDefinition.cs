@@ -9,12 +9,16 @@ namespace Nob.StepFunctions;
 /// </summary>
 public sealed partial class StateMachineDefinition
 {
-    StateMachineDefinition(string name, string json, StatesBlock root)
+    StateMachineDefinition(string name, string json, StatesBlock root, int? timeoutSeconds)
     {
         Name = name;
         Json = json;
         Root = root;
+        TimeoutSeconds = timeoutSeconds;
     }
+
+    /// <summary>The machine's top-level TimeoutSeconds: an execution still running after it ends TIMED_OUT (States.Timeout).</summary>
+    public int? TimeoutSeconds { get; }
 
     /// <summary>The state machine's name (used in ARNs and the context object).</summary>
     public string Name { get; }
@@ -34,8 +38,8 @@ public sealed partial class StateMachineDefinition
     public static StateMachineDefinition Parse(string json, IReadOnlyDictionary<string, string>? substitutions = null, string name = "LocalStateMachine")
     {
         var text = Substitute(json, substitutions ?? new Dictionary<string, string>());
-        var root = DefinitionReader.ReadMachine(DefinitionReader.ParseJson(text));
-        return new StateMachineDefinition(name, text, root);
+        var root = DefinitionReader.ReadMachine(DefinitionReader.ParseJson(text), out var timeoutSeconds);
+        return new StateMachineDefinition(name, text, root, timeoutSeconds);
     }
 
     /// <summary>Loads the state machine <paramref name="logicalId"/> of a SAM template: its DefinitionUri file with its DefinitionSubstitutions.</summary>

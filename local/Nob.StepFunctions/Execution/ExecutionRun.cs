@@ -73,6 +73,7 @@ internal sealed partial class ExecutionRun
         Name = name;
         InputText = input;
         StartTime = Clock.GetUtcNow();
+        Deadline = machine.Definition.TimeoutSeconds is { } timeout ? StartTime.AddSeconds(timeout) : null;
         ExecutionArn = machine.ExecutionArnFor(name);
         RoleArn = $"arn:aws:iam::{machine.Options.Account}:role/LocalStepFunctions";
         var source = machine.Options.Random;
@@ -167,6 +168,7 @@ internal sealed partial class ExecutionRun
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            CheckDeadline();
             var entered = Emit(frame, new HistoryEvent { Type = HistoryEventTypes.StateEntered(state.Type), StateName = state.Name, Input = JsonText.Serialize(input) });
             var stateRun = new StateRun(this, state, entered);
             StateOutcome outcome;
@@ -211,6 +213,24 @@ internal sealed partial class ExecutionRun
 
     /// <summary>Waits on the clock; waits longer than a timer allows (~49 days; Wait may ask for years) are taken in steps.</summary>
     async Task DelayAsync(TimeSpan delay, CancellationToken ct)
+    {
+        // A wait past the machine's TimeoutSeconds ends at it, and the execution times out there.
+        var pastDeadline = Deadline is { } deadline && Clock.GetUtcNow() + delay >= deadline;
+        if (pastDeadline) delay = Deadline!.Value - Clock.GetUtcNow();
+        await DelayInStepsAsync(delay, ct).ConfigureAwait(false);
+        if (pastDeadline) throw new ExecutionTimedOutException();
+    }
+
+    /// <summary>When the state machine has a TimeoutSeconds: the time the execution times out.</summary>
+    public DateTimeOffset? Deadline { get; }
+
+    /// <summary>Checked as every state starts and as every wait ends (a running task finishes first).</summary>
+    void CheckDeadline()
+    {
+        if (Deadline is { } deadline && Clock.GetUtcNow() >= deadline) throw new ExecutionTimedOutException();
+    }
+
+    async Task DelayInStepsAsync(TimeSpan delay, CancellationToken ct)
     {
         var step = TimeSpan.FromDays(40);
         while (delay > TimeSpan.Zero)

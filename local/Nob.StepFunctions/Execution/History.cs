@@ -10,6 +10,7 @@ public static class HistoryEventTypes
     public const string ExecutionSucceeded = "ExecutionSucceeded";
     public const string ExecutionFailed = "ExecutionFailed";
     public const string ExecutionAborted = "ExecutionAborted";
+    public const string ExecutionTimedOut = "ExecutionTimedOut";
     public const string TaskScheduled = "TaskScheduled";
     public const string TaskStarted = "TaskStarted";
     public const string TaskSucceeded = "TaskSucceeded";
@@ -98,11 +99,13 @@ public sealed class ExecutionResult
 {
     public const string Succeeded = "SUCCEEDED";
     public const string Failed = "FAILED";
+    /// <summary>The execution ran past its state machine's TimeoutSeconds.</summary>
+    public const string TimedOut = "TIMED_OUT";
 
     public required string ExecutionArn { get; init; }
     public required string Name { get; init; }
 
-    /// <summary><see cref="Succeeded"/> or <see cref="Failed"/>.</summary>
+    /// <summary><see cref="Succeeded"/>, <see cref="Failed"/> or <see cref="TimedOut"/>.</summary>
     public required string Status { get; init; }
 
     /// <summary>The execution's output JSON when it succeeded.</summary>

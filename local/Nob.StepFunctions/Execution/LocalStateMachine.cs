@@ -185,5 +185,10 @@ public sealed class LocalStateMachine
             run.Emit(top, new HistoryEvent { Type = HistoryEventTypes.ExecutionAborted });
             return null;
         }
+        catch (ExecutionTimedOutException e)
+        {
+            run.Emit(top, new HistoryEvent { Type = HistoryEventTypes.ExecutionTimedOut, Error = StatesErrorNames.Timeout, Cause = e.Message });
+            return run.Result(ExecutionResult.TimedOut, null, StatesErrorNames.Timeout, e.Message);
+        }
     }
 }
