@@ -238,6 +238,19 @@ public class TemplateOperationsTests
         var validator = (YamlMappingNode)((YamlMappingNode)body["x-amazon-apigateway-request-validators"])[name];
         Assert.Equal(("true", "true"), (Scalar(validator["validateRequestBody"]), Scalar(validator["validateRequestParameters"])));
 
+        // The body validator acts where a model is declared: POST /networks declares the spec's outline, whose
+        // required members are the spec schema's.
+        var post = (YamlMappingNode)((YamlMappingNode)((YamlMappingNode)body["paths"])["/networks"])["post"];
+        var requestBody = (YamlMappingNode)post["requestBody"];
+        Assert.Equal("true", Scalar(requestBody["required"]));
+        var reference = Scalar(((YamlMappingNode)((YamlMappingNode)((YamlMappingNode)requestBody["content"])["application/json"])["schema"])["$ref"]);
+        Assert.Equal("#/components/schemas/NetworkSpecBody", reference);
+        var model = (YamlMappingNode)((YamlMappingNode)((YamlMappingNode)body["components"])["schemas"])["NetworkSpecBody"];
+        Assert.Equal("object", Scalar(model["type"]));
+        using var specSchema = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Repo.PathOf("schema", "network-spec.schema.json")));
+        Assert.Equal(specSchema.RootElement.GetProperty("required").EnumerateArray().Select(e => e.GetString()!).Order(StringComparer.Ordinal),
+            ((YamlSequenceNode)model["required"]).Select(Scalar).Order(StringComparer.Ordinal));
+
         // Without OpenApiVersion SAM adds a stage named "Stage" beside StageName.
         var globals = (YamlMappingNode)((YamlMappingNode)Repo.Template()["Globals"])["Api"];
         Assert.Equal("3.0.1", Scalar(globals["OpenApiVersion"]));
