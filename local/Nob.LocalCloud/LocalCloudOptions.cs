@@ -32,6 +32,37 @@ public sealed record LocalCloudOptions
     /// <summary>Faults in force from the start.</summary>
     public FaultSettings? Faults { get; init; }
 
+    /// <summary>
+    /// The workflow this endpoint hosts (template.yaml's state machines, the networks API and the drift schedule), run in
+    /// this process with the functions' own code; null: the endpoint serves Amazon MQ, EC2 and SSM only.
+    /// </summary>
+    public LocalWorkflowOptions? Workflow { get; init; }
+
     /// <summary>Receives one line per broker lifecycle event (never secrets); null: silent.</summary>
     public Action<string>? Log { get; init; }
+}
+
+/// <summary>What the endpoint needs to host the workflow: the SAM template and how its functions run here.</summary>
+public sealed record LocalWorkflowOptions
+{
+    /// <summary>template.yaml: its state machines (definitions and substitutions), functions, API and schedule. Required.</summary>
+    public required string TemplatePath { get; init; }
+
+    /// <summary>What <c>AWS::StackName</c> resolves to in the template's names and ARNs.</summary>
+    public string StackName { get; init; } = "nob";
+
+    /// <summary>Where the events the state machines put on EventBridge are appended (JSON lines); null: kept in memory only.</summary>
+    public string? EventsFile { get; init; }
+
+    /// <summary>
+    /// Builds each function's handler (default: its parameterless constructor, as Lambda does, i.e. the functions'
+    /// composition root reaching this endpoint through the standard AWS environment variables).
+    /// </summary>
+    public Nob.StepFunctions.HandlerFactory? HandlerFactory { get; init; }
+
+    /// <summary>Values for the functions' environment variables that only AWS resolves (references to other resources).</summary>
+    public IReadOnlyDictionary<string, string?> FunctionEnvironment { get; init; } = new Dictionary<string, string?>();
+
+    /// <summary>Replaces the drift schedule's expression (e.g. <c>rate(1 minute)</c>); null: the template's.</summary>
+    public string? DriftRate { get; init; }
 }
