@@ -18,14 +18,14 @@ namespace Nob.LocalCloud;
 /// <summary>
 /// A local AWS endpoint on 127.0.0.1 for Amazon MQ (rest-json), EC2 (query), SSM (json 1.1) and Step Functions' DescribeExecution
 /// of the local runners' executions (json 1.0), so that the workflow's
-/// own clients reach it unchanged through <c>AWS_ENDPOINT_URL</c>. Every broker is a real ActiveMQ process. State lives in
+/// own clients reach it unchanged through <c>AWS_ENDPOINT_URL</c>, signing with <see cref="Credentials"/>. Every broker is a real ActiveMQ process. State lives in
 /// JSON files under <see cref="LocalCloudOptions.DataDirectory"/> and survives a restart (RUNNING brokers are started
 /// again). <see cref="StopAsync"/> stops every broker process; <see cref="DownAsync"/> also removes what the cloud made.
 /// </summary>
 public sealed class LocalCloud : IAsyncDisposable
 {
     /// <summary>The files and folders a cloud makes in its data folder (what <see cref="DownAsync"/> removes).</summary>
-    private static readonly string[] OwnEntries = ["mq.json", "ssm.json", "ec2.json", "executions.json", "secret.key", "brokers", "cli"];
+    private static readonly string[] OwnEntries = ["mq.json", "ssm.json", "ec2.json", "executions.json", "secret.key", LocalCloudCredentials.FileName, "brokers", "cli"];
 
     private readonly WebApplication _app;
     private readonly MqService _mq;
@@ -34,8 +34,10 @@ public sealed class LocalCloud : IAsyncDisposable
     private Uri? _endpoint;
     private bool _stopped;
 
-    private LocalCloud(WebApplication app, MqService mq, LocalCloudOptions options, string dataDirectory, LocalCloudFaults faults, ActiveMqInstallation installation, TlsMaterial tls)
+    private LocalCloud(WebApplication app, MqService mq, LocalCloudOptions options, string dataDirectory, LocalCloudFaults faults, ActiveMqInstallation installation, TlsMaterial tls,
+        LocalCloudCredentials credentials)
     {
+        Credentials = credentials;
         _app = app;
         _mq = mq;
         _options = options;
@@ -65,14 +67,20 @@ public sealed class LocalCloud : IAsyncDisposable
     /// <summary>The brokers' TLS identity (clients trust <see cref="TlsMaterial.TrustStorePath"/>).</summary>
     public TlsMaterial Tls { get; }
 
-    /// <summary>What a child process needs to use this endpoint with any AWS SDK or the AWS CLI (dummy credentials included).</summary>
+    /// <summary>
+    /// The one access key this endpoint accepts (made on its first start, kept 0600 in the data folder): every request
+    /// must be SigV4-signed with it, for any region.
+    /// </summary>
+    public LocalCloudCredentials Credentials { get; }
+
+    /// <summary>What a child process needs to use this endpoint with any AWS SDK or the AWS CLI (the endpoint's credentials included: a secret).</summary>
     public IReadOnlyDictionary<string, string> EnvironmentVariables => new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["AWS_ENDPOINT_URL"] = Endpoint.AbsoluteUri.TrimEnd('/'),
         ["AWS_REGION"] = Region,
         ["AWS_DEFAULT_REGION"] = Region,
-        ["AWS_ACCESS_KEY_ID"] = "AKIDLOCALCLOUD",
-        ["AWS_SECRET_ACCESS_KEY"] = "local-cloud-secret",
+        ["AWS_ACCESS_KEY_ID"] = Credentials.AccessKeyId,
+        ["AWS_SECRET_ACCESS_KEY"] = Credentials.SecretAccessKey,
     };
 
     /// <summary>
@@ -93,6 +101,7 @@ public sealed class LocalCloud : IAsyncDisposable
         var installation = options.Installation ?? ActiveMqInstallation.Locate();
         var tls = await TlsMaterial.CreateOrLoadAsync(installation, options.TlsDirectory ?? Path.Combine(data, "tls"), cancellationToken).ConfigureAwait(false);
         var secrets = SecretBox.OpenOrCreate(Path.Combine(data, "secret.key"));
+        var credentials = LocalCloudCredentials.LoadOrCreate(Path.Combine(data, LocalCloudCredentials.FileName));
         var faults = new LocalCloudFaults(options.Faults);
         var activity = new LocalCloudActivity();
         var ec2Store = new Ec2Store(Path.Combine(data, "ec2.json"), options.VpcId, options.Region, options.AccountId);
@@ -101,7 +110,7 @@ public sealed class LocalCloud : IAsyncDisposable
             () => cloud!.Endpoint, log) { Activity = activity });
         var ssm = new SsmService(Path.Combine(data, "ssm.json"), secrets, options.Region, options.AccountId);
         var states = new StatesService(Path.Combine(data, "executions.json"));
-        var dispatcher = new Dispatcher(mq, ssm, new Ec2Service(ec2Store), states, faults, activity, log);
+        var dispatcher = new Dispatcher(mq, ssm, new Ec2Service(ec2Store), states, faults, activity, new SigV4Verifier(credentials, TimeProvider.System), log);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = data });
         builder.Logging.ClearProviders();
@@ -112,7 +121,7 @@ public sealed class LocalCloud : IAsyncDisposable
         });
         var app = builder.Build();
         app.Run(dispatcher.HandleAsync);
-        cloud = new LocalCloud(app, mq, options, data, faults, installation, tls) { Activity = activity };
+        cloud = new LocalCloud(app, mq, options, data, faults, installation, tls, credentials) { Activity = activity };
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
             ?? throw new InvalidOperationException("Kestrel reported no address");
@@ -164,7 +173,7 @@ public sealed class LocalCloud : IAsyncDisposable
     }
 
     /// <summary>
-    /// Removes what a cloud makes in <paramref name="dataDirectory"/> (its state files, secret key, brokers' folders, and
+    /// Removes what a cloud makes in <paramref name="dataDirectory"/> (its state files, secret key, credentials, brokers' folders, and
     /// with <paramref name="withTls"/> its TLS material), and nothing else: returns the names of the entries left there
     /// that a cloud does not make. The folder goes too when that leaves it empty. Only for a cloud that is not running.
     /// </summary>

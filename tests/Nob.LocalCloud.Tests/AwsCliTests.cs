@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace Nob.LocalCloud.Tests;
 
-/// <summary>The real AWS CLI (Debian's awscli) with <c>--endpoint-url</c> and dummy credentials.</summary>
+/// <summary>The real AWS CLI (Debian's awscli) with <c>--endpoint-url</c> and the cloud's credentials.</summary>
 [Collection(CloudCollection.Name)]
 public sealed class AwsCliTests(CloudFixture fixture)
 {
@@ -89,6 +89,20 @@ public sealed class AwsCliTests(CloudFixture fixture)
         Assert.Contains("NotFoundException", stderr, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("ssm", "describe-parameters", "InvalidSignatureException")]
+    [InlineData("mq", "list-brokers", "InvalidSignatureException")]
+    [InlineData("ec2", "describe-security-groups", "AuthFailure")]
+    public async Task WrongSecret_Refused_WithTheServicesCode(string service, string command, string code)
+    {
+        var (rightExit, _, rightStderr) = await RunAsync(service, command);
+        var (wrongExit, _, wrongStderr) = await RunWithSecretAsync("not-" + fixture.Cloud.Credentials.SecretAccessKey, service, command);
+
+        Assert.True(rightExit == 0, rightStderr);
+        Assert.NotEqual(0, wrongExit);
+        Assert.Contains($"({code})", wrongStderr, StringComparison.Ordinal);
+    }
+
     private async Task<JsonElement> AwsAsync(params string[] arguments)
     {
         var (exitCode, stdout, stderr) = await RunAsync(arguments);
@@ -97,7 +111,10 @@ public sealed class AwsCliTests(CloudFixture fixture)
         return document.RootElement.Clone();
     }
 
-    private async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] arguments)
+    private Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] arguments) =>
+        RunWithSecretAsync(fixture.Cloud.Credentials.SecretAccessKey, arguments);
+
+    private async Task<(int ExitCode, string Stdout, string Stderr)> RunWithSecretAsync(string secretAccessKey, params string[] arguments)
     {
         var info = new ProcessStartInfo(AwsExecutable())
         {
@@ -115,8 +132,8 @@ public sealed class AwsCliTests(CloudFixture fixture)
             info.Environment.Remove(name);
         }
 
-        info.Environment["AWS_ACCESS_KEY_ID"] = "AKIDLOCALCLOUDCLI";
-        info.Environment["AWS_SECRET_ACCESS_KEY"] = "local/cloud/cli/secret";
+        info.Environment["AWS_ACCESS_KEY_ID"] = fixture.Cloud.Credentials.AccessKeyId;
+        info.Environment["AWS_SECRET_ACCESS_KEY"] = secretAccessKey;
         info.Environment["AWS_DEFAULT_REGION"] = Clients.Region;
         info.Environment["AWS_CONFIG_FILE"] = "/nonexistent/aws-config";
         info.Environment["AWS_SHARED_CREDENTIALS_FILE"] = "/nonexistent/aws-credentials";

@@ -7,12 +7,17 @@ using Nob.Aws.Mq.Model;
 
 namespace Nob.LocalCloud.Tests;
 
-/// <summary>The workflow's own clients, pointed at a local cloud with dummy credentials.</summary>
+/// <summary>The workflow's own clients, pointed at a local cloud and signing with its credentials.</summary>
 internal static class Clients
 {
     public const string Region = "us-east-1";
 
-    public static readonly AWSCredentials Credentials = new BasicAWSCredentials("AKIDLOCALCLOUDTEST", "local/cloud/test/secret");
+    /// <summary>The access key the cloud made on its first start (the only one it accepts).</summary>
+    public static AWSCredentials Credentials(LocalCloud cloud) => new BasicAWSCredentials(cloud.Credentials.AccessKeyId, cloud.Credentials.SecretAccessKey);
+
+    /// <summary>Plain HTTP to the cloud (admin routes, hand-made requests), signed by AWSSDK.Core for <paramref name="service"/>.</summary>
+    public static HttpClient Http(LocalCloud cloud, string service = Nob.Aws.SignedHttp.LocalCloudAdminService) =>
+        Nob.Aws.SignedHttp.Client(cloud.Endpoint, Credentials(cloud), Region, service);
 
     [ModuleInitializer]
     internal static void Initialize()
@@ -24,13 +29,13 @@ internal static class Clients
     }
 
     public static AmazonMqClient Mq(LocalCloud cloud, int maxErrorRetry = 2) =>
-        new(Credentials, new AmazonMqConfig { ServiceURL = cloud.Endpoint.AbsoluteUri, AuthenticationRegion = Region, MaxErrorRetry = maxErrorRetry });
+        new(Credentials(cloud), new AmazonMqConfig { ServiceURL = cloud.Endpoint.AbsoluteUri, AuthenticationRegion = Region, MaxErrorRetry = maxErrorRetry });
 
     public static AmazonEC2Client Ec2(LocalCloud cloud, int maxErrorRetry = 2) =>
-        new(Credentials, new AmazonEC2Config { ServiceURL = cloud.Endpoint.AbsoluteUri, AuthenticationRegion = Region, MaxErrorRetry = maxErrorRetry });
+        new(Credentials(cloud), new AmazonEC2Config { ServiceURL = cloud.Endpoint.AbsoluteUri, AuthenticationRegion = Region, MaxErrorRetry = maxErrorRetry });
 
     public static AmazonSimpleSystemsManagementClient Ssm(LocalCloud cloud, int maxErrorRetry = 2) =>
-        new(Credentials, new AmazonSimpleSystemsManagementConfig { ServiceURL = cloud.Endpoint.AbsoluteUri, AuthenticationRegion = Region, MaxErrorRetry = maxErrorRetry });
+        new(Credentials(cloud), new AmazonSimpleSystemsManagementConfig { ServiceURL = cloud.Endpoint.AbsoluteUri, AuthenticationRegion = Region, MaxErrorRetry = maxErrorRetry });
 
     /// <summary>A CreateBroker request as the workflow makes it.</summary>
     public static CreateBrokerRequest Broker(string name, string password, string deploymentMode = DeploymentModes.SingleInstance,

@@ -17,13 +17,13 @@ public sealed class ExecutionStatusTests(CloudFixture fixture)
 {
     static readonly CancellationToken None = CancellationToken.None;
 
-    AmazonStepFunctionsClient Sfn() => new(Clients.Credentials, new AmazonStepFunctionsConfig { ServiceURL = fixture.Cloud.Endpoint.AbsoluteUri, AuthenticationRegion = Clients.Region, MaxErrorRetry = 1 });
+    AmazonStepFunctionsClient Sfn() => new(Clients.Credentials(fixture.Cloud), new AmazonStepFunctionsConfig { ServiceURL = fixture.Cloud.Endpoint.AbsoluteUri, AuthenticationRegion = Clients.Region, MaxErrorRetry = 1 });
 
     static string Arn(string name) => $"arn:aws:states:us-east-1:000000000000:execution:BuildNetworkStateMachine:{name}-{Guid.NewGuid():N}";
 
     async Task RegisterAsync(string arn, ProcessIdentity runner)
     {
-        using var http = new HttpClient { BaseAddress = fixture.Cloud.Endpoint };
+        using var http = Clients.Http(fixture.Cloud);
         using var response = await http.PostAsJsonAsync("/_localcloud/executions",
             new JsonObject { ["executionArn"] = arn, ["pid"] = runner.Pid, ["processStartTime"] = runner.StartTime, ["commandLine"] = runner.CommandLine });
         Assert.Equal(System.Net.HttpStatusCode.NoContent, response.StatusCode);
@@ -31,7 +31,7 @@ public sealed class ExecutionStatusTests(CloudFixture fixture)
 
     async Task EndAsync(string arn, string status)
     {
-        using var http = new HttpClient { BaseAddress = fixture.Cloud.Endpoint };
+        using var http = Clients.Http(fixture.Cloud);
         using var response = await http.PostAsJsonAsync("/_localcloud/executions/end", new JsonObject { ["executionArn"] = arn, ["status"] = status });
         Assert.Equal(System.Net.HttpStatusCode.NoContent, response.StatusCode);
     }

@@ -209,7 +209,7 @@ public sealed class FaultTests(CloudFixture fixture) : IDisposable
     [Fact]
     public async Task AdminEndpoint_SetsReadsAndClearsFaults()
     {
-        using var http = new HttpClient { BaseAddress = fixture.Cloud.Endpoint };
+        using var http = Clients.Http(fixture.Cloud);
 
         var put = await http.PutAsJsonAsync("_localcloud/faults", new { throttleNext = 1, services = new[] { "ssm" }, failCreationOf = _original.FailCreationOf });
         put.EnsureSuccessStatusCode();

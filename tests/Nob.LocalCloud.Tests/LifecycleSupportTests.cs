@@ -172,7 +172,7 @@ public sealed class LifecycleSupportTests : IAsyncLifetime
     [Fact]
     public async Task Activity_CountsRequestsPerServiceAndOperation_AndDeleteClearsThem()
     {
-        using var http = new HttpClient { BaseAddress = _cloud.Endpoint };
+        using var http = Clients.Http(_cloud);
         Assert.Equal(HttpStatusCode.NoContent, (await http.DeleteAsync("_localcloud/activity")).StatusCode);
         using var ssm = Clients.Ssm(_cloud, maxErrorRetry: 0);
         using var ec2 = Clients.Ec2(_cloud, maxErrorRetry: 0);
@@ -195,7 +195,7 @@ public sealed class LifecycleSupportTests : IAsyncLifetime
     [Fact]
     public async Task StopBroker_UnknownBroker_Is404_AndGetIs405()
     {
-        using var http = new HttpClient { BaseAddress = _cloud.Endpoint };
+        using var http = Clients.Http(_cloud);
         Assert.Equal(HttpStatusCode.NotFound, (await http.PostAsync("_localcloud/brokers/b-nothing/stop", null)).StatusCode);
         Assert.Equal(HttpStatusCode.MethodNotAllowed, (await http.GetAsync("_localcloud/brokers/b-nothing/stop")).StatusCode);
     }
@@ -211,7 +211,7 @@ public sealed class BrokerCrashTests(CloudFixture fixture)
         var (a, _) = await fixture.BothRunningAsync();
         var port = new Uri(a.BrokerInstances[0].Endpoints[0].Replace("ssl://", "tcp://", StringComparison.Ordinal)).Port;
         Assert.True(await AcceptsAsync(port));
-        using var http = new HttpClient { BaseAddress = fixture.Cloud.Endpoint };
+        using var http = Clients.Http(fixture.Cloud);
 
         var stop = await http.PostAsync($"_localcloud/brokers/{fixture.BrokerAId}/stop", null);
         var body = await stop.Content.ReadFromJsonAsync<JsonElement>();

@@ -40,8 +40,8 @@ public sealed class MqNetworkTests(CloudFixture fixture, ITestOutputHelper outpu
         Assert.Equal(["sg-0aaaaaaaaaaaaaaa1"], a.SecurityGroups);
         Assert.Equal(["subnet-a1"], a.SubnetIds);
 
-        // The console URL answers, and a producer/consumer round trip works on each broker's real endpoint.
-        using var http = new HttpClient();
+        // The console URL answers (signed, as every request to the endpoint), and a producer/consumer round trip works on each broker's real endpoint.
+        using var http = Clients.Http(fixture.Cloud);
         Assert.Contains(BrokerAName, await http.GetStringAsync(a.BrokerInstances[0].ConsoleUrl), StringComparison.Ordinal);
         var cli = fixture.Cli;
         var consumer = cli.ReceiveAsync(b.BrokerInstances[0].Endpoints[0], CloudFixture.Username, CloudFixture.Password, "queue://Local", 1, TimeSpan.FromSeconds(30));

@@ -11,11 +11,6 @@ namespace Nob.LocalCloud.Tests;
 [Collection(CloudCollection.Name)]
 public sealed class ProtocolTests(CloudFixture fixture)
 {
-    private static readonly string Signature = new('a', 64);
-
-    private static string Authorization(string service) =>
-        $"AWS4-HMAC-SHA256 Credential=AKIDLOCAL/20250101/us-east-1/{service}/aws4_request, SignedHeaders=host;x-amz-date, Signature={Signature}";
-
     [Theory]
     [InlineData(null, "MissingAuthenticationTokenException")]
     [InlineData("Bearer abc", "IncompleteSignatureException")]
@@ -75,12 +70,11 @@ public sealed class ProtocolTests(CloudFixture fixture)
     [Fact]
     public async Task Ec2_SignedUnknownAction_InvalidActionXml()
     {
-        using var http = new HttpClient { BaseAddress = fixture.Cloud.Endpoint };
+        using var http = Clients.Http(fixture.Cloud, "ec2");
         using var request = new HttpRequestMessage(HttpMethod.Post, "/")
         {
             Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["Action"] = "RunInstances", ["Version"] = "2016-11-15" }),
         };
-        request.Headers.TryAddWithoutValidation("Authorization", Authorization("ec2"));
 
         using var response = await http.SendAsync(request);
 
@@ -91,9 +85,8 @@ public sealed class ProtocolTests(CloudFixture fixture)
     [Fact]
     public async Task Mq_SignedForAnotherService_Refused()
     {
-        using var http = new HttpClient { BaseAddress = fixture.Cloud.Endpoint };
+        using var http = Clients.Http(fixture.Cloud, "sqs");
         using var request = new HttpRequestMessage(HttpMethod.Get, "v1/brokers");
-        request.Headers.TryAddWithoutValidation("Authorization", Authorization("sqs"));
 
         using var response = await http.SendAsync(request);
 
@@ -184,7 +177,7 @@ public sealed class ProtocolTests(CloudFixture fixture)
     [Fact]
     public async Task Admin_Health_AndConsole()
     {
-        using var http = new HttpClient { BaseAddress = fixture.Cloud.Endpoint };
+        using var http = Clients.Http(fixture.Cloud);
 
         Assert.Equal("ok\n", await http.GetStringAsync("_localcloud/health"));
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("_localcloud/console/b-nothing/1")).StatusCode);

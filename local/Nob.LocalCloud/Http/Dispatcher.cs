@@ -11,11 +11,12 @@ using Nob.LocalCloud.States;
 namespace Nob.LocalCloud.Http;
 
 /// <summary>
-/// Routes each request by its SigV4 credential scope's service (<c>mq</c>, <c>ssm</c>, <c>ec2</c>, and <c>states</c> for the
-/// local runners' executions), injects the faults in
-/// force, and writes answers and errors in that service's wire protocol. <c>/_localcloud/…</c> is the unsigned admin API.
+/// Verifies each request's SigV4 signature (<see cref="SigV4Verifier"/>; every path, the admin routes too), routes it by
+/// its credential scope's service (<c>mq</c>, <c>ssm</c>, <c>ec2</c>, and <c>states</c> for the local runners'
+/// executions), injects the faults in force, and writes answers and errors in that service's wire protocol.
+/// <c>/_localcloud/…</c> is the admin API.
 /// </summary>
-internal sealed class Dispatcher(MqService mq, SsmService ssm, Ec2Service ec2, StatesService states, LocalCloudFaults faults, LocalCloudActivity activity, Action<string> log, TimeProvider? clock = null)
+internal sealed class Dispatcher(MqService mq, SsmService ssm, Ec2Service ec2, StatesService states, LocalCloudFaults faults, LocalCloudActivity activity, SigV4Verifier verifier, Action<string> log, TimeProvider? clock = null)
 {
     private const string AdminPrefix = "/_localcloud/";
 
@@ -25,40 +26,42 @@ internal sealed class Dispatcher(MqService mq, SsmService ssm, Ec2Service ec2, S
     {
         var request = context.Request;
         var path = request.Path.Value ?? "/";
-        if (path.StartsWith(AdminPrefix, StringComparison.Ordinal))
+        var requestId = Guid.NewGuid().ToString();
+        var scope = SigV4.Parse(request.Headers.Authorization.ToString(), out var problem);
+        var admin = path.StartsWith(AdminPrefix, StringComparison.Ordinal);
+        var protocol = admin ? WireProtocol.ApiGateway : scope?.Service switch
+        {
+            "mq" => WireProtocol.RestJson,
+            "ssm" or "states" => WireProtocol.Json11,
+            "ec2" => WireProtocol.Ec2Query,
+            "execute-api" => WireProtocol.ApiGateway,
+            _ => Guess(request),
+        };
+
+        // Before anything else, for every path: nothing is read, counted or changed for a request not signed with the endpoint's key.
+        if (await verifier.VerifyAsync(context, scope, problem).ConfigureAwait(false) is { } refusal)
+        {
+            await WriteErrorAsync(context, protocol, SigV4Refusals.ToError(refusal, protocol), requestId).ConfigureAwait(false);
+            return;
+        }
+
+        if (admin)
         {
             await AdminAsync(context, path[AdminPrefix.Length..]).ConfigureAwait(false);
             return;
         }
 
-        var requestId = Guid.NewGuid().ToString();
-        var scope = SigV4.Parse(request.Headers.Authorization.ToString(), out var problem);
-        var protocol = scope?.Service switch
-        {
-            "mq" => WireProtocol.RestJson,
-            "ssm" or "states" => WireProtocol.Json11,
-            "ec2" => WireProtocol.Ec2Query,
-            _ => Guess(request),
-        };
-
         try
         {
-            if (scope is null)
+            if (scope!.Service is "execute-api")
             {
-                var missing = string.IsNullOrWhiteSpace(request.Headers.Authorization.ToString());
-                throw new ServiceError(403, (protocol, missing) switch
-                {
-                    (WireProtocol.Ec2Query, true) => "MissingAuthenticationToken",
-                    (WireProtocol.Ec2Query, false) => "IncompleteSignature",
-                    (_, true) => "MissingAuthenticationTokenException",
-                    _ => "IncompleteSignatureException",
-                }, problem);
+                throw new ServiceError(404, "NotFoundException", $"The local endpoint serves no API at {path}");
             }
 
             if (scope.Service is not ("mq" or "ssm" or "ec2" or "states"))
             {
                 throw new ServiceError(400, protocol == WireProtocol.Ec2Query ? "InvalidAction" : "UnknownOperationException",
-                    $"The local endpoint serves mq, ec2, ssm and states; this request is signed for \"{scope.Service}\"");
+                    $"The local endpoint serves mq, ec2, ssm, states and execute-api; this request is signed for \"{scope.Service}\"");
             }
 
             var operation = await OperationAsync(context, protocol, path).ConfigureAwait(false);
@@ -184,11 +187,15 @@ internal sealed class Dispatcher(MqService mq, SsmService ssm, Ec2Service ec2, S
         }
     }
 
-    /// <summary>The protocol a request speaks when its signature does not say which service it is for.</summary>
+    /// <summary>
+    /// The protocol a request speaks when its signature does not say which service it is for: JSON with X-Amz-Target,
+    /// Amazon MQ under /v1/, EC2's query at the root, and API Gateway's under any other path (the API's own prefix).
+    /// </summary>
     private static WireProtocol Guess(HttpRequest request) =>
         request.Headers.ContainsKey("X-Amz-Target") ? WireProtocol.Json11
         : (request.Path.Value ?? "").StartsWith("/v1/", StringComparison.Ordinal) ? WireProtocol.RestJson
-        : WireProtocol.Ec2Query;
+        : (request.Path.Value ?? "/") is "/" or "" ? WireProtocol.Ec2Query
+        : WireProtocol.ApiGateway;
 
     // ---- services ------------------------------------------------------------------------------------------
 
@@ -281,7 +288,7 @@ internal sealed class Dispatcher(MqService mq, SsmService ssm, Ec2Service ec2, S
         response.StatusCode = error.Status;
         switch (protocol)
         {
-            case WireProtocol.RestJson:
+            case WireProtocol.RestJson or WireProtocol.ApiGateway:
                 response.Headers["x-amzn-RequestId"] = requestId;
                 response.Headers["x-amzn-ErrorType"] = error.Code;
                 response.ContentType = "application/json";

@@ -11,7 +11,7 @@ internal sealed class ServiceError(int status, string code, string message, stri
     public string? ErrorAttribute { get; } = errorAttribute;
 }
 
-/// <summary>The three AWS wire protocols the endpoint speaks.</summary>
+/// <summary>The AWS wire protocols the endpoint speaks.</summary>
 internal enum WireProtocol
 {
     /// <summary>Amazon MQ: REST paths, JSON bodies, errors as <c>{"message","errorAttribute"}</c> plus <c>x-amzn-ErrorType</c>.</summary>
@@ -22,4 +22,7 @@ internal enum WireProtocol
 
     /// <summary>EC2: form-encoded POST, XML responses, errors as <c>&lt;Response&gt;&lt;Errors&gt;&lt;Error&gt;</c>.</summary>
     Ec2Query,
+
+    /// <summary>API Gateway (<c>execute-api</c>) and the admin routes: errors as <c>{"message"}</c> plus <c>x-amzn-ErrorType</c>.</summary>
+    ApiGateway,
 }

@@ -3,11 +3,15 @@ using System.Globalization;
 namespace Nob.LocalCloud.Http;
 
 /// <summary>The credential scope of a SigV4 <c>Authorization</c> header: <c>AKID/yyyyMMdd/region/service/aws4_request</c>.</summary>
-internal sealed record SigV4Scope(string AccessKeyId, string Date, string Region, string Service, IReadOnlyList<string> SignedHeaders);
+internal sealed record SigV4Scope(string AccessKeyId, string Date, string Region, string Service, IReadOnlyList<string> SignedHeaders, string Signature)
+{
+    /// <summary><c>yyyyMMdd/region/service/aws4_request</c>, as it appears in the string to sign.</summary>
+    public string CredentialScope => $"{Date}/{Region}/{Service}/aws4_request";
+}
 
 /// <summary>
-/// Reads (never verifies) an <c>AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…</c> header. The local endpoint
-/// routes by the scope's service name and refuses requests whose header is missing or malformed, as AWS does.
+/// Reads an <c>AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…</c> header (<see cref="SigV4Verifier"/>
+/// checks the signature). The local endpoint routes by the scope's service name.
 /// </summary>
 internal static class SigV4
 {
@@ -74,6 +78,6 @@ internal static class SigV4
             return null;
         }
 
-        return new SigV4Scope(scope[0], scope[1], scope[2], scope[3], signedHeaders);
+        return new SigV4Scope(scope[0], scope[1], scope[2], scope[3], signedHeaders, signature);
     }
 }
