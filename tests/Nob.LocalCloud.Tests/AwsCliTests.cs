@@ -90,13 +90,14 @@ public sealed class AwsCliTests(CloudFixture fixture)
     }
 
     [Theory]
-    [InlineData("ssm", "describe-parameters", "InvalidSignatureException")]
-    [InlineData("mq", "list-brokers", "InvalidSignatureException")]
-    [InlineData("ec2", "describe-security-groups", "AuthFailure")]
-    public async Task WrongSecret_Refused_WithTheServicesCode(string service, string command, string code)
+    [InlineData("ssm get-parameters-by-path --path /nob/", "InvalidSignatureException")]
+    [InlineData("mq list-brokers", "InvalidSignatureException")]
+    [InlineData("ec2 describe-security-groups", "AuthFailure")]
+    public async Task WrongSecret_Refused_WithTheServicesCode(string command, string code)
     {
-        var (rightExit, _, rightStderr) = await RunAsync(service, command);
-        var (wrongExit, _, wrongStderr) = await RunWithSecretAsync("not-" + fixture.Cloud.Credentials.SecretAccessKey, service, command);
+        var arguments = command.Split(' ');
+        var (rightExit, _, rightStderr) = await RunAsync(arguments);
+        var (wrongExit, _, wrongStderr) = await RunWithSecretAsync("not-" + fixture.Cloud.Credentials.SecretAccessKey, arguments);
 
         Assert.True(rightExit == 0, rightStderr);
         Assert.NotEqual(0, wrongExit);
