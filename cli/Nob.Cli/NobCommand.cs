@@ -18,7 +18,7 @@ public static class NobCommand
         usage: nob up SPEC [--json]
                nob down [SPEC]
                nob drift SPEC [--repair] [--no-verify] [--json]
-               nob status
+               nob status [--json]
                nob cloud [--port PORT]
                nob plan SPEC [--json] [--endpoints FILE] [--current BROKER=FILE]...
                nob bench [--sizes tutorial,hub5,mesh10,mesh21] [--harness DLL]... [--cold-start-runs N] [--no-cold-start] [--json]
@@ -38,7 +38,9 @@ public static class NobCommand
                       revision, exactly the planned connectors, the planned ingress, and the bridge
                       (--no-verify skips sending messages); --repair converges it with build-network.
                       Exit 0 in sync or repaired, 3 drifted, 1 the check or repair failed
-          status      the local endpoint and its brokers
+          status      the local endpoint, how to use it with the AWS CLI (its URL, region and the access
+                      key it accepts, as export lines), its brokers and stored networks (--json: the
+                      endpoint, region and credentials as JSON)
           cloud       run the local endpoint in the foreground (Amazon MQ, EC2, SSM on 127.0.0.1)
 
           plan        validate SPEC and print the plan: brokers, connectors, topology, and each
@@ -76,7 +78,8 @@ public static class NobCommand
                 "down" when args.Length == 2 && !args[1].StartsWith('-') => await Local(stdout, stderr).DownAsync(args[1], CancellationToken.None),
                 "drift" when args.Length >= 2 && !args[1].StartsWith('-') && args[2..].All(a => a is "--repair" or "--no-verify" or "--json") =>
                     await Local(stdout, stderr).DriftAsync(args[1], args.Contains("--repair"), !args.Contains("--no-verify"), args.Contains("--json"), CancellationToken.None),
-                "status" when args.Length == 1 => await Local(stdout, stderr).StatusAsync(CancellationToken.None),
+                "status" when args.Length == 1 || (args.Length == 2 && args[1] == "--json") =>
+                    await Local(stdout, stderr).StatusAsync(args.Length == 2, CancellationToken.None),
                 "cloud" when args.Length == 1 => await new Nob.Cli.Local.CloudDaemon(Nob.Cli.Local.LocalHome.FromEnvironment(), stderr).RunForegroundAsync(DefaultCloudPort, stdout),
                 "cloud" when args.Length == 3 && args[1] == "--port" && int.TryParse(args[2], out var port) && port is >= 0 and < 65536 =>
                     await new Nob.Cli.Local.CloudDaemon(Nob.Cli.Local.LocalHome.FromEnvironment(), stderr).RunForegroundAsync(port, stdout),

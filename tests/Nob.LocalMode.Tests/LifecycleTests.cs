@@ -52,10 +52,10 @@ public sealed class LifecycleFixture : LocalHomeFixture
     public IBrokerService Brokers() => new AmazonMqBrokerService(MqClient());
 
     public AmazonEC2Client Ec2() =>
-        new(new BasicAWSCredentials("AKIDLOCALMODETESTS", "local-mode-tests"), new AmazonEC2Config { ServiceURL = Endpoint.AbsoluteUri, AuthenticationRegion = "us-east-1", MaxErrorRetry = 2 });
+        new(Credentials, new AmazonEC2Config { ServiceURL = Endpoint.AbsoluteUri, AuthenticationRegion = "us-east-1", MaxErrorRetry = 2 });
 
     public AmazonSimpleSystemsManagementClient Ssm() =>
-        new(new BasicAWSCredentials("AKIDLOCALMODETESTS", "local-mode-tests"), new AmazonSimpleSystemsManagementConfig { ServiceURL = Endpoint.AbsoluteUri, AuthenticationRegion = "us-east-1", MaxErrorRetry = 2 });
+        new(Credentials, new AmazonSimpleSystemsManagementConfig { ServiceURL = Endpoint.AbsoluteUri, AuthenticationRegion = "us-east-1", MaxErrorRetry = 2 });
 
     public string EventsFile => Path.Combine(Home, "events.jsonl");
 
@@ -215,7 +215,7 @@ public sealed class LifecycleTests(LifecycleFixture fixture, ITestOutputHelper o
     public async Task Drift_StoppedBroker_ReportedByTheBridgeVerificationUntilARebootBringsItBack()
     {
         var broker = await fixture.WaitRunningAsync("LcStop2");
-        using (var http = new HttpClient { BaseAddress = fixture.Endpoint, Timeout = TimeSpan.FromSeconds(30) })
+        using (var http = fixture.AdminHttp(TimeSpan.FromSeconds(30)))
         {
             using var stop = await http.PostAsync($"/_localcloud/brokers/{broker.BrokerId}/stop", null);
             Assert.True(stop.IsSuccessStatusCode, await stop.Content.ReadAsStringAsync());

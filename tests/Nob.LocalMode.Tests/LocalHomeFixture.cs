@@ -38,15 +38,33 @@ public class LocalHomeFixture : IAsyncLifetime
     public Uri Endpoint =>
         new(((string?)JsonNode.Parse(File.ReadAllText(CloudStateFile))?["endpoint"]) ?? throw new InvalidOperationException($"{CloudStateFile} has no endpoint"));
 
-    /// <summary>Our Amazon MQ client (AWSSDK.Core's pipeline) pointed at this home's endpoint, with dummy credentials.</summary>
+    /// <summary>What the running endpoint publishes in NOB_HOME/cloud.json for clients: its URL, region and the access key it accepts.</summary>
+    public IReadOnlyDictionary<string, string> CloudEnvironment =>
+        (JsonNode.Parse(File.ReadAllText(CloudStateFile))?["environment"] as JsonObject)?.ToDictionary(v => v.Key, v => (string)v.Value!, StringComparer.Ordinal)
+        ?? throw new InvalidOperationException($"{CloudStateFile} has no environment");
+
+    /// <summary>The endpoint's access key (every request to it must be signed with it).</summary>
+    public AWSCredentials Credentials
+    {
+        get
+        {
+            var environment = CloudEnvironment;
+            return new BasicAWSCredentials(environment["AWS_ACCESS_KEY_ID"], environment["AWS_SECRET_ACCESS_KEY"]);
+        }
+    }
+
+    /// <summary>Plain HTTP to the endpoint's admin routes, signed by AWSSDK.Core with its access key.</summary>
+    public HttpClient AdminHttp(TimeSpan? timeout = null) => Nob.Aws.SignedHttp.LocalCloudClient(CloudEnvironment, timeout ?? TimeSpan.FromSeconds(10));
+
+    /// <summary>Our Amazon MQ client (AWSSDK.Core's pipeline) pointed at this home's endpoint, signing with its access key.</summary>
     public AmazonMqClient MqClient() =>
-        new(new BasicAWSCredentials("AKIDLOCALMODETESTS", "local-mode-tests"),
+        new(Credentials,
             new AmazonMqConfig { ServiceURL = Endpoint.AbsoluteUri, AuthenticationRegion = "us-east-1", MaxErrorRetry = 2 });
 
-    /// <summary>The endpoint's unsigned admin API for faults: PUT (camelCase FaultSettings), GET (with counters), DELETE.</summary>
+    /// <summary>The endpoint's admin API for faults: PUT (camelCase FaultSettings), GET (with counters), DELETE.</summary>
     public async Task<JsonObject> SetFaultsAsync(object settings)
     {
-        using var http = new HttpClient { BaseAddress = Endpoint, Timeout = TimeSpan.FromSeconds(10) };
+        using var http = AdminHttp();
         using var response = await http.PutAsJsonAsync("/_localcloud/faults", settings);
         response.EnsureSuccessStatusCode();
         return JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
@@ -54,13 +72,13 @@ public class LocalHomeFixture : IAsyncLifetime
 
     public async Task<JsonObject> GetFaultsAsync()
     {
-        using var http = new HttpClient { BaseAddress = Endpoint, Timeout = TimeSpan.FromSeconds(10) };
+        using var http = AdminHttp();
         return JsonNode.Parse(await http.GetStringAsync("/_localcloud/faults"))!.AsObject();
     }
 
     public async Task ResetFaultsAsync()
     {
-        using var http = new HttpClient { BaseAddress = Endpoint, Timeout = TimeSpan.FromSeconds(10) };
+        using var http = AdminHttp();
         using var response = await http.DeleteAsync("/_localcloud/faults");
         response.EnsureSuccessStatusCode();
     }

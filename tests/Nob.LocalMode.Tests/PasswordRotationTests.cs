@@ -24,7 +24,7 @@ public sealed class PasswordRotationTests(PasswordRotationFixture fixture, ITest
     const string Username = "networkUser";
 
     AmazonSimpleSystemsManagementClient SsmClient() =>
-        new(new BasicAWSCredentials("AKIDLOCALMODETESTS", "local-mode-tests"),
+        new(fixture.Credentials,
             new AmazonSimpleSystemsManagementConfig { ServiceURL = fixture.Endpoint.AbsoluteUri, AuthenticationRegion = "us-east-1", MaxErrorRetry = 2 });
 
     [Fact]

@@ -133,7 +133,7 @@ public sealed class BenchCommand(TextWriter stdout, TextWriter stderr)
                 var specPath = Path.Combine(temp, $"{size}.json");
                 await File.WriteAllTextAsync(specPath, network.SpecJson, cancel.Token);
                 var cloud = await new CloudDaemon(home, TextWriter.Null).EnsureRunningAsync(cancel.Token);
-                using var http = new HttpClient { BaseAddress = new Uri(cloud.Endpoint.TrimEnd('/') + "/"), Timeout = TimeSpan.FromSeconds(30) };
+                using var http = Nob.Aws.SignedHttp.LocalCloudClient(cloud.Environment, TimeSpan.FromSeconds(30));
 
                 await stderr.WriteLineAsync($"[{size}] building {network.Brokers.Count} brokers ({network.Topology})");
                 var build = await UpAsync(http, home, temp, specPath, $"{size}-build", cancel.Token);
@@ -166,7 +166,7 @@ public sealed class BenchCommand(TextWriter stdout, TextWriter stderr)
                 {
                     await stderr.WriteLineAsync($"[{size}] building it again for the teardown's handlers");
                     var again = await new CloudDaemon(home, TextWriter.Null).EnsureRunningAsync(cancel.Token);
-                    using var againHttp = new HttpClient { BaseAddress = new Uri(again.Endpoint.TrimEnd('/') + "/"), Timeout = TimeSpan.FromSeconds(30) };
+                    using var againHttp = Nob.Aws.SignedHttp.LocalCloudClient(again.Environment, TimeSpan.FromSeconds(30));
                     var rebuild = await UpAsync(againHttp, home, temp, specPath, $"{size}-rebuild", cancel.Token);
                     var cases = ColdStartPlan.AfterTeardown(functions, teardown, rebuild.Payloads);
                     coldStartLoads.Add(("teardown handlers: start", MachineInfo.Current().LoadAverage));

@@ -8,16 +8,19 @@ namespace Nob.Cli.Local;
 /// Tells the local endpoint about each execution this process runs (and each nested one), with this process's identity,
 /// and how it ended: the endpoint's DescribeExecution then answers RUNNING while this process lives and has not reported
 /// the end, so a network lock held by a <c>nob up</c> that was killed is taken over by the next run, as on AWS a lock
-/// held by an aborted execution is.
+/// held by an aborted execution is. Its calls are signed with the endpoint's credentials (from <paramref name="environment"/>,
+/// what the endpoint publishes in cloud.json).
 /// </summary>
-public sealed class ExecutionRegistry(string endpoint)
+public sealed class ExecutionRegistry(IReadOnlyDictionary<string, string> environment)
 {
-    static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };
+    readonly Lazy<HttpClient> http = new(() => Nob.Aws.SignedHttp.LocalCloudClient(environment, TimeSpan.FromSeconds(30)));
+
+    HttpClient Http => http.Value;
 
     static readonly Lazy<ProcessIdentity> Self = new(() => ProcessIdentity.Of(Environment.ProcessId)
         ?? throw new InvalidOperationException("this process's identity (start time, command line) cannot be read from /proc"));
 
-    Uri Admin(string path) => new(new Uri(endpoint.TrimEnd('/') + "/"), "_localcloud/" + path);
+    static string Admin(string path) => "_localcloud/" + path;
 
     public async Task StartingAsync(string executionArn, CancellationToken cancellationToken)
     {

@@ -299,7 +299,7 @@ public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter 
         var events = new JsonLinesEventRecorder(EventsFile);
         // Each execution (nested ones too) is registered with the endpoint, which answers the network lock's
         // DescribeExecution for it: RUNNING while this process lives and the execution has not ended.
-        var registry = new ExecutionRegistry(cloud.Endpoint);
+        var registry = new ExecutionRegistry(cloud.Environment);
         return LocalStateMachine.FromTemplate(
             Path.Combine(LocalHome.RepositoryRoot(), "template.yaml"), logicalId, HandlerFactories.ParameterlessConstructor,
             new LocalStateMachineOptions
@@ -320,15 +320,22 @@ public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter 
             });
     }
 
-    public async Task<int> StatusAsync(CancellationToken cancellationToken)
+    public async Task<int> StatusAsync(bool json, CancellationToken cancellationToken)
     {
         if (await new CloudDaemon(home, stdout).RunningAsync() is not { } cloud)
         {
-            await stdout.WriteLineAsync("The local endpoint is not running (./nob up SPEC starts it).");
+            await stdout.WriteLineAsync(json ? new System.Text.Json.Nodes.JsonObject { ["running"] = false }.ToJsonString() : "The local endpoint is not running (./nob up SPEC starts it).");
+            return NobCommand.Ok;
+        }
+        if (json)
+        {
+            await stdout.WriteLineAsync(EndpointAccess.Json(cloud).ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
             return NobCommand.Ok;
         }
         UseEndpoint(cloud);
         await stdout.WriteLineAsync($"Local endpoint: {cloud.Endpoint} (pid {cloud.Pid}); truststore {cloud.TrustStore}");
+        await stdout.WriteLineAsync("It accepts requests SigV4-signed with its own key; for the AWS CLI, an SDK or curl --aws-sigv4:");
+        await stdout.WriteLineAsync($"  {EndpointAccess.ExportLine(cloud)}");
         using var mq = new AmazonMqClient(Nob.Aws.NobClientDefaults.Apply(new AmazonMqConfig()));
         var brokers = await mq.ListAllBrokersAsync(100, cancellationToken);
         if (brokers.Count == 0) await stdout.WriteLineAsync("No brokers.");

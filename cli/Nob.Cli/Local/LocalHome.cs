@@ -186,7 +186,8 @@ public enum HomeKind
 public sealed class ForeignHomeException(string message) : Exception(message);
 
 /// <summary>
-/// What a running <c>nob cloud</c> publishes for other nob commands. No secret: the store password stays in its file.
+/// What a running <c>nob cloud</c> publishes for other nob commands, in a 0600 file: <see cref="Environment"/> holds the
+/// endpoint's access key (every request to it is signed with it); the stores' password stays in its own file.
 /// The endpoint's process is <see cref="Pid"/> only while its start time and command line are still these.
 /// </summary>
 public sealed record CloudState(

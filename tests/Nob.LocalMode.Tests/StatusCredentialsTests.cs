@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+
+namespace Nob.LocalMode.Tests;
+
+/// <summary>A home whose endpoint runs in the foreground (`nob cloud`), without brokers; `nob down` stops it.</summary>
+public sealed class StatusFixture : LocalHomeFixture
+{
+    RunningNob? cloud;
+
+    public override async Task InitializeAsync()
+    {
+        cloud = RunningNob.Start(Home, Password, "cloud");
+        await cloud.WaitForOutputAsync("nob cloud:", TimeSpan.FromSeconds(120));
+    }
+
+    public override async Task DisposeAsync()
+    {
+        try
+        {
+            await base.DisposeAsync();
+        }
+        finally
+        {
+            cloud?.Dispose();
+        }
+    }
+}
+
+/// <summary>`nob status` tells a user how to reach the endpoint with its access key, and the AWS CLI does with exactly that.</summary>
+public sealed class StatusCredentialsTests(StatusFixture fixture) : IClassFixture<StatusFixture>
+{
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task Status_PrintsTheAccessKey_AsExportLineAndJson_TheAwsCliWorksWithIt()
+    {
+        var text = await fixture.NobAsync("status");
+        var json = await fixture.NobAsync("status", "--json");
+        Assert.True(text.ExitCode == 0, text.ToString());
+        Assert.True(json.ExitCode == 0, json.ToString());
+
+        var published = fixture.CloudEnvironment;
+        var status = JsonNode.Parse(json.Stdout)!;
+        Assert.Equal(published["AWS_ACCESS_KEY_ID"], (string?)status["credentials"]?["accessKeyId"]);
+        Assert.Equal(published["AWS_SECRET_ACCESS_KEY"], (string?)status["credentials"]?["secretAccessKey"]);
+        Assert.Equal(published["AWS_ENDPOINT_URL"], (string?)status["endpoint"]);
+        Assert.Equal(published["AWS_REGION"], (string?)status["region"]);
+        Assert.StartsWith("AKIA", published["AWS_ACCESS_KEY_ID"], StringComparison.Ordinal);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(fixture.CloudStateFile));
+
+        // What a user does: paste the printed line into a shell, then use the AWS CLI.
+        var export = text.Stdout.Split('\n').Select(l => l.Trim()).Single(l => l.StartsWith("export ", StringComparison.Ordinal));
+        var listed = await ShellAsync($"{export}; aws ssm get-parameters-by-path --path /nob/ --output json");
+        var wrongSecret = await ShellAsync($"{export}; AWS_SECRET_ACCESS_KEY=not-the-secret aws mq list-brokers --output json");
+
+        Assert.True(listed.ExitCode == 0, listed.Stderr);
+        Assert.NotNull(JsonNode.Parse(listed.Stdout)?["Parameters"]?.AsArray());
+        Assert.NotEqual(0, wrongSecret.ExitCode);
+        Assert.Contains("(InvalidSignatureException)", wrongSecret.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Help_ListsStatusJson_ExitsZero()
+    {
+        var help = await fixture.NobAsync("--help");
+
+        Assert.True(help.ExitCode == 0, help.ToString());
+        Assert.Contains("nob status [--json]", help.Stdout, StringComparison.Ordinal);
+    }
+
+    /// <summary>sh -c SCRIPT with none of the test host's AWS settings (no profile, config or credentials file).</summary>
+    static async Task<(int ExitCode, string Stdout, string Stderr)> ShellAsync(string script)
+    {
+        var info = new ProcessStartInfo("sh") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add("-c");
+        info.ArgumentList.Add(script);
+        foreach (var name in info.Environment.Keys.Where(k => k.StartsWith("AWS_", StringComparison.Ordinal)).ToList()) info.Environment.Remove(name);
+        info.Environment["AWS_CONFIG_FILE"] = "/nonexistent/aws-config";
+        info.Environment["AWS_SHARED_CREDENTIALS_FILE"] = "/nonexistent/aws-credentials";
+        info.Environment["AWS_EC2_METADATA_DISABLED"] = "true";
+        info.Environment["AWS_PAGER"] = "";
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+}
