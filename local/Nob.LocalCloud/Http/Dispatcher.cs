@@ -12,10 +12,10 @@ namespace Nob.LocalCloud.Http;
 
 /// <summary>
 /// Routes each request by its SigV4 credential scope's service (<c>mq</c>, <c>ssm</c>, <c>ec2</c>, and <c>states</c> for the
-/// local runners' executions), injects the faults in
+/// hosted workflow's state machines), injects the faults in
 /// force, and writes answers and errors in that service's wire protocol. <c>/_localcloud/…</c> is the unsigned admin API.
 /// </summary>
-internal sealed class Dispatcher(MqService mq, SsmService ssm, Ec2Service ec2, StatesService states, LocalCloudFaults faults, LocalCloudActivity activity, Action<string> log, TimeProvider? clock = null)
+internal sealed class Dispatcher(MqService mq, SsmService ssm, Ec2Service ec2, StatesService states, LocalCloudFaults faults, LocalCloudActivity activity, Action<string> log)
 {
     private const string AdminPrefix = "/_localcloud/";
 
@@ -63,7 +63,7 @@ internal sealed class Dispatcher(MqService mq, SsmService ssm, Ec2Service ec2, S
 
             var operation = await OperationAsync(context, protocol, path).ConfigureAwait(false);
             activity.CountRequest(scope.Service, operation);
-            // Step Functions here only answers for the local runners' own executions: faults reach it only when named.
+            // Step Functions is the workflow's own control plane here: faults reach it only when named.
             var drawn = scope.Service == "states" && !faults.Current.Services.Contains("states", StringComparer.OrdinalIgnoreCase)
                 ? InjectedFault.None
                 : faults.Draw(scope.Service);
@@ -241,7 +241,7 @@ internal sealed class Dispatcher(MqService mq, SsmService ssm, Ec2Service ec2, S
         }
 
         var body = Json.ParseObject(await ReadBodyAsync(context).ConfigureAwait(false));
-        var response = states.Handle(target[prefix.Length..], body);
+        var response = await states.HandleAsync(target[prefix.Length..], body).ConfigureAwait(false);
         context.Response.StatusCode = 200;
         context.Response.Headers["x-amzn-RequestId"] = requestId;
         context.Response.ContentType = "application/x-amz-json-1.0";
@@ -340,42 +340,6 @@ internal sealed class Dispatcher(MqService mq, SsmService ssm, Ec2Service ec2, S
             return;
         }
 
-        if (segments is ["executions"] or ["executions", "end"])
-        {
-            if (method != "POST")
-            {
-                response.StatusCode = 405;
-                return;
-            }
-
-            try
-            {
-                var body = Json.ParseObject(await ReadBodyAsync(context).ConfigureAwait(false));
-                var arn = Json.String(body, "executionArn") ?? throw new ArgumentException("executionArn is required");
-                var now = (clock ?? TimeProvider.System).GetUtcNow();
-                if (segments is ["executions"])
-                {
-                    var identity = new Nob.LocalBrokers.ProcessIdentity(
-                        Json.Int(body, "pid") ?? throw new ArgumentException("pid is required"),
-                        body["processStartTime"]?.GetValue<long>() ?? throw new ArgumentException("processStartTime is required"),
-                        Json.String(body, "commandLine") ?? throw new ArgumentException("commandLine is required"));
-                    states.Register(arn, identity, now);
-                    response.StatusCode = 204;
-                }
-                else
-                {
-                    response.StatusCode = states.End(arn, Json.String(body, "status") ?? throw new ArgumentException("status is required"), now) ? 204 : 404;
-                }
-            }
-            catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException or ServiceError)
-            {
-                response.StatusCode = 400;
-                await response.WriteAsync($"bad execution registration: {e.Message}\n").ConfigureAwait(false);
-            }
-
-            return;
-        }
-
         if (segments is ["activity"])
         {
             switch (method)
@@ -432,7 +396,7 @@ internal sealed class Dispatcher(MqService mq, SsmService ssm, Ec2Service ec2, S
         }
 
         response.StatusCode = 404;
-        await response.WriteAsync("admin endpoints: GET /_localcloud/health, GET|PUT|DELETE /_localcloud/faults, GET|DELETE /_localcloud/activity, POST /_localcloud/brokers/{brokerId}/stop, GET /_localcloud/console/{brokerId}/{n}, POST /_localcloud/executions, POST /_localcloud/executions/end\n")
+        await response.WriteAsync("admin endpoints: GET /_localcloud/health, GET|PUT|DELETE /_localcloud/faults, GET|DELETE /_localcloud/activity, POST /_localcloud/brokers/{brokerId}/stop, GET /_localcloud/console/{brokerId}/{n}\n")
             .ConfigureAwait(false);
     }
 
