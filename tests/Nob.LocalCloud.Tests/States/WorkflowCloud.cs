@@ -177,4 +177,21 @@ internal sealed class WorkflowCloud : IAsyncDisposable
 
         throw new InvalidOperationException("more than 1000 pages");
     }
+
+    /// <summary>The running HoldStateMachine execution whose input has <paramref name="key"/> (a nested one, started by a parent).</summary>
+    public async Task<string> NestedHoldAsync(string key)
+    {
+        var running = await OkAsync("ListExecutions", new JsonObject { ["stateMachineArn"] = MachineArn("HoldStateMachine"), ["statusFilter"] = "RUNNING" });
+        var found = new List<string>();
+        foreach (var arn in running["executions"]!.AsArray().Select(e => e!["executionArn"]!.GetValue<string>()))
+        {
+            var described = await DescribeAsync(arn);
+            if (JsonNode.Parse(described["input"]!.GetValue<string>())?["key"]?.GetValue<string>() == key)
+            {
+                found.Add(arn);
+            }
+        }
+
+        return Assert.Single(found);
+    }
 }
