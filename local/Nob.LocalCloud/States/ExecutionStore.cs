@@ -70,8 +70,11 @@ internal sealed class ExecutionStore
     private readonly JsonStateFile<ExecutionIndex> _index;
     private readonly ExecutionIndex _data;
 
-    public ExecutionStore(string folder)
+    private readonly int _maxExecutions;
+
+    public ExecutionStore(string folder, int maxExecutions = MaxExecutions)
     {
+        _maxExecutions = maxExecutions;
         Folder = PrivateFiles.CreateFolder(folder);
         _index = new JsonStateFile<ExecutionIndex>(Path.Combine(Folder, "index.json"));
         _data = _index.Load();
@@ -91,7 +94,7 @@ internal sealed class ExecutionStore
         record.HistoryFile = Sha256(record.ExecutionArn)[..32] + ".jsonl";
         _data.Executions.RemoveAll(e => e.ExecutionArn == record.ExecutionArn);
         _data.Executions.Add(record);
-        var excess = _data.Executions.Count - MaxExecutions;
+        var excess = _data.Executions.Count - _maxExecutions;
         if (excess > 0)
         {
             foreach (var old in _data.Executions.Where(e => e.Status != ExecutionStatus.Running).OrderBy(e => e.StopDate).Take(excess).ToList())
