@@ -39,6 +39,9 @@ internal sealed class WorkflowCloud : IAsyncDisposable
 
     public string DataDirectory { get; }
 
+    /// <summary>Every call made through <see cref="CallAsync"/>: operation, request, HTTP status, response body.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<(string Operation, JsonObject Request, int Status, JsonObject Response)> Exchanges { get; } = new();
+
     public static string MachineArn(string logicalId) => $"arn:aws:states:{Clients.Region}:{Account}:stateMachine:{logicalId}";
 
     public static string ExecutionArn(string logicalId, string name) => $"arn:aws:states:{Clients.Region}:{Account}:execution:{logicalId}:{name}";
@@ -103,8 +106,10 @@ internal sealed class WorkflowCloud : IAsyncDisposable
         var text = await stdout;
         var lastLine = text.LastIndexOf('\n');
         var body = text[..lastLine];
-        return (int.Parse(text[(lastLine + 1)..].Trim(), System.Globalization.CultureInfo.InvariantCulture),
+        var answer = (int.Parse(text[(lastLine + 1)..].Trim(), System.Globalization.CultureInfo.InvariantCulture),
             body.Length == 0 ? [] : JsonNode.Parse(body)!.AsObject());
+        Exchanges.Enqueue((operation, (JsonObject)request.DeepClone(), answer.Item1, answer.Item2));
+        return answer;
     }
 
     /// <summary>An operation that must succeed.</summary>
