@@ -294,7 +294,10 @@ internal sealed class Dispatcher(MqService mq, SsmService ssm, Ec2Service ec2, S
                 return response.WriteAsync(body.ToJsonString());
             case WireProtocol.Json11:
                 response.Headers["x-amzn-RequestId"] = requestId;
-                response.ContentType = "application/x-amz-json-1.1";
+                // Step Functions speaks awsJson 1.0, SSM 1.1; the error shape is the same.
+                response.ContentType = context.Request.Headers["X-Amz-Target"].ToString().StartsWith("AWSStepFunctions.", StringComparison.Ordinal)
+                    ? "application/x-amz-json-1.0"
+                    : "application/x-amz-json-1.1";
                 return response.WriteAsync(new JsonObject { ["__type"] = error.Code, ["message"] = error.Message }.ToJsonString());
             default:
                 response.ContentType = "text/xml;charset=UTF-8";

@@ -89,7 +89,7 @@ internal sealed class WorkflowCloud : IAsyncDisposable
         {
             "-s", "-S", "--aws-sigv4", $"aws:amz:{Clients.Region}:states", "--user", $"{environment["AWS_ACCESS_KEY_ID"]}:{environment["AWS_SECRET_ACCESS_KEY"]}",
             "-H", $"X-Amz-Target: AWSStepFunctions.{operation}", "-H", "Content-Type: application/x-amz-json-1.0",
-            "--data-binary", "@-", "-w", "\n%{http_code}", Cloud.Endpoint.AbsoluteUri,
+            "--data-binary", "@-", "-w", "\n%{content_type}\n%{http_code}", Cloud.Endpoint.AbsoluteUri,
         })
         {
             info.ArgumentList.Add(a);
@@ -105,7 +105,10 @@ internal sealed class WorkflowCloud : IAsyncDisposable
         Assert.True(process.ExitCode == 0, $"curl exited {process.ExitCode}: {await stderr}");
         var text = await stdout;
         var lastLine = text.LastIndexOf('\n');
-        var body = text[..lastLine];
+        var typeLine = text.LastIndexOf('\n', lastLine - 1);
+        var body = text[..typeLine];
+        // Every answer, error or not, in awsJson 1.0 as Step Functions sends it.
+        Assert.Equal("application/x-amz-json-1.0", text[(typeLine + 1)..lastLine]);
         var answer = (int.Parse(text[(lastLine + 1)..].Trim(), System.Globalization.CultureInfo.InvariantCulture),
             body.Length == 0 ? [] : JsonNode.Parse(body)!.AsObject());
         Exchanges.Enqueue((operation, (JsonObject)request.DeepClone(), answer.Item1, answer.Item2));
