@@ -295,6 +295,24 @@ public sealed partial class LocalWorkflowHost
         }
     }
 
+    /// <summary>The execution's input, and its output once it succeeded, from its ExecutionStarted and ExecutionSucceeded events.</summary>
+    internal (string? Input, string? Output) InputAndOutput(string executionArn)
+    {
+        lock (_gate)
+        {
+            if (_live.TryGetValue(executionArn, out var live))
+            {
+                return (Detail(live.Events.FirstOrDefault(), "executionStartedEventDetails", "input"), null);
+            }
+        }
+
+        var events = History(executionArn);
+        return (Detail(events.FirstOrDefault(), "executionStartedEventDetails", "input"),
+            Detail(events.LastOrDefault(e => e["type"]?.GetValue<string>() == HistoryEventTypes.ExecutionSucceeded), "executionSucceededEventDetails", "output"));
+    }
+
+    private static string? Detail(JsonObject? shaped, string member, string field) => shaped?[member]?[field]?.GetValue<string>();
+
     // ---- the runner's hooks -----------------------------------------------------------------------------------
 
     private Task OnExecutionStartingAsync(string executionArn, CancellationToken cancellationToken)
@@ -451,37 +469,4 @@ public sealed partial class LocalWorkflowHost
 
     [GeneratedRegex(@"\$\{([^}]+)\}")]
     private static partial Regex Placeholder();
-}
-
-/// <summary>A state machine of the template as the endpoint serves it.</summary>
-internal sealed record HostedMachine(StateMachineResource Resource, LocalStateMachine Runner, string RoleArn, DateTimeOffset CreationDate, string Definition);
-
-/// <summary>An execution while it runs: its record, its events so far and its history file open for appending.</summary>
-internal sealed class LiveExecution(ExecutionRecord record, FileStream history, HostedMachine machine)
-{
-    public ExecutionRecord Record { get; } = record;
-
-    public HostedMachine Machine { get; } = machine;
-
-    public FileStream History { get; } = history;
-
-    public List<JsonObject> Events { get; } = [];
-
-    public long LastEventId { get; set; }
-
-    /// <summary>The input StartExecution was given; null for a nested execution (its input is the task's).</summary>
-    public string? CallerInput { get; init; }
-
-    /// <summary>Cancels the run; null for a nested execution, which runs (and stops) with its parent.</summary>
-    public CancellationTokenSource? Cancel { get; init; }
-
-    public Task? Run { get; set; }
-
-    public bool StopRequested { get; set; }
-
-    public string? StopError { get; set; }
-
-    public string? StopCause { get; set; }
-
-    public void Close() => History.Dispose();
 }

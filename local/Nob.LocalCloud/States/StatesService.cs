@@ -101,7 +101,7 @@ internal sealed class StatesService(LocalWorkflowHost? host)
     private JsonObject DescribeExecution(JsonObject r)
     {
         var record = Execution(r);
-        var history = host!.History(record.ExecutionArn);
+        var (input, output) = host!.InputAndOutput(record.ExecutionArn);
         var response = new JsonObject
         {
             ["executionArn"] = record.ExecutionArn,
@@ -115,13 +115,13 @@ internal sealed class StatesService(LocalWorkflowHost? host)
             response["stopDate"] = HistoryShapes.Seconds(stop);
         }
 
-        if (Detail(history, "ExecutionStarted", "executionStartedEventDetails", "input") is { } input)
+        if (input is not null)
         {
             response["input"] = input;
             response["inputDetails"] = new JsonObject { ["included"] = true };
         }
 
-        if (record.Status == ExecutionStatus.Succeeded && Detail(history, "ExecutionSucceeded", "executionSucceededEventDetails", "output") is { } output)
+        if (record.Status == ExecutionStatus.Succeeded && output is not null)
         {
             response["output"] = output;
             response["outputDetails"] = new JsonObject { ["included"] = true };
@@ -147,9 +147,6 @@ internal sealed class StatesService(LocalWorkflowHost? host)
 
         return response;
     }
-
-    private static string? Detail(List<JsonObject> history, string type, string member, string field) =>
-        history.LastOrDefault(e => e["type"]?.GetValue<string>() == type)?[member]?[field]?.GetValue<string>();
 
     private JsonObject ListExecutions(JsonObject r)
     {
