@@ -16,8 +16,8 @@ using Nob.LocalCloud.Storage;
 namespace Nob.LocalCloud;
 
 /// <summary>
-/// A local AWS endpoint on 127.0.0.1 for Amazon MQ (rest-json), EC2 (query), SSM (json 1.1) and Step Functions' DescribeExecution
-/// of the local runners' executions (json 1.0), so that the workflow's
+/// A local AWS endpoint on 127.0.0.1 for Amazon MQ (rest-json), EC2 (query), SSM (json 1.1) and Step Functions (json 1.0:
+/// the state machines of the hosted workflow, <see cref="LocalCloudOptions.Workflow"/>, run in this process), so that the workflow's
 /// own clients reach it unchanged through <c>AWS_ENDPOINT_URL</c>, signing with <see cref="Credentials"/>. Every broker is a real ActiveMQ process. State lives in
 /// JSON files under <see cref="LocalCloudOptions.DataDirectory"/> and survives a restart (RUNNING brokers are started
 /// again). <see cref="StopAsync"/> stops every broker process; <see cref="DownAsync"/> also removes what the cloud made.
@@ -25,7 +25,8 @@ namespace Nob.LocalCloud;
 public sealed class LocalCloud : IAsyncDisposable
 {
     /// <summary>The files and folders a cloud makes in its data folder (what <see cref="DownAsync"/> removes).</summary>
-    private static readonly string[] OwnEntries = ["mq.json", "ssm.json", "ec2.json", "executions.json", "secret.key", LocalCloudCredentials.FileName, "brokers", "cli"];
+    // executions.json: what an earlier endpoint kept of the executions runners registered with it.
+    private static readonly string[] OwnEntries = ["mq.json", "ssm.json", "ec2.json", "executions", "executions.json", "secret.key", LocalCloudCredentials.FileName, "brokers", "cli"];
 
     private readonly WebApplication _app;
     private readonly MqService _mq;
@@ -35,10 +36,11 @@ public sealed class LocalCloud : IAsyncDisposable
     private bool _stopped;
 
     private LocalCloud(WebApplication app, MqService mq, LocalCloudOptions options, string dataDirectory, LocalCloudFaults faults, ActiveMqInstallation installation, TlsMaterial tls,
-        LocalCloudCredentials credentials)
+        LocalCloudCredentials credentials, LocalWorkflowHost? workflow)
     {
         Credentials = credentials;
         _app = app;
+        Workflow = workflow;
         _mq = mq;
         _options = options;
         DataDirectory = dataDirectory;
@@ -63,6 +65,9 @@ public sealed class LocalCloud : IAsyncDisposable
     public LocalCloudFaults Faults { get; }
 
     public ActiveMqInstallation Installation { get; }
+
+    /// <summary>The hosted workflow (<see cref="LocalCloudOptions.Workflow"/>): template.yaml's state machines and functions; null without one.</summary>
+    public LocalWorkflowHost? Workflow { get; }
 
     /// <summary>The brokers' TLS identity (clients trust <see cref="TlsMaterial.TrustStorePath"/>).</summary>
     public TlsMaterial Tls { get; }
@@ -109,7 +114,10 @@ public sealed class LocalCloud : IAsyncDisposable
         var mq = new MqService(new MqContext(data, secrets, ec2Store, faults, installation, tls, options.BrokerOptions, options.Region, options.AccountId,
             () => cloud!.Endpoint, log) { Activity = activity });
         var ssm = new SsmService(Path.Combine(data, "ssm.json"), secrets, options.Region, options.AccountId);
-        var states = new StatesService(Path.Combine(data, "executions.json"));
+        var workflow = options.Workflow is { } hosted
+            ? LocalWorkflowHost.Create(hosted, options.Region, options.AccountId, Path.Combine(data, "executions"), log)
+            : null;
+        var states = new StatesService(workflow);
         var dispatcher = new Dispatcher(mq, ssm, new Ec2Service(ec2Store), states, faults, activity, new SigV4Verifier(credentials, TimeProvider.System), log);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = data });
@@ -121,14 +129,39 @@ public sealed class LocalCloud : IAsyncDisposable
         });
         var app = builder.Build();
         app.Run(dispatcher.HandleAsync);
-        cloud = new LocalCloud(app, mq, options, data, faults, installation, tls, credentials) { Activity = activity };
+        cloud = new LocalCloud(app, mq, options, data, faults, installation, tls, credentials, workflow) { Activity = activity };
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
             ?? throw new InvalidOperationException("Kestrel reported no address");
         cloud._endpoint = new Uri(new Uri(address).GetLeftPart(UriPartial.Authority) + "/");
         log($"local cloud listening on {cloud._endpoint} with data in {data}");
         mq.Resume();
+        if (workflow is not null)
+        {
+            if (options.Workflow!.Functions is null)
+            {
+                cloud.UseInThisProcess();
+            }
+
+            workflow.Open();
+        }
+
         return cloud;
+    }
+
+    /// <summary>
+    /// Points this process's AWS clients at this endpoint: the hosted functions run here and reach it through the standard
+    /// environment (endpoint, region, key pair) and NOB_TRUSTED_CA_FILE (the brokers' TLS certificate), as on Lambda their
+    /// composition root reads it; so one process hosts at most one workflow endpoint.
+    /// </summary>
+    private void UseInThisProcess()
+    {
+        foreach (var (name, value) in EnvironmentVariables)
+        {
+            Environment.SetEnvironmentVariable(name, value);
+        }
+
+        Environment.SetEnvironmentVariable("NOB_TRUSTED_CA_FILE", Tls.CertificatePath);
     }
 
     /// <summary>The ActiveMQ producer/consumer CLI, trusting this cloud's brokers.</summary>
@@ -151,6 +184,12 @@ public sealed class LocalCloud : IAsyncDisposable
             _stopped = true;
             try
             {
+                // Executions first, while the endpoint still answers their functions: each running one ends FAILED.
+                if (Workflow is not null)
+                {
+                    await Workflow.StopAsync().ConfigureAwait(false);
+                }
+
                 await _app.StopAsync().ConfigureAwait(false);
             }
             finally

@@ -63,6 +63,13 @@ public sealed record LocalWorkflowOptions
     /// <summary>Values for the functions' environment variables that only AWS resolves (references to other resources).</summary>
     public IReadOnlyDictionary<string, string?> FunctionEnvironment { get; init; } = new Dictionary<string, string?>();
 
+    /// <summary>
+    /// The template's functions as given (tests' fakes); null: the template's own functions in-process, built by
+    /// <see cref="HandlerFactory"/> with <see cref="FunctionEnvironment"/>, which reach this endpoint through this
+    /// process's environment (set when the endpoint starts).
+    /// </summary>
+    public Nob.StepFunctions.ILambdaFunctions? Functions { get; init; }
+
     /// <summary>Replaces the drift schedule's expression (e.g. <c>rate(1 minute)</c>); null: the template's.</summary>
     public string? DriftRate { get; init; }
 }

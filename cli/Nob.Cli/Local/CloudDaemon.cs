@@ -32,13 +32,13 @@ public sealed class CloudDaemon(LocalHome home, TextWriter progress)
             await stdout.WriteLineAsync($"nob cloud is already running (pid {running.Pid}) at {running.Endpoint}");
             return NobCommand.Failed;
         }
-        await using var cloud = await LocalCloud.LocalCloud.StartAsync(new LocalCloudOptions { DataDirectory = home.CloudData, Port = port });
+        await using var cloud = await LocalCloud.LocalCloud.StartAsync(WithWorkflow(new LocalCloudOptions { DataDirectory = home.CloudData, Port = port }));
         var tlsDirectory = Path.GetDirectoryName(cloud.Tls.TrustStorePath)!;
         // Recorded with its start time and command line, so no later nob signals another process that got this pid.
         var self = ProcessIdentity.Of(Environment.ProcessId) ?? throw new InvalidOperationException("cannot read this process's own /proc entry");
         home.WriteCloudState(new CloudState(self.Pid, cloud.Endpoint.AbsoluteUri.TrimEnd('/'), cloud.Region, cloud.Tls.CertificatePath,
             cloud.Tls.TrustStorePath, Path.Combine(tlsDirectory, TlsMaterial.PasswordFileName), cloud.EnvironmentVariables, self.StartTime, self.CommandLine));
-        await stdout.WriteLineAsync($"nob cloud: Amazon MQ, EC2 and SSM at {cloud.Endpoint} (data in {home.CloudData})");
+        await stdout.WriteLineAsync($"nob cloud: Amazon MQ, EC2, SSM and Step Functions (template.yaml's state machines) at {cloud.Endpoint} (data in {home.CloudData})");
         foreach (var (name, value) in cloud.EnvironmentVariables) await stdout.WriteLineAsync($"  export {name}={value}");
         await stdout.FlushAsync();
 
@@ -50,6 +50,38 @@ public sealed class CloudDaemon(LocalHome home, TextWriter progress)
         await cloud.StopAsync();
         if (home.ReadCloudState()?.Pid == Environment.ProcessId) File.Delete(home.CloudStateFile);
         return NobCommand.Ok;
+    }
+
+    /// <summary>
+    /// The endpoint hosts the repository's template.yaml: its state machines run in the endpoint process with the
+    /// functions' own code (built as Lambda builds them, their composition root reaching this endpoint through the
+    /// process environment the endpoint sets once it listens); events put on EventBridge go to NOB_HOME/events.jsonl.
+    /// </summary>
+    LocalCloudOptions WithWorkflow(LocalCloudOptions options)
+    {
+        var templatePath = Path.Combine(LocalHome.RepositoryRoot(), "template.yaml");
+        var stackName = new LocalWorkflowOptions { TemplatePath = templatePath }.StackName;
+        var machines = Nob.StepFunctions.SamTemplate.Load(templatePath, options.Region, options.AccountId, stackName).StateMachines;
+        return options with
+        {
+            Workflow = new LocalWorkflowOptions
+            {
+                TemplatePath = templatePath,
+                StackName = stackName,
+                EventsFile = home.EventsFile,
+                // What only AWS resolves: the verify function's VPC security group (locally the verifier runs on this host,
+                // which reaches the brokers directly, so no STOMP ingress is opened for it), and the API function's state
+                // machines, which are the template's here.
+                FunctionEnvironment = new Dictionary<string, string?>
+                {
+                    ["NOB_VERIFIER_SECURITY_GROUP"] = null,
+                    ["NOB_VERIFIER_PUBLIC_CIDRS"] = null,
+                    ["NOB_BUILD_STATE_MACHINE_ARN"] = machines["BuildNetworkStateMachine"].Arn,
+                    ["NOB_TEARDOWN_STATE_MACHINE_ARN"] = machines["TeardownNetworkStateMachine"].Arn,
+                    ["NOB_CHECK_DRIFT_STATE_MACHINE_ARN"] = machines["CheckDriftStateMachine"].Arn,
+                },
+            },
+        };
     }
 
     /// <summary>The running endpoint, if the process cloud.json names is still that process (pid, start time, command line) and its port answers.</summary>

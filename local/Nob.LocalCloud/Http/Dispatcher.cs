@@ -12,11 +12,11 @@ namespace Nob.LocalCloud.Http;
 
 /// <summary>
 /// Verifies each request's SigV4 signature (<see cref="SigV4Verifier"/>; every path, the admin routes too), routes it by
-/// its credential scope's service (<c>mq</c>, <c>ssm</c>, <c>ec2</c>, and <c>states</c> for the local runners'
-/// executions), injects the faults in force, and writes answers and errors in that service's wire protocol.
+/// its credential scope's service (<c>mq</c>, <c>ssm</c>, <c>ec2</c>, and <c>states</c> for the hosted workflow's state
+/// machines), injects the faults in force, and writes answers and errors in that service's wire protocol.
 /// <c>/_localcloud/…</c> is the admin API.
 /// </summary>
-internal sealed class Dispatcher(MqService mq, SsmService ssm, Ec2Service ec2, StatesService states, LocalCloudFaults faults, LocalCloudActivity activity, SigV4Verifier verifier, Action<string> log, TimeProvider? clock = null)
+internal sealed class Dispatcher(MqService mq, SsmService ssm, Ec2Service ec2, StatesService states, LocalCloudFaults faults, LocalCloudActivity activity, SigV4Verifier verifier, Action<string> log)
 {
     private const string AdminPrefix = "/_localcloud/";
 
@@ -66,7 +66,7 @@ internal sealed class Dispatcher(MqService mq, SsmService ssm, Ec2Service ec2, S
 
             var operation = await OperationAsync(context, protocol, path).ConfigureAwait(false);
             activity.CountRequest(scope.Service, operation);
-            // Step Functions here only answers for the local runners' own executions: faults reach it only when named.
+            // Step Functions is the workflow's own control plane here: faults reach it only when named.
             var drawn = scope.Service == "states" && !faults.Current.Services.Contains("states", StringComparer.OrdinalIgnoreCase)
                 ? InjectedFault.None
                 : faults.Draw(scope.Service);
@@ -248,7 +248,7 @@ internal sealed class Dispatcher(MqService mq, SsmService ssm, Ec2Service ec2, S
         }
 
         var body = Json.ParseObject(await ReadBodyAsync(context).ConfigureAwait(false));
-        var response = states.Handle(target[prefix.Length..], body);
+        var response = await states.HandleAsync(target[prefix.Length..], body).ConfigureAwait(false);
         context.Response.StatusCode = 200;
         context.Response.Headers["x-amzn-RequestId"] = requestId;
         context.Response.ContentType = "application/x-amz-json-1.0";
@@ -301,7 +301,10 @@ internal sealed class Dispatcher(MqService mq, SsmService ssm, Ec2Service ec2, S
                 return response.WriteAsync(body.ToJsonString());
             case WireProtocol.Json11:
                 response.Headers["x-amzn-RequestId"] = requestId;
-                response.ContentType = "application/x-amz-json-1.1";
+                // Step Functions speaks awsJson 1.0, SSM 1.1; the error shape is the same.
+                response.ContentType = context.Request.Headers["X-Amz-Target"].ToString().StartsWith("AWSStepFunctions.", StringComparison.Ordinal)
+                    ? "application/x-amz-json-1.0"
+                    : "application/x-amz-json-1.1";
                 return response.WriteAsync(new JsonObject { ["__type"] = error.Code, ["message"] = error.Message }.ToJsonString());
             default:
                 response.ContentType = "text/xml;charset=UTF-8";
@@ -344,42 +347,6 @@ internal sealed class Dispatcher(MqService mq, SsmService ssm, Ec2Service ec2, S
             response.StatusCode = stopped is null ? 404 : 200;
             response.ContentType = "application/json";
             await response.WriteAsync(JsonSerializer.Serialize(new { brokerId = crashedId, found = stopped is not null, stopped = stopped == true }, AdminJson)).ConfigureAwait(false);
-            return;
-        }
-
-        if (segments is ["executions"] or ["executions", "end"])
-        {
-            if (method != "POST")
-            {
-                response.StatusCode = 405;
-                return;
-            }
-
-            try
-            {
-                var body = Json.ParseObject(await ReadBodyAsync(context).ConfigureAwait(false));
-                var arn = Json.String(body, "executionArn") ?? throw new ArgumentException("executionArn is required");
-                var now = (clock ?? TimeProvider.System).GetUtcNow();
-                if (segments is ["executions"])
-                {
-                    var identity = new Nob.LocalBrokers.ProcessIdentity(
-                        Json.Int(body, "pid") ?? throw new ArgumentException("pid is required"),
-                        body["processStartTime"]?.GetValue<long>() ?? throw new ArgumentException("processStartTime is required"),
-                        Json.String(body, "commandLine") ?? throw new ArgumentException("commandLine is required"));
-                    states.Register(arn, identity, now);
-                    response.StatusCode = 204;
-                }
-                else
-                {
-                    response.StatusCode = states.End(arn, Json.String(body, "status") ?? throw new ArgumentException("status is required"), now) ? 204 : 404;
-                }
-            }
-            catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException or ServiceError)
-            {
-                response.StatusCode = 400;
-                await response.WriteAsync($"bad execution registration: {e.Message}\n").ConfigureAwait(false);
-            }
-
             return;
         }
 
@@ -439,7 +406,7 @@ internal sealed class Dispatcher(MqService mq, SsmService ssm, Ec2Service ec2, S
         }
 
         response.StatusCode = 404;
-        await response.WriteAsync("admin endpoints: GET /_localcloud/health, GET|PUT|DELETE /_localcloud/faults, GET|DELETE /_localcloud/activity, POST /_localcloud/brokers/{brokerId}/stop, GET /_localcloud/console/{brokerId}/{n}, POST /_localcloud/executions, POST /_localcloud/executions/end\n")
+        await response.WriteAsync("admin endpoints: GET /_localcloud/health, GET|PUT|DELETE /_localcloud/faults, GET|DELETE /_localcloud/activity, POST /_localcloud/brokers/{brokerId}/stop, GET /_localcloud/console/{brokerId}/{n}\n")
             .ConfigureAwait(false);
     }
 

@@ -1,137 +1,275 @@
+using System.Text;
 using System.Text.Json.Nodes;
-using Nob.LocalBrokers;
 using Nob.LocalCloud.Http;
-using Nob.LocalCloud.Storage;
 
 namespace Nob.LocalCloud.States;
 
-internal sealed class ExecutionsData
-{
-    public List<ExecutionRecord> Executions { get; set; } = [];
-}
-
-/// <summary>An execution a local runner registered: the runner's process identity, and its end once reported.</summary>
-internal sealed class ExecutionRecord
-{
-    public string ExecutionArn { get; set; } = "";
-
-    public int Pid { get; set; }
-
-    public long ProcessStartTime { get; set; }
-
-    public string CommandLine { get; set; } = "";
-
-    public DateTimeOffset StartDate { get; set; }
-
-    /// <summary>SUCCEEDED, FAILED, TIMED_OUT or ABORTED once the runner reported the end; null while it runs.</summary>
-    public string? EndStatus { get; set; }
-
-    public DateTimeOffset? StopDate { get; set; }
-}
-
 /// <summary>
-/// Step Functions as far as local mode needs it (awsJson 1.0, <c>X-Amz-Target: AWSStepFunctions.*</c>): DescribeExecution
-/// of the executions the local runners (<c>nob up</c>, <c>down</c>, <c>drift</c>, which run the state machines in their own
-/// process) register through the admin API. RUNNING while the registering process lives (same pid, start time and
-/// command line) and has not reported the end; ABORTED when it died without reporting (killed); else the reported end.
-/// Registrations are kept in <c>executions.json</c>, so they survive an endpoint restart.
+/// Step Functions (awsJson 1.0, <c>X-Amz-Target: AWSStepFunctions.*</c>) for the state machines of the hosted workflow
+/// (<see cref="LocalWorkflowHost"/>): ListStateMachines, DescribeStateMachine, StartExecution, DescribeExecution,
+/// ListExecutions, GetExecutionHistory and StopExecution, with the members, pagination and errors of botocore's model
+/// (<c>stepfunctions/2016-11-23</c>). Without a hosted workflow there are no state machines and no executions.
 /// </summary>
-internal sealed class StatesService(string statePath)
+internal sealed class StatesService(LocalWorkflowHost? host)
 {
-    public const string Running = "RUNNING";
+    private const int DefaultPage = 100;
 
-    private static readonly HashSet<string> EndStatuses = ["SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"];
-
-    private readonly object _gate = new();
-    private readonly JsonStateFile<ExecutionsData> _file = new(statePath);
-    private ExecutionsData? _data;
-
-    /// <summary>At most this many registrations are kept (the oldest ended ones go first).</summary>
-    public const int MaxExecutions = 1000;
-
-    private ExecutionsData Data => _data ??= _file.Load();
-
-    public JsonObject Handle(string operation, JsonObject request) => operation switch
+    public async Task<JsonObject> HandleAsync(string operation, JsonObject request) => operation switch
     {
+        "ListStateMachines" => ListStateMachines(request),
+        "DescribeStateMachine" => DescribeStateMachine(request),
+        "StartExecution" => StartExecution(request),
         "DescribeExecution" => DescribeExecution(request),
-        _ => throw new ServiceError(400, "UnknownOperationException", $"The local endpoint implements only AWSStepFunctions.DescribeExecution, not {operation}"),
+        "ListExecutions" => ListExecutions(request),
+        "GetExecutionHistory" => GetExecutionHistory(request),
+        "StopExecution" => await StopExecutionAsync(request).ConfigureAwait(false),
+        _ => throw new ServiceError(400, "UnknownOperationException",
+            $"The local endpoint implements ListStateMachines, DescribeStateMachine, StartExecution, DescribeExecution, ListExecutions, GetExecutionHistory and StopExecution of AWSStepFunctions, not {operation}"),
     };
 
-    private JsonObject DescribeExecution(JsonObject r)
+    private IEnumerable<HostedMachine> Machines => host?.Machines ?? [];
+
+    private JsonObject ListStateMachines(JsonObject r)
     {
-        var arn = Json.String(r, "executionArn") ?? throw new ServiceError(400, "ValidationException", "1 validation error detected: Value null at 'executionArn' failed to satisfy constraint: Member must not be null");
-        if (!arn.StartsWith("arn:", StringComparison.Ordinal) || arn.Split(':').Length < 8)
-        {
-            throw new ServiceError(400, "InvalidArn", $"Invalid Arn: '{arn}'");
-        }
-
-        ExecutionRecord record;
-        lock (_gate)
-        {
-            record = Data.Executions.FirstOrDefault(e => e.ExecutionArn == arn)
-                ?? throw new ServiceError(400, "ExecutionDoesNotExist", $"Execution Does Not Exist: '{arn}'");
-        }
-
-        var parts = arn.Split(':');
-        var status = Status(record);
+        var max = StatesArns.MaxResults(r, DefaultPage);
+        var all = Machines.ToList();
+        var start = PageStart(r, "machines", 1024);
+        var page = all.Skip(start).Take(max).ToList();
         var response = new JsonObject
         {
-            ["executionArn"] = arn,
-            ["stateMachineArn"] = $"arn:aws:states:{parts[3]}:{parts[4]}:stateMachine:{parts[6]}",
-            ["name"] = parts[7],
-            ["status"] = status,
-            ["startDate"] = record.StartDate.ToUnixTimeMilliseconds() / 1000.0,
+            ["stateMachines"] = new JsonArray([.. page.Select(m => (JsonNode)new JsonObject
+            {
+                ["stateMachineArn"] = m.Resource.Arn,
+                ["name"] = m.Resource.Name,
+                ["type"] = "STANDARD",
+                ["creationDate"] = HistoryShapes.Seconds(m.CreationDate),
+            })]),
         };
-        if (status != Running)
+        if (start + page.Count < all.Count)
         {
-            response["stopDate"] = (record.StopDate ?? record.StartDate).ToUnixTimeMilliseconds() / 1000.0;
+            response["nextToken"] = Token("machines", start + page.Count);
         }
 
         return response;
     }
 
-    private static string Status(ExecutionRecord record) =>
-        record.EndStatus ?? (new ProcessIdentity(record.Pid, record.ProcessStartTime, record.CommandLine).IsRunning ? Running : "ABORTED");
-
-    /// <summary>Admin: a runner registers an execution it is about to run, with its own process identity.</summary>
-    public void Register(string executionArn, ProcessIdentity runner, DateTimeOffset now)
+    private JsonObject DescribeStateMachine(JsonObject r)
     {
-        lock (_gate)
+        var arn = StatesArns.Required(r, "stateMachineArn");
+        StatesArns.CheckStateMachineArn(arn);
+        var m = Machine(arn);
+        return new JsonObject
         {
-            Data.Executions.RemoveAll(e => e.ExecutionArn == executionArn);
-            Data.Executions.Add(new ExecutionRecord
-            {
-                ExecutionArn = executionArn, Pid = runner.Pid, ProcessStartTime = runner.StartTime, CommandLine = runner.CommandLine, StartDate = now,
-            });
-            if (Data.Executions.Count > MaxExecutions)
-            {
-                var ended = Data.Executions.Where(e => e.EndStatus is not null).OrderBy(e => e.StopDate).Take(Data.Executions.Count - MaxExecutions).ToHashSet();
-                Data.Executions.RemoveAll(ended.Contains);
-            }
-
-            _file.Save(Data);
-        }
+            ["stateMachineArn"] = m.Resource.Arn,
+            ["name"] = m.Resource.Name,
+            ["status"] = "ACTIVE",
+            ["definition"] = m.Definition,
+            ["roleArn"] = m.RoleArn,
+            ["type"] = "STANDARD",
+            ["creationDate"] = HistoryShapes.Seconds(m.CreationDate),
+            ["loggingConfiguration"] = new JsonObject { ["level"] = "OFF", ["includeExecutionData"] = false },
+            ["tracingConfiguration"] = new JsonObject { ["enabled"] = false },
+        };
     }
 
-    /// <summary>Admin: a runner reports how an execution it registered ended; false for an execution it did not register.</summary>
-    public bool End(string executionArn, string status, DateTimeOffset now)
+    private HostedMachine Machine(string arn) =>
+        host?.Machine(arn) ?? throw new ServiceError(400, "StateMachineDoesNotExist", $"State Machine Does Not Exist: '{arn}'");
+
+    private JsonObject StartExecution(JsonObject r)
     {
-        if (!EndStatuses.Contains(status))
+        var arn = StatesArns.Required(r, "stateMachineArn");
+        var name = StatesArns.Optional(r, "name", 1, 80);
+        var input = Json.String(r, "input");
+        var traceHeader = StatesArns.Optional(r, "traceHeader", 0, 256);
+        StatesArns.CheckStateMachineArn(arn);
+        if (host is null)
         {
-            throw new ArgumentException($"status \"{status}\" is not one of {string.Join(", ", EndStatuses)}", nameof(status));
+            throw new ServiceError(400, "StateMachineDoesNotExist", $"State Machine Does Not Exist: '{arn}'");
         }
 
-        lock (_gate)
+        var (executionArn, startDate) = host.Start(arn, name, input, traceHeader);
+        return new JsonObject { ["executionArn"] = executionArn, ["startDate"] = HistoryShapes.Seconds(startDate) };
+    }
+
+    private ExecutionRecord Execution(JsonObject r)
+    {
+        var arn = StatesArns.Required(r, "executionArn");
+        StatesArns.CheckExecutionArn(arn);
+        return host?.Find(arn) ?? throw new ServiceError(400, "ExecutionDoesNotExist", $"Execution Does Not Exist: '{arn}'");
+    }
+
+    private JsonObject DescribeExecution(JsonObject r)
+    {
+        var record = Execution(r);
+        var (input, output) = host!.InputAndOutput(record.ExecutionArn);
+        var response = new JsonObject
         {
-            if (Data.Executions.FirstOrDefault(e => e.ExecutionArn == executionArn) is not { } record)
+            ["executionArn"] = record.ExecutionArn,
+            ["stateMachineArn"] = record.StateMachineArn,
+            ["name"] = record.Name,
+            ["status"] = record.Status,
+            ["startDate"] = HistoryShapes.Seconds(record.StartDate),
+        };
+        if (record.StopDate is { } stop && record.Status != ExecutionStatus.Running)
+        {
+            response["stopDate"] = HistoryShapes.Seconds(stop);
+        }
+
+        if (input is not null)
+        {
+            response["input"] = input;
+            response["inputDetails"] = new JsonObject { ["included"] = true };
+        }
+
+        if (record.Status == ExecutionStatus.Succeeded && output is not null)
+        {
+            response["output"] = output;
+            response["outputDetails"] = new JsonObject { ["included"] = true };
+        }
+
+        if (record.TraceHeader is { } trace)
+        {
+            response["traceHeader"] = trace;
+        }
+
+        if (record.Status != ExecutionStatus.Running)
+        {
+            if (record.Error is { } error)
             {
-                return false;
+                response["error"] = error;
             }
 
-            record.EndStatus = status;
-            record.StopDate = now;
-            _file.Save(Data);
-            return true;
+            if (record.Cause is { } cause)
+            {
+                response["cause"] = cause;
+            }
         }
+
+        return response;
+    }
+
+    private JsonObject ListExecutions(JsonObject r)
+    {
+        var machineArn = StatesArns.Optional(r, "stateMachineArn", 1, 256);
+        var mapRunArn = StatesArns.Optional(r, "mapRunArn", 1, 2000);
+        var status = Json.String(r, "statusFilter");
+        var max = StatesArns.MaxResults(r, DefaultPage);
+        if (status is not null && !ExecutionStatus.All.Contains(status))
+        {
+            throw StatesArns.Validation($"Value '{status}' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [{string.Join(", ", ExecutionStatus.All)}]");
+        }
+
+        if ((machineArn is null) == (mapRunArn is null))
+        {
+            throw new ServiceError(400, "ValidationException", "Must provide a StateMachine ARN or a MapRun ARN, and not both");
+        }
+
+        if (mapRunArn is not null)
+        {
+            // No distributed Map runs here.
+            throw new ServiceError(400, "ResourceNotFound", $"Resource not found: '{mapRunArn}'");
+        }
+
+        StatesArns.CheckStateMachineArn(machineArn!);
+        Machine(machineArn!);
+        var scope = $"executions:{machineArn}:{status}";
+        var all = host!.Executions()
+            .Where(e => e.StateMachineArn == machineArn && (status is null || e.Status == status))
+            .OrderByDescending(e => e.StartDate).ThenByDescending(e => e.ExecutionArn, StringComparer.Ordinal)
+            .ToList();
+        var start = PageStart(r, scope, 3096);
+        var page = all.Skip(start).Take(max).ToList();
+        var response = new JsonObject
+        {
+            ["executions"] = new JsonArray([.. page.Select(e =>
+            {
+                var item = new JsonObject
+                {
+                    ["executionArn"] = e.ExecutionArn,
+                    ["stateMachineArn"] = e.StateMachineArn,
+                    ["name"] = e.Name,
+                    ["status"] = e.Status,
+                    ["startDate"] = HistoryShapes.Seconds(e.StartDate),
+                };
+                if (e.StopDate is { } stop && e.Status != ExecutionStatus.Running)
+                {
+                    item["stopDate"] = HistoryShapes.Seconds(stop);
+                }
+
+                return (JsonNode)item;
+            })]),
+        };
+        if (start + page.Count < all.Count)
+        {
+            response["nextToken"] = Token(scope, start + page.Count);
+        }
+
+        return response;
+    }
+
+    private JsonObject GetExecutionHistory(JsonObject r)
+    {
+        var record = Execution(r);
+        var max = StatesArns.MaxResults(r, DefaultPage);
+        var reverse = Json.Bool(r, "reverseOrder") ?? false;
+        var includeData = Json.Bool(r, "includeExecutionData") ?? true;
+        var scope = $"history:{record.ExecutionArn}:{reverse}";
+        var events = host!.History(record.ExecutionArn);
+        if (reverse)
+        {
+            events.Reverse();
+        }
+
+        var start = PageStart(r, scope, 1024);
+        var page = events.Skip(start).Take(max).ToList();
+        var response = new JsonObject
+        {
+            ["events"] = new JsonArray([.. page.Select(e => (JsonNode)(includeData ? e : HistoryShapes.WithoutExecutionData(e)))]),
+        };
+        if (start + page.Count < events.Count)
+        {
+            response["nextToken"] = Token(scope, start + page.Count);
+        }
+
+        return response;
+    }
+
+    private async Task<JsonObject> StopExecutionAsync(JsonObject r)
+    {
+        var error = StatesArns.Optional(r, "error", 0, 256);
+        var cause = StatesArns.Optional(r, "cause", 0, 32768);
+        var record = Execution(r);
+        var stopDate = await host!.StopExecutionAsync(record.ExecutionArn, error, cause).ConfigureAwait(false);
+        return new JsonObject { ["stopDate"] = HistoryShapes.Seconds(stopDate) };
+    }
+
+    // ---- pagination -------------------------------------------------------------------------------------------
+
+    /// <summary>An opaque token: the listing it continues (so it is refused elsewhere) and the position to continue at.</summary>
+    private static string Token(string scope, int position) =>
+        Convert.ToBase64String(Encoding.UTF8.GetBytes($"{position}|{ExecutionStore.Sha256(scope)[..16]}"));
+
+    private static int PageStart(JsonObject r, string scope, int maxTokenLength)
+    {
+        if (StatesArns.Optional(r, "nextToken", 1, maxTokenLength) is not { } token)
+        {
+            return 0;
+        }
+
+        try
+        {
+            var text = Encoding.UTF8.GetString(Convert.FromBase64String(token)).Split('|');
+            if (text.Length == 2 && text[1] == ExecutionStore.Sha256(scope)[..16]
+                && int.TryParse(text[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var position))
+            {
+                return position;
+            }
+        }
+        catch (FormatException)
+        {
+            // Not base64: refused below.
+        }
+
+        throw new ServiceError(400, "InvalidToken", $"Invalid Token: '{token}'");
     }
 }
