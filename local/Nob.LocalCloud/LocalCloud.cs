@@ -6,12 +6,14 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Nob.LocalBrokers;
+using Nob.LocalCloud.Api;
 using Nob.LocalCloud.Ec2;
 using Nob.LocalCloud.Http;
 using Nob.LocalCloud.Mq;
 using Nob.LocalCloud.Ssm;
 using Nob.LocalCloud.States;
 using Nob.LocalCloud.Storage;
+using Nob.StepFunctions;
 
 namespace Nob.LocalCloud;
 
@@ -32,6 +34,7 @@ public sealed class LocalCloud : IAsyncDisposable
     private readonly LocalCloudOptions _options;
     private readonly SemaphoreSlim _stopGate = new(1, 1);
     private Uri? _endpoint;
+    private LocalRestApi? _restApi;
     private bool _stopped;
 
     private LocalCloud(WebApplication app, MqService mq, LocalCloudOptions options, string dataDirectory, LocalCloudFaults faults, ActiveMqInstallation installation, TlsMaterial tls)
@@ -49,6 +52,15 @@ public sealed class LocalCloud : IAsyncDisposable
     public Uri Endpoint => _endpoint ?? throw new InvalidOperationException("the local cloud has not started");
 
     public int Port => Endpoint.Port;
+
+    /// <summary>The template resource of the networks API.</summary>
+    public const string NetworksApiLogicalId = "NetworksApi";
+
+    /// <summary>
+    /// The networks API's base URL, <c>http://127.0.0.1:PORT/restapis/{apiId}/{stage}/_user_request_</c> (append
+    /// <c>/networks</c>; sign for <c>execute-api</c>), or null when this endpoint does not host the workflow.
+    /// </summary>
+    public Uri? ApiUrl => _restApi is null ? null : new Uri(Endpoint, _restApi.BasePath);
 
     public string DataDirectory { get; }
 
@@ -79,7 +91,14 @@ public sealed class LocalCloud : IAsyncDisposable
     /// Starts the endpoint on 127.0.0.1:<see cref="LocalCloudOptions.Port"/> (0: any free port) over the data folder, and
     /// brings back the brokers it holds in the background (see <see cref="WaitForBrokersAsync"/>).
     /// </summary>
-    public static async Task<LocalCloud> StartAsync(LocalCloudOptions options, CancellationToken cancellationToken = default)
+    public static Task<LocalCloud> StartAsync(LocalCloudOptions options, CancellationToken cancellationToken = default) =>
+        StartAsync(options, apiFunctions: null, cancellationToken);
+
+    /// <summary>
+    /// <see cref="StartAsync(LocalCloudOptions, CancellationToken)"/>, serving the networks API of
+    /// <see cref="LocalCloudOptions.Workflow"/>'s template with <paramref name="apiFunctions"/> as its Lambda functions.
+    /// </summary>
+    internal static async Task<LocalCloud> StartAsync(LocalCloudOptions options, ILambdaFunctions? apiFunctions, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrWhiteSpace(options.DataDirectory);
@@ -101,7 +120,8 @@ public sealed class LocalCloud : IAsyncDisposable
             () => cloud!.Endpoint, log) { Activity = activity });
         var ssm = new SsmService(Path.Combine(data, "ssm.json"), secrets, options.Region, options.AccountId);
         var states = new StatesService(Path.Combine(data, "executions.json"));
-        var dispatcher = new Dispatcher(mq, ssm, new Ec2Service(ec2Store), states, faults, activity, log);
+        var restApi = apiFunctions is null ? null : CreateRestApi(options, apiFunctions);
+        var dispatcher = new Dispatcher(mq, ssm, new Ec2Service(ec2Store), states, faults, activity, log) { RestApi = restApi };
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = data });
         builder.Logging.ClearProviders();
@@ -112,7 +132,7 @@ public sealed class LocalCloud : IAsyncDisposable
         });
         var app = builder.Build();
         app.Run(dispatcher.HandleAsync);
-        cloud = new LocalCloud(app, mq, options, data, faults, installation, tls) { Activity = activity };
+        cloud = new LocalCloud(app, mq, options, data, faults, installation, tls) { Activity = activity, _restApi = restApi };
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
             ?? throw new InvalidOperationException("Kestrel reported no address");
@@ -120,6 +140,16 @@ public sealed class LocalCloud : IAsyncDisposable
         log($"local cloud listening on {cloud._endpoint} with data in {data}");
         mq.Resume();
         return cloud;
+    }
+
+    /// <summary>The template's networks API, built for this endpoint's account, region and stack (its functions are <paramref name="functions"/>).</summary>
+    private static LocalRestApi CreateRestApi(LocalCloudOptions options, ILambdaFunctions functions)
+    {
+        var workflow = options.Workflow ?? throw new ArgumentException("the networks API needs LocalCloudOptions.Workflow (the template)", nameof(options));
+        var template = SamTemplate.Load(workflow.TemplatePath, options.Region, options.AccountId, workflow.StackName);
+        var api = new LocalRestApi(RestApiDefinition.From(template, NetworksApiLogicalId), functions, options.AccountId);
+        api.CheckFunctions();
+        return api;
     }
 
     /// <summary>The ActiveMQ producer/consumer CLI, trusting this cloud's brokers.</summary>
