@@ -120,7 +120,7 @@ public sealed class LocalCloud : IAsyncDisposable
             () => cloud!.Endpoint, log) { Activity = activity });
         var ssm = new SsmService(Path.Combine(data, "ssm.json"), secrets, options.Region, options.AccountId);
         var states = new StatesService(Path.Combine(data, "executions.json"));
-        var restApi = apiFunctions is null ? null : CreateRestApi(options, apiFunctions);
+        var restApi = apiFunctions is null ? null : CreateRestApi(LoadTemplate(options), apiFunctions, options.AccountId);
         var dispatcher = new Dispatcher(mq, ssm, new Ec2Service(ec2Store), states, faults, activity, log) { RestApi = restApi };
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = data });
@@ -142,14 +142,18 @@ public sealed class LocalCloud : IAsyncDisposable
         return cloud;
     }
 
-    /// <summary>The template's networks API, built for this endpoint's account, region and stack (its functions are <paramref name="functions"/>).</summary>
-    private static LocalRestApi CreateRestApi(LocalCloudOptions options, ILambdaFunctions functions)
+    /// <summary>The template's networks API (its Lambda functions are <paramref name="functions"/>), refused at start when a route's function is not there.</summary>
+    private static LocalRestApi CreateRestApi(SamTemplate template, ILambdaFunctions functions, string accountId)
     {
-        var workflow = options.Workflow ?? throw new ArgumentException("the networks API needs LocalCloudOptions.Workflow (the template)", nameof(options));
-        var template = SamTemplate.Load(workflow.TemplatePath, options.Region, options.AccountId, workflow.StackName);
-        var api = new LocalRestApi(RestApiDefinition.From(template, NetworksApiLogicalId), functions, options.AccountId);
+        var api = new LocalRestApi(RestApiDefinition.From(template, NetworksApiLogicalId), functions, accountId);
         api.CheckFunctions();
         return api;
+    }
+
+    private static SamTemplate LoadTemplate(LocalCloudOptions options)
+    {
+        var workflow = options.Workflow ?? throw new ArgumentException("the networks API needs LocalCloudOptions.Workflow (the template)", nameof(options));
+        return SamTemplate.Load(workflow.TemplatePath, options.Region, options.AccountId, workflow.StackName);
     }
 
     /// <summary>The ActiveMQ producer/consumer CLI, trusting this cloud's brokers.</summary>

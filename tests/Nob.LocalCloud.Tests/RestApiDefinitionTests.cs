@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Nob.LocalCloud.Api;
 using Nob.StepFunctions;
@@ -80,6 +81,24 @@ public class RestApiDefinitionTests
         Assert.Matches("^[a-z0-9]{10}$", api.Id);
         Assert.Equal(api.Id, Api().Id);
         Assert.NotEqual(api.Id, RestApiDefinition.From(SamTemplate.Load(Repository.PathOf("template.yaml"), "us-east-1", "000000000000", "other"), "NetworksApi").Id);
+    }
+
+    [Fact]
+    public void SamTemplateApis_NetworksApi_IsTypedJsonWithIntrinsicsResolved()
+    {
+        var api = Template.Apis["NetworksApi"];
+        var body = api.DefinitionBody;
+
+        Assert.Equal("nob-networks", api.Name);
+        Assert.Equal("v1", api.StageName);
+        Assert.Empty(api.StageVariables); // cloudWatchRole is an !If of resources: only AWS resolves it
+        Assert.Equal(JsonValueKind.True, body["x-amazon-apigateway-request-validators"]!["body-and-parameters"]!["validateRequestBody"]!.GetValueKind());
+        Assert.Equal("1.0", (string?)body["info"]!["version"]);
+        var header = body["paths"]!["/networks"]!["post"]!["parameters"]![0]!;
+        Assert.Equal(JsonValueKind.Number, header["schema"]!["minLength"]!.GetValueKind());
+        Assert.Equal(JsonValueKind.False, header["required"]!.GetValueKind());
+        Assert.Equal($"arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/{Template.Functions["ApiFunction"].Arn}/invocations",
+            (string?)body["paths"]!["/networks"]!["post"]!["x-amazon-apigateway-integration"]!["uri"]);
     }
 
     static JsonSchemaModel NetworkSpecBody() => Api().Routes.Single(r => r.BodyModels.Count > 0).BodyModels["application/json"];
