@@ -6,12 +6,14 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Nob.LocalBrokers;
+using Nob.LocalCloud.Api;
 using Nob.LocalCloud.Ec2;
 using Nob.LocalCloud.Http;
 using Nob.LocalCloud.Mq;
 using Nob.LocalCloud.Ssm;
 using Nob.LocalCloud.States;
 using Nob.LocalCloud.Storage;
+using Nob.StepFunctions;
 
 namespace Nob.LocalCloud;
 
@@ -33,6 +35,7 @@ public sealed class LocalCloud : IAsyncDisposable
     private readonly LocalCloudOptions _options;
     private readonly SemaphoreSlim _stopGate = new(1, 1);
     private Uri? _endpoint;
+    private LocalRestApi? _restApi;
     private bool _stopped;
 
     private LocalCloud(WebApplication app, MqService mq, LocalCloudOptions options, string dataDirectory, LocalCloudFaults faults, ActiveMqInstallation installation, TlsMaterial tls,
@@ -53,6 +56,15 @@ public sealed class LocalCloud : IAsyncDisposable
     public Uri Endpoint => _endpoint ?? throw new InvalidOperationException("the local cloud has not started");
 
     public int Port => Endpoint.Port;
+
+    /// <summary>The template resource of the networks API.</summary>
+    public const string NetworksApiLogicalId = "NetworksApi";
+
+    /// <summary>
+    /// The networks API's base URL, <c>http://127.0.0.1:PORT/restapis/{apiId}/{stage}/_user_request_</c> (append
+    /// <c>/networks</c>; sign for <c>execute-api</c>), or null when this endpoint does not host the workflow.
+    /// </summary>
+    public Uri? ApiUrl => _restApi is null ? null : new Uri(Endpoint, _restApi.BasePath);
 
     public string DataDirectory { get; }
 
@@ -118,7 +130,9 @@ public sealed class LocalCloud : IAsyncDisposable
             ? LocalWorkflowHost.Create(hosted, options.Region, options.AccountId, Path.Combine(data, "executions"), log)
             : null;
         var states = new StatesService(workflow);
-        var dispatcher = new Dispatcher(mq, ssm, new Ec2Service(ec2Store), states, faults, activity, new SigV4Verifier(credentials, TimeProvider.System), log);
+        // A template without the networks API (a test template) hosts only its state machines.
+        var restApi = workflow is null || !workflow.Template.Apis.ContainsKey(NetworksApiLogicalId) ? null : CreateRestApi(workflow.Template, workflow.Functions, options.AccountId);
+        var dispatcher = new Dispatcher(mq, ssm, new Ec2Service(ec2Store), states, faults, activity, new SigV4Verifier(credentials, TimeProvider.System), log) { RestApi = restApi };
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = data });
         builder.Logging.ClearProviders();
@@ -129,7 +143,7 @@ public sealed class LocalCloud : IAsyncDisposable
         });
         var app = builder.Build();
         app.Run(dispatcher.HandleAsync);
-        cloud = new LocalCloud(app, mq, options, data, faults, installation, tls, credentials, workflow) { Activity = activity };
+        cloud = new LocalCloud(app, mq, options, data, faults, installation, tls, credentials, workflow) { Activity = activity, _restApi = restApi };
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
             ?? throw new InvalidOperationException("Kestrel reported no address");
@@ -147,6 +161,14 @@ public sealed class LocalCloud : IAsyncDisposable
         }
 
         return cloud;
+    }
+
+    /// <summary>The template's networks API (its Lambda functions are <paramref name="functions"/>), refused at start when a route's function is not there.</summary>
+    private static LocalRestApi CreateRestApi(SamTemplate template, ILambdaFunctions functions, string accountId)
+    {
+        var api = new LocalRestApi(RestApiDefinition.From(template, NetworksApiLogicalId), functions, accountId);
+        api.CheckFunctions();
+        return api;
     }
 
     /// <summary>

@@ -22,6 +22,9 @@ internal sealed class Dispatcher(MqService mq, SsmService ssm, Ec2Service ec2, S
 
     private static readonly JsonSerializerOptions AdminJson = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
+    /// <summary>The template's REST API (paths under <c>/restapis/</c>), when the endpoint hosts the workflow; it answers as API Gateway.</summary>
+    public Api.LocalRestApi? RestApi { get; init; }
+
     public async Task HandleAsync(HttpContext context)
     {
         var request = context.Request;
@@ -48,6 +51,12 @@ internal sealed class Dispatcher(MqService mq, SsmService ssm, Ec2Service ec2, S
         if (admin)
         {
             await AdminAsync(context, path[AdminPrefix.Length..]).ConfigureAwait(false);
+            return;
+        }
+
+        if (RestApi is { } api && Api.LocalRestApi.Serves(path))
+        {
+            await api.HandleAsync(context).ConfigureAwait(false);
             return;
         }
 

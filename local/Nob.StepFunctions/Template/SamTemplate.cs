@@ -144,6 +144,7 @@ public sealed partial class SamTemplate
             machines[id] = machines[id] with { Substitutions = substitutions };
         }
         template.StateMachines = machines;
+        template.apis = new Lazy<IReadOnlyDictionary<string, ServerlessApiResource>>(() => ReadApis(resources, names));
         return template;
     }
 
