@@ -9,6 +9,7 @@ using Nob.LocalBrokers;
 using Nob.LocalCloud.Ec2;
 using Nob.LocalCloud.Http;
 using Nob.LocalCloud.Mq;
+using Nob.LocalCloud.Schedule;
 using Nob.LocalCloud.Ssm;
 using Nob.LocalCloud.States;
 using Nob.LocalCloud.Storage;
@@ -25,11 +26,12 @@ namespace Nob.LocalCloud;
 public sealed class LocalCloud : IAsyncDisposable
 {
     /// <summary>The files and folders a cloud makes in its data folder (what <see cref="DownAsync"/> removes).</summary>
-    private static readonly string[] OwnEntries = ["mq.json", "ssm.json", "ec2.json", "executions.json", "secret.key", "brokers", "cli"];
+    private static readonly string[] OwnEntries = ["mq.json", "ssm.json", "ec2.json", "executions.json", "secret.key", "brokers", "cli", ScheduleRunner.StateFileName, DeadLetterFile.FileName];
 
     private readonly WebApplication _app;
     private readonly MqService _mq;
     private readonly LocalCloudOptions _options;
+    private LocalSchedules _schedules = LocalSchedules.None;
     private readonly SemaphoreSlim _stopGate = new(1, 1);
     private Uri? _endpoint;
     private bool _stopped;
@@ -75,6 +77,9 @@ public sealed class LocalCloud : IAsyncDisposable
         ["AWS_SECRET_ACCESS_KEY"] = "local-cloud-secret",
     };
 
+    /// <summary>The template's schedules (the drift check) this endpoint runs: expression, state, next and last run.</summary>
+    public IReadOnlyList<ScheduleStatus> Schedules => _schedules.Statuses;
+
     /// <summary>
     /// Starts the endpoint on 127.0.0.1:<see cref="LocalCloudOptions.Port"/> (0: any free port) over the data folder, and
     /// brings back the brokers it holds in the background (see <see cref="WaitForBrokersAsync"/>).
@@ -102,6 +107,12 @@ public sealed class LocalCloud : IAsyncDisposable
         var ssm = new SsmService(Path.Combine(data, "ssm.json"), secrets, options.Region, options.AccountId);
         var states = new StatesService(Path.Combine(data, "executions.json"));
         var dispatcher = new Dispatcher(mq, ssm, new Ec2Service(ec2Store), states, faults, activity, log);
+        // Until the workflow host starts executions here, schedules run only with a start given (tests).
+        var schedules = options.Workflow is { ScheduleStart: { } start } workflow
+            ? LocalSchedules.Create(Nob.StepFunctions.SamTemplate.Load(workflow.TemplatePath, options.Region, options.AccountId, workflow.StackName),
+                workflow, start, data, workflow.ScheduleClock ?? TimeProvider.System, log)
+            : LocalSchedules.None;
+        dispatcher.Schedules = () => schedules.Statuses;
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = data });
         builder.Logging.ClearProviders();
@@ -112,13 +123,14 @@ public sealed class LocalCloud : IAsyncDisposable
         });
         var app = builder.Build();
         app.Run(dispatcher.HandleAsync);
-        cloud = new LocalCloud(app, mq, options, data, faults, installation, tls) { Activity = activity };
+        cloud = new LocalCloud(app, mq, options, data, faults, installation, tls) { Activity = activity, _schedules = schedules };
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
             ?? throw new InvalidOperationException("Kestrel reported no address");
         cloud._endpoint = new Uri(new Uri(address).GetLeftPart(UriPartial.Authority) + "/");
         log($"local cloud listening on {cloud._endpoint} with data in {data}");
         mq.Resume();
+        schedules.Start();
         return cloud;
     }
 
@@ -142,6 +154,7 @@ public sealed class LocalCloud : IAsyncDisposable
             _stopped = true;
             try
             {
+                await _schedules.StopAsync().ConfigureAwait(false);
                 await _app.StopAsync().ConfigureAwait(false);
             }
             finally
