@@ -66,7 +66,9 @@ internal sealed class ScheduleRunner : IAsyncDisposable
         var unchanged = stored is { Enabled: true } && schedule.Enabled && stored.Expression == schedule.Expression && stored.Timezone == expression.TimeZone.Id;
         _activatedAt = unchanged ? stored!.ActivatedAt : now;
         _lastRun = stored?.LastRun;
-        _nextRun = schedule.Enabled ? expression.Next(now, _activatedAt) : null;
+        // A run already made is not made again (a restart within the minute it was due).
+        var from = unchanged && stored!.LastRun is { } last && last.ScheduledTime >= now ? last.ScheduledTime.AddTicks(1) : now;
+        _nextRun = schedule.Enabled ? expression.Next(from, _activatedAt) : null;
         Save();
     }
 
