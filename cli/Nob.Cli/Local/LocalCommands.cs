@@ -329,6 +329,7 @@ public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter 
         }
         UseEndpoint(cloud);
         await stdout.WriteLineAsync($"Local endpoint: {cloud.Endpoint} (pid {cloud.Pid}); truststore {cloud.TrustStore}");
+        foreach (var line in await ScheduleStatusText.ReadAsync(cloud.Endpoint, cancellationToken)) await stdout.WriteLineAsync(line);
         using var mq = new AmazonMqClient(Nob.Aws.NobClientDefaults.Apply(new AmazonMqConfig()));
         var brokers = await mq.ListAllBrokersAsync(100, cancellationToken);
         if (brokers.Count == 0) await stdout.WriteLineAsync("No brokers.");
