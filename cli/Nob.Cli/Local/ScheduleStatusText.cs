@@ -12,9 +12,17 @@ public static class ScheduleStatusText
     public static async Task<IReadOnlyList<string>> ReadAsync(string endpoint, CancellationToken cancellationToken)
     {
         using var http = new HttpClient { BaseAddress = new Uri(endpoint.TrimEnd('/') + "/"), Timeout = TimeSpan.FromSeconds(5) };
-        using var response = await http.GetAsync(Route, cancellationToken);
-        if (!response.IsSuccessStatusCode) return [];
-        return Describe(JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken)));
+        try
+        {
+            using var response = await http.GetAsync(Route, cancellationToken);
+            if (!response.IsSuccessStatusCode) return [];
+            return Describe(JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken)));
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException)
+        {
+            // The rest of the status does not depend on it.
+            return [$"Schedules: the endpoint did not say ({e.Message})"];
+        }
     }
 
     public static IReadOnlyList<string> Describe(JsonNode? answer) =>
