@@ -15,11 +15,11 @@ public static class NobCommand
     public const int Invalid = 2;
 
     const string Usage = """
-        usage: nob up SPEC [--json]
+        usage: nob up SPEC [--json] [--drift-rate EXPR] [--drift-schedule enabled|disabled]
                nob down [SPEC]
                nob drift SPEC [--repair] [--no-verify] [--json]
                nob status [--json]
-               nob cloud [--port PORT]
+               nob cloud [--port PORT] [--drift-rate EXPR] [--drift-schedule enabled|disabled]
                nob plan SPEC [--json] [--endpoints FILE] [--current BROKER=FILE]...
                nob bench [--sizes tutorial,hub5,mesh10,mesh21] [--harness DLL]... [--cold-start-runs N] [--no-cold-start] [--json]
                nob bench --report FILE
@@ -42,6 +42,7 @@ public static class NobCommand
                       key it accepts, as export lines), its brokers and stored networks (--json: the
                       endpoint, region and credentials as JSON)
           cloud       run the local endpoint in the foreground (Amazon MQ, EC2, SSM on 127.0.0.1)
+        """ + "\n" + Nob.Cli.Local.DriftScheduleOptions.Usage + "\n" + """
 
           plan        validate SPEC and print the plan: brokers, connectors, topology, and each
                       broker's next configuration XML (a diff when --current gives its current XML)
@@ -55,10 +56,20 @@ public static class NobCommand
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help" || args.Contains("--help"))
         {
             await (args.Length == 0 ? stderr : stdout).WriteLineAsync(Usage);
             return args.Length == 0 ? Invalid : Ok;
+        }
+        var drift = Nob.Cli.Local.DriftScheduleOptions.None;
+        if (args[0] is "cloud" or "up")
+        {
+            (args, drift, var driftProblem) = Nob.Cli.Local.DriftScheduleOptions.Extract(args);
+            if (driftProblem is not null)
+            {
+                await stderr.WriteLineAsync($"nob: {driftProblem}");
+                return Invalid;
+            }
         }
         // A spec file that is not there is bad input (exit 2), like a spec that is not valid.
         if (args[0] is "up" or "down" or "drift" or "plan" && args.Length >= 2 && !args[1].StartsWith('-') && !File.Exists(args[1]))
@@ -73,16 +84,16 @@ public static class NobCommand
                 "plan" => await PlanAsync(args[1..], stdout, stderr),
                 "bench" => await Nob.Cli.Bench.BenchCommand.RunAsync(args[1..], stdout, stderr),
                 "up" when args.Length is 2 or 3 && (args.Length == 2 || args[2] == "--json") && !args[1].StartsWith('-') =>
-                    await Local(stdout, stderr).UpAsync(args[1], args.Length == 3, CancellationToken.None),
+                    await StartedWithAsync(drift, args.Length == 3 ? stderr : stdout) ?? await Local(stdout, stderr).UpAsync(args[1], args.Length == 3, CancellationToken.None),
                 "down" when args.Length == 1 => await Local(stdout, stderr).DownAsync(),
                 "down" when args.Length == 2 && !args[1].StartsWith('-') => await Local(stdout, stderr).DownAsync(args[1], CancellationToken.None),
                 "drift" when args.Length >= 2 && !args[1].StartsWith('-') && args[2..].All(a => a is "--repair" or "--no-verify" or "--json") =>
                     await Local(stdout, stderr).DriftAsync(args[1], args.Contains("--repair"), !args.Contains("--no-verify"), args.Contains("--json"), CancellationToken.None),
                 "status" when args.Length == 1 || (args.Length == 2 && args[1] == "--json") =>
                     await Local(stdout, stderr).StatusAsync(args.Length == 2, CancellationToken.None),
-                "cloud" when args.Length == 1 => await new Nob.Cli.Local.CloudDaemon(Nob.Cli.Local.LocalHome.FromEnvironment(), stderr).RunForegroundAsync(DefaultCloudPort, stdout),
+                "cloud" when args.Length == 1 => await new Nob.Cli.Local.CloudDaemon(Nob.Cli.Local.LocalHome.FromEnvironment(), stderr) { Drift = drift }.RunForegroundAsync(DefaultCloudPort, stdout),
                 "cloud" when args.Length == 3 && args[1] == "--port" && int.TryParse(args[2], out var port) && port is >= 0 and < 65536 =>
-                    await new Nob.Cli.Local.CloudDaemon(Nob.Cli.Local.LocalHome.FromEnvironment(), stderr).RunForegroundAsync(port, stdout),
+                    await new Nob.Cli.Local.CloudDaemon(Nob.Cli.Local.LocalHome.FromEnvironment(), stderr) { Drift = drift }.RunForegroundAsync(port, stdout),
                 "up" or "down" or "drift" or "status" or "cloud" => await UsageErrorAsync(stderr, $"wrong arguments for \"{args[0]}\""),
                 _ => await UsageErrorAsync(stderr, $"unknown command \"{args[0]}\""),
             };
@@ -119,6 +130,14 @@ public static class NobCommand
     public const int DefaultCloudPort = 0;
 
     static Nob.Cli.Local.LocalCommands Local(TextWriter stdout, TextWriter stderr) => new(Nob.Cli.Local.LocalHome.FromEnvironment(), stdout, stderr);
+
+    /// <summary><c>nob up</c> with drift options: the endpoint starts with them first (the build then finds it running); null to go on.</summary>
+    static async Task<int?> StartedWithAsync(Nob.Cli.Local.DriftScheduleOptions drift, TextWriter progress)
+    {
+        if (!drift.IsNone)
+            await new Nob.Cli.Local.CloudDaemon(Nob.Cli.Local.LocalHome.FromEnvironment(), progress) { Drift = drift }.EnsureRunningAsync(CancellationToken.None);
+        return null;
+    }
 
     static async Task<int> UsageErrorAsync(TextWriter stderr, string message)
     {

@@ -10,6 +10,7 @@ using Nob.LocalCloud.Api;
 using Nob.LocalCloud.Ec2;
 using Nob.LocalCloud.Http;
 using Nob.LocalCloud.Mq;
+using Nob.LocalCloud.Schedule;
 using Nob.LocalCloud.Ssm;
 using Nob.LocalCloud.States;
 using Nob.LocalCloud.Storage;
@@ -28,11 +29,12 @@ public sealed class LocalCloud : IAsyncDisposable
 {
     /// <summary>The files and folders a cloud makes in its data folder (what <see cref="DownAsync"/> removes).</summary>
     // executions.json: what an earlier endpoint kept of the executions runners registered with it.
-    private static readonly string[] OwnEntries = ["mq.json", "ssm.json", "ec2.json", "executions", "executions.json", "secret.key", LocalCloudCredentials.FileName, "brokers", "cli"];
+    private static readonly string[] OwnEntries = ["mq.json", "ssm.json", "ec2.json", "executions", "executions.json", "secret.key", LocalCloudCredentials.FileName, "brokers", "cli", ScheduleRunner.StateFileName, DeadLetterFile.FileName];
 
     private readonly WebApplication _app;
     private readonly MqService _mq;
     private readonly LocalCloudOptions _options;
+    private LocalSchedules _schedules = LocalSchedules.None;
     private readonly SemaphoreSlim _stopGate = new(1, 1);
     private Uri? _endpoint;
     private LocalRestApi? _restApi;
@@ -100,6 +102,9 @@ public sealed class LocalCloud : IAsyncDisposable
         ["AWS_SECRET_ACCESS_KEY"] = Credentials.SecretAccessKey,
     };
 
+    /// <summary>The template's schedules (the drift check) this endpoint runs: expression, state, next and last run.</summary>
+    public IReadOnlyList<ScheduleStatus> Schedules => _schedules.Statuses;
+
     /// <summary>
     /// Starts the endpoint on 127.0.0.1:<see cref="LocalCloudOptions.Port"/> (0: any free port) over the data folder, and
     /// brings back the brokers it holds in the background (see <see cref="WaitForBrokersAsync"/>).
@@ -133,6 +138,13 @@ public sealed class LocalCloud : IAsyncDisposable
         // A template without the networks API (a test template) hosts only its state machines.
         var restApi = workflow is null || !workflow.Template.Apis.ContainsKey(NetworksApiLogicalId) ? null : CreateRestApi(workflow.Template, workflow.Functions, options.AccountId);
         var dispatcher = new Dispatcher(mq, ssm, new Ec2Service(ec2Store), states, faults, activity, new SigV4Verifier(credentials, TimeProvider.System), log) { RestApi = restApi };
+        // The template's schedules start their targets through the host, as EventBridge Scheduler calls StartExecution.
+        var schedules = options.Workflow is { } scheduled && workflow is not null
+            ? LocalSchedules.Create(workflow.Template, scheduled,
+                scheduled.ScheduleStart ?? (async (arn, name, input, ct) => (await workflow.StartExecutionAsync(arn, name, input, ct).ConfigureAwait(false)).ExecutionArn),
+                data, scheduled.ScheduleClock ?? TimeProvider.System, log)
+            : LocalSchedules.None;
+        dispatcher.Schedules = () => schedules.Statuses;
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = data });
         builder.Logging.ClearProviders();
@@ -143,7 +155,7 @@ public sealed class LocalCloud : IAsyncDisposable
         });
         var app = builder.Build();
         app.Run(dispatcher.HandleAsync);
-        cloud = new LocalCloud(app, mq, options, data, faults, installation, tls, credentials, workflow) { Activity = activity, _restApi = restApi };
+        cloud = new LocalCloud(app, mq, options, data, faults, installation, tls, credentials, workflow) { Activity = activity, _restApi = restApi, _schedules = schedules };
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
             ?? throw new InvalidOperationException("Kestrel reported no address");
@@ -160,6 +172,7 @@ public sealed class LocalCloud : IAsyncDisposable
             workflow.Open();
         }
 
+        schedules.Start();
         return cloud;
     }
 
@@ -206,6 +219,7 @@ public sealed class LocalCloud : IAsyncDisposable
             _stopped = true;
             try
             {
+                await _schedules.StopAsync().ConfigureAwait(false);
                 // Executions first, while the endpoint still answers their functions: each running one ends FAILED.
                 if (Workflow is not null)
                 {

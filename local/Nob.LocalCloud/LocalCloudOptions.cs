@@ -72,4 +72,12 @@ public sealed record LocalWorkflowOptions
 
     /// <summary>Replaces the drift schedule's expression (e.g. <c>rate(1 minute)</c>); null: the template's.</summary>
     public string? DriftRate { get; init; }
+
+    /// <summary>Turns the drift schedule on or off (its template parameter DriftCheckScheduleEnabled); null: the template's.</summary>
+    public bool? DriftScheduleEnabled { get; init; }
+
+    /// <summary>For tests: what the schedules start executions with, and their clock (default: the workflow host, the system clock).</summary>
+    internal Func<string, string?, string, CancellationToken, Task<string>>? ScheduleStart { get; init; }
+
+    internal TimeProvider? ScheduleClock { get; init; }
 }

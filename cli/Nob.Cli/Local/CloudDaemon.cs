@@ -15,6 +15,9 @@ public sealed class CloudDaemon(LocalHome home, TextWriter progress)
     static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
     static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(60);
 
+    /// <summary>The drift schedule's rate and state for the endpoint this starts (default: the template's).</summary>
+    public DriftScheduleOptions Drift { get; init; } = DriftScheduleOptions.None;
+
     /// <summary><c>nob cloud</c>: runs the endpoint in the foreground until SIGINT/SIGTERM.</summary>
     public async Task<int> RunForegroundAsync(int port, TextWriter stdout)
     {
@@ -32,7 +35,11 @@ public sealed class CloudDaemon(LocalHome home, TextWriter progress)
             await stdout.WriteLineAsync($"nob cloud is already running (pid {running.Pid}) at {running.Endpoint}");
             return NobCommand.Failed;
         }
-        await using var cloud = await LocalCloud.LocalCloud.StartAsync(WithWorkflow(new LocalCloudOptions { DataDirectory = home.CloudData, Port = port }));
+        var options = WithWorkflow(new LocalCloudOptions { DataDirectory = home.CloudData, Port = port });
+        // The drift schedule's overrides travel with the workflow the endpoint hosts.
+        if (options.Workflow is { } workflow)
+            options = options with { Workflow = workflow with { DriftRate = Drift.Rate ?? workflow.DriftRate, DriftScheduleEnabled = Drift.Enabled ?? workflow.DriftScheduleEnabled } };
+        await using var cloud = await LocalCloud.LocalCloud.StartAsync(options);
         var tlsDirectory = Path.GetDirectoryName(cloud.Tls.TrustStorePath)!;
         // Recorded with its start time and command line, so no later nob signals another process that got this pid.
         var self = ProcessIdentity.Of(Environment.ProcessId) ?? throw new InvalidOperationException("cannot read this process's own /proc entry");
@@ -106,7 +113,12 @@ public sealed class CloudDaemon(LocalHome home, TextWriter progress)
     /// <summary>Starts <c>nob cloud</c> in the background unless it runs already; waits (bounded) until it answers.</summary>
     public async Task<CloudState> EnsureRunningAsync(CancellationToken cancellationToken)
     {
-        if (await RunningAsync() is { } running) return running;
+        if (await RunningAsync() is { } running)
+        {
+            if (!Drift.IsNone)
+                await progress.WriteLineAsync($"The local endpoint already runs (pid {running.Pid}): --drift-rate and --drift-schedule apply when it starts (nob cloud, or nob up after nob down).");
+            return running;
+        }
         home.Claim();
         // Two nob commands starting at once must not start two endpoints: the first holds the lock until its endpoint answers.
         await using var startLock = await AcquireStartLockAsync(cancellationToken);
@@ -114,7 +126,7 @@ public sealed class CloudDaemon(LocalHome home, TextWriter progress)
         var program = Environment.GetCommandLineArgs()[0];
         var start = new ProcessStartInfo("setsid") { UseShellExecute = false };
         // A new session, so the endpoint and its brokers survive this command and the terminal's Ctrl-C.
-        foreach (var arg in new[] { "sh", "-c", "exec \"$0\" \"$@\" >>\"$NOB_CLOUD_LOG\" 2>&1 </dev/null", Environment.ProcessPath!, program, "cloud" })
+        foreach (var arg in new[] { "sh", "-c", "exec \"$0\" \"$@\" >>\"$NOB_CLOUD_LOG\" 2>&1 </dev/null", Environment.ProcessPath!, program, "cloud" }.Concat(Drift.Arguments()))
             start.ArgumentList.Add(arg);
         start.Environment["NOB_CLOUD_LOG"] = home.CloudLog;
         start.Environment["NOB_HOME"] = home.Root;

@@ -25,6 +25,9 @@ internal sealed class Dispatcher(MqService mq, SsmService ssm, Ec2Service ec2, S
     /// <summary>The template's REST API (paths under <c>/restapis/</c>), when the endpoint hosts the workflow; it answers as API Gateway.</summary>
     public Api.LocalRestApi? RestApi { get; init; }
 
+    /// <summary>The schedules the endpoint runs, for <c>GET /_localcloud/schedules</c>.</summary>
+    public Func<IReadOnlyList<Schedule.ScheduleStatus>> Schedules { get; set; } = () => [];
+
     public async Task HandleAsync(HttpContext context)
     {
         var request = context.Request;
@@ -359,6 +362,13 @@ internal sealed class Dispatcher(MqService mq, SsmService ssm, Ec2Service ec2, S
             return;
         }
 
+        if (segments is ["schedules"] && method == "GET")
+        {
+            response.ContentType = "application/json";
+            await response.WriteAsync(JsonSerializer.Serialize(new { schedules = Schedules() }, AdminJson)).ConfigureAwait(false);
+            return;
+        }
+
         if (segments is ["activity"])
         {
             switch (method)
@@ -415,7 +425,7 @@ internal sealed class Dispatcher(MqService mq, SsmService ssm, Ec2Service ec2, S
         }
 
         response.StatusCode = 404;
-        await response.WriteAsync("admin endpoints: GET /_localcloud/health, GET|PUT|DELETE /_localcloud/faults, GET|DELETE /_localcloud/activity, POST /_localcloud/brokers/{brokerId}/stop, GET /_localcloud/console/{brokerId}/{n}\n")
+        await response.WriteAsync("admin endpoints: GET /_localcloud/health, GET|PUT|DELETE /_localcloud/faults, GET|DELETE /_localcloud/activity, GET /_localcloud/schedules, POST /_localcloud/brokers/{brokerId}/stop, GET /_localcloud/console/{brokerId}/{n}\n")
             .ConfigureAwait(false);
     }
 

@@ -73,6 +73,7 @@ public sealed partial class SamTemplate
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
             throw new StatesDefinitionException("template: not a YAML mapping");
         var template = new SamTemplate(region, account, stackName);
+        template.document = root;
         var resources = Child(root, "Resources") as YamlMappingNode ?? throw new StatesDefinitionException("template: no Resources");
         var globals = Child(Child(root, "Globals"), "Function") as YamlMappingNode;
         var parameters = Child(root, "Parameters") as YamlMappingNode;

@@ -1,0 +1,140 @@
+namespace Nob.LocalCloud.Tests;
+
+/// <summary>
+/// A clock that moves only when a test says: <see cref="AdvanceTo"/> fires the timers that fall due on the way, in order,
+/// each with the clock at its due time. <see cref="WaitForTimersAsync"/> lets a test wait (bounded) until the code under
+/// test is waiting on the clock, so each step happens at a known time.
+/// </summary>
+internal sealed class ManualClock(DateTimeOffset start) : TimeProvider
+{
+    private readonly Lock _gate = new();
+    private readonly List<ManualTimer> _timers = [];
+    private DateTimeOffset _now = start;
+
+    public override TimeZoneInfo LocalTimeZone => TimeZoneInfo.Utc;
+
+    public override DateTimeOffset GetUtcNow()
+    {
+        lock (_gate)
+        {
+            return _now;
+        }
+    }
+
+    public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+    public override long GetTimestamp() => GetUtcNow().UtcTicks;
+
+    public int PendingTimers
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _timers.Count;
+            }
+        }
+    }
+
+    /// <summary>The due times of the timers set now, earliest first.</summary>
+    public IReadOnlyList<DateTimeOffset> DueTimes
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _timers.Select(t => t.Due).Order()];
+            }
+        }
+    }
+
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+    {
+        var timer = new ManualTimer(this, callback, state);
+        timer.Change(dueTime, period);
+        return timer;
+    }
+
+    /// <summary>Waits until <paramref name="count"/> timers are set (at most 10 s of real time; polling, bounded).</summary>
+    public async Task WaitForTimersAsync(int count)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (PendingTimers < count)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"expected {count} timer(s) on the clock, found {PendingTimers}");
+            }
+
+            await Task.Delay(5);
+        }
+    }
+
+    public void AdvanceTo(DateTimeOffset target)
+    {
+        while (true)
+        {
+            ManualTimer? next;
+            lock (_gate)
+            {
+                next = _timers.Where(t => t.Due <= target).MinBy(t => t.Due);
+                if (next is null)
+                {
+                    if (target > _now)
+                    {
+                        _now = target;
+                    }
+
+                    return;
+                }
+
+                if (next.Due > _now)
+                {
+                    _now = next.Due;
+                }
+
+                _timers.Remove(next);
+            }
+
+            next.Fire();
+        }
+    }
+
+    public void Advance(TimeSpan by) => AdvanceTo(GetUtcNow() + by);
+
+    private sealed class ManualTimer(ManualClock clock, TimerCallback callback, object? state) : ITimer
+    {
+        public DateTimeOffset Due { get; private set; }
+
+        public bool Change(TimeSpan dueTime, TimeSpan period)
+        {
+            lock (clock._gate)
+            {
+                clock._timers.Remove(this);
+                if (dueTime != Timeout.InfiniteTimeSpan)
+                {
+                    Due = clock._now + dueTime;
+                    clock._timers.Add(this);
+                }
+
+                return true;
+            }
+        }
+
+        public void Fire() => callback(state);
+
+        public void Dispose()
+        {
+            lock (clock._gate)
+            {
+                clock._timers.Remove(this);
+            }
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            Dispose();
+            return ValueTask.CompletedTask;
+        }
+    }
+}
