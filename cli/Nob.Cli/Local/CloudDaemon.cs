@@ -44,8 +44,10 @@ public sealed class CloudDaemon(LocalHome home, TextWriter progress)
         // Recorded with its start time and command line, so no later nob signals another process that got this pid.
         var self = ProcessIdentity.Of(Environment.ProcessId) ?? throw new InvalidOperationException("cannot read this process's own /proc entry");
         home.WriteCloudState(new CloudState(self.Pid, cloud.Endpoint.AbsoluteUri.TrimEnd('/'), cloud.Region, cloud.Tls.CertificatePath,
-            cloud.Tls.TrustStorePath, Path.Combine(tlsDirectory, TlsMaterial.PasswordFileName), cloud.EnvironmentVariables, self.StartTime, self.CommandLine));
+            cloud.Tls.TrustStorePath, Path.Combine(tlsDirectory, TlsMaterial.PasswordFileName), cloud.EnvironmentVariables, self.StartTime, self.CommandLine,
+            cloud.ApiUrl?.AbsoluteUri.TrimEnd('/')));
         await stdout.WriteLineAsync($"nob cloud: Amazon MQ, EC2, SSM and Step Functions (template.yaml's state machines) at {cloud.Endpoint} (data in {home.CloudData})");
+        if (cloud.ApiUrl is { } api) await stdout.WriteLineAsync($"nob cloud: the networks API at {api.AbsoluteUri.TrimEnd('/')} (sign for execute-api)");
         foreach (var (name, value) in cloud.EnvironmentVariables) await stdout.WriteLineAsync($"  export {name}={value}");
         await stdout.FlushAsync();
 

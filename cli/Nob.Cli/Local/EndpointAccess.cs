@@ -27,6 +27,7 @@ public static class EndpointAccess
             ["accessKeyId"] = Value(cloud, "AWS_ACCESS_KEY_ID"),
             ["secretAccessKey"] = Value(cloud, "AWS_SECRET_ACCESS_KEY"),
         },
+        ["apiUrl"] = cloud.ApiUrl,
         ["trustStore"] = cloud.TrustStore,
     };
 

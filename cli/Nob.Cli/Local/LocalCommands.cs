@@ -336,6 +336,8 @@ public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter 
         await stdout.WriteLineAsync($"Local endpoint: {cloud.Endpoint} (pid {cloud.Pid}); truststore {cloud.TrustStore}");
         await stdout.WriteLineAsync("It accepts requests SigV4-signed with its own key; for the AWS CLI, an SDK or curl --aws-sigv4:");
         await stdout.WriteLineAsync($"  {EndpointAccess.ExportLine(cloud)}");
+        if (cloud.ApiUrl is { } api)
+            await stdout.WriteLineAsync($"Networks API: {api}/networks (curl --aws-sigv4 \"aws:amz:{cloud.Region}:execute-api\" --user \"$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY\" …)");
         foreach (var line in await ScheduleStatusText.ReadAsync(cloud, cancellationToken)) await stdout.WriteLineAsync(line);
         using var mq = new AmazonMqClient(Nob.Aws.NobClientDefaults.Apply(new AmazonMqConfig()));
         var brokers = await mq.ListAllBrokersAsync(100, cancellationToken);

@@ -199,7 +199,8 @@ public sealed record CloudState(
     string TrustStorePasswordFile,
     IReadOnlyDictionary<string, string> Environment,
     long StartTime = 0,
-    string? CommandLine = null)
+    string? CommandLine = null,
+    string? ApiUrl = null)
 {
     /// <summary>The endpoint's process as recorded; null when the file does not say (written by an earlier nob).</summary>
     [JsonIgnore]
