@@ -55,50 +55,13 @@ public sealed class StepFunctionsApiTests(LocalHomeFixture fixture, ITestOutputH
 
     static string Str(JsonNode node, string member) => (string?)node[member] ?? throw new InvalidOperationException($"no {member} in {node.ToJsonString()}");
 
-    /// <summary>`nob cloud` in the foreground of a child process; returns once cloud.json names it (the endpoint listens).</summary>
-    async Task<(Process Daemon, StringBuilder Log)> StartCloudAsync()
-    {
-        var info = NobProcess.StartInfo(fixture.Home, fixture.Password, ["cloud"]);
-        var log = new StringBuilder();
-        var daemon = Process.Start(info) ?? throw new InvalidOperationException("could not start nob cloud");
-        daemon.OutputDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
-        daemon.ErrorDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
-        daemon.BeginOutputReadLine();
-        daemon.BeginErrorReadLine();
-        daemon.StandardInput.Close();
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
-        while (true)
-        {
-            if (File.Exists(fixture.CloudStateFile) && (int?)JsonNode.Parse(await File.ReadAllTextAsync(fixture.CloudStateFile))?["pid"] == daemon.Id) return (daemon, log);
-            Assert.False(daemon.HasExited, $"nob cloud exited {(daemon.HasExited ? daemon.ExitCode : 0)}:\n{log}");
-            Assert.True(DateTime.UtcNow < deadline, $"nob cloud did not start within 2 minutes:\n{log}");
-            await Task.Delay(250);
-        }
-    }
+    Task<(Process Daemon, StringBuilder Log)> StartCloudAsync() => LocalEndpointProcess.StartAsync(fixture);
 
-    /// <summary>SIGTERM, as `nob down` and Ctrl-C stop it; bounded.</summary>
-    async Task StopCloudAsync(Process daemon, StringBuilder log)
-    {
-        using (daemon)
-        {
-            Nob.LocalBrokers.ProcessIdentity.Of(daemon.Id)?.TrySignal(Nob.LocalBrokers.ProcessIdentity.SigTerm);
-            using var patience = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-            await daemon.WaitForExitAsync(patience.Token);
-            output.WriteLine($"nob cloud (pid {daemon.Id}) exited {daemon.ExitCode}:\n{log}");
-        }
-    }
+    Task StopCloudAsync(Process daemon, StringBuilder log) => LocalEndpointProcess.StopAsync(daemon, log, output);
 
-    async Task<JsonObject> WaitForEndAsync(string executionArn)
-    {
-        var deadline = DateTime.UtcNow + ExecutionPatience;
-        while (true)
-        {
-            var described = await AwsAsync("stepfunctions", "describe-execution", "--execution-arn", executionArn);
-            if (Str(described, "status") != "RUNNING") return described;
-            Assert.True(DateTime.UtcNow < deadline, $"{executionArn} still runs after {ExecutionPatience}");
-            await Task.Delay(1000);
-        }
-    }
+    Task<JsonObject> AwsAsync(params string[] arguments) => LocalEndpointProcess.AwsAsync(fixture, arguments);
+
+    Task<JsonObject> WaitForEndAsync(string executionArn) => LocalEndpointProcess.WaitForEndAsync(fixture, executionArn, ExecutionPatience);
 
     async Task WaitForEventAsync(string executionArn, string type)
     {
@@ -110,33 +73,5 @@ public sealed class StepFunctionsApiTests(LocalHomeFixture fixture, ITestOutputH
             Assert.True(DateTime.UtcNow < deadline, $"{executionArn} had no {type} event after {ExecutionPatience}");
             await Task.Delay(200);
         }
-    }
-
-    /// <summary>The AWS CLI with the endpoint and the key pair cloud.json gives.</summary>
-    async Task<JsonObject> AwsAsync(params string[] arguments)
-    {
-        var cloud = JsonNode.Parse(await File.ReadAllTextAsync(fixture.CloudStateFile))!;
-        var info = new ProcessStartInfo(File.Exists("/usr/bin/aws") ? "/usr/bin/aws" : "aws")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in new[] { "--endpoint-url", Str(cloud, "endpoint"), "--output", "json", "--no-cli-pager" }.Concat(arguments)) info.ArgumentList.Add(a);
-        foreach (var name in new[] { "AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_REGION" }) info.Environment.Remove(name);
-        info.Environment["AWS_ACCESS_KEY_ID"] = Str(cloud["environment"]!, "AWS_ACCESS_KEY_ID");
-        info.Environment["AWS_SECRET_ACCESS_KEY"] = Str(cloud["environment"]!, "AWS_SECRET_ACCESS_KEY");
-        info.Environment["AWS_DEFAULT_REGION"] = "us-east-1";
-        info.Environment["AWS_CONFIG_FILE"] = "/nonexistent/aws-config";
-        info.Environment["AWS_SHARED_CREDENTIALS_FILE"] = "/nonexistent/aws-credentials";
-        info.Environment["AWS_EC2_METADATA_DISABLED"] = "true";
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        Assert.True(process.ExitCode == 0, $"aws {string.Join(' ', arguments)} exited {process.ExitCode}:\n{await stderr}");
-        var text = await stdout;
-        return text.Trim().Length == 0 ? [] : JsonNode.Parse(text)!.AsObject();
     }
 }
