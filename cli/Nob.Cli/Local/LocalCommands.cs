@@ -52,7 +52,7 @@ public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter 
         using var sfn = StepFunctions();
         var workflow = new EndpointWorkflow(sfn, TimeProvider.System);
         // The spec as it is: the endpoint runs build-network with local mode's polling.
-        var run = await RunAsync(workflow, BuildNetworkLogicalId, ExecutionName(spec.NetworkName, null, DateTimeOffset.UtcNow), specJson, new ProgressReporter(progress, clock), cloud, linked.Token,
+        var run = await RunAsync(workflow, BuildNetworkLogicalId, ExecutionName(spec.NetworkName, null, DateTimeOffset.UtcNow), specJson, new ProgressReporter(progress, clock), progress, cloud, linked.Token,
             async arn =>
             {
                 await workflow.StopAsync(arn, "nob up was interrupted (Ctrl-C)");
@@ -76,6 +76,7 @@ public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter 
             ["trustStore"] = cloud.TrustStore,
             ["trustStorePasswordFile"] = cloud.TrustStorePasswordFile,
             ["certificatePem"] = cloud.CertificatePem,
+            ["executionArn"] = result.ExecutionArn,
             ["stateTransitions"] = result.StateTransitions,
             ["elapsedSeconds"] = Math.Round(clock.Elapsed.TotalSeconds, 1),
         };
@@ -174,7 +175,7 @@ public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter 
         var input = new JsonObject { ["networkName"] = networkName, ["spec"] = spec };
         using var sfn = StepFunctions();
         var result = (await RunAsync(new EndpointWorkflow(sfn, TimeProvider.System), TeardownNetworkLogicalId, ExecutionName(networkName, "down", DateTimeOffset.UtcNow),
-            input.ToJsonString(), showProgress ? new ProgressReporter(stdout, clock) : null, cloud, cancellationToken, null))!;
+            input.ToJsonString(), showProgress ? new ProgressReporter(stdout, clock) : null, showProgress ? stdout : null, cloud, cancellationToken, null))!;
         if (record) await Nob.Cli.Bench.ExecutionRecord.WriteIfRequestedAsync(result, cloud, cancellationToken);
         if (!result.IsSucceeded)
         {
@@ -231,7 +232,7 @@ public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter 
         var input = new JsonObject { ["networkName"] = spec.NetworkName, ["verify"] = verify, ["repair"] = repair };
         using var sfn = StepFunctions();
         var result = (await RunAsync(new EndpointWorkflow(sfn, TimeProvider.System), CheckDriftLogicalId, ExecutionName(spec.NetworkName, "drift", DateTimeOffset.UtcNow),
-            input.ToJsonString(), new ProgressReporter(progress, clock), cloud, cancellationToken, null))!;
+            input.ToJsonString(), new ProgressReporter(progress, clock), progress, cloud, cancellationToken, null))!;
         await Nob.Cli.Bench.ExecutionRecord.WriteIfRequestedAsync(result, cloud, cancellationToken);
         if (!result.IsSucceeded)
         {
@@ -243,6 +244,7 @@ public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter 
         report["local"] = new JsonObject
         {
             ["eventsFile"] = EventsFile,
+            ["executionArn"] = result.ExecutionArn,
             ["stateTransitions"] = result.StateTransitions,
             ["elapsedSeconds"] = Math.Round(clock.Elapsed.TotalSeconds, 1),
         };
@@ -274,14 +276,15 @@ public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter 
 
     /// <summary>
     /// Starts the template's state machine on the endpoint and follows it to its end, showing progress through
-    /// <paramref name="reporter"/>. On cancellation, <paramref name="onInterrupted"/> (when given) runs with the
+    /// <paramref name="reporter"/> (and the execution's ARN on <paramref name="announce"/>, for the AWS CLI). On cancellation, <paramref name="onInterrupted"/> (when given) runs with the
     /// execution's ARN and the result is null; without it, cancellation propagates.
     /// </summary>
-    static async Task<ExecutionOutcome?> RunAsync(EndpointWorkflow workflow, string logicalId, string name, string input, ProgressReporter? reporter, CloudState cloud,
-        CancellationToken cancellationToken, Func<string, Task>? onInterrupted)
+    static async Task<ExecutionOutcome?> RunAsync(EndpointWorkflow workflow, string logicalId, string name, string input, ProgressReporter? reporter, TextWriter? announce,
+        CloudState cloud, CancellationToken cancellationToken, Func<string, Task>? onInterrupted)
     {
         var stateMachineArn = await workflow.StateMachineArnAsync(Path.Combine(LocalHome.RepositoryRoot(), "template.yaml"), logicalId, cloud.Region, cancellationToken);
         var executionArn = await workflow.StartAsync(stateMachineArn, name, input, cancellationToken);
+        if (announce is not null) await announce.WriteLineAsync($"  Execution {executionArn}");
         try
         {
             return await workflow.FollowAsync(stateMachineArn, executionArn, reporter is null ? null : reporter.OnEvent, cancellationToken);
