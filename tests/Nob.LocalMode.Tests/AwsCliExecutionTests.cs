@@ -17,7 +17,7 @@ public sealed class AwsCliExecutionCollection : ICollectionFixture<AwsCliExecuti
 /// AWS CLI lists, describes (its output is the summary nob printed) and reads the history of.
 /// </summary>
 [Collection(AwsCliExecutionCollection.Name)]
-public sealed class AwsCliExecutionTests(AwsCliExecutionFixture fixture, ITestOutputHelper output)
+public sealed partial class AwsCliExecutionTests(AwsCliExecutionFixture fixture, ITestOutputHelper output)
 {
     [Fact]
     public async Task Up_ThenAwsCli_ListsDescribesAndReadsTheSameExecution()
@@ -52,6 +52,27 @@ public sealed class AwsCliExecutionTests(AwsCliExecutionFixture fixture, ITestOu
         var entered = events.Count(e => ((string?)e!["type"])?.EndsWith("StateEntered", StringComparison.Ordinal) == true);
         Assert.InRange((int)summary["local"]!["stateTransitions"]!, entered, entered + events.Count(e => (string?)e!["type"] == "TaskScheduled"));
     }
+
+    [Fact]
+    public async Task Up_InterruptedWithCtrlC_StopsItsExecutionOnTheEndpointAndSaysSo()
+    {
+        var spec = Specs.Write(Path.Combine(fixture.Scratch, "specs"), "ctrlc", Specs.TwoBrokers("ctrlc", "CtrlC1", "CtrlC2"));
+        using var up = RunningNob.Start(fixture.Home, fixture.Password, "up", spec);
+        await up.WaitForOutputAsync("EnsureBroker", TimeSpan.FromMinutes(4));
+
+        up.Interrupt();
+
+        var run = await up.WaitAsync(TimeSpan.FromMinutes(1));
+        output.WriteLine(run.ToString());
+        Assert.True(run.ExitCode == 1, run.ToString());
+        var executionArn = ExecutionArnRegex().Match(run.Stdout).Groups[1].Value;
+        Assert.Contains($"Interrupted: stopped the execution {executionArn} (StopExecution)", run.Stderr, StringComparison.Ordinal);
+        var described = await AwsAsync("stepfunctions", "describe-execution", "--execution-arn", executionArn);
+        Assert.Equal("ABORTED", (string?)described["status"]);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"Execution (arn:\S+)")]
+    private static partial System.Text.RegularExpressions.Regex ExecutionArnRegex();
 
     /// <summary>The AWS CLI with the endpoint, region and credentials nob records in NOB_HOME/cloud.json (what `nob status` prints).</summary>
     async Task<JsonObject> AwsAsync(params string[] arguments)
