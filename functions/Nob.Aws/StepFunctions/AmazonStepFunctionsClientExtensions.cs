@@ -88,9 +88,14 @@ public static class AmazonStepFunctionsClientExtensions
             var response = await client.ListStateMachinesAsync(new ListStateMachinesRequest { MaxResults = 1000, NextToken = nextToken }, cancellationToken).ConfigureAwait(false);
             machines.AddRange(response.StateMachines);
             nextToken = response.NextToken;
-            if (string.IsNullOrEmpty(nextToken) || !seen.Add(nextToken))
+            if (string.IsNullOrEmpty(nextToken))
             {
-                break;
+                return machines;
+            }
+
+            if (!seen.Add(nextToken))
+            {
+                throw new InvalidOperationException("ListStateMachines returned a nextToken it had returned before; stopping to avoid an endless loop.");
             }
         }
 

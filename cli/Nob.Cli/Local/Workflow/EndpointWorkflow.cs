@@ -85,7 +85,7 @@ public sealed class EndpointWorkflow(IAmazonStepFunctionsClient sfn, TimeProvide
                     History = top.History, Children = [.. followed.Skip(1).Select(f => f.History)],
                 };
             if (time.GetUtcNow() > deadline)
-                throw new TimeoutException($"{executionArn} still runs past its state machine's timeout; the local endpoint did not end it (see its log)");
+                throw new InvalidOperationException($"{executionArn} still runs past its state machine's timeout; the local endpoint did not end it (see its log)");
             await Task.Delay(PollInterval, time, cancellationToken);
         }
     }
