@@ -294,6 +294,13 @@ public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter 
             await onInterrupted(executionArn);
             return null;
         }
+        catch (HttpRequestException e)
+        {
+            // The endpoint went away (stopped, or killed) while the execution ran: the run failed; the endpoint, when it
+            // starts again, ends the execution FAILED with the cause.
+            throw new InvalidOperationException(
+                $"the local endpoint stopped answering ({e.Message}) while {executionArn} ran, so it did not finish here. Run the command again: it starts the endpoint and goes on from what exists.", e);
+        }
     }
 
     /// <summary>Our Step Functions client, pointed at the local endpoint by <see cref="UseEndpoint"/>.</summary>
