@@ -33,6 +33,14 @@ public class StepFunctionsContractTests
         new("DescribeExecution", new DescribeExecutionRequest { ExecutionArn = ExecutionArn }, async (c, r) => await c.DescribeExecutionAsync((DescribeExecutionRequest)r)),
         new("ListExecutions", new ListExecutionsRequest { StateMachineArn = StateMachineArn, StatusFilter = ExecutionStatuses.Running, MaxResults = 100, NextToken = "token/1=", MapRunArn = "arn:aws:states:eu-west-1:111122223333:mapRun:m/1" },
             async (c, r) => await c.ListExecutionsAsync((ListExecutionsRequest)r)),
+        new("GetExecutionHistory", new GetExecutionHistoryRequest { ExecutionArn = ExecutionArn, MaxResults = 1000, ReverseOrder = false, NextToken = "token/2=", IncludeExecutionData = true },
+            async (c, r) => await c.GetExecutionHistoryAsync((GetExecutionHistoryRequest)r)),
+        new("StopExecution", new StopExecutionRequest { ExecutionArn = ExecutionArn, Error = "nob.Interrupted", Cause = "Ctrl-C" },
+            async (c, r) => await c.StopExecutionAsync((StopExecutionRequest)r)),
+        new("ListStateMachines", new ListStateMachinesRequest { MaxResults = 100, NextToken = "token/3=" },
+            async (c, r) => await c.ListStateMachinesAsync((ListStateMachinesRequest)r)),
+        new("DescribeStateMachine", new DescribeStateMachineRequest { StateMachineArn = StateMachineArn },
+            async (c, r) => await c.DescribeStateMachineAsync((DescribeStateMachineRequest)r)),
     ];
 
     public static TheoryData<string> Operations() => [.. Cases.Select(c => c.Name)];
@@ -138,6 +146,8 @@ public class StepFunctionsContractTests
             ["InvalidName"] = typeof(InvalidNameException),
             ["InvalidExecutionInput"] = typeof(InvalidExecutionInputException),
             ["InvalidArn"] = typeof(InvalidArnException),
+            ["InvalidToken"] = typeof(InvalidTokenException),
+            ["ValidationException"] = typeof(StepFunctionsValidationException),
         };
         var errors = Cases.SelectMany(c => model.ErrorsOf(c.Name)).Distinct().ToList();
         Assert.Superset(typed.Keys.ToHashSet(), errors.ToHashSet());
@@ -369,6 +379,72 @@ public class StepFunctionsBehaviourTests
         Assert.Equal("states:StartExecution", actions["StartAsync"]);
         Assert.Equal("states:ListExecutions", actions["ListAsync"]);
         Assert.Equal("states:DescribeExecution", actions["DescribeAsync"]);
+    }
+
+    static string HistoryPage(string? next, params long[] ids)
+        => JsonSerializer.Serialize(new Dictionary<string, object?>
+        {
+            ["events"] = ids.Select(id => (object)new Dictionary<string, object?>
+            {
+                ["id"] = id, ["previousEventId"] = id - 1, ["timestamp"] = 1764064800.25, ["type"] = "MapIterationStarted",
+                ["mapIterationStartedEventDetails"] = new Dictionary<string, object?> { ["name"] = "EnsureBrokers", ["index"] = (int)id },
+            }).ToList(),
+            ["nextToken"] = next,
+        });
+
+    [Fact]
+    public async Task GetExecutionHistory_AwsShapedEvents_ReadWithIdsChainAndDetails()
+    {
+        using var server = new CapturingServer(CannedResponse.Json("""
+            {"events":[
+              {"id":4,"previousEventId":3,"timestamp":1764064800.5,"type":"TaskStateEntered","stateEnteredEventDetails":{"name":"EnsureBroker","input":"{\"brokerName\":\"B1\"}","inputDetails":{"truncated":false}}},
+              {"id":9,"previousEventId":8,"timestamp":1764064801,"type":"TaskFailed","taskFailedEventDetails":{"resourceType":"lambda","resource":"invoke","error":"BrokerCreationFailedException","cause":"{}"}}
+            ]}
+            """));
+        using var client = TestClients.StepFunctionsFor(server);
+
+        var response = await client.GetExecutionHistoryAsync(new GetExecutionHistoryRequest { ExecutionArn = DescribedArn });
+
+        Assert.Null(response.NextToken);
+        Assert.Equal([4L, 9L], response.Events.Select(e => e.Id));
+        Assert.Equal([3L, 8L], response.Events.Select(e => e.PreviousEventId!.Value));
+        Assert.Equal(("EnsureBroker", """{"brokerName":"B1"}"""), (response.Events[0].StateEnteredEventDetails!.Name, response.Events[0].StateEnteredEventDetails!.Input));
+        Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(1764064800500), response.Events[0].Timestamp);
+        Assert.Equal(("invoke", "BrokerCreationFailedException"), (response.Events[1].TaskFailedEventDetails!.Resource, response.Events[1].TaskFailedEventDetails!.Error));
+        Assert.Null(response.Events[1].StateEnteredEventDetails);
+    }
+
+    [Fact]
+    public async Task GetExecutionHistoryAll_FollowsTokensToTheLastPage()
+    {
+        using var server = CapturingServer.Sequence(CannedResponse.Json(HistoryPage("h1", 1, 2)), CannedResponse.Json(HistoryPage(null, 3)));
+        using var client = TestClients.StepFunctionsFor(server);
+
+        var events = await client.GetExecutionHistoryAllAsync(DescribedArn);
+
+        Assert.Equal([1L, 2L, 3L], events.Select(e => e.Id));
+        Assert.Equal([1, 2, 3], events.Select(e => e.MapIterationStartedEventDetails!.Index!.Value));
+        Assert.Equal("h1", JsonDocument.Parse(server.Requests[1].Body).RootElement.GetProperty("nextToken").GetString());
+    }
+
+    [Fact]
+    public async Task GetExecutionHistoryAll_RepeatedToken_Throws()
+    {
+        using var server = new CapturingServer(CannedResponse.Json(HistoryPage("same", 1)));
+        using var client = TestClients.StepFunctionsFor(server);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => client.GetExecutionHistoryAllAsync(DescribedArn));
+        Assert.Equal(2, server.Requests.Count);
+    }
+
+    [Fact]
+    public async Task StopExecution_UnknownExecution_ThrowsExecutionDoesNotExistWithoutRetry()
+    {
+        using var server = new CapturingServer(CannedResponse.AwsJsonError(400, "ExecutionDoesNotExist", "Execution Does Not Exist"));
+        using var client = TestClients.StepFunctionsFor(server);
+
+        await Assert.ThrowsAsync<ExecutionDoesNotExistException>(() => client.StopExecutionAsync(new StopExecutionRequest { ExecutionArn = DescribedArn }));
+        Assert.Single(server.Requests);
     }
 
     const string DescribedArn = "arn:aws:states:eu-west-1:111122223333:execution:nob-build-network:tutorial-0123456789abcdef";

@@ -12,10 +12,11 @@ public sealed class NetworkLockCollection : ICollectionFixture<NetworkLockFixtur
 /// <summary>
 /// One run per network, locally by the same state machines and handlers as on AWS: while `nob up` builds a network, a
 /// second `nob up` or a `nob down` of it fails fast with NetworkBusyException naming the running execution; a `nob up`
-/// killed with SIGKILL does not block the next one, which converges; a `nob up` while a `nob down` runs is refused.
+/// killed with SIGKILL leaves its execution running on the endpoint, which gives the lock back at its end, and the next
+/// build converges; a `nob up` while a `nob down` runs is refused.
 /// </summary>
 [Collection(NetworkLockCollection.Name)]
-public sealed class NetworkLockTests(NetworkLockFixture fixture, ITestOutputHelper output)
+public sealed partial class NetworkLockTests(NetworkLockFixture fixture, ITestOutputHelper output)
 {
     static readonly TimeSpan Build = TimeSpan.FromMinutes(4);
 
@@ -36,9 +37,10 @@ public sealed class NetworkLockTests(NetworkLockFixture fixture, ITestOutputHelp
         {
             await first.WaitForOutputAsync("CheckConverged", Build);
 
-            // 2. A second build and a teardown of the same network, while the first runs (held still, so it cannot end
-            // first): refused, changing nothing.
-            using (first.Pause())
+            // 2. A second build and a teardown of the same network, while the first runs (its execution runs in the
+            // endpoint; slow reboots hold it there, so it cannot end first): refused, changing nothing.
+            await fixture.SetFaultsAsync(new { rebootDelay = "00:00:40" });
+            try
             {
                 var second = await Nob("up", spec);
                 Assert.True(second.ExitCode == 1, second.ToString());
@@ -49,6 +51,10 @@ public sealed class NetworkLockTests(NetworkLockFixture fixture, ITestOutputHelp
                 Assert.Contains("NetworkBusyException", down.Stderr, StringComparison.Ordinal);
                 Assert.Contains($"-{first.Pid}", down.Stderr, StringComparison.Ordinal);
             }
+            finally
+            {
+                await fixture.ResetFaultsAsync();
+            }
 
             // 3. The first build was not disturbed.
             var done = await first.WaitAsync(Build);
@@ -56,20 +62,25 @@ public sealed class NetworkLockTests(NetworkLockFixture fixture, ITestOutputHelp
             Assert.True(done.ExitCode == 0, done.ToString());
         }
 
-        // 4. A build killed with SIGKILL while it holds the lock (mid-EnsureBrokers) never gives it back ...
+        // 4. A `nob up` killed with SIGKILL mid-EnsureBrokers: its execution runs on in the endpoint, as an execution
+        // started from a terminal that closes does on AWS ...
         var killedSpec = Specs.Write(Path.Combine(fixture.Scratch, "specs"), "killed", Specs.TwoBrokers("killed", "Killed1", "Killed2"));
+        string killedExecution;
         using (var killed = RunningNob.Start(fixture.Home, fixture.Password, "up", killedSpec))
         {
             await killed.WaitForOutputAsync("EnsureBroker", Build);
             await killed.KillAsync();
+            killedExecution = ExecutionArn().Match(killed.Stdout).Groups[1].Value;
         }
+        Assert.Equal("SUCCEEDED", await EndOfAsync(killedExecution, Build));
 
-        // 5. ... yet the next build is not blocked (its holder no longer runs) and converges on both brokers.
+        // 5. ... and gives the lock back at its end: the next build converges on both brokers, creating nothing twice.
         var again = await Nob("up", killedSpec, "--json");
         Assert.True(again.ExitCode == 0, again.ToString());
         var summary = Summary.Parse(again);
         Assert.Equal("PASSED", (string?)summary["verification"]?["status"]);
         Assert.Equal(["Killed1", "Killed2"], Summary.Brokers(summary).Select(b => (string)b["brokerName"]!).Order(StringComparer.Ordinal));
+        Assert.All(Summary.Brokers(summary), b => Assert.False((bool?)b["created"]));
         using var mq = fixture.MqClient();
         var brokers = (await global::Nob.Aws.Mq.AmazonMqClientExtensions.ListAllBrokersAsync(mq)).Select(b => b.BrokerName).Order(StringComparer.Ordinal).ToList();
         Assert.Equal(["Killed1", "Killed2", "Locked1", "Locked2"], brokers); // nothing created twice
@@ -78,7 +89,7 @@ public sealed class NetworkLockTests(NetworkLockFixture fixture, ITestOutputHelp
         using (var down = RunningNob.Start(fixture.Home, fixture.Password, "down", spec))
         {
             await down.WaitForOutputAsync("RevokeIngress", Build);
-            using (down.Pause()) // a local teardown of two brokers takes seconds: held still, it cannot end first
+            // (The teardown runs in the endpoint: it waits a second after each deletion turn, which the refused build outpaces.)
             {
                 var up = await Nob("up", spec);
                 Assert.True(up.ExitCode == 1, up.ToString());
@@ -92,4 +103,21 @@ public sealed class NetworkLockTests(NetworkLockFixture fixture, ITestOutputHelp
         using var after = fixture.MqClient();
         Assert.Equal(["Killed1", "Killed2"], (await global::Nob.Aws.Mq.AmazonMqClientExtensions.ListAllBrokersAsync(after)).Select(b => b.BrokerName).Order(StringComparer.Ordinal));
     }
+
+    /// <summary>How the execution ended, waiting (bounded) while it runs on the endpoint.</summary>
+    async Task<string> EndOfAsync(string executionArn, TimeSpan timeout)
+    {
+        using var sfn = new global::Nob.Aws.StepFunctions.AmazonStepFunctionsClient(fixture.Credentials,
+            new global::Nob.Aws.StepFunctions.AmazonStepFunctionsConfig { ServiceURL = fixture.Endpoint.AbsoluteUri, AuthenticationRegion = "us-east-1", MaxErrorRetry = 2 });
+        var until = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var status = (await sfn.DescribeExecutionAsync(new global::Nob.Aws.StepFunctions.Model.DescribeExecutionRequest { ExecutionArn = executionArn })).Status!;
+            if (status != "RUNNING" || DateTime.UtcNow > until) return status;
+            await Task.Delay(500);
+        }
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"Execution (arn:\S+)")]
+    private static partial System.Text.RegularExpressions.Regex ExecutionArn();
 }

@@ -65,6 +65,14 @@ public sealed class RunningNob : IDisposable
         await process.WaitForExitAsync();
     }
 
+    /// <summary>SIGINT, as Ctrl-C in a terminal sends it.</summary>
+    public void Interrupt()
+    {
+        const int sigInt = 2;
+        var identity = Nob.LocalBrokers.ProcessIdentity.Of(process.Id) ?? throw new InvalidOperationException("nob is not running");
+        if (!identity.TrySignal(sigInt)) throw new InvalidOperationException("could not interrupt nob");
+    }
+
     /// <summary>
     /// SIGSTOP until the result is disposed (then SIGCONT): nob stays alive, holding whatever it holds, but makes no
     /// progress, so a test can act "while it runs" without racing its end.

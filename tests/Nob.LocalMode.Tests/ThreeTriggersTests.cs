@@ -87,7 +87,10 @@ public sealed class ThreeTriggersTests(LocalHomeFixture fixture, ITestOutputHelp
                 };
                 if (pairs.Count > 0) revoked["UserIdGroupPairs"] = new JsonArray(new JsonObject { ["GroupId"] = (string?)pairs[0]!["GroupId"] });
                 else revoked["IpRanges"] = new JsonArray(new JsonObject { ["CidrIp"] = (string?)ranges[0]!["CidrIp"] });
-                await AwsAsync(fixture, "ec2", "revoke-security-group-ingress", "--group-id", Str(group, "GroupId"), "--ip-permissions", new JsonArray(revoked).ToJsonString());
+                var answer = await AwsAsync(fixture, "ec2", "revoke-security-group-ingress", "--group-id", Str(group, "GroupId"), "--ip-permissions", new JsonArray(revoked).ToJsonString());
+                var after = await AwsAsync(fixture, "ec2", "describe-security-groups", "--group-ids", Str(group, "GroupId"));
+                Assert.True(after.ToJsonString().Split($"nob {network} ").Length < group.ToJsonString().Split($"nob {network} ").Length,
+                    $"revoked {new JsonArray(revoked).ToJsonString()} ({answer.ToJsonString()}), still there: {after.ToJsonString()}");
                 return;
             }
         }

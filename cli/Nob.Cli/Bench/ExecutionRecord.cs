@@ -1,37 +1,60 @@
-using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json.Nodes;
-using Nob.StepFunctions;
+using Nob.Aws.StepFunctions.Model;
+using Nob.Cli.Local;
+using Nob.Cli.Local.Workflow;
 
 namespace Nob.Cli.Bench;
 
 /// <summary>
-/// What <c>nob bench</c> learns from inside a <c>nob up</c> process: when <see cref="Variable"/> names a file, <c>nob up</c>
-/// writes its execution's measurements there (times, state transitions, retries, tasks per function, checks per broker
-/// wait loop, one payload per function for the cold-start harness, and the process's peak working set). <c>nob drift</c> and
-/// <c>nob down SPEC</c> write one too (their payloads are the cold-start harness's for the check-drift and teardown handlers).
+/// What <c>nob bench</c> learns about one execution: when <see cref="Variable"/> names a file, <c>nob up</c> writes its
+/// execution's measurements there, read from the endpoint's Step Functions API (GetExecutionHistory of the execution and
+/// of the ones it started): times, state transitions, retries, tasks per function, checks per broker wait loop, one
+/// payload per function for the cold-start harness, and the peak working set of the local endpoint, the process that
+/// runs the executions. <c>nob drift</c> and <c>nob down SPEC</c> write one too (their payloads are the cold-start
+/// harness's for the check-drift and teardown handlers).
 /// </summary>
 public static class ExecutionRecord
 {
     public const string Variable = "NOB_BENCH_RECORD";
 
     /// <summary>Writes the record when <see cref="Variable"/> is set; otherwise does nothing.</summary>
-    public static void WriteIfRequested(ExecutionResult result)
+    public static async Task WriteIfRequestedAsync(ExecutionOutcome result, CloudState cloud, CancellationToken cancellationToken)
     {
         if (Environment.GetEnvironmentVariable(Variable) is not { Length: > 0 } path) return;
-        using var self = Process.GetCurrentProcess();
-        File.WriteAllText(path, Build(result, self.PeakWorkingSet64).ToJsonString());
+        await File.WriteAllTextAsync(path, Build(result, PeakWorkingSetBytes(cloud.Pid), $"the local endpoint (nob cloud, pid {cloud.Pid}): VmHWM, its peak since it started").ToJsonString(), cancellationToken);
     }
 
-    public static JsonObject Build(ExecutionResult result, long peakWorkingSetBytes)
+    /// <summary>A process's peak resident set (<c>VmHWM</c> of /proc/PID/status) in bytes; 0 when it cannot be read.</summary>
+    public static long PeakWorkingSetBytes(int pid)
     {
+        try
+        {
+            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+            return line is null ? 0 : long.Parse(line["VmHWM:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
+    public static JsonObject Build(ExecutionOutcome result, long peakWorkingSetBytes, string peakWorkingSetOf)
+    {
+        ArgumentNullException.ThrowIfNull(result);
         var tasks = new JsonObject();
         var payloads = new JsonObject();
-        foreach (var e in result.History.Where(e => e.Type == HistoryEventTypes.TaskScheduled && e.FunctionName is not null))
+        // Tasks counted for this execution; payloads from nested executions too (a repair's build), the first one each.
+        foreach (var (history, nested) in new[] { (result.History, false) }.Concat(result.Children.Select(c => (c, true))))
         {
-            var function = FunctionShortName(e.FunctionName!);
-            tasks[function] = ((int?)tasks[function] ?? 0) + 1;
-            if (!payloads.ContainsKey(function) && e.Input is { } input && JsonNode.Parse(input)?["Payload"] is { } payload)
-                payloads[function] = payload.ToJsonString();
+            foreach (var e in history.Events.Where(e => e.Type == HistoryEventTypes.TaskScheduled))
+            {
+                if (history.FunctionNameOf(e) is not { } functionName) continue;
+                var function = FunctionShortName(functionName);
+                if (!nested) tasks[function] = ((int?)tasks[function] ?? 0) + 1;
+                if (!payloads.ContainsKey(function) && e.TaskScheduledEventDetails?.Parameters is { } parameters && JsonNode.Parse(parameters)?["Payload"] is { } payload)
+                    payloads[function] = payload.ToJsonString();
+            }
         }
         return new JsonObject
         {
@@ -39,14 +62,16 @@ public static class ExecutionRecord
             ["startDate"] = result.StartDate,
             ["stopDate"] = result.StopDate,
             ["stateTransitions"] = result.StateTransitions,
-            ["retries"] = result.Retries,
+            ["nestedStateTransitions"] = result.Children.Sum(c => c.StateTransitions),
+            ["retries"] = result.History.Retries,
             ["tasks"] = tasks,
             // The turns of the build's creation and reboot stages (each checks every broker still waiting).
-            ["creationChecks"] = new JsonArray(Turns(result, "CheckBrokers")),
-            ["rebootChecks"] = new JsonArray(Turns(result, "RebootBrokers")),
-            ["stateSeconds"] = TopLevelStateSeconds(result),
+            ["creationChecks"] = new JsonArray(Turns(result.History, "CheckBrokers")),
+            ["rebootChecks"] = new JsonArray(Turns(result.History, "RebootBrokers")),
+            ["stateSeconds"] = TopLevelStateSeconds(result.History),
             ["payloads"] = payloads,
             ["peakWorkingSetBytes"] = peakWorkingSetBytes,
+            ["peakWorkingSetOf"] = peakWorkingSetOf,
         };
     }
 
@@ -59,19 +84,19 @@ public static class ExecutionRecord
         functionName.Contains(":function:", StringComparison.Ordinal) ? functionName[(functionName.LastIndexOf(":function:", StringComparison.Ordinal) + 10)..].Split(':')[0] : functionName;
 
     /// <summary>How long each top-level state took, entered to exited (EnsureBrokers, WriteRevisions, Verify, …).</summary>
-    static JsonObject TopLevelStateSeconds(ExecutionResult result)
+    static JsonObject TopLevelStateSeconds(ExecutionHistory history)
     {
         var seconds = new JsonObject();
         var entered = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
-        foreach (var e in result.History.Where(e => e.Scope.Length == 0 && e.StateName is not null))
+        foreach (var e in history.Events.Where(e => history.IterationOf(e) is null && e.Timestamp is not null))
         {
-            if (e.IsStateEntered) entered[e.StateName!] = e.Timestamp;
-            else if (e.IsStateExited && entered.Remove(e.StateName!, out var at))
-                seconds[e.StateName!] = Math.Round(((double?)seconds[e.StateName!] ?? 0) + (e.Timestamp - at).TotalSeconds, 3);
+            if (e.StateEnteredEventDetails?.Name is { } name && HistoryEventTypes.IsStateEntered(e.Type)) entered[name] = e.Timestamp!.Value;
+            else if (e.StateExitedEventDetails?.Name is { } exited && HistoryEventTypes.IsStateExited(e.Type) && entered.Remove(exited, out var at))
+                seconds[exited] = Math.Round(((double?)seconds[exited] ?? 0) + (e.Timestamp!.Value - at).TotalSeconds, 3);
         }
         return seconds;
     }
 
-    static JsonNode Turns(ExecutionResult result, string state) =>
-        result.History.Count(e => e.Type == "TaskStateEntered" && e.StateName == state);
+    static JsonNode Turns(ExecutionHistory history, string state) =>
+        history.Events.Count(e => e.Type == HistoryEventTypes.TaskStateEntered && e.StateEnteredEventDetails?.Name == state);
 }

@@ -4,15 +4,18 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Amazon.SimpleSystemsManagement;
 using Amazon.SimpleSystemsManagement.Model;
+using System.Runtime.InteropServices;
 using Nob.Aws.Mq;
+using Nob.Aws.StepFunctions;
+using Nob.Cli.Local.Workflow;
 using Nob.Core.Specs;
-using Nob.StepFunctions;
 
 namespace Nob.Cli.Local;
 
 /// <summary>
-/// Local mode: the same state machine definition and the same function code as on AWS, run on this machine against
-/// the local endpoint (real ActiveMQ brokers). Only the endpoint differs, set through AWS_ENDPOINT_URL.
+/// Local mode: the same state machine definitions and the same function code as on AWS, run by the local endpoint
+/// (real ActiveMQ brokers). <c>nob up</c>, <c>drift</c> and <c>down</c> are clients of its Step Functions API, as an AWS
+/// CLI user is: StartExecution, progress from GetExecutionHistory, the result from DescribeExecution.
 /// </summary>
 public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter stderr)
 {
@@ -22,22 +25,6 @@ public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter 
 
     /// <summary>Exit code of <c>nob drift</c> when the network drifted and was not repaired.</summary>
     public const int Drifted = 3;
-
-    /// <summary>
-    /// Locally a broker starts or reboots in a second or two, the same order as a Wait state's whole second, so each
-    /// check lingers: it polls every 100 ms or more (50 requests/s across the build's loops) for up to 10 s before the
-    /// loop waits; Wait states last a second, and a loop gives up after 10 minutes.
-    /// </summary>
-    public static JsonObject LocalPolling() => new()
-    {
-        ["intervalSeconds"] = 1,
-        ["timeoutMinutes"] = 10,
-        ["expectedCreationSeconds"] = 2,
-        ["expectedRebootSeconds"] = 2,
-        ["expectedDeletionSeconds"] = 1,
-        ["lingerSeconds"] = 10,
-        ["maxRequestsPerSecond"] = 50,
-    };
 
     public async Task<int> UpAsync(string specPath, bool json, CancellationToken cancellationToken)
     {
@@ -56,13 +43,23 @@ public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter 
         UseEndpoint(cloud);
         await EnsurePasswordAsync(spec.User.PasswordParameter, progress, cancellationToken);
 
-        var input = LocalInput(specJson);
         await progress.WriteLineAsync($"Building network \"{spec.NetworkName}\" ({spec.Topology.Type}, {spec.Brokers.Count} brokers) with statemachine/build-network.asl.json");
 
-        var machine = Machine(BuildNetworkLogicalId, new ProgressReporter(progress, clock), cloud);
-        var name = ExecutionRegistry.ExecutionName(spec.NetworkName, null, DateTimeOffset.UtcNow);
-        var result = await machine.ExecuteAsync(input.ToJsonString(), name, cancellationToken);
-        Nob.Cli.Bench.ExecutionRecord.WriteIfRequested(result); // nob bench's measurements; nothing unless NOB_BENCH_RECORD is set
+        // Ctrl-C stops the execution on the endpoint (it would run on there otherwise), and says so.
+        using var interrupted = new CancellationTokenSource();
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; interrupted.Cancel(); });
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, interrupted.Token);
+        using var sfn = StepFunctions();
+        var workflow = new EndpointWorkflow(sfn, TimeProvider.System);
+        // The spec as it is: the endpoint runs build-network with local mode's polling.
+        var run = await RunAsync(workflow, BuildNetworkLogicalId, ExecutionName(spec.NetworkName, null, DateTimeOffset.UtcNow), specJson, new ProgressReporter(progress, clock), progress, cloud, linked.Token,
+            async arn =>
+            {
+                await workflow.StopAsync(arn, "nob up was interrupted (Ctrl-C)");
+                await stderr.WriteLineAsync($"Interrupted: stopped the execution {arn} (StopExecution); what it built so far stays, and ./nob up {specPath} continues from there.");
+            });
+        if (run is not { } result) return NobCommand.Failed;
+        await Nob.Cli.Bench.ExecutionRecord.WriteIfRequestedAsync(result, cloud, cancellationToken); // nob bench's measurements; nothing unless NOB_BENCH_RECORD is set
 
         if (!result.IsSucceeded)
         {
@@ -79,6 +76,7 @@ public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter 
             ["trustStore"] = cloud.TrustStore,
             ["trustStorePasswordFile"] = cloud.TrustStorePasswordFile,
             ["certificatePem"] = cloud.CertificatePem,
+            ["executionArn"] = result.ExecutionArn,
             ["stateTransitions"] = result.StateTransitions,
             ["elapsedSeconds"] = Math.Round(clock.Elapsed.TotalSeconds, 1),
         };
@@ -111,7 +109,7 @@ public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter 
         }
         UseEndpoint(cloud);
         // The spec travels along so a network whose build failed before storing its record can still be removed.
-        if (!await TeardownAsync(spec.NetworkName, LocalInput(specJson), cloud, showProgress: true, record: true, cancellationToken)) return NobCommand.Failed;
+        if (!await TeardownAsync(spec.NetworkName, JsonNode.Parse(specJson)!.AsObject(), cloud, showProgress: true, record: true, cancellationToken)) return NobCommand.Failed;
         if (!await AnyBrokerLeftAsync(cancellationToken)) return await DownAsync();
         await stdout.WriteLineAsync($"The local endpoint keeps running for the other brokers (./nob status).");
         return NobCommand.Ok;
@@ -173,12 +171,12 @@ public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter 
         var clock = Stopwatch.StartNew();
         var lines = new StringBuilder();
         if (showProgress) await stdout.WriteLineAsync($"Tearing down network \"{networkName}\" with statemachine/teardown-network.asl.json");
-        var machine = Machine(TeardownNetworkLogicalId, showProgress ? new ProgressReporter(stdout, clock) : null, cloud);
-        // Local polling whatever the stored spec says (a record stored by an earlier nob may lack a local field, such as
-        // expectedDeletionSeconds, and would then wait minutes for a local broker that is gone in a second).
-        var input = new JsonObject { ["networkName"] = networkName, ["spec"] = spec, ["polling"] = LocalPolling() };
-        var result = await machine.ExecuteAsync(input.ToJsonString(), ExecutionRegistry.ExecutionName(networkName, "down", DateTimeOffset.UtcNow), cancellationToken);
-        if (record) Nob.Cli.Bench.ExecutionRecord.WriteIfRequested(result);
+        // The endpoint gives a teardown local mode's polling whatever the stored spec says.
+        var input = new JsonObject { ["networkName"] = networkName, ["spec"] = spec };
+        using var sfn = StepFunctions();
+        var result = (await RunAsync(new EndpointWorkflow(sfn, TimeProvider.System), TeardownNetworkLogicalId, ExecutionName(networkName, "down", DateTimeOffset.UtcNow),
+            input.ToJsonString(), showProgress ? new ProgressReporter(stdout, clock) : null, showProgress ? stdout : null, cloud, cancellationToken, null))!;
+        if (record) await Nob.Cli.Bench.ExecutionRecord.WriteIfRequestedAsync(result, cloud, cancellationToken);
         if (!result.IsSucceeded)
         {
             lines.AppendLine($"The teardown of \"{networkName}\" failed after {clock.Elapsed.TotalSeconds:0.0} s.");
@@ -231,10 +229,11 @@ public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter 
         var progress = json ? stderr : stdout;
         var clock = Stopwatch.StartNew();
         await progress.WriteLineAsync($"Checking network \"{spec.NetworkName}\" for drift{(verify ? " (with bridge verification)" : "")}{(repair ? ", repairing what drifted" : "")} with statemachine/check-drift.asl.json");
-        var machine = Machine(CheckDriftLogicalId, new ProgressReporter(progress, clock), cloud);
         var input = new JsonObject { ["networkName"] = spec.NetworkName, ["verify"] = verify, ["repair"] = repair };
-        var result = await machine.ExecuteAsync(input.ToJsonString(), ExecutionRegistry.ExecutionName(spec.NetworkName, "drift", DateTimeOffset.UtcNow), cancellationToken);
-        Nob.Cli.Bench.ExecutionRecord.WriteIfRequested(result);
+        using var sfn = StepFunctions();
+        var result = (await RunAsync(new EndpointWorkflow(sfn, TimeProvider.System), CheckDriftLogicalId, ExecutionName(spec.NetworkName, "drift", DateTimeOffset.UtcNow),
+            input.ToJsonString(), new ProgressReporter(progress, clock), progress, cloud, cancellationToken, null))!;
+        await Nob.Cli.Bench.ExecutionRecord.WriteIfRequestedAsync(result, cloud, cancellationToken);
         if (!result.IsSucceeded)
         {
             await stderr.WriteLineAsync($"The drift check of \"{spec.NetworkName}\" failed after {clock.Elapsed.TotalSeconds:0.0} s.");
@@ -245,6 +244,7 @@ public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter 
         report["local"] = new JsonObject
         {
             ["eventsFile"] = EventsFile,
+            ["executionArn"] = result.ExecutionArn,
             ["stateTransitions"] = result.StateTransitions,
             ["elapsedSeconds"] = Math.Round(clock.Elapsed.TotalSeconds, 1),
         };
@@ -275,50 +275,43 @@ public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter 
     }
 
     /// <summary>
-    /// The spec as local mode runs it: with <see cref="LocalPolling"/> (local brokers start in seconds), except a
-    /// <c>polling.timeoutMinutes</c> shorter than local mode's, which is kept (a spec that gives up sooner does so locally too).
+    /// Starts the template's state machine on the endpoint and follows it to its end, showing progress through
+    /// <paramref name="reporter"/> (and the execution's ARN on <paramref name="announce"/>, for the AWS CLI). On cancellation, <paramref name="onInterrupted"/> (when given) runs with the
+    /// execution's ARN and the result is null; without it, cancellation propagates.
     /// </summary>
-    public static JsonObject LocalInput(string specJson)
+    static async Task<ExecutionOutcome?> RunAsync(EndpointWorkflow workflow, string logicalId, string name, string input, ProgressReporter? reporter, TextWriter? announce,
+        CloudState cloud, CancellationToken cancellationToken, Func<string, Task>? onInterrupted)
     {
-        var input = JsonNode.Parse(specJson)!.AsObject();
-        var polling = LocalPolling();
-        if (input["polling"] is JsonObject given && given["timeoutMinutes"] is JsonValue value && value.TryGetValue<int>(out var minutes)
-            && minutes >= 1 && minutes < (int)polling["timeoutMinutes"]!)
-            polling["timeoutMinutes"] = minutes;
-        input["polling"] = polling;
-        return input;
+        var stateMachineArn = await workflow.StateMachineArnAsync(Path.Combine(LocalHome.RepositoryRoot(), "template.yaml"), logicalId, cloud.Region, cancellationToken);
+        var executionArn = await workflow.StartAsync(stateMachineArn, name, input, cancellationToken);
+        if (announce is not null) await announce.WriteLineAsync($"  Execution {executionArn}");
+        try
+        {
+            return await workflow.FollowAsync(stateMachineArn, executionArn, reporter is null ? null : reporter.OnEvent, cancellationToken);
+        }
+        catch (OperationCanceledException) when (onInterrupted is not null)
+        {
+            await onInterrupted(executionArn);
+            return null;
+        }
+        catch (HttpRequestException e)
+        {
+            // The endpoint went away (stopped, or killed) while the execution ran: the run failed; the endpoint, when it
+            // starts again, ends the execution FAILED with the cause.
+            throw new InvalidOperationException(
+                $"the local endpoint stopped answering ({e.Message}) while {executionArn} ran, so it did not finish here. Run the command again: it starts the endpoint and goes on from what exists.", e);
+        }
     }
 
+    /// <summary>Our Step Functions client, pointed at the local endpoint by <see cref="UseEndpoint"/>.</summary>
+    static AmazonStepFunctionsClient StepFunctions() => new(Nob.Aws.NobClientDefaults.Apply(new AmazonStepFunctionsConfig()));
+
     /// <summary>
-    /// A state machine of template.yaml with the functions' own code in this process, against the local endpoint. Events
-    /// put on EventBridge go to <see cref="EventsFile"/>; nested executions (a drift repair's build) run here too.
+    /// A unique execution name: two runs started in the same second by different processes never share one, and the
+    /// name says which process started it (a lock's holder names it in NetworkBusyException).
     /// </summary>
-    LocalStateMachine Machine(string logicalId, ProgressReporter? reporter, CloudState cloud)
-    {
-        Nob.LocalBrokers.PrivateFiles.EnsureFile(EventsFile); // appended to by the recorder; created here so it is 0600 like the rest
-        var events = new JsonLinesEventRecorder(EventsFile);
-        // Each execution (nested ones too) is registered with the endpoint, which answers the network lock's
-        // DescribeExecution for it: RUNNING while this process lives and the execution has not ended.
-        var registry = new ExecutionRegistry(cloud.Environment);
-        return LocalStateMachine.FromTemplate(
-            Path.Combine(LocalHome.RepositoryRoot(), "template.yaml"), logicalId, HandlerFactories.ParameterlessConstructor,
-            new LocalStateMachineOptions
-            {
-                OnEvent = reporter is null ? null : reporter.OnEvent, Region = cloud.Region, OnPutEvents = events.RecordAsync,
-                OnExecutionStarting = registry.StartingAsync, OnExecutionEnded = registry.EndedAsync,
-            },
-            new InProcessLambdaOptions
-            {
-                // What only AWS resolves: the verify function's VPC security group (locally the verifier runs on this host,
-                // which reaches the brokers directly, so no STOMP ingress is opened for it), and the API function's state
-                // machines (the API is not served locally).
-                Environment = new Dictionary<string, string?>
-                {
-                    ["NOB_VERIFIER_SECURITY_GROUP"] = null, ["NOB_VERIFIER_PUBLIC_CIDRS"] = null, ["NOB_BUILD_STATE_MACHINE_ARN"] = null,
-                    ["NOB_TEARDOWN_STATE_MACHINE_ARN"] = null, ["NOB_CHECK_DRIFT_STATE_MACHINE_ARN"] = null,
-                },
-            });
-    }
+    public static string ExecutionName(string networkName, string? kind, DateTimeOffset now) =>
+        $"{networkName}{(kind is null ? "" : "-" + kind)}-{now:yyyyMMddHHmmss}-{Environment.ProcessId}";
 
     public async Task<int> StatusAsync(bool json, CancellationToken cancellationToken)
     {
@@ -399,66 +392,5 @@ public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter 
         var chars = new StringBuilder();
         for (var i = 0; i < 24; i++) chars.Append(alphabet[RandomNumberGenerator.GetInt32(alphabet.Length)]);
         return chars.ToString();
-    }
-
-    /// <summary>Live progress: each task state as it starts, with its broker, and each failure.</summary>
-    sealed class ProgressReporter(TextWriter output, Stopwatch clock)
-    {
-        readonly Lock gate = new();
-
-        // A TaskFailed event carries no input: remember which broker each task state was entered for (per execution,
-        // Map scope and iteration), so a failure line names it too.
-        readonly Dictionary<(string?, string, int?, string?), string> brokerOfTask = [];
-
-        public void OnEvent(HistoryEvent e)
-        {
-            string? line = null;
-            var task = (e.ExecutionArn, e.Scope, e.MapIterationIndex, e.StateName);
-            if (e.Type == "TaskStateEntered")
-            {
-                var broker = Broker(e.Input);
-                lock (gate) brokerOfTask[task] = broker;
-                line = $"{e.StateName}{broker}";
-            }
-            else if (e.Type == HistoryEventTypes.TaskFailed)
-            {
-                string? broker;
-                lock (gate) broker = brokerOfTask.GetValueOrDefault(task);
-                line = $"{e.StateName}{broker ?? Broker(e.Input)} failed: {e.Error}";
-            }
-            else if (e.Type == HistoryEventTypes.MapStateStarted)
-                line = $"{e.StateName}: {e.Length} in parallel";
-            if (line is null) return;
-            lock (gate)
-            {
-                output.WriteLine($"  [{clock.Elapsed.TotalSeconds,6:0.0}s] {line}");
-                output.Flush();
-            }
-        }
-
-        static string Broker(string? input)
-        {
-            if (input is null) return "";
-            try
-            {
-                var node = JsonNode.Parse(input);
-                // The build's stages check many brokers per turn: name the ones still waiting, with their states.
-                if ((node?["wait"]?["value"] ?? node?["reboot"]?["value"]) is JsonObject stage && stage["waits"] is JsonArray waits)
-                {
-                    var waiting = waits.Count == 0
-                        ? [.. (stage["brokers"] as JsonArray ?? []).Select(b => (string?)b?["brokerName"] ?? "?")]
-                        : waits.Where(w => w?["ready"]?.GetValue<bool>() != true).Select(w => $"{(string?)w?["brokerName"]}, {(string?)w?["state"]}").ToList();
-                    return waiting.Count == 0 ? "" : $" [{string.Join("; ", waiting.Take(6))}{(waiting.Count > 6 ? $"; {waiting.Count - 6} more" : "")}]";
-                }
-                var name = (node?["brokerName"] ?? node?["broker"]?["brokerName"] ?? node?["wait"]?["value"]?["brokerName"]
-                    ?? node?["revision"]?["value"]?["brokerName"] ?? node?["ensured"]?["value"]?["brokerName"])?.GetValue<string>();
-                var state = node?["wait"]?["value"]?["state"]?.GetValue<string>();
-                return name is null ? "" : $" [{name}{(state is null ? "" : $", {state}")}]";
-            }
-            catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidOperationException)
-            {
-                return "";
-            }
-        }
     }
 }

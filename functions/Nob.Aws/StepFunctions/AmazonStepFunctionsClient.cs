@@ -56,6 +56,18 @@ public sealed class AmazonStepFunctionsClient : AmazonServiceClient, IAmazonStep
     public Task<ListExecutionsResponse> ListExecutionsAsync(ListExecutionsRequest request, CancellationToken cancellationToken = default)
         => Invoke(request, SfnOperations.ListExecutions, cancellationToken);
 
+    public Task<GetExecutionHistoryResponse> GetExecutionHistoryAsync(GetExecutionHistoryRequest request, CancellationToken cancellationToken = default)
+        => Invoke(request, SfnHistoryOperations.GetExecutionHistory, cancellationToken);
+
+    public Task<StopExecutionResponse> StopExecutionAsync(StopExecutionRequest request, CancellationToken cancellationToken = default)
+        => Invoke(request, SfnHistoryOperations.StopExecution, cancellationToken);
+
+    public Task<ListStateMachinesResponse> ListStateMachinesAsync(ListStateMachinesRequest request, CancellationToken cancellationToken = default)
+        => Invoke(request, SfnHistoryOperations.ListStateMachines, cancellationToken);
+
+    public Task<DescribeStateMachineResponse> DescribeStateMachineAsync(DescribeStateMachineRequest request, CancellationToken cancellationToken = default)
+        => Invoke(request, SfnHistoryOperations.DescribeStateMachine, cancellationToken);
+
     private Task<TResponse> Invoke<TRequest, TResponse>(TRequest request, SfnOperation<TRequest, TResponse> operation, CancellationToken cancellationToken)
         where TRequest : AmazonStepFunctionsRequest
         where TResponse : AmazonWebServiceResponse, new()

@@ -45,4 +45,60 @@ public static class AmazonStepFunctionsClientExtensions
             }
         }
     }
+
+    /// <summary>An execution's whole history so far, oldest first, for at most <paramref name="maxPages"/> pages of 1,000 events.</summary>
+    public static async Task<IReadOnlyList<HistoryEvent>> GetExecutionHistoryAllAsync(
+        this IAmazonStepFunctionsClient client, string executionArn, int maxPages = 100, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxPages, 1);
+        var events = new List<HistoryEvent>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        string? nextToken = null;
+        for (var page = 0; page < maxPages; page++)
+        {
+            var response = await client.GetExecutionHistoryAsync(
+                new GetExecutionHistoryRequest { ExecutionArn = executionArn, MaxResults = 1000, NextToken = nextToken }, cancellationToken).ConfigureAwait(false);
+            events.AddRange(response.Events);
+            nextToken = response.NextToken;
+            if (string.IsNullOrEmpty(nextToken))
+            {
+                return events;
+            }
+
+            if (!seen.Add(nextToken))
+            {
+                throw new InvalidOperationException("GetExecutionHistory returned a nextToken it had returned before; stopping to avoid an endless loop.");
+            }
+        }
+
+        throw new InvalidOperationException($"The history of {executionArn} has more than {maxPages} pages; stopped reading it.");
+    }
+
+    /// <summary>Every state machine of the account in the region, for at most <paramref name="maxPages"/> pages.</summary>
+    public static async Task<IReadOnlyList<StateMachineListItem>> ListAllStateMachinesAsync(
+        this IAmazonStepFunctionsClient client, int maxPages = 10, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var machines = new List<StateMachineListItem>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        string? nextToken = null;
+        for (var page = 0; page < maxPages; page++)
+        {
+            var response = await client.ListStateMachinesAsync(new ListStateMachinesRequest { MaxResults = 1000, NextToken = nextToken }, cancellationToken).ConfigureAwait(false);
+            machines.AddRange(response.StateMachines);
+            nextToken = response.NextToken;
+            if (string.IsNullOrEmpty(nextToken))
+            {
+                return machines;
+            }
+
+            if (!seen.Add(nextToken))
+            {
+                throw new InvalidOperationException("ListStateMachines returned a nextToken it had returned before; stopping to avoid an endless loop.");
+            }
+        }
+
+        return machines;
+    }
 }

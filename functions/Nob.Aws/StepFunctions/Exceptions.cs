@@ -45,6 +45,14 @@ public sealed class InvalidExecutionInputException(string message, Exception? in
 public sealed class InvalidArnException(string message, Exception? innerException, string? errorCode, string? requestId, HttpStatusCode statusCode)
     : AmazonStepFunctionsException(message, innerException, errorCode, requestId, statusCode);
 
+/// <summary><c>InvalidToken</c>: a <c>nextToken</c> the service did not issue, or one that expired.</summary>
+public sealed class InvalidTokenException(string message, Exception? innerException, string? errorCode, string? requestId, HttpStatusCode statusCode)
+    : AmazonStepFunctionsException(message, innerException, errorCode, requestId, statusCode);
+
+/// <summary><c>ValidationException</c>: a member outside its constraints (e.g. StopExecution of a Map Run's child execution).</summary>
+public sealed class StepFunctionsValidationException(string message, Exception? innerException, string? errorCode, string? requestId, HttpStatusCode statusCode)
+    : AmazonStepFunctionsException(message, innerException, errorCode, requestId, statusCode);
+
 /// <summary>
 /// Throttling (<c>ThrottlingException</c>, or HTTP 429; not modelled). Marked retryable as throttling so the SDK's retry
 /// policy backs off with its throttling delay; surfaces only when the retries are used up.

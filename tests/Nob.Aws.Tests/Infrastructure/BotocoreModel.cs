@@ -342,6 +342,7 @@ public sealed class BotocoreModel
         }
     }
 
+    /// <summary>A value as the wire writes it (booleans in lower case, as JSON and query strings carry them).</summary>
     public static string FormatInvariant(object value)
-        => Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty;
+        => value is bool b ? (b ? "true" : "false") : Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty;
 }

@@ -69,6 +69,8 @@ internal static class SfnErrors
             "InvalidName" => new InvalidNameException(message, innerException, code, requestId, statusCode),
             "InvalidExecutionInput" => new InvalidExecutionInputException(message, innerException, code, requestId, statusCode),
             "InvalidArn" => new InvalidArnException(message, innerException, code, requestId, statusCode),
+            "InvalidToken" => new InvalidTokenException(message, innerException, code, requestId, statusCode),
+            "ValidationException" => new StepFunctionsValidationException(message, innerException, code, requestId, statusCode),
             "ThrottlingException" or "Throttling" or "TooManyRequestsException" or "RequestLimitExceeded"
                 => new StepFunctionsThrottlingException(message, innerException, code, requestId, statusCode),
             _ when statusCode == HttpStatusCode.TooManyRequests => new StepFunctionsThrottlingException(message, innerException, code, requestId, statusCode),
