@@ -5,7 +5,7 @@ namespace Nob.LocalMode.Tests;
 
 /// <summary>
 /// The networks API and the drift schedule on the local endpoint with no nob command but `nob cloud`: a signed
-/// POST /networks builds examples/tutorial.json on real brokers, GET reads its record, a rule someone revoked is reported
+/// POST /networks builds examples/tutorial.json on real brokers, GET reads its record, a broker someone deleted is reported
 /// as drift by the schedule's own check-drift run, and DELETE tears the network down. Unsigned and wrongly signed
 /// requests change nothing.
 /// </summary>
@@ -47,10 +47,12 @@ public sealed class ThreeTriggersTests(LocalHomeFixture fixture, ITestOutputHelp
             Assert.NotNull(read.Body["stored"]);
             Assert.Equal(Str(posted.Body!, "executionArn"), (string?)read.Body["lastExecution"]?["executionArn"]);
 
-            // Someone removes an ingress rule nob opened; no nob command runs after this.
-            await RevokeOneRuleOfAsync("tutorial");
+            // Someone deletes one of the network's brokers; no nob command runs after this.
+            var brokers = await AwsAsync(fixture, "mq", "list-brokers");
+            var deletedBroker = brokers["BrokerSummaries"]!.AsArray().Single(b => (string?)b!["BrokerName"] == "MyBroker2")!;
+            await AwsAsync(fixture, "mq", "delete-broker", "--broker-id", Str(deletedBroker, "BrokerId"));
             var detected = await WaitForDriftEventAsync("tutorial");
-            Assert.Contains(detected["detail"]!["findings"]!.AsArray(), f => (string?)f!["kind"] == "IngressMissing");
+            Assert.Contains(detected["detail"]!["findings"]!.AsArray(), f => (string?)f!["brokerName"] == "MyBroker2");
             var checks = await AwsAsync(fixture, "stepfunctions", "list-executions", "--state-machine-arn", CheckDrift);
             Assert.NotEmpty(checks["executions"]!.AsArray());
 
@@ -66,35 +68,6 @@ public sealed class ThreeTriggersTests(LocalHomeFixture fixture, ITestOutputHelp
         {
             await StopAsync(daemon, log, output);
         }
-    }
-
-    /// <summary>Revokes one ingress rule whose description says nob opened it for the network (AWS CLI, as a user would).</summary>
-    async Task RevokeOneRuleOfAsync(string network)
-    {
-        var groups = await AwsAsync(fixture, "ec2", "describe-security-groups");
-        foreach (var group in groups["SecurityGroups"]!.AsArray())
-        {
-            foreach (var permission in group!["IpPermissions"]!.AsArray())
-            {
-                var pairs = permission!["UserIdGroupPairs"]?.AsArray().Where(p => ((string?)p!["Description"])?.StartsWith($"nob {network} ", StringComparison.Ordinal) == true).ToList() ?? [];
-                var ranges = permission["IpRanges"]?.AsArray().Where(r => ((string?)r!["Description"])?.StartsWith($"nob {network} ", StringComparison.Ordinal) == true).ToList() ?? [];
-                if (pairs.Count + ranges.Count == 0) continue;
-                var revoked = new JsonObject
-                {
-                    ["IpProtocol"] = (string?)permission["IpProtocol"],
-                    ["FromPort"] = (int?)permission["FromPort"],
-                    ["ToPort"] = (int?)permission["ToPort"],
-                };
-                if (pairs.Count > 0) revoked["UserIdGroupPairs"] = new JsonArray(new JsonObject { ["GroupId"] = (string?)pairs[0]!["GroupId"] });
-                else revoked["IpRanges"] = new JsonArray(new JsonObject { ["CidrIp"] = (string?)ranges[0]!["CidrIp"] });
-                var answer = await AwsAsync(fixture, "ec2", "revoke-security-group-ingress", "--group-id", Str(group, "GroupId"), "--ip-permissions", new JsonArray(revoked).ToJsonString());
-                var after = await AwsAsync(fixture, "ec2", "describe-security-groups", "--group-ids", Str(group, "GroupId"));
-                Assert.True(after.ToJsonString().Split($"nob {network} ").Length < group.ToJsonString().Split($"nob {network} ").Length,
-                    $"revoked {new JsonArray(revoked).ToJsonString()} ({answer.ToJsonString()}), still there: {after.ToJsonString()}");
-                return;
-            }
-        }
-        Assert.Fail($"no ingress rule of network {network} found: {groups.ToJsonString()}");
     }
 
     async Task<JsonObject> WaitForDriftEventAsync(string network)
