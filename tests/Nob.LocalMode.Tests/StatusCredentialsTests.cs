@@ -47,6 +47,12 @@ public sealed class StatusCredentialsTests(StatusFixture fixture) : IClassFixtur
         Assert.Equal(published["AWS_REGION"], (string?)status["region"]);
         Assert.StartsWith("AKIA", published["AWS_ACCESS_KEY_ID"], StringComparison.Ordinal);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(fixture.CloudStateFile));
+        // The networks API beside them, and the drift schedule's next run.
+        var apiUrl = (string?)status["apiUrl"] ?? throw new Xunit.Sdk.XunitException($"no apiUrl in {json.Stdout}");
+        Assert.Matches(@"^http://127\.0\.0\.1:\d+/restapis/[a-z0-9]{10}/v1/_user_request_$", apiUrl);
+        Assert.StartsWith(published["AWS_ENDPOINT_URL"] + "/", apiUrl, StringComparison.Ordinal);
+        Assert.Contains($"Networks API: {apiUrl}/networks", text.Stdout, StringComparison.Ordinal);
+        Assert.Matches(@"Schedule nob-DriftCheckSchedule: rate\(6 hours\) \(UTC\), next run \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ", text.Stdout);
 
         // What a user does: paste the printed line into a shell, then use the AWS CLI.
         var export = text.Stdout.Split('\n').Select(l => l.Trim()).Single(l => l.StartsWith("export ", StringComparison.Ordinal));
