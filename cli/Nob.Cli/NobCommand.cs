@@ -26,8 +26,9 @@ public static class NobCommand
 
           up          build the network on this machine and verify it: starts the local endpoint if
                       needed (real ActiveMQ brokers), stores the common user's password (NOB_PASSWORD,
-                      or a generated one shown once), runs statemachine/build-network.asl.json with the
-                      functions' own code, shows progress, and ends with a summary (--json: as JSON)
+                      or a generated one shown once), starts statemachine/build-network.asl.json on the
+                      endpoint's Step Functions API (run there with the functions' own code), shows
+                      progress, and ends with a summary (--json: as JSON)
           down        tear down every network (statemachine/teardown-network.asl.json), stop the local
                       endpoint and its brokers, and remove what nob made in NOB_HOME; with SPEC: tear down
                       that network only (revoke the ingress nob opened, delete the brokers nob created,
@@ -39,9 +40,11 @@ public static class NobCommand
                       (--no-verify skips sending messages); --repair converges it with build-network.
                       Exit 0 in sync or repaired, 3 drifted, 1 the check or repair failed
           status      the local endpoint, how to use it with the AWS CLI (its URL, region and the access
-                      key it accepts, as export lines), its brokers and stored networks (--json: the
-                      endpoint, region and credentials as JSON)
-          cloud       run the local endpoint in the foreground (Amazon MQ, EC2, SSM on 127.0.0.1)
+                      key it accepts, as export lines), the networks API's URL, the drift schedule's next
+                      run, its brokers and stored networks (--json: endpoint, region, credentials, apiUrl)
+          cloud       run the local endpoint in the foreground on 127.0.0.1: Amazon MQ, EC2, SSM, Step
+                      Functions (template.yaml's state machines), the networks API and the drift schedule,
+                      every request SigV4-signed with the key nob status prints
         """ + "\n" + Nob.Cli.Local.DriftScheduleOptions.Usage + "\n" + """
 
           plan        validate SPEC and print the plan: brokers, connectors, topology, and each
