@@ -85,11 +85,23 @@ public sealed partial class NetworkLockTests(NetworkLockFixture fixture, ITestOu
         var brokers = (await global::Nob.Aws.Mq.AmazonMqClientExtensions.ListAllBrokersAsync(mq)).Select(b => b.BrokerName).Order(StringComparer.Ordinal).ToList();
         Assert.Equal(["Killed1", "Killed2", "Locked1", "Locked2"], brokers); // nothing created twice
 
-        // 6. A build while a teardown of the network runs is refused too; the teardown goes on to its end.
+        // 6. A build while a teardown of the network runs is refused too; the teardown goes on to its end. A slow reboot of
+        // one of its brokers holds the teardown (it deletes a broker once it is RUNNING), so the refused build cannot
+        // arrive after the teardown has ended, however slow this machine is.
+        await fixture.SetFaultsAsync(new { rebootDelay = "00:00:20" });
+        try
+        {
+            using var rebooting = fixture.MqClient();
+            var locked1 = (await global::Nob.Aws.Mq.AmazonMqClientExtensions.ListAllBrokersAsync(rebooting)).Single(b => b.BrokerName == "Locked1");
+            await rebooting.RebootBrokerAsync(new global::Nob.Aws.Mq.Model.RebootBrokerRequest { BrokerId = locked1.BrokerId! });
+        }
+        finally
+        {
+            await fixture.ResetFaultsAsync(); // the reboot under way keeps its delay
+        }
         using (var down = RunningNob.Start(fixture.Home, fixture.Password, "down", spec))
         {
             await down.WaitForOutputAsync("RevokeIngress", Build);
-            // (The teardown runs in the endpoint: it waits a second after each deletion turn, which the refused build outpaces.)
             {
                 var up = await Nob("up", spec);
                 Assert.True(up.ExitCode == 1, up.ToString());
