@@ -4,7 +4,7 @@ using Nob.Core.Lifecycle;
 using Nob.Core.Workflow;
 using Xunit.Abstractions;
 
-namespace Nob.StepFunctions.Tests;
+namespace Nob.StateMachine.Tests;
 
 /// <summary>
 /// Step Functions' quotas at the largest network a spec allows (a 41-broker mesh), its brokers late (25 minutes to
