@@ -114,7 +114,7 @@ public class QuotaTests(ITestOutputHelper log)
         Assert.True(result.History.Count < LocalStateMachine.HistoryEventLimit / 5, $"{result.History.Count} events");
         var turns = result.History.Where(e => e.Type == "TaskSucceeded" && e.StateName == "RebootBrokers")
             .Select(e => JsonNode.Parse(e.Output!)!["Payload"]!["waits"]!.AsArray().Count(w => !(bool)w!["ready"]!)).ToList();
-        Assert.Equal(PlanNetworkStep.LiveNetworkRebootConcurrency, turns.Max());
+        Assert.Equal(RebootConcurrency.LiveNetwork, turns.Max());
         // Every broker rebooted (each loses or changes connectors), in waves of 10: five reboot times at least.
         Assert.All(mq.Brokers.Values, b => Assert.Equal(2, b.Reboots));
         Assert.True(result.StopDate - result.StartDate >= 5 * RebootTakes, $"{result.StopDate - result.StartDate}");

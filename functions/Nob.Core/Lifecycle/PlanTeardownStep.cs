@@ -53,7 +53,7 @@ public sealed class PlanTeardownStep(INetworkStore store, IBrokerService? broker
             if (summary.BrokerState == BrokerStates.DeletionInProgress || skip.Contains(summary.BrokerName)) continue;
             try
             {
-                if (StoreNetworkStep.CreatedFor(await brokers.DescribeBrokerAsync(summary.BrokerId, cancellationToken), networkName)) names.Add(summary.BrokerName);
+                if (BrokerTags.CreatedFor(await brokers.DescribeBrokerAsync(summary.BrokerId, cancellationToken), networkName)) names.Add(summary.BrokerName);
             }
             catch (BrokerMissingException)
             {

@@ -5,7 +5,7 @@ namespace Nob.Core.Lifecycle;
 
 /// <summary>
 /// Revoke ingress: removes every rule on the brokers' security groups whose description starts with
-/// <see cref="OpenIngressStep.DescriptionPrefix"/> for this network, i.e. exactly the rules nob added for it, except
+/// <see cref="DesiredIngress.DescriptionPrefix"/> for this network, i.e. exactly the rules nob added for it, except
 /// those another stored network still needs. EC2 keeps one rule per group, port and source, so when two networks need
 /// the same rule it carries the description of whichever added it first. Rules others added keep their own
 /// descriptions and stay.
@@ -24,7 +24,7 @@ public sealed class RevokeIngressStep(IBrokerService brokers, ISecurityGroupServ
         }
         if (groups.Count == 0) return [];
 
-        var prefix = OpenIngressStep.DescriptionPrefix(spec.NetworkName);
+        var prefix = DesiredIngress.DescriptionPrefix(spec.NetworkName);
         var ours = (await securityGroups.DescribeIngressAsync([.. groups.Order(StringComparer.Ordinal)], cancellationToken))
             .Where(r => r.Description?.StartsWith(prefix, StringComparison.Ordinal) == true && r.Protocol == "tcp" && r.FromPort == r.ToPort)
             .Select(r => new IngressRule(r.SecurityGroupId, r.FromPort, r.SourceCidr, r.SourceSecurityGroupId, r.Description!))
@@ -84,7 +84,7 @@ public sealed class RevokeIngressStep(IBrokerService brokers, ISecurityGroupServ
     {
         try
         {
-            return await new OpenIngressStep(securityGroups).DesiredRulesAsync(spec, PlanNetworkStep.FromDescriptions(spec, descriptions), verifier, cancellationToken);
+            return await new DesiredIngress(securityGroups).RulesAsync(spec, NetworkPlanResult.FromDescriptions(spec, descriptions), verifier, cancellationToken);
         }
         catch (Exception e) when (e is BrokerNotUsableException or ArgumentException)
         {

@@ -15,11 +15,11 @@ public sealed class StoreNetworkStep(IBrokerService brokers, INetworkStore store
             var id = ensured.FirstOrDefault(e => e.BrokerName == broker.Name)?.BrokerId ?? throw new BrokerMissingException(broker.Name);
             descriptions[broker.Name] = await brokers.DescribeBrokerAsync(id, cancellationToken);
         }
-        var plan = PlanNetworkStep.FromDescriptions(spec, descriptions).Plan(spec);
+        var plan = NetworkPlanResult.FromDescriptions(spec, descriptions).Plan(spec);
         // The tag survives a lost execution history: a broker nob created in an earlier run is still nob's to delete.
         var stored = spec.Brokers.Select(b => new StoredBroker(b.Name, descriptions[b.Name].BrokerId,
-            ensured.First(e => e.BrokerName == b.Name).Created || CreatedFor(descriptions[b.Name], spec.NetworkName))).ToList();
-        var connectors = SummarizeStep.ConnectorLines(plan);
+            ensured.First(e => e.BrokerName == b.Name).Created || BrokerTags.CreatedFor(descriptions[b.Name], spec.NetworkName))).ToList();
+        var connectors = ResultLines.Connectors(plan);
         // Brokers nob created for an earlier version of the spec stay nob's to delete at teardown: carry them forward.
         var previous = await store.GetAsync(spec.NetworkName, cancellationToken);
         var named = stored.Select(b => b.BrokerName).ToHashSet(StringComparer.Ordinal);
@@ -30,8 +30,4 @@ public sealed class StoreNetworkStep(IBrokerService brokers, INetworkStore store
         await store.PutAsync(record, cancellationToken);
         return new StoredNetwork(spec.NetworkName, NetworkRecord.ParameterName(spec.NetworkName), stored.Count, connectors.Count);
     }
-
-    /// <summary>True when nob created this broker for this network (it carries the network tag).</summary>
-    public static bool CreatedFor(BrokerDescription broker, string networkName) =>
-        broker.Tags.TryGetValue(EnsureBrokerStep.NetworkTag, out var tag) && tag == networkName;
 }

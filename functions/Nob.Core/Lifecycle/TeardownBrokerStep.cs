@@ -61,7 +61,7 @@ public sealed class TeardownBrokerStep(IBrokerService brokers, INetworkStore sto
         var (id, state) = (broker.BrokerId, broker.BrokerState);
 
         // A broker nob created for this network that another stored network uses now is that network's too: unwire it only.
-        if (StoreNetworkStep.CreatedFor(broker, turn.NetworkName) && await UsedByAnotherNetworkAsync(turn, cancellationToken) is null)
+        if (BrokerTags.CreatedFor(broker, turn.NetworkName) && await UsedByAnotherNetworkAsync(turn, cancellationToken) is null)
         {
             switch (state)
             {

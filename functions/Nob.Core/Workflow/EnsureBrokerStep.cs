@@ -11,11 +11,6 @@ namespace Nob.Core.Workflow;
 /// </summary>
 public sealed class EnsureBrokerStep(IBrokerService brokers, IParameterStore parameters)
 {
-    public const string NetworkTag = "nob:network";
-
-    /// <summary>The SSM version of the password the broker's common user was last given (see <see cref="WriteConnectorRevisionStep"/>).</summary>
-    public const string PasswordVersionTag = "nob:password-version";
-
     /// <summary>Same network and broker, same id: a retried step or a second execution never creates a second broker.
     /// A recreation gets its own id, from the broker it replaces.</summary>
     public static string CreatorRequestId(string networkName, string brokerName, string? replacesBrokerId = null) =>
@@ -35,7 +30,7 @@ public sealed class EnsureBrokerStep(IBrokerService brokers, IParameterStore par
             // Our own deletion still under way (a retried step): go on waiting for it.
             if (existing.BrokerState == BrokerStates.DeletionInProgress && existing.BrokerId == recreation.ReplacesBrokerId)
                 return new EnsuredBroker(brokerName, existing.BrokerId, Created: false, WaitPhases.DeletionForRecreate, recreation);
-            CheckAdoptable(wanted, existing);
+            BrokerAdoption.Check(wanted, existing);
             if (existing.BrokerState == BrokerStates.CreationFailed)
                 return await BrokerRecreation.ReplaceAsync(brokers, spec.NetworkName, brokerName, existing.BrokerId, recreation, cancellationToken);
             return new EnsuredBroker(brokerName, existing.BrokerId, Created: false, WaitPhases.Creation, recreation);
@@ -51,7 +46,7 @@ public sealed class EnsureBrokerStep(IBrokerService brokers, IParameterStore par
             wanted.SecurityGroups,
             wanted.PubliclyAccessible,
             spec.User.Username,
-            new Dictionary<string, string> { [NetworkTag] = spec.NetworkName, [PasswordVersionTag] = PasswordVersion(password.Version) });
+            new Dictionary<string, string> { [BrokerTags.Network] = spec.NetworkName, [BrokerTags.PasswordVersion] = BrokerTags.Version(password.Version) });
         try
         {
             var id = await brokers.CreateBrokerAsync(creation, password.Value, cancellationToken);
@@ -78,30 +73,12 @@ public sealed class EnsureBrokerStep(IBrokerService brokers, IParameterStore par
         {
             throw new BrokerNameConflictException(wanted.Name, $"{taken.Message}, but broker {found.BrokerId} is gone now");
         }
-        if (!BrokerRecreation.CreatedByNob(broker, spec.NetworkName))
+        if (!BrokerTags.CreatedFor(broker, spec.NetworkName))
             throw new BrokerNameConflictException(wanted.Name, $"broker {found.BrokerId} has it and was not created by nob for network \"{spec.NetworkName}\"");
-        CheckAdoptable(wanted, found);
+        BrokerAdoption.Check(wanted, found);
         if (found.BrokerState == BrokerStates.CreationFailed)
             return await BrokerRecreation.ReplaceAsync(brokers, spec.NetworkName, wanted.Name, found.BrokerId, recreation, cancellationToken);
         // Tagged for this network and still being created: the lost answer was ours.
         return new EnsuredBroker(wanted.Name, found.BrokerId, Created: found.BrokerState == BrokerStates.CreationInProgress, WaitPhases.Creation, recreation);
-    }
-
-    /// <summary>A parameter version as the <see cref="PasswordVersionTag"/> tag holds it.</summary>
-    public static string PasswordVersion(long version) => version.ToString(System.Globalization.CultureInfo.InvariantCulture);
-
-    /// <summary>True when the broker's tag says its common user already has this version of the password.</summary>
-    public static bool HasPasswordVersion(BrokerDescription broker, long version) =>
-        broker.Tags.TryGetValue(PasswordVersionTag, out var tagged) && tagged == PasswordVersion(version);
-
-    /// <summary>Throws <see cref="BrokerNotUsableException"/> when an existing broker cannot be part of the network; the converged check asks too.</summary>
-    public static void CheckAdoptable(BrokerSpec wanted, BrokerSummary existing)
-    {
-        if (existing.EngineType is { } engine && !engine.Equals("ACTIVEMQ", StringComparison.OrdinalIgnoreCase))
-            throw new BrokerNotUsableException(wanted.Name, $"it exists with engine {engine}; networks of brokers need ActiveMQ");
-        if (existing.DeploymentMode is { } mode && mode != wanted.DeploymentMode)
-            throw new BrokerNotUsableException(wanted.Name, $"it exists as {mode} but the spec asks for {wanted.DeploymentMode}; change the spec or use another name");
-        if (existing.BrokerState is BrokerStates.DeletionInProgress)
-            throw new BrokerNotUsableException(wanted.Name, "it is being deleted");
     }
 }

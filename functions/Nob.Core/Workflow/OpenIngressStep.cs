@@ -9,15 +9,12 @@ namespace Nob.Core.Workflow;
 /// </summary>
 public sealed class OpenIngressStep(ISecurityGroupService securityGroups)
 {
-    public const int OpenWirePort = 61617;
-    public const int StompPort = 61614;
-
     /// <param name="verifier">Where the verify function connects from: its security group (private brokers) and, for
     /// public brokers, the public addresses its traffic leaves the VPC with (NAT gateway IPs).</param>
     public async Task<IngressResult> RunAsync(NetworkSpec spec, NetworkPlanResult plan, VerifierSource? verifier, CancellationToken cancellationToken)
     {
         VerifierCidrs.Check(verifier);
-        var rules = await DesiredRulesAsync(spec, plan, verifier, cancellationToken);
+        var rules = await new DesiredIngress(securityGroups).RulesAsync(spec, plan, verifier, cancellationToken);
         var outcomes = new List<IngressRuleOutcome>();
         foreach (var rule in rules)
         {
@@ -25,60 +22,4 @@ public sealed class OpenIngressStep(ISecurityGroupService securityGroups)
         }
         return new IngressResult(outcomes);
     }
-
-    /// <summary>Every description nob gives a rule starts with this, so teardown can find exactly the rules nob added.</summary>
-    public static string DescriptionPrefix(string networkName) => $"nob {networkName} ";
-
-    /// <summary>Every rule the network needs: the connectors' OpenWire rules and, with a verifier, its STOMP rules.</summary>
-    public async Task<IReadOnlyList<IngressRule>> DesiredRulesAsync(NetworkSpec spec, NetworkPlanResult plan, VerifierSource? verifier, CancellationToken cancellationToken)
-    {
-        var rules = (await PlanRulesAsync(spec, plan, cancellationToken)).ToList();
-        if (verifier is not null)
-        {
-            var description = $"{DescriptionPrefix(plan.NetworkName)}bridge verification (STOMP)";
-            foreach (var broker in plan.Brokers)
-            {
-                foreach (var group in broker.SecurityGroups)
-                {
-                    if (!broker.PubliclyAccessible && verifier.SecurityGroupId is { } source)
-                        rules.Add(new IngressRule(group, StompPort, null, source, description));
-                    if (broker.PubliclyAccessible)
-                        rules.AddRange(verifier.PublicCidrs.Select(cidr => new IngressRule(group, StompPort, cidr, null, description)));
-                }
-            }
-            rules = rules.DistinctBy(r => (r.SecurityGroupId, r.Port, r.SourceCidr, r.SourceSecurityGroupId)).ToList();
-        }
-        return rules;
-    }
-
-    public async Task<IReadOnlyList<IngressRule>> PlanRulesAsync(NetworkSpec spec, NetworkPlanResult plan, CancellationToken cancellationToken)
-    {
-        var byName = plan.Brokers.ToDictionary(b => b.BrokerName, StringComparer.Ordinal);
-        var allGroups = plan.Brokers.SelectMany(b => b.SecurityGroups).Distinct(StringComparer.Ordinal).ToList();
-        var vpcs = allGroups.Count == 0 ? new Dictionary<string, string>() : await securityGroups.GetVpcIdsAsync(allGroups, cancellationToken);
-        var rules = new List<IngressRule>();
-        foreach (var connector in plan.Plan(spec).Connectors)
-        {
-            var source = byName[connector.Owner];
-            var target = byName[connector.Target];
-            var description = Truncate($"{DescriptionPrefix(plan.NetworkName)}{connector.Name}", 255);
-            foreach (var group in target.SecurityGroups)
-            {
-                var sameVpcGroup = !source.PubliclyAccessible && !target.PubliclyAccessible
-                    ? source.SecurityGroups.FirstOrDefault(g => vpcs.TryGetValue(g, out var v) && vpcs.TryGetValue(group, out var t) && v == t)
-                    : null;
-                if (sameVpcGroup is not null)
-                {
-                    rules.Add(new IngressRule(group, OpenWirePort, null, sameVpcGroup, description));
-                    continue;
-                }
-                if (source.IpAddresses.Count == 0)
-                    throw new BrokerNotUsableException(source.BrokerName, "it reports no instance IP address, so no ingress rule can name it");
-                rules.AddRange(source.IpAddresses.Select(ip => new IngressRule(group, OpenWirePort, $"{ip}/32", null, description)));
-            }
-        }
-        return rules.DistinctBy(r => (r.SecurityGroupId, r.Port, r.SourceCidr, r.SourceSecurityGroupId)).ToList();
-    }
-
-    static string Truncate(string text, int max) => text.Length <= max ? text : text[..max];
 }

@@ -9,13 +9,6 @@ namespace Nob.Core.Workflow;
 /// </summary>
 public sealed class PlanNetworkStep(IBrokerService brokers)
 {
-    /// <summary>Brokers rebooted at once when any was adopted: a live network keeps most of its brokers up.</summary>
-    public const int LiveNetworkRebootConcurrency = 10;
-
-    /// <summary>Brokers rebooted at once when this build created all of them: every broker of the largest network a spec
-    /// allows, in one wave; the burst of Amazon MQ calls relies on the clients' throttling retries, as EnsureBrokers' creations do.</summary>
-    public const int NewNetworkRebootConcurrency = Specs.SpecReader.MaxBrokersPerNetwork;
-
     public async Task<NetworkPlanResult> RunAsync(NetworkSpec spec, IReadOnlyList<EnsuredBroker> ensured, CancellationToken cancellationToken)
     {
         var descriptions = new Dictionary<string, BrokerDescription>(StringComparer.Ordinal);
@@ -25,19 +18,6 @@ public sealed class PlanNetworkStep(IBrokerService brokers)
             descriptions[broker.Name] = await brokers.DescribeBrokerAsync(id, cancellationToken);
         }
         var allNew = ensured.Count > 0 && ensured.All(e => e.Created);
-        return FromDescriptions(spec, descriptions) with { RebootConcurrency = allNew ? NewNetworkRebootConcurrency : LiveNetworkRebootConcurrency };
-    }
-
-    /// <summary>The plan from the brokers' descriptions (keyed by broker name); the drift check uses it too.</summary>
-    public static NetworkPlanResult FromDescriptions(NetworkSpec spec, IReadOnlyDictionary<string, BrokerDescription> descriptions)
-    {
-        var result = new NetworkPlanResult(spec.NetworkName, [.. spec.Brokers.Select(b =>
-        {
-            var d = descriptions[b.Name];
-            return new BrokerWork(b.Name, d.BrokerId, d.PubliclyAccessible, d.SecurityGroups,
-                [.. d.Instances.Select(i => i.IpAddress).OfType<string>()], d.OpenWireEndpoints, d.StompEndpoints);
-        })]);
-        result.Plan(spec); // fails here, by name, if an endpoint is missing or malformed
-        return result;
+        return NetworkPlanResult.FromDescriptions(spec, descriptions) with { RebootConcurrency = allNew ? RebootConcurrency.NewNetwork : RebootConcurrency.LiveNetwork };
     }
 }

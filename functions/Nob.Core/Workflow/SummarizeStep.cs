@@ -21,15 +21,11 @@ public sealed class SummarizeStep(IBrokerService brokers, TimeProvider time)
                 [.. description.Instances.Select(i => i.ConsoleUrl).OfType<string>()], description.CurrentConfiguration?.Revision,
                 revision?.RebootRequired ?? false));
         }
-        var connectors = ConnectorLines(plan.Plan(spec));
+        var connectors = ResultLines.Connectors(plan.Plan(spec));
         var finishedAt = time.GetUtcNow();
         return new NetworkSummary(spec.NetworkName, lines, connectors, ingress.Rules, verification, startedAt, finishedAt,
             startedAt is { } s ? Math.Round((finishedAt - s).TotalSeconds, 1) : null, Changes(spec, ensured, ingress, revisions));
     }
-
-    /// <summary>The plan's connectors one line each ("A &lt;==&gt; B"), as the summary and the stored record show them.</summary>
-    public static IReadOnlyList<string> ConnectorLines(NetworkPlan plan) =>
-        [.. plan.Connectors.Select(c => $"{c.Owner} {(c.Duplex ? "<==>" : "===>")} {c.Target}")];
 
     /// <summary>What this run changed, in the order it happened; empty when it changed nothing.</summary>
     static IReadOnlyList<string> Changes(NetworkSpec spec, IReadOnlyList<EnsuredBroker> ensured, IngressResult ingress, IReadOnlyList<RevisionResult> revisions)

@@ -19,13 +19,9 @@ public sealed class VerifyBridgeStep(IParameterStore parameters, IMessageProbe p
         var options = BridgeVerificationOptions.For(spec.Verification) with { TimeProvider = time };
         var report = await new BridgeVerifier(probe, options).VerifyAsync(request, cancellationToken);
         var pairs = report.Pairs
-            .Select(p => PairLine(p.Sender, p.Receiver, p.Path, Math.Round(p.Latency?.TotalMilliseconds ?? 0)))
+            .Select(p => ResultLines.Pair(p.Sender, p.Receiver, p.Path, Math.Round(p.Latency?.TotalMilliseconds ?? 0)))
             .ToList();
         var slowest = report.Pairs.Count == 0 ? (double?)null : Math.Round(report.Pairs.Max(p => p.Latency?.TotalMilliseconds ?? 0), 1);
         return new VerificationResult("PASSED", $"{pairs.Count} pair(s) carried a message across the network", pairs, slowest);
     }
-
-    /// <summary>A verified pair's line in the result ("A -> B: 12 ms via H"); <see cref="StateBudget"/> sizes the state by it.</summary>
-    public static string PairLine(string sender, string receiver, IReadOnlyList<string> path, double milliseconds) =>
-        $"{sender} -> {receiver}: {milliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture)} ms{(path.Count > 2 ? $" via {string.Join(", ", path.Skip(1).SkipLast(1))}" : "")}";
 }

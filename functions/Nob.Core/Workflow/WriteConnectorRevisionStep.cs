@@ -32,15 +32,15 @@ public sealed class WriteConnectorRevisionStep(IBrokerService brokers, IParamete
             await brokers.CreateUserAsync(work.BrokerId, spec.User.Username, password.Value, cancellationToken);
             userCreated = true;
         }
-        else if (!EnsureBrokerStep.HasPasswordVersion(broker, password.Version))
+        else if (!BrokerTags.HasPasswordVersion(broker, password.Version))
         {
             await brokers.UpdateUserPasswordAsync(work.BrokerId, spec.User.Username, password.Value, cancellationToken);
             passwordUpdated = true;
         }
-        if (!EnsureBrokerStep.HasPasswordVersion(broker, password.Version))
+        if (!BrokerTags.HasPasswordVersion(broker, password.Version))
         {
             await brokers.TagBrokerAsync(broker.BrokerArn,
-                new Dictionary<string, string> { [EnsureBrokerStep.PasswordVersionTag] = EnsureBrokerStep.PasswordVersion(password.Version) }, cancellationToken);
+                new Dictionary<string, string> { [BrokerTags.PasswordVersion] = BrokerTags.Version(password.Version) }, cancellationToken);
         }
 
         var rebootRequired = target != broker.CurrentConfiguration || userCreated || passwordUpdated || broker.UsersWithPendingChanges.Count > 0;
