@@ -1,3 +1,4 @@
+using Nob.Core.Lifecycle;
 using Nob.Core.Specs;
 using Nob.Core.Verification;
 using Nob.Core.Workflow;

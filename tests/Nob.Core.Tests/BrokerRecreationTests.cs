@@ -63,7 +63,7 @@ public class BrokerRecreationTests
         // The recreation has an idempotency token of its own (the first one belongs to the deleted broker).
         Assert.NotEqual(EnsureBrokerStep.CreatorRequestId("tutorial", "MyBroker1"), broker.Creation.CreatorRequestId);
         Assert.Equal(EnsureBrokerStep.CreatorRequestId("tutorial", "MyBroker1", ensured.Recreation.ReplacesBrokerId), broker.Creation.CreatorRequestId);
-        Assert.Equal("tutorial", broker.Creation.Tags[EnsureBrokerStep.NetworkTag]);
+        Assert.Equal("tutorial", broker.Creation.Tags[BrokerTags.Network]);
     }
 
     [Fact]

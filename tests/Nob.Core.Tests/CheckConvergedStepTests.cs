@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
 using System.Xml.Linq;
 using Nob.Core.Configuration;
+using Nob.Core.Lifecycle;
 using Nob.Core.Specs;
 using Nob.Core.Workflow;
 using Nob.Testing;
@@ -161,11 +162,11 @@ public class CheckConvergedStepTests
                 expected = "differs from the plan";
                 break;
             case "ingress rule missing":
-                ec2.Rules.RemoveAll(r => r.Port == OpenIngressStep.OpenWirePort);
+                ec2.Rules.RemoveAll(r => r.Port == DesiredIngress.OpenWirePort);
                 expected = "has no ingress tcp 61617";
                 break;
             case "verifier ingress missing":
-                ec2.Rules.RemoveAll(r => r.Port == OpenIngressStep.StompPort);
+                ec2.Rules.RemoveAll(r => r.Port == DesiredIngress.StompPort);
                 expected = "has no ingress tcp 61614 from sg-verify";
                 break;
             case "user missing":

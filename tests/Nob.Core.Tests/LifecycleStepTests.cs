@@ -194,7 +194,7 @@ public class LifecycleStepTests
     {
         await BuildAsync(Repo.Example("tutorial"));
         Assert.Equal(2, ec2.Rules.Count);
-        ec2.Rules.RemoveAll(r => r.Port == OpenIngressStep.OpenWirePort);
+        ec2.Rules.RemoveAll(r => r.Port == DesiredIngress.OpenWirePort);
 
         var finding = Assert.Single((await CheckAsync()).Report.Findings);
 
@@ -207,7 +207,7 @@ public class LifecycleStepTests
     public async Task CheckDrift_RuleCoveredByAWiderRuleOfSomeoneElse_IsNotDrift()
     {
         await BuildAsync(Repo.Example("tutorial"));
-        ec2.Rules.RemoveAll(r => r.Port == OpenIngressStep.OpenWirePort);
+        ec2.Rules.RemoveAll(r => r.Port == DesiredIngress.OpenWirePort);
         ec2.OtherRules.Add(new ExistingIngressRule("sg-1", "tcp", 61000, 62000, null, "sg-1", "team's broker range"));
 
         Assert.True((await CheckAsync()).Report.InSync);

@@ -50,7 +50,7 @@ public class RecordlessTeardownTests
     public async Task RevokeIngress_BrokerFoundByTagInAGroupOutsideTheSpec_RevokesNobsRulesThere()
     {
         mq.Add("Renamed1", createdFor: "tutorial"); // in sg-1, as every broker the fake adds
-        ec2.Rules.Add(new IngressRule("sg-1", 61617, "10.0.0.9/32", null, OpenIngressStep.DescriptionPrefix("tutorial") + "old connector"));
+        ec2.Rules.Add(new IngressRule("sg-1", 61617, "10.0.0.9/32", null, DesiredIngress.DescriptionPrefix("tutorial") + "old connector"));
         ec2.Rules.Add(new IngressRule("sg-1", 61617, "10.0.0.8/32", null, "someone else's"));
         var spec = Repo.Spec("tutorial");
         var specInOtherGroups = spec with { Brokers = [.. spec.Brokers.Select(b => b with { SecurityGroups = ["sg-elsewhere"] })] };

@@ -44,7 +44,7 @@ public class VerifierCidrsTests
 
         await new OpenIngressStep(ec2).RunAsync(Tutorial, PublicPlan, new VerifierSource(null, ["203.0.113.7/32", "198.51.100.0/24"]), CancellationToken.None);
 
-        var stomp = ec2.Rules.Where(r => r.Port == OpenIngressStep.StompPort).Select(r => (r.SecurityGroupId, r.SourceCidr)).Order().ToList();
+        var stomp = ec2.Rules.Where(r => r.Port == DesiredIngress.StompPort).Select(r => (r.SecurityGroupId, r.SourceCidr)).Order().ToList();
         Assert.Equal([("sg-1", "198.51.100.0/24"), ("sg-1", "203.0.113.7/32"), ("sg-2", "198.51.100.0/24"), ("sg-2", "203.0.113.7/32")], stomp);
     }
 }

@@ -52,7 +52,7 @@ public class WorkflowStepTests
         var created = mq.Brokers[ensured.BrokerId].Creation;
         Assert.Equal(EnsureBrokerStep.CreatorRequestId("tutorial", "MyBroker1"), created.CreatorRequestId);
         Assert.NotEqual(EnsureBrokerStep.CreatorRequestId("tutorial", "MyBroker2"), created.CreatorRequestId);
-        Assert.Equal("tutorial", created.Tags[EnsureBrokerStep.NetworkTag]);
+        Assert.Equal("tutorial", created.Tags[BrokerTags.Network]);
         Assert.Equal("myCommonUser", created.Username);
         // The tutorial names no subnets or groups: Amazon MQ's default VPC, default subnet and default group apply.
         Assert.Empty(created.SubnetIds);
@@ -104,7 +104,7 @@ public class WorkflowStepTests
 
         var ensured = await new EnsureBrokerStep(mq, ssm).RunAsync(tutorial, "MyBroker1", None);
 
-        Assert.Equal("2", mq.Brokers[ensured.BrokerId].Creation.Tags[EnsureBrokerStep.PasswordVersionTag]);
+        Assert.Equal("2", mq.Brokers[ensured.BrokerId].Creation.Tags[BrokerTags.PasswordVersion]);
         Assert.Equal(Password + "-2", mq.UserPasswords[ensured.BrokerId]);
     }
 
@@ -286,7 +286,7 @@ public class WorkflowStepTests
         var ensured = await EnsureAllRunningAsync(tutorial);
         Assert.All(ensured, e => Assert.True(e.Created));
         var plan = await new PlanNetworkStep(mq).RunAsync(tutorial, ensured, None);
-        Assert.Equal(PlanNetworkStep.NewNetworkRebootConcurrency, plan.RebootConcurrency);
+        Assert.Equal(RebootConcurrency.NewNetwork, plan.RebootConcurrency);
         Assert.True(plan.RebootConcurrency >= 21, "the largest mesh reboots in one wave");
     }
 
@@ -295,7 +295,7 @@ public class WorkflowStepTests
     {
         var ensured = await EnsureAllRunningAsync(tutorial);
         var plan = await new PlanNetworkStep(mq).RunAsync(tutorial, [ensured[0], ensured[1] with { Created = false }], None);
-        Assert.Equal(PlanNetworkStep.LiveNetworkRebootConcurrency, plan.RebootConcurrency);
+        Assert.Equal(RebootConcurrency.LiveNetwork, plan.RebootConcurrency);
         Assert.True(plan.RebootConcurrency < 21, "a live mesh keeps most brokers up");
     }
 
@@ -425,8 +425,8 @@ public class WorkflowStepTests
         Assert.Equal("rotated-horse-battery", mq.UserPasswords[broker.Id]);
         Assert.Contains(tutorial.User.Username, broker.UsersPending);
         var description = await mq.DescribeBrokerAsync(broker.Id, None);
-        Assert.Equal("2", description.Tags[EnsureBrokerStep.PasswordVersionTag]);
-        Assert.Equal(tutorial.NetworkName, description.Tags[EnsureBrokerStep.NetworkTag]);
+        Assert.Equal("2", description.Tags[BrokerTags.PasswordVersion]);
+        Assert.Equal(tutorial.NetworkName, description.Tags[BrokerTags.Network]);
         Assert.DoesNotContain(mq.Calls, c => c.Contains("rotated", StringComparison.Ordinal));
     }
 
@@ -507,7 +507,7 @@ public class WorkflowStepTests
         var ensured = await EnsureAllRunningAsync(tutorial);
         var plan = await new PlanNetworkStep(mq).RunAsync(tutorial, ensured, None);
         var result = await new OpenIngressStep(ec2).RunAsync(tutorial, plan, new VerifierSource("sg-verify", ["203.0.113.7/32"]), None);
-        var stomp = Assert.Single(result.Rules, r => r.Rule.Port == OpenIngressStep.StompPort).Rule;
+        var stomp = Assert.Single(result.Rules, r => r.Rule.Port == DesiredIngress.StompPort).Rule;
         Assert.Equal(("sg-1", "sg-verify", (string?)null), (stomp.SecurityGroupId, stomp.SourceSecurityGroupId, stomp.SourceCidr));
     }
 
@@ -519,9 +519,9 @@ public class WorkflowStepTests
         var plan = await new PlanNetworkStep(mq).RunAsync(spec, ensured, None);
         Assert.All(plan.Brokers, b => Assert.True(b.PubliclyAccessible));
         var result = await new OpenIngressStep(ec2).RunAsync(spec, plan, new VerifierSource("sg-verify", ["203.0.113.7/32"]), None);
-        var stomp = Assert.Single(result.Rules, r => r.Rule.Port == OpenIngressStep.StompPort).Rule;
+        var stomp = Assert.Single(result.Rules, r => r.Rule.Port == DesiredIngress.StompPort).Rule;
         Assert.Equal(("203.0.113.7/32", (string?)null), (stomp.SourceCidr, stomp.SourceSecurityGroupId));
-        Assert.All(result.Rules.Where(r => r.Rule.Port == OpenIngressStep.OpenWirePort), r => Assert.EndsWith("/32", r.Rule.SourceCidr));
+        Assert.All(result.Rules.Where(r => r.Rule.Port == DesiredIngress.OpenWirePort), r => Assert.EndsWith("/32", r.Rule.SourceCidr));
     }
 
     [Fact]

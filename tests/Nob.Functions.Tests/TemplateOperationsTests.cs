@@ -267,7 +267,7 @@ public class TemplateOperationsTests
         ["WaitForBrokers"] = 1 + 2 * BrokerRecreation.MaxRecreations,
         // A broker's reboot; every broker's reboot when they reboot in rolling waves of a live network.
         ["RebootWait"] = 1,
-        ["WaitForReboots"] = (int)Math.Ceiling((double)SpecReader.MaxBrokersPerNetwork / Math.Min(PlanNetworkStep.NewNetworkRebootConcurrency, PlanNetworkStep.LiveNetworkRebootConcurrency)),
+        ["WaitForReboots"] = (int)Math.Ceiling((double)SpecReader.MaxBrokersPerNetwork / Math.Min(RebootConcurrency.NewNetwork, RebootConcurrency.LiveNetwork)),
         // A broker's whole teardown times out from its first turn.
         ["TeardownWait"] = 1,
     };
@@ -313,7 +313,7 @@ public class TemplateOperationsTests
                 case "Map":
                     var concurrency = (int?)state["MaxConcurrency"] ?? 0;
                     // WriteRevisions may take PlanNetwork's choice: the smaller makes more waves.
-                    if (state["MaxConcurrencyPath"] is not null) concurrency = Math.Min(PlanNetworkStep.NewNetworkRebootConcurrency, PlanNetworkStep.LiveNetworkRebootConcurrency);
+                    if (state["MaxConcurrencyPath"] is not null) concurrency = Math.Min(RebootConcurrency.NewNetwork, RebootConcurrency.LiveNetwork);
                     // Over brokers, iterations run in waves; over networks (check-drift), one wave is what is bounded.
                     var waves = name == "CheckNetworks" ? 1
                         : (int)Math.Ceiling((double)SpecReader.MaxBrokersPerNetwork / (concurrency is > 0 ? concurrency : SpecReader.MaxBrokersPerNetwork));

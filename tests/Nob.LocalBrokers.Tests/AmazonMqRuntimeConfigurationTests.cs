@@ -21,7 +21,7 @@ public sealed class AmazonMqRuntimeConfigurationTests
         Users = users ?? Users,
     };
 
-    private static XElement Broker(XDocument runtime) => runtime.Root!.Element(Core + "broker")!;
+    private static XElement Broker(XDocument runtime) => runtime.Root!.Element(BrokerXml + "broker")!;
 
     [Fact]
     public void Build_DefaultConfiguration_WrapsBrokerInSpringBeansWithSchemaLocations()
@@ -32,10 +32,10 @@ public sealed class AmazonMqRuntimeConfigurationTests
         var locations = ((string)runtime.Root.Attribute(Xsi + "schemaLocation")!).Split(' ', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(4, locations.Length);
         Assert.Equal(Beans.NamespaceName, locations[0]);
-        Assert.Equal(Core.NamespaceName, locations[2]);
+        Assert.Equal(BrokerXml.NamespaceName, locations[2]);
         Assert.EndsWith("activemq-core.xsd", locations[3], StringComparison.Ordinal);
         Assert.Single(runtime.Root.Elements());
-        Assert.NotNull(runtime.Root.Element(Core + "broker"));
+        Assert.NotNull(runtime.Root.Element(BrokerXml + "broker"));
     }
 
     [Fact]
@@ -53,7 +53,7 @@ public sealed class AmazonMqRuntimeConfigurationTests
     public void Build_DefaultConfiguration_AddsTlsOpenWireAndStompConnectorsOnGivenPorts()
     {
         var connectors = Broker(AmazonMqRuntimeConfiguration.Build(AmazonMqDefault(), Settings()))
-            .Element(Core + "transportConnectors")!.Elements(Core + "transportConnector").ToList();
+            .Element(BrokerXml + "transportConnectors")!.Elements(BrokerXml + "transportConnector").ToList();
 
         Assert.Equal(2, connectors.Count);
         var openWire = new Uri((string)connectors[0].Attribute("uri")!);
@@ -66,7 +66,7 @@ public sealed class AmazonMqRuntimeConfigurationTests
     public void Build_NoStompPort_AddsOnlyOpenWire()
     {
         var connectors = Broker(AmazonMqRuntimeConfiguration.Build(AmazonMqDefault(), Settings() with { StompPort = null }))
-            .Element(Core + "transportConnectors")!.Elements().ToList();
+            .Element(BrokerXml + "transportConnectors")!.Elements().ToList();
 
         var only = Assert.Single(connectors);
         Assert.StartsWith("ssl://127.0.0.1:41617", (string)only.Attribute("uri")!, StringComparison.Ordinal);
@@ -76,7 +76,7 @@ public sealed class AmazonMqRuntimeConfigurationTests
     public void Build_DefaultConfiguration_AddsSslContextWithKeyStoreAndTrustStore()
     {
         var ssl = Broker(AmazonMqRuntimeConfiguration.Build(AmazonMqDefault(), Settings()))
-            .Element(Core + "sslContext")!.Element(Core + "sslContext")!;
+            .Element(BrokerXml + "sslContext")!.Element(BrokerXml + "sslContext")!;
 
         Assert.Equal(new Uri("/tmp/nob/tls/keystore.p12"), new Uri((string)ssl.Attribute("keyStore")!));
         Assert.Equal(new Uri("/tmp/nob/tls/truststore.p12"), new Uri((string)ssl.Attribute("trustStore")!));
@@ -91,11 +91,11 @@ public sealed class AmazonMqRuntimeConfigurationTests
     {
         var users = new[] { new BrokerUser("alice", "a-password-1"), new BrokerUser("bob", "b-password-2", ["readers"]) };
 
-        var plugins = Broker(AmazonMqRuntimeConfiguration.Build(AmazonMqDefault(), Settings(users))).Elements(Core + "plugins").ToList();
+        var plugins = Broker(AmazonMqRuntimeConfiguration.Build(AmazonMqDefault(), Settings(users))).Elements(BrokerXml + "plugins").ToList();
 
-        var plugin = Assert.Single(plugins).Element(Core + "simpleAuthenticationPlugin")!;
+        var plugin = Assert.Single(plugins).Element(BrokerXml + "simpleAuthenticationPlugin")!;
         Assert.Equal("false", (string?)plugin.Attribute("anonymousAccessAllowed"));
-        var entries = plugin.Element(Core + "users")!.Elements(Core + "authenticationUser")
+        var entries = plugin.Element(BrokerXml + "users")!.Elements(BrokerXml + "authenticationUser")
             .Select(u => ((string?)u.Attribute("username"), (string?)u.Attribute("password"), (string?)u.Attribute("groups")))
             .ToList();
         Assert.Equal([("alice", "a-password-1", "admin,users"), ("bob", "b-password-2", "readers")], entries);
@@ -105,9 +105,9 @@ public sealed class AmazonMqRuntimeConfigurationTests
     public void Build_ExistingPlugins_KeepsThemAndPutsAuthenticationFirst()
     {
         var user = AmazonMqDefault();
-        user.Root!.Element(Core + "plugins")!.Add(new XElement(Core + "forcePersistencyModeBrokerPlugin", new XAttribute("persistenceFlag", "true")));
+        user.Root!.Element(BrokerXml + "plugins")!.Add(new XElement(BrokerXml + "forcePersistencyModeBrokerPlugin", new XAttribute("persistenceFlag", "true")));
 
-        var plugins = Broker(AmazonMqRuntimeConfiguration.Build(user, Settings())).Element(Core + "plugins")!.Elements().ToList();
+        var plugins = Broker(AmazonMqRuntimeConfiguration.Build(user, Settings())).Element(BrokerXml + "plugins")!.Elements().ToList();
 
         Assert.Equal(["simpleAuthenticationPlugin", "forcePersistencyModeBrokerPlugin"], plugins.Select(p => p.Name.LocalName));
     }
@@ -120,7 +120,7 @@ public sealed class AmazonMqRuntimeConfigurationTests
             NetworkConnector("connector_1_to_3", "masterslave:(ssl://127.0.0.1:41701,ssl://127.0.0.1:41702)", duplex: false));
 
         var connectors = Broker(AmazonMqRuntimeConfiguration.Build(user, Settings()))
-            .Element(Core + "networkConnectors")!.Elements(Core + "networkConnector").ToList();
+            .Element(BrokerXml + "networkConnectors")!.Elements(BrokerXml + "networkConnector").ToList();
 
         Assert.Equal(2, connectors.Count);
         Assert.All(connectors, c => Assert.Equal(User.Password, (string?)c.Attribute("password")));
@@ -136,7 +136,7 @@ public sealed class AmazonMqRuntimeConfigurationTests
         connector.SetAttributeValue("userName", "someoneElse");
 
         var built = Broker(AmazonMqRuntimeConfiguration.Build(WithNetworkConnectors(connector), Settings()))
-            .Element(Core + "networkConnectors")!.Element(Core + "networkConnector")!;
+            .Element(BrokerXml + "networkConnectors")!.Element(BrokerXml + "networkConnector")!;
 
         Assert.Null(built.Attribute("password"));
     }
@@ -158,7 +158,7 @@ public sealed class AmazonMqRuntimeConfigurationTests
     public void Build_ElementOwnedByAmazonMq_ThrowsInvalidBrokerConfiguration(string element)
     {
         var user = AmazonMqDefault();
-        user.Root!.Add(new XElement(Core + element));
+        user.Root!.Add(new XElement(BrokerXml + element));
 
         var error = Assert.Throws<InvalidBrokerConfigurationException>(() => AmazonMqRuntimeConfiguration.Build(user, Settings()));
 
@@ -169,7 +169,7 @@ public sealed class AmazonMqRuntimeConfigurationTests
     public void Build_UsersInPlugins_ThrowsInvalidBrokerConfiguration()
     {
         var user = AmazonMqDefault();
-        user.Root!.Element(Core + "plugins")!.Add(new XElement(Core + "simpleAuthenticationPlugin"));
+        user.Root!.Element(BrokerXml + "plugins")!.Add(new XElement(BrokerXml + "simpleAuthenticationPlugin"));
 
         Assert.Throws<InvalidBrokerConfigurationException>(() => AmazonMqRuntimeConfiguration.Build(user, Settings()));
     }
@@ -187,10 +187,10 @@ public sealed class AmazonMqRuntimeConfigurationTests
     public void Build_NoPersistenceAdapter_AddsKahaDbUnderDataDirectoryWithQuickLocker()
     {
         var kahaDb = Broker(AmazonMqRuntimeConfiguration.Build(AmazonMqDefault(), Settings()))
-            .Element(Core + "persistenceAdapter")!.Element(Core + "kahaDB")!;
+            .Element(BrokerXml + "persistenceAdapter")!.Element(BrokerXml + "kahaDB")!;
 
         Assert.Equal(Path.Combine("/tmp/nob/MyBroker1/data", "kahadb"), (string?)kahaDb.Attribute("directory"));
-        var locker = kahaDb.Element(Core + "locker")!.Element(Core + "shared-file-locker")!;
+        var locker = kahaDb.Element(BrokerXml + "locker")!.Element(BrokerXml + "shared-file-locker")!;
         Assert.Equal("1000", (string?)locker.Attribute("lockAcquireSleepInterval"));
     }
 
@@ -198,12 +198,12 @@ public sealed class AmazonMqRuntimeConfigurationTests
     public void Build_UserKahaDbAndSharedDirectory_KeepsUserAttributesAndUsesSharedDirectory()
     {
         var user = AmazonMqDefault();
-        user.Root!.Element(Core + "plugins")!.AddBeforeSelf(
-            new XElement(Core + "persistenceAdapter",
-                new XElement(Core + "kahaDB", new XAttribute("directory", "/somewhere/else"), new XAttribute("journalDiskSyncStrategy", "periodic"))));
+        user.Root!.Element(BrokerXml + "plugins")!.AddBeforeSelf(
+            new XElement(BrokerXml + "persistenceAdapter",
+                new XElement(BrokerXml + "kahaDB", new XAttribute("directory", "/somewhere/else"), new XAttribute("journalDiskSyncStrategy", "periodic"))));
 
         var kahaDb = Broker(AmazonMqRuntimeConfiguration.Build(user, Settings() with { KahaDbDirectory = "/tmp/nob/pair/shared" }))
-            .Elements(Core + "persistenceAdapter").Single().Element(Core + "kahaDB")!;
+            .Elements(BrokerXml + "persistenceAdapter").Single().Element(BrokerXml + "kahaDB")!;
 
         Assert.Equal("/tmp/nob/pair/shared", (string?)kahaDb.Attribute("directory"));
         Assert.Equal("periodic", (string?)kahaDb.Attribute("journalDiskSyncStrategy"));
@@ -228,7 +228,7 @@ public sealed class AmazonMqRuntimeConfigurationTests
 
         var broker = Broker(AmazonMqRuntimeConfiguration.Build(user, Settings()));
 
-        Assert.True(XNode.DeepEquals(user.Root!.Element(Core + "destinationPolicy"), broker.Element(Core + "destinationPolicy")));
+        Assert.True(XNode.DeepEquals(user.Root!.Element(BrokerXml + "destinationPolicy"), broker.Element(BrokerXml + "destinationPolicy")));
     }
 
     [Fact]
@@ -249,7 +249,7 @@ public sealed class AmazonMqRuntimeConfigurationTests
 
         var reparsed = XDocument.Parse(AmazonMqRuntimeConfiguration.Build(user, Settings()).ToString());
 
-        var connector = Broker(reparsed).Element(Core + "networkConnectors")!.Element(Core + "networkConnector")!;
+        var connector = Broker(reparsed).Element(BrokerXml + "networkConnectors")!.Element(BrokerXml + "networkConnector")!;
         Assert.Equal("nob&Secret<Pass>42", (string?)connector.Attribute("password"));
     }
 

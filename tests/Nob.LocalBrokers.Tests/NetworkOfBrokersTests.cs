@@ -1,3 +1,4 @@
+using Nob.Testing.Brokers;
 using static Nob.LocalBrokers.Tests.TestConfigurations;
 
 namespace Nob.LocalBrokers.Tests;
@@ -7,7 +8,7 @@ namespace Nob.LocalBrokers.Tests;
 /// brokers, checked with the ActiveMQ CLI: a producer on one broker, a consumer on another.
 /// </summary>
 [Collection(BrokerCollection.Name)]
-public sealed class NetworkOfBrokersTests(BrokerFixture fixture)
+public sealed class NetworkOfBrokersTests(RealBrokerFixture fixture)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(45);
     private static readonly TimeSpan Silence = TimeSpan.FromSeconds(6);

@@ -1,3 +1,4 @@
+using Nob.Testing.Brokers;
 using System.Diagnostics;
 using System.Xml.Linq;
 using static Nob.LocalBrokers.Tests.TestConfigurations;
@@ -6,7 +7,7 @@ namespace Nob.LocalBrokers.Tests;
 
 /// <summary>One real broker: TLS, users, the CLI, the process lifecycle.</summary>
 [Collection(BrokerCollection.Name)]
-public sealed class SingleBrokerTests(BrokerFixture fixture)
+public sealed class SingleBrokerTests(RealBrokerFixture fixture)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
@@ -139,8 +140,8 @@ public sealed class SingleBrokerTests(BrokerFixture fixture)
         await using var host = await fixture.NewHostAsync();
         var user = AmazonMqDefault();
         // Well-formed for us, but not an attribute ActiveMQ's schema knows.
-        user.Root!.Element(Core + "destinationPolicy")!.AddBeforeSelf(
-            new XElement(Core + "networkConnectors", new XElement(Core + "networkConnector", new XAttribute("noSuchAttribute", "1"))));
+        user.Root!.Element(BrokerXml + "destinationPolicy")!.AddBeforeSelf(
+            new XElement(BrokerXml + "networkConnectors", new XElement(BrokerXml + "networkConnector", new XAttribute("noSuchAttribute", "1"))));
         var broker = host.CreateBroker("Broken", user.Xml(), Users);
 
         var error = await Assert.ThrowsAsync<BrokerStartException>(() => broker.StartAsync());
@@ -158,14 +159,14 @@ public sealed class SingleBrokerTests(BrokerFixture fixture)
         var reversed = user.Root!.Elements().OrderByDescending(e => e.Name.LocalName, StringComparer.Ordinal).ToList();
         reversed.ForEach(e => e.Remove());
         user.Root.Add(reversed);
-        user.Root.AddFirst(new XElement(Core + "systemUsage",
-            new XElement(Core + "systemUsage",
-                new XElement(Core + "memoryUsage", new XElement(Core + "memoryUsage", new XAttribute("percentOfJvmHeap", "70"))))));
+        user.Root.AddFirst(new XElement(BrokerXml + "systemUsage",
+            new XElement(BrokerXml + "systemUsage",
+                new XElement(BrokerXml + "memoryUsage", new XElement(BrokerXml + "memoryUsage", new XAttribute("percentOfJvmHeap", "70"))))));
         var broker = host.CreateBroker("Unordered", user.Xml(), Users, withStomp: false);
 
         await broker.StartAsync();
 
-        var order = System.Xml.Linq.XDocument.Load(broker.ConfigurationPath).Root!.Element(Core + "broker")!.Elements().Select(e => e.Name.LocalName).ToList();
+        var order = System.Xml.Linq.XDocument.Load(broker.ConfigurationPath).Root!.Element(BrokerXml + "broker")!.Elements().Select(e => e.Name.LocalName).ToList();
         Assert.NotEqual(order.Order(StringComparer.Ordinal), order);
     }
 

@@ -78,7 +78,7 @@ public sealed class FakeBrokerService : IBrokerService
     /// <param name="createdFor">A network name: the broker carries nob's tag for it, as if nob had created it for that network.</param>
     public Broker Add(string name, string state = BrokerStates.Running, string mode = "SINGLE_INSTANCE", string engine = "ACTIVEMQ", string? createdFor = null)
     {
-        var tags = createdFor is null ? new Dictionary<string, string>() : new Dictionary<string, string> { [EnsureBrokerStep.NetworkTag] = createdFor };
+        var tags = createdFor is null ? new Dictionary<string, string>() : new Dictionary<string, string> { [BrokerTags.Network] = createdFor };
         var creation = new BrokerCreation(name, "x", "5.18", "mq.m5.large", mode, [], ["sg-1"], false, "user1", tags);
         var broker = new Broker { Id = $"b-{name.ToLowerInvariant()}", Creation = creation, State = state, EngineType = engine, ConfigurationId = $"c-{name.ToLowerInvariant()}" };
         Brokers[broker.Id] = broker;

@@ -53,7 +53,7 @@ public sealed class BenchCommand(TextWriter stdout, TextWriter stderr)
     {
         var states = JsonNode.Parse(File.ReadAllText(Path.Combine(repository, "statemachine", "build-network.asl.json")))!["States"]!;
         // The reboot stage takes PlanNetwork's choice; a bench network is new, so all its brokers at once.
-        return ((int?)states["EnsureBrokers"]?["MaxConcurrency"] ?? 0, Nob.Core.Workflow.PlanNetworkStep.NewNetworkRebootConcurrency);
+        return ((int?)states["EnsureBrokers"]?["MaxConcurrency"] ?? 0, Nob.Core.Workflow.RebootConcurrency.NewNetwork);
     }
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
@@ -205,7 +205,7 @@ public sealed class BenchCommand(TextWriter stdout, TextWriter stderr)
             // Re-wiring a live network (any broker adopted): PlanNetwork reboots a few at a time.
             if (r.Network.Size == "mesh21")
                 aws.Add(("mesh21, a live network re-wired (reboots 10 at a time)", r.Network.Brokers.Count, rebooted,
-                    BenchMath.EstimateAws(r.Network.Brokers.Count, rebooted, AwsCreate, AwsReboot, AwsPolling, AwsSteps, createConcurrency, Nob.Core.Workflow.PlanNetworkStep.LiveNetworkRebootConcurrency)));
+                    BenchMath.EstimateAws(r.Network.Brokers.Count, rebooted, AwsCreate, AwsReboot, AwsPolling, AwsSteps, createConcurrency, Nob.Core.Workflow.RebootConcurrency.LiveNetwork)));
         }
         aws.Add((AwsLargest.Label, AwsLargest.Brokers, AwsLargest.Brokers,
             BenchMath.EstimateAws(AwsLargest.Brokers, AwsLargest.Brokers, AwsLargest.Create, AwsLargest.Reboot, AwsPolling, AwsSteps, createConcurrency, rebootConcurrency)));

@@ -9,7 +9,7 @@ namespace Nob.Core.Lifecycle;
 /// WriteConnectorRevision step would otherwise create or reboot for; without the user the connectors cannot log in
 /// after the next reboot).</param>
 /// <param name="CheckAdoptable">Also require brokers the build could adopt (engine and deployment mode, as
-/// <see cref="EnsureBrokerStep.CheckAdoptable"/> says); one that is not is not planned with.</param>
+/// <see cref="BrokerAdoption.Check"/> says); one that is not is not planned with.</param>
 /// <param name="StopAtFirstDifference">Return after the first finding (the build's converged check only needs yes or no).</param>
 public sealed record ComparisonScope(bool CheckUsers = false, bool CheckAdoptable = false, bool StopAtFirstDifference = false)
 {
@@ -63,7 +63,7 @@ public sealed class NetworkComparer(IBrokerService brokers, ISecurityGroupServic
             {
                 try
                 {
-                    EnsureBrokerStep.CheckAdoptable(broker, new BrokerSummary(d.BrokerId, d.BrokerName, d.BrokerState, d.EngineType, d.DeploymentMode));
+                    BrokerAdoption.Check(broker, new BrokerSummary(d.BrokerId, d.BrokerName, d.BrokerState, d.EngineType, d.DeploymentMode));
                 }
                 catch (BrokerNotUsableException e)
                 {
@@ -100,7 +100,7 @@ public sealed class NetworkComparer(IBrokerService brokers, ISecurityGroupServic
             return Result();
         }
 
-        var plan = PlanNetworkStep.FromDescriptions(spec, descriptions);
+        var plan = NetworkPlanResult.FromDescriptions(spec, descriptions);
         var network = plan.Plan(spec);
         foreach (var broker in spec.Brokers)
         {
@@ -133,7 +133,7 @@ public sealed class NetworkComparer(IBrokerService brokers, ISecurityGroupServic
             }
         }
 
-        var wanted = await new OpenIngressStep(securityGroups).DesiredRulesAsync(spec, plan, verifier, cancellationToken);
+        var wanted = await new DesiredIngress(securityGroups).RulesAsync(spec, plan, verifier, cancellationToken);
         var groups = wanted.Select(r => r.SecurityGroupId).Distinct(StringComparer.Ordinal).ToList();
         var existing = groups.Count == 0 ? [] : await securityGroups.DescribeIngressAsync(groups, cancellationToken);
         foreach (var rule in wanted.Where(r => !existing.Any(e => e.Covers(r))))

@@ -29,7 +29,7 @@ public sealed record NetworkRecord(
     public static string ParameterName(string networkName) => $"{ParameterPath}/{networkName}";
 }
 
-/// <param name="Created">True when nob created the broker (it carries the <see cref="EnsureBrokerStep.NetworkTag"/> tag); false when adopted.</param>
+/// <param name="Created">True when nob created the broker (it carries the <see cref="BrokerTags.Network"/> tag); false when adopted.</param>
 public sealed record StoredBroker(string BrokerName, string BrokerId, bool Created);
 
 /// <summary>The stored records of networks (SSM Parameter Store on AWS).</summary>

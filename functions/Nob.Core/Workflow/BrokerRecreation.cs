@@ -15,10 +15,6 @@ public sealed record BrokerRecreation(int Count, string? ReplacesBrokerId = null
 
     public static BrokerRecreation None { get; } = new(0);
 
-    /// <summary>True when nob created this broker for this network (it carries the network tag).</summary>
-    public static bool CreatedByNob(BrokerDescription broker, string networkName) =>
-        broker.Tags.TryGetValue(EnsureBrokerStep.NetworkTag, out var tag) && tag == networkName;
-
     /// <summary>
     /// A broker found CREATION_FAILED: nob's own (tagged for this network) is deleted and the loop waits for its deletion;
     /// one nob did not create fails with <see cref="AdoptedBrokerCreationFailedException"/>; past the bound,
@@ -28,7 +24,7 @@ public sealed record BrokerRecreation(int Count, string? ReplacesBrokerId = null
         BrokerRecreation recreation, CancellationToken cancellationToken)
     {
         var broker = await brokers.DescribeBrokerAsync(brokerId, cancellationToken);
-        if (!CreatedByNob(broker, networkName)) throw new AdoptedBrokerCreationFailedException(brokerName, brokerId);
+        if (!BrokerTags.CreatedFor(broker, networkName)) throw new AdoptedBrokerCreationFailedException(brokerName, brokerId);
         if (recreation.Count >= MaxRecreations) throw new BrokerCreationFailedException(brokerName, brokerId, recreation.Count);
         await brokers.DeleteBrokerAsync(brokerId, cancellationToken);
         return new EnsuredBroker(brokerName, brokerId, Created: false, WaitPhases.DeletionForRecreate, new BrokerRecreation(recreation.Count + 1, brokerId));

@@ -30,7 +30,7 @@ public static class StateBudget
         var links = TopologyLinks.For(spec);
         var worstMilliseconds = (long)spec.Verification.TimeoutSeconds * 1000;
         long pairs = spec.Verification.Enabled
-            ? NetworkPlanner.ConnectedPairs(names, links).Sum(p => (long)JsonStringBytes(VerifyBridgeStep.PairLine(p.Sender, p.Receiver, p.Path, worstMilliseconds)))
+            ? NetworkPlanner.ConnectedPairs(names, links).Sum(p => (long)JsonStringBytes(ResultLines.Pair(p.Sender, p.Receiver, p.Path, worstMilliseconds)))
             : 0;
         long connectors = links.Sum(l => (long)JsonStringBytes(ConnectorNaming.Name(spec.NetworkName, l.From, l.To)));
         long brokers = names.Sum(n => PerBrokerBytes + (long)NameRepeatsPerBroker * JsonStringBytes(n));

@@ -45,11 +45,24 @@ public sealed record BrokerWork(
 /// them plans again from the spec and these endpoints (the planner is pure and deterministic), which keeps the state
 /// small enough for Step Functions' 256 KiB limit even for a 41-broker mesh.
 /// </summary>
-/// <param name="RebootConcurrency">How many brokers WriteRevisions handles at once (see <see cref="PlanNetworkStep"/>).</param>
-public sealed record NetworkPlanResult(string NetworkName, IReadOnlyList<BrokerWork> Brokers, int RebootConcurrency = PlanNetworkStep.LiveNetworkRebootConcurrency)
+/// <param name="RebootConcurrency">How many brokers WriteRevisions handles at once (see <see cref="Workflow.RebootConcurrency"/>).</param>
+public sealed record NetworkPlanResult(string NetworkName, IReadOnlyList<BrokerWork> Brokers, int RebootConcurrency = Workflow.RebootConcurrency.LiveNetwork)
 {
     public NetworkPlan Plan(Specs.NetworkSpec spec) =>
         NetworkPlanner.Plan(spec, Brokers.ToDictionary(b => b.BrokerName, b => b.OpenWireEndpoints, StringComparer.Ordinal));
+
+    /// <summary>The plan from the brokers' descriptions (keyed by broker name); every step that plans from the brokers as they are.</summary>
+    public static NetworkPlanResult FromDescriptions(Specs.NetworkSpec spec, IReadOnlyDictionary<string, BrokerDescription> descriptions)
+    {
+        var result = new NetworkPlanResult(spec.NetworkName, [.. spec.Brokers.Select(b =>
+        {
+            var d = descriptions[b.Name];
+            return new BrokerWork(b.Name, d.BrokerId, d.PubliclyAccessible, d.SecurityGroups,
+                [.. d.Instances.Select(i => i.IpAddress).OfType<string>()], d.OpenWireEndpoints, d.StompEndpoints);
+        })]);
+        result.Plan(spec); // fails here, by name, if an endpoint is missing or malformed
+        return result;
+    }
 }
 
 public sealed record IngressResult(IReadOnlyList<IngressRuleOutcome> Rules);

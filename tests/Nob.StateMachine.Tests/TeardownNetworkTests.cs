@@ -6,7 +6,7 @@ using Nob.Core.Workflow;
 using Nob.Testing;
 using Xunit.Abstractions;
 
-namespace Nob.StepFunctions.Tests;
+namespace Nob.StateMachine.Tests;
 
 /// <summary>
 /// statemachine/teardown-network.asl.json from template.yaml, run locally with the real handlers over the fakes, after a

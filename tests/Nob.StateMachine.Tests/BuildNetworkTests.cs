@@ -7,7 +7,7 @@ using Nob.Core.Workflow;
 using Nob.Testing;
 using Xunit.Abstractions;
 
-namespace Nob.StepFunctions.Tests;
+namespace Nob.StateMachine.Tests;
 
 /// <summary>
 /// statemachine/build-network.asl.json with template.yaml's substitutions, run locally: the real handler classes

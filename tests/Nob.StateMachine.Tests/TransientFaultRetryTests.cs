@@ -5,7 +5,7 @@ using Nob.Core.Workflow;
 using Nob.Testing;
 using Xunit.Abstractions;
 
-namespace Nob.StepFunctions.Tests;
+namespace Nob.StateMachine.Tests;
 
 /// <summary>
 /// The named errors the adapters raise for throttling and unavailability that outlasted the SDK's retries, thrown by the

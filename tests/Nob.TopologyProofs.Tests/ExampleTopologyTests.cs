@@ -1,13 +1,14 @@
+using Nob.Testing.Brokers;
 using Xunit.Abstractions;
 
-namespace Nob.Brokers.Tests;
+namespace Nob.TopologyProofs.Tests;
 
 /// <summary>
 /// Every example spec, planned with real local endpoints and written by the real configuration writer, run on real
 /// ActiveMQ brokers: each pair the plan says is connected carries messages, and no other pair does.
 /// </summary>
 [Collection(BrokerCollection.Name)]
-public sealed class ExampleTopologyTests(BrokerFixture fixture, ITestOutputHelper output)
+public sealed class ExampleTopologyTests(RealBrokerFixture fixture, ITestOutputHelper output)
 {
     /// <summary>Generous: a bridge that retries its first connection backs off 1, 2, 4… seconds.</summary>
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(45);

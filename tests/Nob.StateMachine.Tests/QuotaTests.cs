@@ -4,7 +4,7 @@ using Nob.Core.Lifecycle;
 using Nob.Core.Workflow;
 using Xunit.Abstractions;
 
-namespace Nob.StepFunctions.Tests;
+namespace Nob.StateMachine.Tests;
 
 /// <summary>
 /// Step Functions' quotas at the largest network a spec allows (a 41-broker mesh), its brokers late (25 minutes to
@@ -114,7 +114,7 @@ public class QuotaTests(ITestOutputHelper log)
         Assert.True(result.History.Count < LocalStateMachine.HistoryEventLimit / 5, $"{result.History.Count} events");
         var turns = result.History.Where(e => e.Type == "TaskSucceeded" && e.StateName == "RebootBrokers")
             .Select(e => JsonNode.Parse(e.Output!)!["Payload"]!["waits"]!.AsArray().Count(w => !(bool)w!["ready"]!)).ToList();
-        Assert.Equal(PlanNetworkStep.LiveNetworkRebootConcurrency, turns.Max());
+        Assert.Equal(RebootConcurrency.LiveNetwork, turns.Max());
         // Every broker rebooted (each loses or changes connectors), in waves of 10: five reboot times at least.
         Assert.All(mq.Brokers.Values, b => Assert.Equal(2, b.Reboots));
         Assert.True(result.StopDate - result.StartDate >= 5 * RebootTakes, $"{result.StopDate - result.StartDate}");

@@ -5,7 +5,7 @@ using Nob.Core.Planning;
 using Nob.Core.Specs;
 using Nob.LocalBrokers;
 
-namespace Nob.Brokers.Tests;
+namespace Nob.TopologyProofs.Tests;
 
 /// <summary>The outcome of sending from one broker to another with the ActiveMQ CLI.</summary>
 public sealed record DeliveryCheck(string Sender, string Receiver, int Sent, int Received, TimeSpan Took, string? Error)

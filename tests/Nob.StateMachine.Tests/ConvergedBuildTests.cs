@@ -7,7 +7,7 @@ using Nob.Core.Workflow;
 using Nob.Testing;
 using Xunit.Abstractions;
 
-namespace Nob.StepFunctions.Tests;
+namespace Nob.StateMachine.Tests;
 
 /// <summary>
 /// The converged fast path of statemachine/build-network.asl.json, run locally over the fakes: a re-run of a network

@@ -5,7 +5,7 @@ using Nob.Core.Lifecycle;
 using Nob.Core.Workflow;
 using Xunit.Abstractions;
 
-namespace Nob.StepFunctions.Tests;
+namespace Nob.StateMachine.Tests;
 
 /// <summary>
 /// statemachine/check-drift.asl.json from template.yaml, run locally with the real handlers over the fakes, after a

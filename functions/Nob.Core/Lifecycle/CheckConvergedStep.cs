@@ -1,7 +1,7 @@
-using Nob.Core.Lifecycle;
 using Nob.Core.Specs;
+using Nob.Core.Workflow;
 
-namespace Nob.Core.Workflow;
+namespace Nob.Core.Lifecycle;
 
 /// <summary>
 /// The converged check's answer. When <see cref="Converged"/>, it carries exactly what the slow path (EnsureBrokers,
@@ -35,10 +35,10 @@ public sealed class CheckConvergedStep(IBrokerService brokers, ISecurityGroupSer
 
         // A rotated password (the parameter's version differs from a broker's nob:password-version tag) is work for the build.
         var version = await parameters.GetVersionAsync(spec.User.PasswordParameter, cancellationToken);
-        var rotation = spec.Brokers.Select(b => comparison.Descriptions[b.Name]).FirstOrDefault(d => !EnsureBrokerStep.HasPasswordVersion(d, version));
+        var rotation = spec.Brokers.Select(b => comparison.Descriptions[b.Name]).FirstOrDefault(d => !BrokerTags.HasPasswordVersion(d, version));
         if (rotation is not null)
         {
-            var tagged = rotation.Tags.TryGetValue(EnsureBrokerStep.PasswordVersionTag, out var t) ? $"version {t}" : "no recorded version";
+            var tagged = rotation.Tags.TryGetValue(BrokerTags.PasswordVersion, out var t) ? $"version {t}" : "no recorded version";
             return new ConvergedCheck(false, [$"password rotation pending: broker \"{rotation.BrokerName}\" has {tagged} of {spec.User.PasswordParameter}, which is at version {version}"],
                 null, null, null, null);
         }

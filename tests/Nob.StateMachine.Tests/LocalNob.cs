@@ -5,7 +5,7 @@ using Nob.Core.Workflow;
 using Nob.Testing;
 using Xunit.Abstractions;
 
-namespace Nob.StepFunctions.Tests;
+namespace Nob.StateMachine.Tests;
 
 /// <summary>
 /// nob's state machines from template.yaml, run locally with the real handler classes over the in-memory fakes of

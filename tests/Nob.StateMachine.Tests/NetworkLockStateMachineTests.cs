@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Nob.Core.Workflow;
 using Xunit.Abstractions;
 
-namespace Nob.StepFunctions.Tests;
+namespace Nob.StateMachine.Tests;
 
 /// <summary>
 /// One run per network: build-network and teardown-network from template.yaml take the network's lock after reading

@@ -1,0 +1,72 @@
+using System.Text.Json.Nodes;
+using Nob.Core.Specs;
+using Nob.Core.Workflow;
+
+namespace Nob.Core.Lifecycle;
+
+/// <summary>
+/// Plan a teardown: the stored spec, or the one given when nothing is stored; the broker list and the schedule of its
+/// wait loops. With no record (a first build that failed before storing it), the brokers nob tagged for the network
+/// are found too (ListBrokers, then each broker's tags), so none that build created is left behind.
+/// </summary>
+public sealed class PlanTeardownStep(INetworkStore store, IBrokerService? brokers = null)
+{
+    /// <summary>The teardown state machine's Map MaxConcurrency (statemachine/teardown-network.asl.json).</summary>
+    public const int TeardownConcurrency = 10;
+
+    /// <param name="pollingJson">A <c>polling</c> object to wait by instead of the spec's (local mode's, whose brokers
+    /// start and stop in seconds, whatever polling the stored spec has); validated as a spec's.</param>
+    public async Task<TeardownPlan> RunAsync(string networkName, string? specJson, CancellationToken cancellationToken, string? pollingJson = null)
+    {
+        var record = await store.GetAsync(networkName, cancellationToken);
+        // The spec's own brokers are looked at by TeardownBroker anyway: only the others need their tags read here.
+        var known = specJson is not null && SpecReader.Read(specJson).Spec is { } named ? named.Brokers.Select(b => b.Name).ToHashSet(StringComparer.Ordinal) : [];
+        var tagged = record is null && brokers is not null ? await TaggedBrokersAsync(brokers, networkName, known, cancellationToken) : [];
+        if (record is null && specJson is null && tagged.Count > 0)
+            throw new NetworkNotFoundException(networkName, $"Network \"{networkName}\" is not stored, but nob created broker(s) for it: {string.Join(", ", tagged)}; "
+                + "give its spec to tear it down (nob down SPEC, or the spec in the teardown request)");
+        var json = record?.SpecJson ?? specJson ?? throw new NetworkNotFoundException(networkName);
+        var spec = SpecReader.ReadValid(json);
+        var polling = pollingJson is null ? spec.Polling : SpecReader.ReadValid(WithPolling(json, pollingJson)).Polling;
+        if (spec.NetworkName != networkName)
+            throw new NetworkNotFoundException(networkName, $"Network \"{networkName}\" is not stored, and the spec given is for network \"{spec.NetworkName}\"");
+        // Every broker the network may have: the stored spec's, those it retired, and those of a spec given along (a newer
+        // spec whose build failed before it was stored may have created brokers the record does not know yet).
+        var given = specJson is null ? null : SpecReader.Read(specJson).Spec;
+        var names = spec.Brokers.Select(b => b.Name)
+            .Concat(record?.RetiredBrokers?.Select(b => b.BrokerName) ?? [])
+            .Concat(given is not null && given.NetworkName == networkName ? given.Brokers.Select(b => b.Name) : [])
+            .Concat(tagged)
+            .Distinct(StringComparer.Ordinal).ToList();
+        // The teardown Map runs 10 brokers at once: the rate bound is worked out for that many loops.
+        return new TeardownPlan(networkName, json, names, PollPlan.For(polling, Math.Min(names.Count, TeardownConcurrency)), record is not null);
+    }
+
+    /// <summary>The names of the brokers that carry nob's tag for this network (any state but being deleted).</summary>
+    /// <param name="skip">Names not to look at (already in the plan).</param>
+    public static async Task<IReadOnlyList<string>> TaggedBrokersAsync(IBrokerService brokers, string networkName, IReadOnlySet<string> skip,
+        CancellationToken cancellationToken)
+    {
+        var names = new List<string>();
+        foreach (var summary in await brokers.ListBrokersAsync(cancellationToken))
+        {
+            if (summary.BrokerState == BrokerStates.DeletionInProgress || skip.Contains(summary.BrokerName)) continue;
+            try
+            {
+                if (BrokerTags.CreatedFor(await brokers.DescribeBrokerAsync(summary.BrokerId, cancellationToken), networkName)) names.Add(summary.BrokerName);
+            }
+            catch (BrokerMissingException)
+            {
+                // Deleted since it was listed.
+            }
+        }
+        return names;
+    }
+
+    static string WithPolling(string specJson, string pollingJson)
+    {
+        var spec = JsonNode.Parse(specJson)!.AsObject();
+        spec["polling"] = JsonNode.Parse(pollingJson);
+        return spec.ToJsonString();
+    }
+}

@@ -1,0 +1,23 @@
+using Nob.Core.Specs;
+
+namespace Nob.Core.Workflow;
+
+/// <summary>
+/// Plan with real endpoints: describe every broker, then run the planner. Also decides how many brokers WriteRevisions
+/// may reboot at once (the reboot stage's concurrency): a network whose brokers this build created carries no traffic yet, so
+/// all of them at once; a network with a broker it adopted may be live, so a few at a time.
+/// </summary>
+public sealed class PlanNetworkStep(IBrokerService brokers)
+{
+    public async Task<NetworkPlanResult> RunAsync(NetworkSpec spec, IReadOnlyList<EnsuredBroker> ensured, CancellationToken cancellationToken)
+    {
+        var descriptions = new Dictionary<string, BrokerDescription>(StringComparer.Ordinal);
+        foreach (var broker in spec.Brokers)
+        {
+            var id = ensured.FirstOrDefault(e => e.BrokerName == broker.Name)?.BrokerId ?? throw new BrokerMissingException(broker.Name);
+            descriptions[broker.Name] = await brokers.DescribeBrokerAsync(id, cancellationToken);
+        }
+        var allNew = ensured.Count > 0 && ensured.All(e => e.Created);
+        return NetworkPlanResult.FromDescriptions(spec, descriptions) with { RebootConcurrency = allNew ? RebootConcurrency.NewNetwork : RebootConcurrency.LiveNetwork };
+    }
+}
