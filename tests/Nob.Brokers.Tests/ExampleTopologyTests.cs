@@ -1,4 +1,5 @@
 using Xunit.Abstractions;
+using Nob.Testing;
 
 namespace Nob.Brokers.Tests;
 
@@ -107,7 +108,7 @@ public sealed class ExampleTopologyTests(BrokerFixture fixture, ITestOutputHelpe
     [Fact]
     public void ExamplesFolder_EverySpec_IsProvenByATestHere()
     {
-        var onDisk = Directory.GetFiles(ExamplesDirectory(), "*.json").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+        var onDisk = Directory.GetFiles(Repository.PathOf("examples"), "*.json").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
 
         Assert.Equal([.. SingleInstanceExamples.Append(ActiveStandbyExample).Order(StringComparer.Ordinal)], onDisk);
     }
@@ -154,18 +155,5 @@ public sealed class ExampleTopologyTests(BrokerFixture fixture, ITestOutputHelpe
         }
     }
 
-    private static string ReadExample(string name) => File.ReadAllText(Path.Combine(ExamplesDirectory(), name));
-
-    private static string ExamplesDirectory()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var examples = Path.Combine(dir.FullName, "examples");
-            if (File.Exists(Path.Combine(dir.FullName, "Workflow.sln")) && Directory.Exists(examples))
-            {
-                return examples;
-            }
-        }
-        throw new DirectoryNotFoundException($"no examples/ folder next to Workflow.sln above {AppContext.BaseDirectory}");
-    }
+    private static string ReadExample(string name) => File.ReadAllText(Repository.PathOf("examples", name));
 }
