@@ -31,7 +31,7 @@ internal sealed class RestJsonMarshaller<TRequest>(
             HttpMethod = httpMethod,
             ResourcePath = resourcePath,
         };
-        request.Headers["x-amz-api-version"] = AmazonMqConfig.ApiVersion;
+        request.Headers["x-amz-api-version"] = AmazonMqConfig.Identity.ApiVersion;
         if (httpMethod == "GET")
         {
             request.UseQueryString = true;

@@ -19,7 +19,7 @@ internal sealed class AwsJsonMarshaller<TRequest>(string operation, Action<TRequ
     public IRequest Marshall(AmazonWebServiceRequest input)
     {
         var publicRequest = (TRequest)input;
-        IRequest request = new DefaultRequest(publicRequest, AmazonStepFunctionsConfig.SfnServiceId)
+        IRequest request = new DefaultRequest(publicRequest, AmazonStepFunctionsConfig.Identity.ServiceId)
         {
             HttpMethod = "POST",
             ResourcePath = "/",
