@@ -38,9 +38,10 @@ public class ModelContractTests
     {
         var metadata = BotocoreModel.Mq.Metadata;
         Assert.Equal("rest-json", metadata.GetProperty("protocol").GetString());
-        Assert.Equal(AmazonMqConfig.SigningName, metadata.GetProperty("signingName").GetString());
-        Assert.Equal(AmazonMqConfig.MqServiceId, metadata.GetProperty("serviceId").GetString());
-        Assert.Equal(AmazonMqConfig.ApiVersion, metadata.GetProperty("apiVersion").GetString());
+        Assert.Equal(AmazonMqConfig.Identity.SigningName, metadata.GetProperty("signingName").GetString());
+        Assert.Equal(AmazonMqConfig.Identity.ServiceId, metadata.GetProperty("serviceId").GetString());
+        Assert.Equal(AmazonMqConfig.Identity.ApiVersion, metadata.GetProperty("apiVersion").GetString());
+        Assert.Equal(AmazonMqConfig.Identity.EndpointPrefix, metadata.GetProperty("endpointPrefix").GetString());
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Nob.Aws.Mq;
 using Nob.Aws.Mq.Model;
 using Nob.Aws.Tests.Infrastructure;
+using BrokerStates = Nob.Core.Workflow.BrokerStates;
 
 namespace Nob.Aws.Tests;
 

@@ -59,9 +59,10 @@ public class StepFunctionsContractTests
         Assert.Equal("1.0", metadata.GetProperty("jsonVersion").GetString());
         Assert.Equal(AmazonStepFunctionsConfig.TargetPrefix, metadata.GetProperty("targetPrefix").GetString());
         var signingName = metadata.TryGetProperty("signingName", out var s) ? s.GetString() : metadata.GetProperty("endpointPrefix").GetString();
-        Assert.Equal(AmazonStepFunctionsConfig.SigningName, signingName);
-        Assert.Equal(AmazonStepFunctionsConfig.SfnServiceId, metadata.GetProperty("serviceId").GetString());
-        Assert.Equal(AmazonStepFunctionsConfig.ApiVersion, metadata.GetProperty("apiVersion").GetString());
+        Assert.Equal(AmazonStepFunctionsConfig.Identity.SigningName, signingName);
+        Assert.Equal(AmazonStepFunctionsConfig.Identity.ServiceId, metadata.GetProperty("serviceId").GetString());
+        Assert.Equal(AmazonStepFunctionsConfig.Identity.ApiVersion, metadata.GetProperty("apiVersion").GetString());
+        Assert.Equal(AmazonStepFunctionsConfig.Identity.EndpointPrefix, metadata.GetProperty("endpointPrefix").GetString());
     }
 
     [Fact]

@@ -1,22 +1,15 @@
 using System.Text.Json.Nodes;
 using System.Xml.Linq;
 using Nob.Cli;
+using Nob.Testing;
 
 namespace Nob.Cli.Tests;
 
 public sealed class PlanCommandTests : IDisposable
 {
-    static readonly string Root = FindRoot();
     readonly string temp = Directory.CreateTempSubdirectory("nob-cli-tests").FullName;
 
-    static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Workflow.sln"))) return dir.FullName;
-        throw new InvalidOperationException("Workflow.sln not found");
-    }
-
-    static string Example(string name) => Path.Combine(Root, "examples", name + ".json");
+    static string Example(string name) => Repository.PathOf("examples", name + ".json");
 
     static async Task<(int Exit, string Out, string Err)> Nob(params string[] args)
     {

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Text.Json;
+using Nob.Testing;
 
 namespace Nob.LocalCloud.Tests;
 
@@ -104,62 +104,15 @@ public sealed class AwsCliTests(CloudFixture fixture)
         Assert.Contains($"({code})", wrongStderr, StringComparison.Ordinal);
     }
 
+    private AwsCli Cli => new(fixture.Cloud.Endpoint.AbsoluteUri, fixture.Cloud.Credentials.AccessKeyId, fixture.Cloud.Credentials.SecretAccessKey, Clients.Region);
+
     private async Task<JsonElement> AwsAsync(params string[] arguments)
     {
-        var (exitCode, stdout, stderr) = await RunAsync(arguments);
-        Assert.True(exitCode == 0, $"aws {string.Join(' ', arguments)} exited {exitCode}:\n{stderr}\n{stdout}");
-        using var document = JsonDocument.Parse(stdout);
+        using var document = JsonDocument.Parse(await Cli.OutputAsync(arguments));
         return document.RootElement.Clone();
     }
 
-    private Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] arguments) =>
-        RunWithSecretAsync(fixture.Cloud.Credentials.SecretAccessKey, arguments);
+    private Task<ToolResult> RunAsync(params string[] arguments) => Cli.RunAsync(arguments);
 
-    private async Task<(int ExitCode, string Stdout, string Stderr)> RunWithSecretAsync(string secretAccessKey, params string[] arguments)
-    {
-        var info = new ProcessStartInfo(AwsExecutable())
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in new[] { "--endpoint-url", fixture.Cloud.Endpoint.AbsoluteUri.TrimEnd('/'), "--output", "json", "--no-cli-pager" }.Concat(arguments))
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        foreach (var name in new[] { "AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_MQ", "AWS_ENDPOINT_URL_EC2", "AWS_REGION" })
-        {
-            info.Environment.Remove(name);
-        }
-
-        info.Environment["AWS_ACCESS_KEY_ID"] = fixture.Cloud.Credentials.AccessKeyId;
-        info.Environment["AWS_SECRET_ACCESS_KEY"] = secretAccessKey;
-        info.Environment["AWS_DEFAULT_REGION"] = Clients.Region;
-        info.Environment["AWS_CONFIG_FILE"] = "/nonexistent/aws-config";
-        info.Environment["AWS_SHARED_CREDENTIALS_FILE"] = "/nonexistent/aws-credentials";
-        info.Environment["AWS_EC2_METADATA_DISABLED"] = "true";
-        info.Environment["AWS_PAGER"] = "";
-
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout, await stderr);
-    }
-
-    /// <summary>Debian's awscli (v2) at /usr/bin/aws, else whatever <c>aws</c> is on PATH.</summary>
-    private static string AwsExecutable()
-    {
-        if (File.Exists("/usr/bin/aws"))
-        {
-            return "/usr/bin/aws";
-        }
-
-        var onPath = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':')
-            .Select(d => Path.Combine(d, "aws")).FirstOrDefault(File.Exists);
-        Assert.True(onPath is not null, "the AWS CLI is not installed: sudo apt-get install -y awscli");
-        return onPath!;
-    }
+    private Task<ToolResult> RunWithSecretAsync(string secretAccessKey, params string[] arguments) => Cli.WithSecret(secretAccessKey).RunAsync(arguments);
 }

@@ -4,6 +4,7 @@ using Amazon.Runtime;
 using Amazon.SimpleSystemsManagement;
 using Nob.Aws.Mq;
 using Nob.Aws.Mq.Model;
+using BrokerStates = Nob.Core.Workflow.BrokerStates;
 
 namespace Nob.LocalCloud.Tests;
 

@@ -1,6 +1,7 @@
 using Nob.Aws.Mq;
 using Nob.Aws.Mq.Model;
 using Nob.LocalBrokers;
+using BrokerStates = Nob.Core.Workflow.BrokerStates;
 
 namespace Nob.LocalCloud.Tests;
 

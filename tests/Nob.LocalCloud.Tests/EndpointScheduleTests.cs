@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Nob.Testing;
 
 namespace Nob.LocalCloud.Tests;
 

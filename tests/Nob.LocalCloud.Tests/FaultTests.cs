@@ -7,6 +7,7 @@ using Amazon.SimpleSystemsManagement;
 using Amazon.SimpleSystemsManagement.Model;
 using Nob.Aws.Mq;
 using Nob.Aws.Mq.Model;
+using BrokerStates = Nob.Core.Workflow.BrokerStates;
 
 namespace Nob.LocalCloud.Tests;
 

@@ -3,6 +3,7 @@ using Nob.Aws.Mq;
 using Nob.Aws.Mq.Model;
 using Nob.Core.Configuration;
 using Xunit.Abstractions;
+using BrokerStates = Nob.Core.Workflow.BrokerStates;
 
 namespace Nob.LocalCloud.Tests;
 

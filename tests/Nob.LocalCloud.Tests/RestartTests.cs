@@ -3,6 +3,7 @@ using Amazon.SimpleSystemsManagement;
 using Amazon.SimpleSystemsManagement.Model;
 using Nob.Aws.Mq.Model;
 using Nob.LocalBrokers;
+using BrokerStates = Nob.Core.Workflow.BrokerStates;
 
 namespace Nob.LocalCloud.Tests;
 

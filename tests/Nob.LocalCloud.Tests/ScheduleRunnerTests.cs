@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using Nob.LocalCloud.Http;
 using Nob.LocalCloud.Schedule;
 using Nob.StepFunctions;
+using Nob.Testing;
 
 namespace Nob.LocalCloud.Tests;
 
@@ -259,18 +260,7 @@ public sealed class ScheduleRunnerTests : IDisposable
         return runner.Status;
     }
 
-    internal static string RepoFile(string name)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Workflow.sln")))
-            {
-                return Path.Combine(dir.FullName, name);
-            }
-        }
-
-        throw new InvalidOperationException("Workflow.sln not found");
-    }
+    internal static string RepoFile(string name) => Repository.PathOf(name);
 
     internal sealed record Call(DateTimeOffset At, string StateMachineArn, string? Name, string Input);
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 
 namespace Nob.LocalMode.Tests;
@@ -75,26 +74,5 @@ public sealed partial class AwsCliExecutionTests(AwsCliExecutionFixture fixture,
     private static partial System.Text.RegularExpressions.Regex ExecutionArnRegex();
 
     /// <summary>The AWS CLI with the endpoint, region and credentials nob records in NOB_HOME/cloud.json (what `nob status` prints).</summary>
-    async Task<JsonObject> AwsAsync(params string[] arguments)
-    {
-        var cloud = JsonNode.Parse(await File.ReadAllTextAsync(fixture.CloudStateFile))!.AsObject();
-        var info = new ProcessStartInfo(File.Exists("/usr/bin/aws") ? "/usr/bin/aws" : "aws") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { "--endpoint-url", (string)cloud["endpoint"]!, "--output", "json", "--no-cli-pager" }.Concat(arguments)) info.ArgumentList.Add(a);
-        foreach (var name in new[] { "AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_REGION", "AWS_DEFAULT_REGION" }) info.Environment.Remove(name);
-        info.Environment["AWS_ACCESS_KEY_ID"] = "AKIDLOCALMODETESTS";
-        info.Environment["AWS_SECRET_ACCESS_KEY"] = "local-mode-tests";
-        info.Environment["AWS_DEFAULT_REGION"] = (string?)cloud["region"] ?? "us-east-1";
-        foreach (var (name, value) in cloud["environment"]?.AsObject() ?? []) info.Environment[name] = (string?)value;
-        info.Environment["AWS_CONFIG_FILE"] = "/nonexistent/aws-config";
-        info.Environment["AWS_SHARED_CREDENTIALS_FILE"] = "/nonexistent/aws-credentials";
-        info.Environment["AWS_EC2_METADATA_DISABLED"] = "true";
-        info.Environment["AWS_PAGER"] = "";
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        Assert.True(process.ExitCode == 0, $"aws {string.Join(' ', arguments)} exited {process.ExitCode}: {await stderr}");
-        return JsonNode.Parse(await stdout)!.AsObject();
-    }
+    Task<JsonObject> AwsAsync(params string[] arguments) => LocalEndpointProcess.AwsAsync(fixture, arguments);
 }

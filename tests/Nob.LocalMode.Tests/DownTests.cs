@@ -17,7 +17,7 @@ public sealed class DownTests(DownFixture fixture, ITestOutputHelper output)
     {
         // The example as it is (its own endpoint, so MyBroker1/MyBroker2 clash with nothing): an active/standby broker is
         // two JVMs sharing one store, the case most likely to leave one behind.
-        var up = await fixture.NobAsync("up", Path.Combine(Repository.Examples, "active-standby.json"), "--json");
+        var up = await fixture.NobAsync("up", Path.Combine(Repository.PathOf("examples"), "active-standby.json"), "--json");
         Assert.True(up.ExitCode == 0, up.ToString());
         var running = LeftoverProcesses.Referencing(fixture.Home);
         output.WriteLine($"after up ({up.Elapsed.TotalSeconds:0.0} s): {running.Count} process(es) reference NOB_HOME:{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", running)}");

@@ -29,7 +29,7 @@ public static class Examples
 
     /// <summary>The example files as they are in the repository, by name.</summary>
     public static IReadOnlyList<string> InFolder() =>
-        Directory.GetFiles(Repository.Examples, "*.json").Select(f => Path.GetFileNameWithoutExtension(f)).Order(StringComparer.Ordinal).ToList();
+        Directory.GetFiles(Repository.PathOf("examples"), "*.json").Select(f => Path.GetFileNameWithoutExtension(f)).Order(StringComparer.Ordinal).ToList();
 
     /// <summary>
     /// The examples in examples/ (in <see cref="Covered"/>'s order, then any others), ready to share one local endpoint:
@@ -39,14 +39,14 @@ public static class Examples
     public static IReadOnlyList<ExampleSpec> ForOneEndpoint(string folder)
     {
         Directory.CreateDirectory(folder);
-        var names = Covered.Where(n => File.Exists(Path.Combine(Repository.Examples, n + ".json")))
+        var names = Covered.Where(n => File.Exists(Path.Combine(Repository.PathOf("examples"), n + ".json")))
             .Concat(InFolder().Where(n => !Covered.Contains(n))).ToList();
         var taken = new HashSet<string>(StringComparer.Ordinal);
         var networks = new HashSet<string>(StringComparer.Ordinal);
         var result = new List<ExampleSpec>();
         foreach (var name in names)
         {
-            var source = Path.Combine(Repository.Examples, name + ".json");
+            var source = Path.Combine(Repository.PathOf("examples"), name + ".json");
             var spec = JsonNode.Parse(File.ReadAllText(source))!.AsObject();
             var network = (string)spec["networkName"]!;
             if (!networks.Add(network)) throw new InvalidOperationException($"examples/{name}.json reuses the networkName \"{network}\"; the tests need distinct networks");

@@ -47,28 +47,23 @@ public static class LocalEndpointProcess
 
     public static string Str(JsonNode node, string member) => (string?)node[member] ?? throw new InvalidOperationException($"no {member} in {node.ToJsonString()}");
 
-    /// <summary>The AWS CLI with the endpoint and the key pair cloud.json gives; asserts exit 0 and returns its JSON output.</summary>
-    public static async Task<JsonObject> AwsAsync(LocalHomeFixture fixture, params string[] arguments)
+    /// <summary>
+    /// The AWS CLI as `nob status` tells a user to run it: the endpoint, region and key pair cloud.json records, and the
+    /// environment it publishes.
+    /// </summary>
+    public static async Task<AwsCli> AwsCliAsync(LocalHomeFixture fixture)
     {
         var cloud = JsonNode.Parse(await File.ReadAllTextAsync(fixture.CloudStateFile))!;
-        var info = new ProcessStartInfo(File.Exists("/usr/bin/aws") ? "/usr/bin/aws" : "aws")
+        var environment = cloud["environment"]!;
+        return new AwsCli(Str(cloud, "endpoint"), Str(environment, "AWS_ACCESS_KEY_ID"), Str(environment, "AWS_SECRET_ACCESS_KEY"), (string?)cloud["region"] ?? "us-east-1")
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
+            Environment = environment.AsObject().ToDictionary(p => p.Key, p => (string?)p.Value, StringComparer.Ordinal),
         };
-        foreach (var a in new[] { "--endpoint-url", Str(cloud, "endpoint"), "--output", "json", "--no-cli-pager" }.Concat(arguments)) info.ArgumentList.Add(a);
-        foreach (var name in new[] { "AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_REGION" }) info.Environment.Remove(name);
-        info.Environment["AWS_ACCESS_KEY_ID"] = Str(cloud["environment"]!, "AWS_ACCESS_KEY_ID");
-        info.Environment["AWS_SECRET_ACCESS_KEY"] = Str(cloud["environment"]!, "AWS_SECRET_ACCESS_KEY");
-        info.Environment["AWS_DEFAULT_REGION"] = "us-east-1";
-        info.Environment["AWS_CONFIG_FILE"] = "/nonexistent/aws-config";
-        info.Environment["AWS_SHARED_CREDENTIALS_FILE"] = "/nonexistent/aws-credentials";
-        info.Environment["AWS_EC2_METADATA_DISABLED"] = "true";
-        var (exitCode, stdout, stderr) = await RunAsync(info);
-        Assert.True(exitCode == 0, $"aws {string.Join(' ', arguments)} exited {exitCode}:\n{stderr}");
-        return stdout.Trim().Length == 0 ? [] : JsonNode.Parse(stdout)!.AsObject();
     }
+
+    /// <summary>The AWS CLI of <see cref="AwsCliAsync"/>; a non-zero exit fails; returns its JSON output.</summary>
+    public static async Task<JsonObject> AwsAsync(LocalHomeFixture fixture, params string[] arguments) =>
+        await (await AwsCliAsync(fixture)).JsonAsync(arguments);
 
     /// <summary>DescribeExecution (AWS CLI) until the execution is no longer RUNNING; bounded.</summary>
     public static async Task<JsonObject> WaitForEndAsync(LocalHomeFixture fixture, string executionArn, TimeSpan patience)
@@ -103,20 +98,10 @@ public static class LocalEndpointProcess
             info.ArgumentList.Add("@" + bodyFile);
         }
         info.ArgumentList.Add(Str(cloud, "apiUrl") + path);
-        var (exitCode, stdout, stderr) = await RunAsync(info);
+        var (exitCode, stdout, stderr) = await AwsCli.RunProcessAsync(info, ToolTimeout);
         Assert.True(exitCode == 0, $"curl {method} {path} exited {exitCode}:\n{stderr}");
         var newline = stdout.LastIndexOf('\n');
         var body = stdout[..newline];
         return (int.Parse(stdout[(newline + 1)..], System.Globalization.CultureInfo.InvariantCulture), body.Trim().Length == 0 ? null : JsonNode.Parse(body));
-    }
-
-    static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(ProcessStartInfo info)
-    {
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(ToolTimeout);
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout, await stderr);
     }
 }

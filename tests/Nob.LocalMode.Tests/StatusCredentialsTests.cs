@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 
 namespace Nob.LocalMode.Tests;
@@ -75,21 +74,11 @@ public sealed class StatusCredentialsTests(StatusFixture fixture) : IClassFixtur
     }
 
     /// <summary>sh -c SCRIPT with none of the test host's AWS settings (no profile, config or credentials file).</summary>
-    static async Task<(int ExitCode, string Stdout, string Stderr)> ShellAsync(string script)
+    static Task<ToolResult> ShellAsync(string script)
     {
-        var info = new ProcessStartInfo("sh") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var info = AwsCli.IsolatedStartInfo("sh");
         info.ArgumentList.Add("-c");
         info.ArgumentList.Add(script);
-        foreach (var name in info.Environment.Keys.Where(k => k.StartsWith("AWS_", StringComparison.Ordinal)).ToList()) info.Environment.Remove(name);
-        info.Environment["AWS_CONFIG_FILE"] = "/nonexistent/aws-config";
-        info.Environment["AWS_SHARED_CREDENTIALS_FILE"] = "/nonexistent/aws-credentials";
-        info.Environment["AWS_EC2_METADATA_DISABLED"] = "true";
-        info.Environment["AWS_PAGER"] = "";
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout, await stderr);
+        return AwsCli.RunProcessAsync(info, AwsCli.Timeout);
     }
 }

@@ -1,5 +1,6 @@
 using Nob.Testing.Brokers;
 using Xunit.Abstractions;
+using Nob.Testing;
 
 namespace Nob.TopologyProofs.Tests;
 
@@ -108,7 +109,7 @@ public sealed class ExampleTopologyTests(RealBrokerFixture fixture, ITestOutputH
     [Fact]
     public void ExamplesFolder_EverySpec_IsProvenByATestHere()
     {
-        var onDisk = Directory.GetFiles(ExamplesDirectory(), "*.json").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+        var onDisk = Directory.GetFiles(Repository.PathOf("examples"), "*.json").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
 
         Assert.Equal([.. SingleInstanceExamples.Append(ActiveStandbyExample).Order(StringComparer.Ordinal)], onDisk);
     }
@@ -155,18 +156,5 @@ public sealed class ExampleTopologyTests(RealBrokerFixture fixture, ITestOutputH
         }
     }
 
-    private static string ReadExample(string name) => File.ReadAllText(Path.Combine(ExamplesDirectory(), name));
-
-    private static string ExamplesDirectory()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var examples = Path.Combine(dir.FullName, "examples");
-            if (File.Exists(Path.Combine(dir.FullName, "Workflow.sln")) && Directory.Exists(examples))
-            {
-                return examples;
-            }
-        }
-        throw new DirectoryNotFoundException($"no examples/ folder next to Workflow.sln above {AppContext.BaseDirectory}");
-    }
+    private static string ReadExample(string name) => File.ReadAllText(Repository.PathOf("examples", name));
 }

@@ -1,52 +1,26 @@
-using Nob.Aws.Internal;
 using Amazon;
 using Amazon.Runtime;
-using Amazon.Runtime.Internal;
 using Nob.Aws.Mq.Internal;
 using Nob.Aws.Mq.Model;
+using Nob.Aws.Protocol;
 
 namespace Nob.Aws.Mq;
 
 /// <summary>
-/// Amazon MQ client on AWSSDK.Core's runtime pipeline: SigV4 signing (<c>mq</c>), the default credential chain,
-/// the standard retry mode (throttling and 5xx retried with backoff), endpoint resolution through
-/// <see cref="RegionalEndpointProvider"/> and rest-json marshalling.
+/// Amazon MQ client on the shared <see cref="AwsServiceClient"/> pipeline (SigV4 signing as <c>mq</c>, the default
+/// credential chain, standard retries, regional endpoints), with rest-json marshalling.
 /// </summary>
-public sealed class AmazonMqClient : AmazonServiceClient, IAmazonMqClient
+public sealed class AmazonMqClient : AwsServiceClient, IAmazonMqClient
 {
-    private static readonly ServiceMetadata Metadata = new(AmazonMqConfig.MqServiceId);
 
     /// <summary>Region, endpoint and credentials from the environment / profile (the SDK's default chains).</summary>
-    public AmazonMqClient()
-        : base(new AmazonMqConfig())
-    {
-    }
+    public AmazonMqClient() : base(new AmazonMqConfig()) { }
 
-    public AmazonMqClient(RegionEndpoint region)
-        : base(new AmazonMqConfig { RegionEndpoint = region })
-    {
-    }
+    public AmazonMqClient(RegionEndpoint region) : base(new AmazonMqConfig { RegionEndpoint = region }) { }
 
-    public AmazonMqClient(AmazonMqConfig config)
-        : base(config)
-    {
-    }
+    public AmazonMqClient(AmazonMqConfig config) : base(config) { }
 
-    public AmazonMqClient(AWSCredentials credentials, AmazonMqConfig config)
-        : base(credentials, config)
-    {
-    }
-
-    protected override IServiceMetadata ServiceMetadata => Metadata;
-
-    protected override void CustomizeRuntimePipeline(RuntimePipeline pipeline)
-    {
-        // As generated AWSSDK v4 clients do: endpoint rules instead of the legacy resolver, and an auth-scheme
-        // handler (runs before endpoint resolution) that picks SigV4 and resolves the identity.
-        pipeline.RemoveHandler<EndpointResolver>();
-        pipeline.AddHandlerAfter<Marshaller>(new RegionalEndpointResolver());
-        pipeline.AddHandlerAfter<Marshaller>(new SigV4AuthSchemeHandler());
-    }
+    public AmazonMqClient(AWSCredentials credentials, AmazonMqConfig config) : base(credentials, config) { }
 
     public Task<CreateBrokerResponse> CreateBrokerAsync(CreateBrokerRequest request, CancellationToken cancellationToken = default)
     {
@@ -104,14 +78,6 @@ public sealed class AmazonMqClient : AmazonServiceClient, IAmazonMqClient
 
     public Task<DescribeUserResponse> DescribeUserAsync(DescribeUserRequest request, CancellationToken cancellationToken = default)
         => Invoke(request, MqOperations.DescribeUser, cancellationToken);
-
-    private Task<TResponse> Invoke<TRequest, TResponse>(TRequest request, MqOperation<TRequest, TResponse> operation, CancellationToken cancellationToken)
-        where TRequest : AmazonMqRequest
-        where TResponse : AmazonWebServiceResponse, new()
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        return InvokeAsync<TResponse>(request, operation.InvokeOptions(), cancellationToken);
-    }
 
     // For requests that carry passwords: whatever fails, the secret must not reach an exception's text.
     private async Task<TResponse> InvokeRedactingAsync<TRequest, TResponse>(

@@ -1,5 +1,6 @@
 using System.Net;
 using Amazon.Runtime;
+using Nob.Aws.Protocol;
 
 namespace Nob.Aws.Mq;
 
@@ -21,16 +22,13 @@ public class AmazonMqException : AmazonServiceException
     }
 
     public AmazonMqException(string message, Exception? innerException, string? errorCode, string? errorAttribute, string? requestId, HttpStatusCode statusCode)
-        : base(message, innerException, ErrorTypeFor(statusCode), errorCode, requestId, statusCode)
+        : base(message, innerException, ServiceErrorTypes.ForStatus(statusCode), errorCode, requestId, statusCode)
     {
         ErrorAttribute = errorAttribute;
     }
 
     /// <summary>The model's <c>errorAttribute</c>: which request member was wrong, if the service said.</summary>
     public string? ErrorAttribute { get; }
-
-    private static ErrorType ErrorTypeFor(HttpStatusCode statusCode)
-        => (int)statusCode >= 500 ? ErrorType.Receiver : (int)statusCode >= 400 ? ErrorType.Sender : ErrorType.Unknown;
 }
 
 /// <summary>HTTP 400 <c>BadRequestException</c>: the request is invalid (see <see cref="AmazonMqException.ErrorAttribute"/>).</summary>

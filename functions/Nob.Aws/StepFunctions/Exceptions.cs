@@ -1,5 +1,6 @@
 using System.Net;
 using Amazon.Runtime;
+using Nob.Aws.Protocol;
 
 namespace Nob.Aws.StepFunctions;
 
@@ -16,7 +17,7 @@ public class AmazonStepFunctionsException : AmazonServiceException
     }
 
     public AmazonStepFunctionsException(string message, Exception? innerException, string? errorCode, string? requestId, HttpStatusCode statusCode)
-        : base(message, innerException, (int)statusCode >= 500 ? ErrorType.Receiver : (int)statusCode >= 400 ? ErrorType.Sender : ErrorType.Unknown, errorCode, requestId, statusCode)
+        : base(message, innerException, ServiceErrorTypes.ForStatus(statusCode), errorCode, requestId, statusCode)
     {
     }
 }

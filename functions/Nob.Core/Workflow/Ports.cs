@@ -84,17 +84,6 @@ public sealed class Secret(string value)
     public override string ToString() => "***";
 }
 
-public static class BrokerStates
-{
-    public const string CreationInProgress = "CREATION_IN_PROGRESS";
-    public const string CreationFailed = "CREATION_FAILED";
-    public const string DeletionInProgress = "DELETION_IN_PROGRESS";
-    public const string Running = "RUNNING";
-    public const string RebootInProgress = "REBOOT_IN_PROGRESS";
-    public const string CriticalActionRequired = "CRITICAL_ACTION_REQUIRED";
-    public const string Replica = "REPLICA";
-}
-
 public sealed record BrokerSummary(string BrokerId, string BrokerName, string BrokerState, string? EngineType, string? DeploymentMode);
 
 public sealed record BrokerInstance(IReadOnlyList<string> Endpoints, string? IpAddress, string? ConsoleUrl);

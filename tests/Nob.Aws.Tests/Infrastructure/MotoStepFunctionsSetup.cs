@@ -1,7 +1,5 @@
 using Amazon.Runtime;
-using Amazon.Runtime.Internal;
-using Nob.Aws.Internal;
-using Nob.Aws.Mq.Internal;
+using Nob.Aws.Protocol;
 using Nob.Aws.StepFunctions;
 using Nob.Aws.StepFunctions.Internal;
 using Nob.Aws.StepFunctions.Model;
@@ -10,13 +8,11 @@ namespace Nob.Aws.Tests.Infrastructure;
 
 /// <summary>
 /// The Step Functions calls the moto tests need to set up and change state but the product never makes
-/// (CreateStateMachine, StopExecution): signed requests through the same AWSSDK.Core pipeline and awsJson marshalling
-/// as <see cref="AmazonStepFunctionsClient"/>, with members named as in the botocore model.
+/// (CreateStateMachine, StopExecution): signed requests through the same client base (<see cref="AwsServiceClient"/>) and
+/// awsJson marshalling as <see cref="AmazonStepFunctionsClient"/>, with members named as in the botocore model.
 /// </summary>
-internal sealed class MotoStepFunctionsSetup(AWSCredentials credentials, AmazonStepFunctionsConfig config) : AmazonServiceClient(credentials, config)
+internal sealed class MotoStepFunctionsSetup(AWSCredentials credentials, AmazonStepFunctionsConfig config) : AwsServiceClient(credentials, config)
 {
-    static readonly ServiceMetadata Metadata = new(AmazonStepFunctionsConfig.SfnServiceId);
-
     static readonly SfnOperation<CreateStateMachineRequest, CreateStateMachineResponse> CreateStateMachine = new(
         "CreateStateMachine",
         (r, w) =>
@@ -33,25 +29,16 @@ internal sealed class MotoStepFunctionsSetup(AWSCredentials credentials, AmazonS
         (r, w) => w.WriteString("executionArn", r.ExecutionArn),
         o => new StopExecutionResponse { StopDate = o.Time("stopDate") });
 
-    protected override IServiceMetadata ServiceMetadata => Metadata;
-
-    protected override void CustomizeRuntimePipeline(RuntimePipeline pipeline)
-    {
-        pipeline.RemoveHandler<EndpointResolver>();
-        pipeline.AddHandlerAfter<Marshaller>(new RegionalEndpointResolver());
-        pipeline.AddHandlerAfter<Marshaller>(new SigV4AuthSchemeHandler());
-    }
-
     public async Task<string> CreateStateMachineAsync(string name, string definitionJson, CancellationToken cancellationToken = default)
     {
-        var response = await InvokeAsync<CreateStateMachineResponse>(
+        var response = await Invoke(
             new CreateStateMachineRequest { Name = name, Definition = definitionJson, RoleArn = $"arn:aws:iam::{MotoServerFixture.AccountId}:role/nob-moto-test" },
-            CreateStateMachine.InvokeOptions(), cancellationToken);
+            CreateStateMachine, cancellationToken);
         return response.StateMachineArn ?? throw new InvalidOperationException("CreateStateMachine returned no stateMachineArn");
     }
 
     public async Task StopExecutionAsync(string executionArn, CancellationToken cancellationToken = default) =>
-        await InvokeAsync<StopExecutionResponse>(new StopExecutionRequest { ExecutionArn = executionArn }, StopExecution.InvokeOptions(), cancellationToken);
+        await Invoke(new StopExecutionRequest { ExecutionArn = executionArn }, StopExecution, cancellationToken);
 
     sealed class CreateStateMachineRequest : AmazonStepFunctionsRequest
     {

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
+using Nob.Testing;
 
 namespace Nob.LocalCloud.Tests.States;
 
@@ -77,45 +77,16 @@ public sealed class StatesCliTests(StatesFixture fixture) : IClassFixture<States
         Assert.Contains("ExecutionDoesNotExist", stderr, StringComparison.Ordinal);
     }
 
-    private async Task<JsonObject> AwsAsync(params string[] arguments)
+    private AwsCli Cli
     {
-        var (exitCode, stdout, stderr) = await RunAsync(arguments);
-        Assert.True(exitCode == 0, $"aws {string.Join(' ', arguments)} exited {exitCode}:\n{stderr}\n{stdout}");
-        return JsonNode.Parse(stdout)!.AsObject();
+        get
+        {
+            var environment = Cloud.Cloud.EnvironmentVariables;
+            return new(Cloud.Cloud.Endpoint.AbsoluteUri, environment["AWS_ACCESS_KEY_ID"], environment["AWS_SECRET_ACCESS_KEY"], Clients.Region);
+        }
     }
 
-    private async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] arguments)
-    {
-        var info = new ProcessStartInfo(File.Exists("/usr/bin/aws") ? "/usr/bin/aws" : "aws")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in new[] { "--endpoint-url", Cloud.Cloud.Endpoint.AbsoluteUri.TrimEnd('/'), "--output", "json", "--no-cli-pager" }.Concat(arguments))
-        {
-            info.ArgumentList.Add(a);
-        }
+    private Task<JsonObject> AwsAsync(params string[] arguments) => Cli.JsonAsync(arguments);
 
-        foreach (var name in new[] { "AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_SFN", "AWS_REGION" })
-        {
-            info.Environment.Remove(name);
-        }
-
-        var environment = Cloud.Cloud.EnvironmentVariables;
-        info.Environment["AWS_ACCESS_KEY_ID"] = environment["AWS_ACCESS_KEY_ID"];
-        info.Environment["AWS_SECRET_ACCESS_KEY"] = environment["AWS_SECRET_ACCESS_KEY"];
-        info.Environment["AWS_DEFAULT_REGION"] = Clients.Region;
-        info.Environment["AWS_CONFIG_FILE"] = "/nonexistent/aws-config";
-        info.Environment["AWS_SHARED_CREDENTIALS_FILE"] = "/nonexistent/aws-credentials";
-        info.Environment["AWS_EC2_METADATA_DISABLED"] = "true";
-        info.Environment["AWS_PAGER"] = "";
-
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    private Task<ToolResult> RunAsync(params string[] arguments) => Cli.RunAsync(arguments);
 }

@@ -1,26 +1,15 @@
 using Nob.Core.Planning;
 using Nob.Core.Specs;
+using Nob.Testing;
 
 namespace Nob.Stomp.Tests.Infrastructure;
 
 /// <summary>Paths in the repository and plans of its examples.</summary>
 internal static class Repo
 {
-    public static readonly string Root = FindRoot();
+    public static string Root => Repository.Root;
 
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Workflow.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException("Workflow.sln not found above " + AppContext.BaseDirectory);
-    }
-
-    public static string Example(string name) => File.ReadAllText(Path.Combine(Root, "examples", name + ".json"));
+    public static string Example(string name) => Repository.Example(name);
 
     /// <summary>The plan of an example with placeholder endpoints (enough for pairs and paths).</summary>
     public static NetworkPlan Plan(string exampleName)

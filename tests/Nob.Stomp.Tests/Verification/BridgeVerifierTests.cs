@@ -5,6 +5,7 @@ using Nob.Core.Specs;
 using Nob.Core.Verification;
 using Nob.Core.Workflow;
 using Nob.Stomp.Tests.Infrastructure;
+using Nob.Testing;
 
 namespace Nob.Stomp.Tests.Verification;
 
@@ -14,7 +15,7 @@ public sealed class BridgeVerifierTests
     private const string Password = "Common-Password-42";
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
-    private readonly ManualTimeProvider _clock = new();
+    private readonly ManualClock _clock = new();
     private readonly FakeMessageProbe _probe;
     private int _ids;
 

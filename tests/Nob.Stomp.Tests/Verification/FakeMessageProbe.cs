@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Nob.Core.Verification;
 using Nob.Stomp.Tests.Infrastructure;
+using Nob.Testing;
 
 namespace Nob.Stomp.Tests.Verification;
 
@@ -27,7 +28,7 @@ internal sealed class FakeBroker(string password)
 /// (sender, receiver) routes that carry messages. Sending advances the manual clock by <see cref="DeliveryDelay"/>, then
 /// delivers at once to subscribers on receivers the route reaches. Everything it is asked to do is logged in order.
 /// </summary>
-internal sealed class FakeMessageProbe(ManualTimeProvider clock) : IMessageProbe
+internal sealed class FakeMessageProbe(ManualClock clock) : IMessageProbe
 {
     private readonly object _gate = new();
     private readonly List<FakeSubscription> _subscriptions = [];

@@ -1,44 +1,16 @@
 using System.Net;
-using System.Text.Json;
-using Amazon;
 using Amazon.Runtime;
-using Amazon.Runtime.Internal.Transform;
-using Amazon.Runtime.Internal.Util;
+using Nob.Aws.Protocol;
 
 namespace Nob.Aws.Mq.Internal;
 
-/// <summary>Turns Amazon MQ error responses into typed <see cref="AmazonMqException"/>s.</summary>
-internal static class MqErrors
+/// <summary>Turns Amazon MQ error responses (<c>{"errorAttribute": "…", "message": "…"}</c>) into typed <see cref="AmazonMqException"/>s.</summary>
+internal sealed class MqErrors() : ServiceExceptionFactory("errorAttribute")
 {
-    public static AmazonServiceException Unmarshall(JsonUnmarshallerContext context, Exception innerException, HttpStatusCode statusCode)
-    {
-        // The SDK's JSON error unmarshaller reads the code (x-amzn-ErrorType / __type / code) and message.
-        var reader = new StreamingUtf8JsonReader(context.Stream, AWSConfigs.StreamingUtf8JsonReaderBufferSize ?? 4096, context.JsonMaxDepth);
-        var error = JsonErrorResponseUnmarshaller.GetInstance().Unmarshall(context, ref reader);
+    public static MqErrors Instance { get; } = new();
 
-        // The modelled members of every Amazon MQ error: {"errorAttribute": "...", "message": "..."}.
-        string? message = null;
-        string? errorAttribute = null;
-        try
-        {
-            var body = context.GetResponseBodyBytes();
-            if (body is { Length: > 0 })
-            {
-                using var document = JsonDocument.Parse(body);
-                if (document.RootElement.ValueKind == JsonValueKind.Object)
-                {
-                    message = document.RootElement.Str("message") ?? document.RootElement.Str("Message");
-                    errorAttribute = document.RootElement.Str("errorAttribute");
-                }
-            }
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException)
-        {
-            // Not JSON (e.g. a proxy's HTML page): keep what the SDK found.
-        }
-
-        return Create(error.Code, message ?? error.Message, errorAttribute, error.RequestId, statusCode, innerException);
-    }
+    public override AmazonServiceException Create(JsonErrorBody error, HttpStatusCode statusCode, Exception innerException)
+        => Create(error.SdkCode, error.Message, error.Member("errorAttribute"), error.RequestId, statusCode, innerException);
 
     private enum Kind
     {

@@ -1,29 +1,10 @@
 using System.Text;
-using System.Text.Json;
-using Amazon.Runtime;
-using Amazon.Runtime.Internal;
-using Amazon.Runtime.Internal.Transform;
 using Nob.Aws.Mq.Model;
+using Nob.Aws.Protocol;
 using static Nob.Aws.Mq.Internal.RestJsonBinding;
+using static Nob.Aws.Protocol.RequestMembers;
 
 namespace Nob.Aws.Mq.Internal;
-
-/// <summary>One operation: its marshaller and unmarshaller, as the SDK's <see cref="InvokeOptions"/> wants them.</summary>
-internal sealed class MqOperation<TRequest, TResponse>(
-    string name,
-    RestJsonMarshaller<TRequest> marshaller,
-    RestJsonUnmarshaller<TResponse> unmarshaller)
-    where TRequest : AmazonMqRequest
-    where TResponse : AmazonWebServiceResponse
-{
-    public string Name => name;
-
-    public RestJsonMarshaller<TRequest> Marshaller => marshaller;
-
-    public RestJsonUnmarshaller<TResponse> Unmarshaller => unmarshaller;
-
-    public InvokeOptions InvokeOptions() => new() { RequestMarshaller = marshaller, ResponseUnmarshaller = unmarshaller };
-}
 
 /// <summary>
 /// The Amazon MQ operations this project uses, transcribed from the botocore model (<c>mq/2017-11-27</c>):
@@ -60,16 +41,16 @@ internal static class MqOperations
             w.WriteStringMap("tags", r.Tags);
             w.WriteUsers("users", r.Users);
         }),
-        new(o => new CreateBrokerResponse
+        o => new CreateBrokerResponse
         {
             BrokerArn = o.Str("brokerArn"),
             BrokerId = o.Str("brokerId"),
-        }));
+        });
 
     public static readonly MqOperation<DescribeBrokerRequest, DescribeBrokerResponse> DescribeBroker = new(
         "DescribeBroker",
         new("GET", "/v1/brokers/{broker-id}", (r, q) => Path(q, "broker-id", r.BrokerId, "BrokerId"), null),
-        new(o => new DescribeBrokerResponse
+        o => new DescribeBrokerResponse
         {
             ActionsRequired = o.List("actionsRequired", a => new ActionRequired
             {
@@ -119,7 +100,7 @@ internal static class MqOperations
             SubnetIds = o.Strings("subnetIds"),
             Tags = o.StringMap("tags"),
             Users = o.List("users", MqJson.ReadUserSummary),
-        }));
+        });
 
     public static readonly MqOperation<ListBrokersRequest, ListBrokersResponse> ListBrokers = new(
         "ListBrokers",
@@ -128,7 +109,7 @@ internal static class MqOperations
             Query(q, "maxResults", r.MaxResults);
             Query(q, "nextToken", r.NextToken);
         }, null),
-        new(o => new ListBrokersResponse
+        o => new ListBrokersResponse
         {
             BrokerSummaries = o.List("brokerSummaries", s => new BrokerSummary
             {
@@ -142,12 +123,12 @@ internal static class MqOperations
                 HostInstanceType = s.Str("hostInstanceType"),
             }),
             NextToken = o.Str("nextToken"),
-        }));
+        });
 
     public static readonly MqOperation<DeleteBrokerRequest, DeleteBrokerResponse> DeleteBroker = new(
         "DeleteBroker",
         new("DELETE", "/v1/brokers/{broker-id}", (r, q) => Path(q, "broker-id", r.BrokerId, "BrokerId"), null),
-        new(o => new DeleteBrokerResponse { BrokerId = o.Str("brokerId") }));
+        o => new DeleteBrokerResponse { BrokerId = o.Str("brokerId") });
 
     public static readonly MqOperation<UpdateBrokerRequest, UpdateBrokerResponse> UpdateBroker = new(
         "UpdateBroker",
@@ -160,7 +141,7 @@ internal static class MqOperations
             w.WriteLogs("logs", r.Logs);
             w.WriteStrings("securityGroups", r.SecurityGroups);
         }),
-        new(o => new UpdateBrokerResponse
+        o => new UpdateBrokerResponse
         {
             AuthenticationStrategy = o.Str("authenticationStrategy"),
             AutoMinorVersionUpgrade = o.Bool("autoMinorVersionUpgrade"),
@@ -171,12 +152,12 @@ internal static class MqOperations
             Logs = o.Obj("logs", MqJson.ReadLogs),
             MaintenanceWindowStartTime = o.Obj("maintenanceWindowStartTime", MqJson.ReadWeeklyStartTime),
             SecurityGroups = o.Strings("securityGroups"),
-        }));
+        });
 
     public static readonly MqOperation<RebootBrokerRequest, RebootBrokerResponse> RebootBroker = new(
         "RebootBroker",
         new("POST", "/v1/brokers/{broker-id}/reboot", (r, q) => Path(q, "broker-id", r.BrokerId, "BrokerId"), null),
-        new(_ => new RebootBrokerResponse()));
+        _ => new RebootBrokerResponse());
 
     public static readonly MqOperation<CreateConfigurationRequest, CreateConfigurationResponse> CreateConfiguration = new(
         "CreateConfiguration",
@@ -191,7 +172,7 @@ internal static class MqOperations
             w.WriteString("name", r.Name);
             w.WriteStringMap("tags", r.Tags);
         }),
-        new(o => new CreateConfigurationResponse
+        o => new CreateConfigurationResponse
         {
             Arn = o.Str("arn"),
             AuthenticationStrategy = o.Str("authenticationStrategy"),
@@ -199,12 +180,12 @@ internal static class MqOperations
             Id = o.Str("id"),
             LatestRevision = o.Obj("latestRevision", MqJson.ReadConfigurationRevision),
             Name = o.Str("name"),
-        }));
+        });
 
     public static readonly MqOperation<DescribeConfigurationRequest, DescribeConfigurationResponse> DescribeConfiguration = new(
         "DescribeConfiguration",
         new("GET", "/v1/configurations/{configuration-id}", (r, q) => Path(q, "configuration-id", r.ConfigurationId, "ConfigurationId"), null),
-        new(o => new DescribeConfigurationResponse
+        o => new DescribeConfigurationResponse
         {
             Arn = o.Str("arn"),
             AuthenticationStrategy = o.Str("authenticationStrategy"),
@@ -216,7 +197,7 @@ internal static class MqOperations
             LatestRevision = o.Obj("latestRevision", MqJson.ReadConfigurationRevision),
             Name = o.Str("name"),
             Tags = o.StringMap("tags"),
-        }));
+        });
 
     public static readonly MqOperation<ListConfigurationRevisionsRequest, ListConfigurationRevisionsResponse> ListConfigurationRevisions = new(
         "ListConfigurationRevisions",
@@ -226,13 +207,13 @@ internal static class MqOperations
             Query(q, "maxResults", r.MaxResults);
             Query(q, "nextToken", r.NextToken);
         }, null),
-        new(o => new ListConfigurationRevisionsResponse
+        o => new ListConfigurationRevisionsResponse
         {
             ConfigurationId = o.Str("configurationId"),
             MaxResults = o.Int("maxResults"),
             NextToken = o.Str("nextToken"),
             Revisions = o.List("revisions", MqJson.ReadConfigurationRevision),
-        }));
+        });
 
     public static readonly MqOperation<DescribeConfigurationRevisionRequest, DescribeConfigurationRevisionResponse> DescribeConfigurationRevision = new(
         "DescribeConfigurationRevision",
@@ -241,13 +222,13 @@ internal static class MqOperations
             Path(q, "configuration-id", r.ConfigurationId, "ConfigurationId");
             Path(q, "configuration-revision", r.ConfigurationRevisionText, "ConfigurationRevision");
         }, null),
-        new(o => new DescribeConfigurationRevisionResponse
+        o => new DescribeConfigurationRevisionResponse
         {
             ConfigurationId = o.Str("configurationId"),
             Created = o.Time("created"),
             Data = o.Str("data"),
             Description = o.Str("description"),
-        }));
+        });
 
     public static readonly MqOperation<UpdateConfigurationRequest, UpdateConfigurationResponse> UpdateConfiguration = new(
         "UpdateConfiguration",
@@ -257,7 +238,7 @@ internal static class MqOperations
             w.WriteString("data", Convert.ToBase64String(Encoding.UTF8.GetBytes(r.Xml)));
             w.WriteOptional("description", r.Description);
         }),
-        new(o => new UpdateConfigurationResponse
+        o => new UpdateConfigurationResponse
         {
             Arn = o.Str("arn"),
             Created = o.Time("created"),
@@ -270,7 +251,7 @@ internal static class MqOperations
                 ElementName = x.Str("elementName"),
                 Reason = x.Str("reason"),
             }),
-        }));
+        });
 
     public static readonly MqOperation<ListUsersRequest, ListUsersResponse> ListUsers = new(
         "ListUsers",
@@ -280,13 +261,13 @@ internal static class MqOperations
             Query(q, "maxResults", r.MaxResults);
             Query(q, "nextToken", r.NextToken);
         }, null),
-        new(o => new ListUsersResponse
+        o => new ListUsersResponse
         {
             BrokerId = o.Str("brokerId"),
             MaxResults = o.Int("maxResults"),
             NextToken = o.Str("nextToken"),
             Users = o.List("users", MqJson.ReadUserSummary),
-        }));
+        });
 
     public static readonly MqOperation<CreateUserRequest, CreateUserResponse> CreateUser = new(
         "CreateUser",
@@ -301,7 +282,7 @@ internal static class MqOperations
             w.WriteStrings("groups", r.Groups);
             w.WriteString("password", r.Password);
         }),
-        new(_ => new CreateUserResponse()));
+        _ => new CreateUserResponse());
 
     public static readonly MqOperation<UpdateUserRequest, UpdateUserResponse> UpdateUser = new(
         "UpdateUser",
@@ -315,7 +296,7 @@ internal static class MqOperations
             w.WriteStrings("groups", r.Groups);
             if (r.Password is not null) w.WriteString("password", r.Password);
         }),
-        new(_ => new UpdateUserResponse()));
+        _ => new UpdateUserResponse());
 
     public static readonly MqOperation<CreateTagsRequest, CreateTagsResponse> CreateTags = new(
         "CreateTags",
@@ -323,7 +304,7 @@ internal static class MqOperations
         {
             w.WriteStringMap("tags", r.Tags);
         }),
-        new(_ => new CreateTagsResponse()));
+        _ => new CreateTagsResponse());
 
     public static readonly MqOperation<DescribeUserRequest, DescribeUserResponse> DescribeUser = new(
         "DescribeUser",
@@ -332,7 +313,7 @@ internal static class MqOperations
             Path(q, "broker-id", r.BrokerId, "BrokerId");
             Path(q, "username", r.Username, "Username");
         }, null),
-        new(o => new DescribeUserResponse
+        o => new DescribeUserResponse
         {
             BrokerId = o.Str("brokerId"),
             ConsoleAccess = o.Bool("consoleAccess"),
@@ -344,5 +325,5 @@ internal static class MqOperations
                 PendingChange = p.Str("pendingChange"),
             }),
             Username = o.Str("username"),
-        }));
+        });
 }

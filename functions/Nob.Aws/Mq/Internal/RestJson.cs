@@ -1,11 +1,10 @@
-using Nob.Aws.Internal;
 using System.Globalization;
-using System.Net;
 using System.Text.Json;
 using Amazon.Runtime;
 using Amazon.Runtime.Internal;
 using Amazon.Runtime.Internal.Transform;
 using Nob.Aws.Mq.Model;
+using Nob.Aws.Protocol;
 
 namespace Nob.Aws.Mq.Internal;
 
@@ -32,7 +31,7 @@ internal sealed class RestJsonMarshaller<TRequest>(
             HttpMethod = httpMethod,
             ResourcePath = resourcePath,
         };
-        request.Headers["x-amz-api-version"] = AmazonMqConfig.ApiVersion;
+        request.Headers["x-amz-api-version"] = AmazonMqConfig.Identity.ApiVersion;
         if (httpMethod == "GET")
         {
             request.UseQueryString = true;
@@ -42,19 +41,18 @@ internal sealed class RestJsonMarshaller<TRequest>(
 
         if (writeBody is not null)
         {
-            request.Headers["Content-Type"] = "application/json";
-            var content = new PooledContentStream();
-            request.ContentStream = content;
-            using var writer = new Utf8JsonWriter(content.BufferWriter);
-            writer.WriteStartObject();
-            writeBody(publicRequest, writer);
-            writer.WriteEndObject();
-            writer.Flush();
+            request.WriteJsonBody("application/json", writer => writeBody(publicRequest, writer));
         }
 
         return request;
     }
 }
+
+/// <summary>One rest-json operation of Amazon MQ; its HTTP errors become <see cref="AmazonMqException"/>s (<see cref="MqErrors"/>).</summary>
+internal sealed class MqOperation<TRequest, TResponse>(string name, RestJsonMarshaller<TRequest> marshaller, Func<JsonElement, TResponse> read)
+    : ServiceOperation<TRequest, TResponse>(name, marshaller, new JsonOperationUnmarshaller<TResponse>(read, MqErrors.Instance))
+    where TRequest : AmazonMqRequest
+    where TResponse : AmazonWebServiceResponse;
 
 /// <summary>Helpers for binding path and query members.</summary>
 internal static class RestJsonBinding
@@ -62,11 +60,7 @@ internal static class RestJsonBinding
     /// <summary>Adds a path resource (the SDK URL-encodes it when composing and signing the URL).</summary>
     public static void Path(IRequest request, string label, string? value, string memberName)
     {
-        if (string.IsNullOrEmpty(value))
-        {
-            throw new ArgumentException($"The request member {memberName} is required.", memberName);
-        }
-
+        RequestMembers.Require(value, memberName);
         request.AddPathResource("{" + label + "}", value);
     }
 
@@ -85,20 +79,4 @@ internal static class RestJsonBinding
             request.Parameters.Add(name, value.Value.ToString(CultureInfo.InvariantCulture));
         }
     }
-
-    public static void Require(string? value, string memberName)
-    {
-        if (string.IsNullOrEmpty(value))
-        {
-            throw new ArgumentException($"The request member {memberName} is required.", memberName);
-        }
-    }
-}
-
-/// <summary>Unmarshaller for one rest-json operation; HTTP errors go to <see cref="MqErrors"/>.</summary>
-internal sealed class RestJsonUnmarshaller<TResponse>(Func<JsonElement, TResponse> read) : JsonBodyUnmarshaller<TResponse>(read)
-    where TResponse : AmazonWebServiceResponse
-{
-    public override AmazonServiceException UnmarshallException(JsonUnmarshallerContext input, Exception innerException, HttpStatusCode statusCode)
-        => MqErrors.Unmarshall(input, innerException, statusCode);
 }

@@ -29,7 +29,7 @@ public sealed class DescribeBrokerResponse : AmazonWebServiceResponse
 
     public string? BrokerName { get; init; }
 
-    /// <summary><c>brokerState</c>; see <see cref="BrokerStates"/>.</summary>
+    /// <summary><c>brokerState</c>; see <see cref="Nob.Core.Workflow.BrokerStates"/>.</summary>
     public string? BrokerState { get; init; }
 
     /// <summary><c>configurations</c>: current, pending, history.</summary>

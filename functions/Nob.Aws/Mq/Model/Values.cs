@@ -1,16 +1,6 @@
 namespace Nob.Aws.Mq.Model;
 
-/// <summary>Well-known <c>brokerState</c> values (kept as strings: newer models add values, e.g. REPLICA).</summary>
-public static class BrokerStates
-{
-    public const string CreationInProgress = "CREATION_IN_PROGRESS";
-    public const string CreationFailed = "CREATION_FAILED";
-    public const string DeletionInProgress = "DELETION_IN_PROGRESS";
-    public const string Running = "RUNNING";
-    public const string RebootInProgress = "REBOOT_IN_PROGRESS";
-    public const string CriticalActionRequired = "CRITICAL_ACTION_REQUIRED";
-    public const string Replica = "REPLICA";
-}
+// brokerState values: Nob.Core.Workflow.BrokerStates is their one definition (the client's BrokerState members are strings).
 
 /// <summary><c>deploymentMode</c> values.</summary>
 public static class DeploymentModes

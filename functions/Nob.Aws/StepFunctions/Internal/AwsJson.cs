@@ -1,9 +1,8 @@
-using Nob.Aws.Internal;
-using System.Net;
 using System.Text.Json;
 using Amazon.Runtime;
 using Amazon.Runtime.Internal;
 using Amazon.Runtime.Internal.Transform;
+using Nob.Aws.Protocol;
 using Nob.Aws.StepFunctions.Model;
 
 namespace Nob.Aws.StepFunctions.Internal;
@@ -20,43 +19,19 @@ internal sealed class AwsJsonMarshaller<TRequest>(string operation, Action<TRequ
     public IRequest Marshall(AmazonWebServiceRequest input)
     {
         var publicRequest = (TRequest)input;
-        IRequest request = new DefaultRequest(publicRequest, AmazonStepFunctionsConfig.SfnServiceId)
+        IRequest request = new DefaultRequest(publicRequest, AmazonStepFunctionsConfig.Identity.ServiceId)
         {
             HttpMethod = "POST",
             ResourcePath = "/",
         };
         request.Headers["X-Amz-Target"] = Target;
-        request.Headers["Content-Type"] = AmazonStepFunctionsConfig.ContentType;
-
-        var content = new PooledContentStream();
-        request.ContentStream = content;
-        using var writer = new Utf8JsonWriter(content.BufferWriter);
-        writer.WriteStartObject();
-        writeBody(publicRequest, writer);
-        writer.WriteEndObject();
-        writer.Flush();
+        request.WriteJsonBody(AmazonStepFunctionsConfig.ContentType, writer => writeBody(publicRequest, writer));
         return request;
     }
 }
 
-/// <summary>Unmarshaller for one awsJson operation; errors go to <see cref="SfnErrors"/>.</summary>
-internal sealed class AwsJsonUnmarshaller<TResponse>(Func<JsonElement, TResponse> read) : JsonBodyUnmarshaller<TResponse>(read)
-    where TResponse : AmazonWebServiceResponse
-{
-    public override AmazonServiceException UnmarshallException(JsonUnmarshallerContext input, Exception innerException, HttpStatusCode statusCode)
-        => SfnErrors.Unmarshall(input, innerException, statusCode);
-}
-
-/// <summary>One operation: its marshaller and unmarshaller, as the SDK's <see cref="InvokeOptions"/> wants them.</summary>
+/// <summary>One awsJson operation of Step Functions; its errors become <see cref="AmazonStepFunctionsException"/>s (<see cref="SfnErrors"/>).</summary>
 internal sealed class SfnOperation<TRequest, TResponse>(string name, Action<TRequest, Utf8JsonWriter> writeBody, Func<JsonElement, TResponse> read)
+    : ServiceOperation<TRequest, TResponse>(name, new AwsJsonMarshaller<TRequest>(name, writeBody), new JsonOperationUnmarshaller<TResponse>(read, SfnErrors.Instance))
     where TRequest : AmazonStepFunctionsRequest
-    where TResponse : AmazonWebServiceResponse
-{
-    public string Name => name;
-
-    public AwsJsonMarshaller<TRequest> Marshaller { get; } = new(name, writeBody);
-
-    public AwsJsonUnmarshaller<TResponse> Unmarshaller { get; } = new(read);
-
-    public InvokeOptions InvokeOptions() => new() { RequestMarshaller = Marshaller, ResponseUnmarshaller = Unmarshaller };
-}
+    where TResponse : AmazonWebServiceResponse;

@@ -1,43 +1,16 @@
 using System.Net;
-using System.Text.Json;
-using Amazon;
 using Amazon.Runtime;
-using Amazon.Runtime.Internal.Transform;
-using Amazon.Runtime.Internal.Util;
-using Nob.Aws.Mq.Internal;
+using Nob.Aws.Protocol;
 
 namespace Nob.Aws.StepFunctions.Internal;
 
 /// <summary>Turns Step Functions error responses (awsJson 1.0: <c>{"__type": "…#Code", "message": "…"}</c>) into typed exceptions.</summary>
-internal static class SfnErrors
+internal sealed class SfnErrors() : ServiceExceptionFactory("__type")
 {
-    public static AmazonServiceException Unmarshall(JsonUnmarshallerContext context, Exception innerException, HttpStatusCode statusCode)
-    {
-        var reader = new StreamingUtf8JsonReader(context.Stream, AWSConfigs.StreamingUtf8JsonReaderBufferSize ?? 4096, context.JsonMaxDepth);
-        var error = JsonErrorResponseUnmarshaller.GetInstance().Unmarshall(context, ref reader);
+    public static SfnErrors Instance { get; } = new();
 
-        string? code = null;
-        string? message = null;
-        try
-        {
-            var body = context.GetResponseBodyBytes();
-            if (body is { Length: > 0 })
-            {
-                using var document = JsonDocument.Parse(body);
-                if (document.RootElement.ValueKind == JsonValueKind.Object)
-                {
-                    code = document.RootElement.Str("__type");
-                    message = document.RootElement.Str("message") ?? document.RootElement.Str("Message");
-                }
-            }
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException)
-        {
-            // Not JSON (e.g. a proxy's HTML page): keep what the SDK found.
-        }
-
-        return Create(ShortCode(error.Code) ?? ShortCode(code), message ?? error.Message, error.RequestId, statusCode, innerException);
-    }
+    public override AmazonServiceException Create(JsonErrorBody error, HttpStatusCode statusCode, Exception innerException)
+        => Create(ShortCode(error.SdkCode) ?? ShortCode(error.Member("__type")), error.Message, error.RequestId, statusCode, innerException);
 
     /// <summary>"com.amazonaws.swf.service.v2.model#InvalidName" or "InvalidName:http://…" → "InvalidName".</summary>
     public static string? ShortCode(string? code)

@@ -1,7 +1,7 @@
 using System.Text.Json;
-using Nob.Aws.Mq.Internal;
+using Nob.Aws.Protocol;
 using Nob.Aws.StepFunctions.Model;
-using static Nob.Aws.Mq.Internal.RestJsonBinding;
+using static Nob.Aws.Protocol.RequestMembers;
 
 namespace Nob.Aws.StepFunctions.Internal;
 
@@ -14,11 +14,7 @@ internal static class SfnHistoryOperations
         {
             Require(r.ExecutionArn, "ExecutionArn");
             w.WriteString("executionArn", r.ExecutionArn);
-            if (r.MaxResults is { } max)
-            {
-                w.WriteNumber("maxResults", max);
-            }
-
+            w.WriteOptional("maxResults", r.MaxResults);
             w.WriteOptional("reverseOrder", r.ReverseOrder);
             w.WriteOptional("nextToken", r.NextToken);
             w.WriteOptional("includeExecutionData", r.IncludeExecutionData);
@@ -44,11 +40,7 @@ internal static class SfnHistoryOperations
         "ListStateMachines",
         (r, w) =>
         {
-            if (r.MaxResults is { } max)
-            {
-                w.WriteNumber("maxResults", max);
-            }
-
+            w.WriteOptional("maxResults", r.MaxResults);
             w.WriteOptional("nextToken", r.NextToken);
         },
         o => new ListStateMachinesResponse
@@ -81,9 +73,6 @@ internal static class SfnHistoryOperations
             CreationDate = o.Time("creationDate"),
             Label = o.Str("label"),
         });
-
-    static long? Long(this JsonElement obj, string name)
-        => obj.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null ? v.GetInt64() : null;
 
     static HistoryEvent ReadEvent(JsonElement e) => new()
     {

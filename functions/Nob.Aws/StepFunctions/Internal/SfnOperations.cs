@@ -1,7 +1,7 @@
 using System.Text.Json;
-using Nob.Aws.Mq.Internal;
+using Nob.Aws.Protocol;
 using Nob.Aws.StepFunctions.Model;
-using static Nob.Aws.Mq.Internal.RestJsonBinding;
+using static Nob.Aws.Protocol.RequestMembers;
 
 namespace Nob.Aws.StepFunctions.Internal;
 
@@ -53,11 +53,7 @@ internal static class SfnOperations
         {
             w.WriteOptional("stateMachineArn", r.StateMachineArn);
             w.WriteOptional("statusFilter", r.StatusFilter);
-            if (r.MaxResults is { } max)
-            {
-                w.WriteNumber("maxResults", max);
-            }
-
+            w.WriteOptional("maxResults", r.MaxResults);
             w.WriteOptional("nextToken", r.NextToken);
             w.WriteOptional("mapRunArn", r.MapRunArn);
         },

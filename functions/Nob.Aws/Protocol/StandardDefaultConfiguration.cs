@@ -1,10 +1,10 @@
 using System.Collections.ObjectModel;
 using Amazon.Runtime;
 
-namespace Nob.Aws.Mq.Internal;
+namespace Nob.Aws.Protocol;
 
 /// <summary>The SDK's standard "defaults modes" (all use the standard retry mode), as generated clients declare them.</summary>
-internal static class MqDefaultConfiguration
+internal static class StandardDefaultConfiguration
 {
     private static DefaultConfiguration Mode(DefaultConfigurationMode name, double connectMs) => new()
     {

@@ -3,14 +3,14 @@ using System.Text.Json;
 using Amazon.Runtime;
 using Amazon.Runtime.Internal.Transform;
 
-namespace Nob.Aws.Internal;
+namespace Nob.Aws.Protocol;
 
 /// <summary>
 /// Unmarshaller for one JSON operation (rest-json or awsJson): the pipeline hands it a <see cref="JsonUnmarshallerContext"/>;
 /// the body is parsed with <see cref="JsonDocument"/> (a blank or non-object body reads as <c>{}</c>) and mapped by
-/// <paramref name="read"/>. Each protocol's subclass turns HTTP errors into its service's exceptions.
+/// <paramref name="read"/>. HTTP errors become the service's exceptions through <paramref name="errors"/>.
 /// </summary>
-internal abstract class JsonBodyUnmarshaller<TResponse>(Func<JsonElement, TResponse> read) : JsonResponseUnmarshaller
+internal sealed class JsonOperationUnmarshaller<TResponse>(Func<JsonElement, TResponse> read, ServiceExceptionFactory errors) : JsonResponseUnmarshaller
     where TResponse : AmazonWebServiceResponse
 {
     private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
@@ -33,5 +33,6 @@ internal abstract class JsonBodyUnmarshaller<TResponse>(Func<JsonElement, TRespo
         return read(document.RootElement.ValueKind == JsonValueKind.Object ? document.RootElement : EmptyObject);
     }
 
-    public abstract override AmazonServiceException UnmarshallException(JsonUnmarshallerContext input, Exception innerException, HttpStatusCode statusCode);
+    public override AmazonServiceException UnmarshallException(JsonUnmarshallerContext input, Exception innerException, HttpStatusCode statusCode)
+        => errors.Create(JsonErrorBody.Read(input, errors.BodyMembers), statusCode, innerException);
 }

@@ -6,7 +6,7 @@ using Amazon.Runtime.Internal.Auth;
 using Amazon.Runtime.Internal.Endpoints.StandardLibrary;
 using Amazon.Util;
 
-namespace Nob.Aws.Internal;
+namespace Nob.Aws.Protocol;
 
 // The endpoint and auth plumbing our hand-built clients (Amazon MQ, Step Functions) share: both services' endpoint rule
 // sets are the standard regional one, differing only in the host prefix (and Step Functions' one FIPS exception).
@@ -159,7 +159,7 @@ internal sealed class RegionalEndpointResolver : BaseEndpointResolver
     }
 }
 
-/// <summary>Chooses SigV4 for every operation (both models' <c>signatureVersion</c> is <c>v4</c>).</summary>
+/// <summary>Chooses SigV4 for every operation (the <c>signatureVersion</c> of every model these clients follow is <c>v4</c>).</summary>
 internal sealed class SigV4AuthSchemeHandler : BaseAuthResolverHandler
 {
     protected override List<IAuthSchemeOption> ResolveAuthOptions(IExecutionContext executionContext)

@@ -1,15 +1,21 @@
-namespace Nob.LocalCloud.Tests;
+namespace Nob.Testing;
 
 /// <summary>
 /// A clock that moves only when a test says: <see cref="AdvanceTo"/> fires the timers that fall due on the way, in order,
-/// each with the clock at its due time. <see cref="WaitForTimersAsync"/> lets a test wait (bounded) until the code under
-/// test is waiting on the clock, so each step happens at a known time.
+/// each with the clock at its due time (a periodic timer is due again a period later), so timed
+/// <see cref="CancellationTokenSource"/>s and delays end then. <see cref="WaitForTimersAsync"/> lets a test wait (bounded)
+/// until the code under test is waiting on the clock, so each step happens at a known time.
 /// </summary>
-internal sealed class ManualClock(DateTimeOffset start) : TimeProvider
+public sealed class ManualClock(DateTimeOffset start) : TimeProvider
 {
     private readonly Lock _gate = new();
     private readonly List<ManualTimer> _timers = [];
     private DateTimeOffset _now = start;
+
+    public ManualClock()
+        : this(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero))
+    {
+    }
 
     public override TimeZoneInfo LocalTimeZone => TimeZoneInfo.Utc;
 
@@ -93,18 +99,31 @@ internal sealed class ManualClock(DateTimeOffset start) : TimeProvider
                     _now = next.Due;
                 }
 
-                _timers.Remove(next);
+                if (next.Period is { } period)
+                {
+                    next.Due += period;
+                }
+                else
+                {
+                    _timers.Remove(next);
+                }
             }
 
             next.Fire();
         }
     }
 
-    public void Advance(TimeSpan by) => AdvanceTo(GetUtcNow() + by);
+    public void Advance(TimeSpan by)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(by, TimeSpan.Zero);
+        AdvanceTo(GetUtcNow() + by);
+    }
 
     private sealed class ManualTimer(ManualClock clock, TimerCallback callback, object? state) : ITimer
     {
-        public DateTimeOffset Due { get; private set; }
+        public DateTimeOffset Due { get; set; }
+
+        public TimeSpan? Period { get; private set; }
 
         public bool Change(TimeSpan dueTime, TimeSpan period)
         {
@@ -114,6 +133,7 @@ internal sealed class ManualClock(DateTimeOffset start) : TimeProvider
                 if (dueTime != Timeout.InfiniteTimeSpan)
                 {
                     Due = clock._now + dueTime;
+                    Period = period == Timeout.InfiniteTimeSpan || period == TimeSpan.Zero ? null : period;
                     clock._timers.Add(this);
                 }
 
