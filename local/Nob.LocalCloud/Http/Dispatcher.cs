@@ -179,7 +179,7 @@ internal sealed class Dispatcher(MqService mq, SsmService ssm, Ec2Service ec2, S
         {
             case WireProtocol.RestJson:
                 return path.StartsWith("/v1/", StringComparison.Ordinal)
-                    ? MqService.OperationName(request.Method, path["/v1/".Length..].Split('/', StringSplitOptions.RemoveEmptyEntries))
+                    ? MqRoutes.OperationName(request.Method, path["/v1/".Length..].Split('/', StringSplitOptions.RemoveEmptyEntries))
                     : "Unknown";
             case WireProtocol.Json11:
                 var target = request.Headers["X-Amz-Target"].ToString();

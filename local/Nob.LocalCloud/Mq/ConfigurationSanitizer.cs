@@ -1,6 +1,5 @@
 using System.Xml;
 using System.Xml.Linq;
-using Nob.Core.Configuration;
 using Nob.LocalBrokers;
 using Nob.LocalCloud.Http;
 
@@ -12,7 +11,7 @@ internal sealed record SanitizationWarning(string Reason, string ElementName, st
 /// <summary>
 /// What Amazon MQ does to a revision it is given: removes what it does not allow and reports each removal as a warning
 /// (DISALLOWED_ELEMENT_REMOVED, DISALLOWED_ATTRIBUTE_REMOVED, INVALID_ATTRIBUTE_VALUE_REMOVED). Inside
-/// <c>&lt;networkConnectors&gt;</c> the rules are <see cref="NetworkConnectorRules"/>; elsewhere, the parts Amazon MQ
+/// <c>&lt;networkConnectors&gt;</c> the rules are the endpoint's own <see cref="AllowedConnectorXml"/>; elsewhere, the parts Amazon MQ
 /// owns (transport connectors, SSL context, management context, authentication plugins). A revision the broker could not
 /// run at all (not XML, not a <c>&lt;broker&gt;</c>, a store other than KahaDB) is refused with 400.
 /// </summary>
@@ -83,12 +82,12 @@ internal static class ConfigurationSanitizer
 
             foreach (var attribute in child.Attributes().Where(a => !a.IsNamespaceDeclaration).ToList())
             {
-                if (attribute.Name.Namespace != XNamespace.None || !NetworkConnectorRules.Attributes.TryGetValue(attribute.Name.LocalName, out var kind))
+                if (attribute.Name.Namespace != XNamespace.None || !AllowedConnectorXml.ConnectorAttributes.TryGetValue(attribute.Name.LocalName, out var kind))
                 {
                     warnings.Add(new(DisallowedAttributeRemoved, child.Name.LocalName, attribute.Name.LocalName));
                     attribute.Remove();
                 }
-                else if (!NetworkConnectorRules.IsValidValue(kind, attribute.Value))
+                else if (!AllowedConnectorXml.IsOfKind(kind, attribute.Value))
                 {
                     warnings.Add(new(InvalidAttributeValueRemoved, child.Name.LocalName, attribute.Name.LocalName));
                     attribute.Remove();
@@ -97,7 +96,7 @@ internal static class ConfigurationSanitizer
 
             foreach (var collection in child.Elements().ToList())
             {
-                if (collection.Name.Namespace != Core || !NetworkConnectorRules.ChildCollections.Contains(collection.Name.LocalName))
+                if (collection.Name.Namespace != Core || !AllowedConnectorXml.ConnectorCollections.Contains(collection.Name.LocalName))
                 {
                     Remove(collection, warnings);
                     continue;
@@ -105,7 +104,7 @@ internal static class ConfigurationSanitizer
 
                 foreach (var destination in collection.Elements().ToList())
                 {
-                    if (destination.Name.Namespace != Core || !NetworkConnectorRules.Destinations.TryGetValue(destination.Name.LocalName, out var allowed))
+                    if (destination.Name.Namespace != Core || !AllowedConnectorXml.CollectionDestinations.TryGetValue(destination.Name.LocalName, out var allowed))
                     {
                         Remove(destination, warnings);
                         continue;

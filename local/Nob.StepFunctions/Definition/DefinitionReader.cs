@@ -9,7 +9,7 @@ namespace Nob.StepFunctions.Definition;
 /// understood, or rejected: fields Step Functions has but this runner does not implement raise
 /// <see cref="UnsupportedFeatureException"/>; fields no state of that type has raise <see cref="StatesDefinitionException"/>.
 /// </summary>
-internal static class DefinitionReader
+internal static partial class DefinitionReader
 {
     static readonly string[] unsupportedEverywhere = ["Assign", "Output", "Arguments", "Items"];
 
@@ -112,121 +112,6 @@ internal static class DefinitionReader
             HasResult = hasResult,
             Result = hasResult ? JsonText.Clone(r.Take("Result")) : null,
         };
-    }
-
-    static TaskState ReadTask(Fields r, string name, string location)
-    {
-        var (next, end) = Transition(r, location);
-        foreach (var f in new[] { "TimeoutSeconds", "TimeoutSecondsPath", "HeartbeatSeconds", "HeartbeatSecondsPath", "Credentials" }) r.Unsupported(f);
-        var resource = r.RequiredString("Resource");
-        var kind = resource switch
-        {
-            TaskState.LambdaInvoke => TaskKind.LambdaInvoke,
-            TaskState.PutEvents => TaskKind.PutEvents,
-            TaskState.StartExecutionSync2 => TaskKind.StartExecutionSync2,
-            TaskState.StartExecutionSync => TaskKind.StartExecutionSync,
-            // Fire-and-forget would leave a child running after its parent ends; nothing here needs it.
-            TaskState.StartExecution => throw new UnsupportedFeatureException($"Resource \"{resource}\" (fire-and-forget)", location, "use states:startExecution.sync:2 or .sync"),
-            _ => throw new UnsupportedFeatureException($"Resource \"{resource}\"", location,
-                $"only {TaskState.LambdaInvoke}, {TaskState.PutEvents}, {TaskState.StartExecutionSync2} and {TaskState.StartExecutionSync} are implemented"),
-        };
-        if (r.Take("Parameters") is not JsonObject parameters)
-            throw new StatesDefinitionException($"{location}: a {resource} task needs \"Parameters\"");
-        string? staticName = null;
-        string? staticArn = null;
-        switch (kind)
-        {
-            case TaskKind.LambdaInvoke:
-                staticName = ReadLambdaParameters(parameters, location);
-                break;
-            case TaskKind.PutEvents:
-                ReadPutEventsParameters(parameters, location);
-                break;
-            default:
-                staticArn = ReadStartExecutionParameters(parameters, location);
-                break;
-        }
-        return new TaskState
-        {
-            Name = name, Location = location, Next = next, End = end, Resource = resource, Kind = kind,
-            InputPath = r.IoPath("InputPath"), OutputPath = r.IoPath("OutputPath"), ResultPath = r.ResultPath("ResultPath"),
-            Parameters = PayloadTemplate.Compile(parameters, $"{location} Parameters"),
-            StaticFunctionName = staticName,
-            StaticStateMachineArn = staticArn,
-            ResultSelector = r.Template("ResultSelector"),
-            Retry = ReadRetry(r, location),
-            Catch = ReadCatch(r, location),
-        };
-    }
-
-    static string? ReadLambdaParameters(JsonObject parameters, string location)
-    {
-        string? staticName = null;
-        foreach (var (key, value) in parameters)
-        {
-            switch (key)
-            {
-                case "FunctionName":
-                    staticName = JsonText.IsString(value, out var fn) ? fn : throw new StatesDefinitionException($"{location}: Parameters.FunctionName must be a string");
-                    break;
-                case "FunctionName.$" or "Payload" or "Payload.$":
-                    break;
-                case "InvocationType" when JsonText.IsString(value, out var it) && it == "RequestResponse":
-                    break;
-                default:
-                    throw new UnsupportedFeatureException($"Parameters.{key} of lambda:invoke", location, "only FunctionName and Payload (and InvocationType RequestResponse) are implemented");
-            }
-        }
-        if (!parameters.ContainsKey("FunctionName") && !parameters.ContainsKey("FunctionName.$"))
-            throw new StatesDefinitionException($"{location}: Parameters needs FunctionName");
-        if (!parameters.ContainsKey("Payload") && !parameters.ContainsKey("Payload.$"))
-            throw new UnsupportedFeatureException("a lambda:invoke without Payload", location, "give Parameters.Payload");
-        return staticName;
-    }
-
-    /// <summary>The fields of a PutEventsRequestEntry the runner implements (Time and TraceHeader are not).</summary>
-    internal static readonly string[] PutEventsEntryFields = ["Source", "DetailType", "Detail", "EventBusName", "Resources"];
-
-    static void ReadPutEventsParameters(JsonObject parameters, string location)
-    {
-        foreach (var (key, _) in parameters)
-            if (key is not ("Entries" or "Entries.$"))
-                throw new UnsupportedFeatureException($"Parameters.{key} of events:putEvents", location, "only Entries is implemented");
-        if (parameters["Entries"] is JsonArray entries)
-        {
-            foreach (var entry in entries)
-            {
-                if (entry is not JsonObject fields) throw new StatesDefinitionException($"{location}: Parameters.Entries must hold objects");
-                foreach (var (key, _) in fields)
-                    if (!PutEventsEntryFields.Contains(key.EndsWith(".$", StringComparison.Ordinal) ? key[..^2] : key))
-                        throw new UnsupportedFeatureException($"the PutEvents entry field {key}", location, $"only {string.Join(", ", PutEventsEntryFields)} are implemented");
-            }
-        }
-        else if (!parameters.ContainsKey("Entries.$"))
-        {
-            throw new StatesDefinitionException($"{location}: Parameters.Entries must be an array of entries");
-        }
-    }
-
-    static string? ReadStartExecutionParameters(JsonObject parameters, string location)
-    {
-        string? staticArn = null;
-        foreach (var (key, value) in parameters)
-        {
-            switch (key)
-            {
-                case "StateMachineArn":
-                    staticArn = JsonText.IsString(value, out var arn) ? arn : throw new StatesDefinitionException($"{location}: Parameters.StateMachineArn must be a string");
-                    break;
-                case "StateMachineArn.$" or "Input" or "Input.$" or "Name" or "Name.$":
-                    break;
-                default:
-                    throw new UnsupportedFeatureException($"Parameters.{key} of states:startExecution", location, "only StateMachineArn, Input and Name are implemented");
-            }
-        }
-        if (!parameters.ContainsKey("StateMachineArn") && !parameters.ContainsKey("StateMachineArn.$"))
-            throw new StatesDefinitionException($"{location}: Parameters needs StateMachineArn");
-        return staticArn;
     }
 
     static ChoiceState ReadChoice(Fields r, string name, string location)
@@ -341,76 +226,6 @@ internal static class DefinitionReader
             ResultSelector = r.Template("ResultSelector"),
             Retry = ReadRetry(r, location), Catch = ReadCatch(r, location),
         };
-    }
-
-    static List<Retrier> ReadRetry(Fields r, string location)
-    {
-        if (r.Take("Retry") is not { } node) return [];
-        if (node is not JsonArray array) throw new StatesDefinitionException($"{location}: \"Retry\" must be an array");
-        var retriers = array.Select((n, i) =>
-        {
-            var where = $"{location} Retry[{i}]";
-            if (n is not JsonObject obj) throw new StatesDefinitionException($"{where}: a retrier must be an object");
-            var f = new Fields(obj, where);
-            f.OptionalString("Comment");
-            var retrier = new Retrier
-            {
-                ErrorEquals = ErrorEquals(f, where),
-                IntervalSeconds = f.OptionalInt("IntervalSeconds", 1, 99999999) ?? 1,
-                MaxAttempts = f.OptionalInt("MaxAttempts", 0, 99999999) ?? 3,
-                BackoffRate = f.Take("BackoffRate") is { } br
-                    ? (JsonText.IsNumber(br, out var rate) && rate >= 1.0 ? rate : throw new StatesDefinitionException($"{where}: BackoffRate must be a number of at least 1.0"))
-                    : 2.0,
-                MaxDelaySeconds = f.OptionalInt("MaxDelaySeconds", 1, 31622400),
-                FullJitter = f.OptionalString("JitterStrategy") switch
-                {
-                    null or "NONE" => false,
-                    "FULL" => true,
-                    var other => throw new StatesDefinitionException($"{where}: JitterStrategy \"{other}\" is not FULL or NONE"),
-                },
-            };
-            f.NoOthers("a retrier");
-            return retrier;
-        }).ToList();
-        CheckAllIsLast(retriers.Select(x => x.ErrorEquals).ToList(), $"{location} Retry");
-        return retriers;
-    }
-
-    static List<Catcher> ReadCatch(Fields r, string location)
-    {
-        if (r.Take("Catch") is not { } node) return [];
-        if (node is not JsonArray array) throw new StatesDefinitionException($"{location}: \"Catch\" must be an array");
-        var catchers = array.Select((n, i) =>
-        {
-            var where = $"{location} Catch[{i}]";
-            if (n is not JsonObject obj) throw new StatesDefinitionException($"{where}: a catcher must be an object");
-            var f = new Fields(obj, where);
-            f.OptionalString("Comment");
-            f.Unsupported("Assign", "variables are not implemented");
-            f.Unsupported("Output", "it belongs to JSONata");
-            var catcher = new Catcher { ErrorEquals = ErrorEquals(f, where), Next = f.RequiredString("Next"), ResultPath = f.ResultPath("ResultPath") };
-            f.NoOthers("a catcher");
-            return catcher;
-        }).ToList();
-        CheckAllIsLast(catchers.Select(x => x.ErrorEquals).ToList(), $"{location} Catch");
-        return catchers;
-    }
-
-    static List<string> ErrorEquals(Fields f, string where)
-    {
-        if (f.Take("ErrorEquals") is not JsonArray errors || errors.Count == 0) throw new StatesDefinitionException($"{where}: \"ErrorEquals\" must be a non-empty array of error names");
-        return [.. errors.Select(e => JsonText.IsString(e, out var s) ? s : throw new StatesDefinitionException($"{where}: error names are strings"))];
-    }
-
-    /// <summary>States.ALL must stand alone, in the last retrier or catcher.</summary>
-    static void CheckAllIsLast(List<IReadOnlyList<string>> lists, string where)
-    {
-        for (var i = 0; i < lists.Count; i++)
-        {
-            if (!lists[i].Contains(StatesErrorNames.All)) continue;
-            if (lists[i].Count > 1) throw new StatesDefinitionException($"{where}[{i}]: States.ALL must appear alone in ErrorEquals");
-            if (i != lists.Count - 1) throw new StatesDefinitionException($"{where}[{i}]: States.ALL must be in the last entry");
-        }
     }
 
     /// <summary>Reads an object's fields, remembering which were read so the rest can be rejected.</summary>

@@ -7,20 +7,20 @@ namespace Nob.LocalCloud.Mq;
 /// The fault <see cref="FaultSettings.ConcurrentEditBeforeUpdateBrokerOf"/>: a console user saves an edit of a broker's
 /// configuration just before the endpoint processes an UpdateBroker of that broker, as another writer racing nob would.
 /// </summary>
-internal sealed partial class MqService
+internal sealed class ConsoleEditFault(MqContext context, MqStore store)
 {
     /// <summary>The queue the console edit adds (a <c>&lt;destinations&gt;</c> entry the broker creates when it starts).</summary>
     public const string ConsoleEditQueue = "localcloud.console-edit";
 
     /// <summary>Under the lock: if the fault names this broker (once), writes the newest revision of its configuration plus <see cref="ConsoleEditQueue"/>.</summary>
-    private void InjectConsoleEdit(BrokerRecord broker)
+    public void BeforeUpdate(BrokerRecord broker)
     {
-        if (!_context.Faults.TakeConcurrentEdit(broker.Name))
+        if (!context.Faults.TakeConcurrentEdit(broker.Name))
         {
             return;
         }
 
-        var config = Configuration((broker.Pending ?? broker.Current).Id);
+        var config = store.Configuration((broker.Pending ?? broker.Current).Id);
         var document = XDocument.Parse(config.Latest.Xml, LoadOptions.PreserveWhitespace);
         var root = document.Root!;
         var core = AmazonMqRuntimeConfiguration.Core;
@@ -51,7 +51,7 @@ internal sealed partial class MqService
             Xml = xml,
         };
         config.Revisions.Add(revision);
-        Save();
-        _context.Log($"fault: console edit of {broker.Name}'s configuration {config.Id} as revision {revision.Revision}, before its UpdateBroker");
+        store.Save();
+        context.Log($"fault: console edit of {broker.Name}'s configuration {config.Id} as revision {revision.Revision}, before its UpdateBroker");
     }
 }
