@@ -135,7 +135,7 @@ internal sealed class ExecutionPages(LocalWorkflowHost host)
         var state = details?["name"]?.GetValue<string>() ?? "";
         if (details?["index"] is { } index)
         {
-            state += $" [{index.GetValue<int>()}]";
+            state += $" [{ExecutionProgress.Number(index)}]";
         }
 
         var detail = details?["error"] is { } error ? $"{error.GetValue<string>()}: {details["cause"]?.GetValue<string>()}"

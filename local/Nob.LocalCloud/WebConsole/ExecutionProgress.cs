@@ -48,7 +48,7 @@ public sealed class ExecutionProgress
         var iterations = new Dictionary<string, MapIterations>(StringComparer.Ordinal);
         foreach (var e in history)
         {
-            var id = e["id"]?.GetValue<long>() ?? 0;
+            var id = Number(e["id"]);
             byId[id] = e;
             var type = e["type"]?.GetValue<string>() ?? "";
             if (type.EndsWith("StateEntered", StringComparison.Ordinal) && Name(e, "stateEnteredEventDetails") is { } enteredName)
@@ -82,7 +82,7 @@ public sealed class ExecutionProgress
             else if (type == "MapStateStarted" && Owner(e, byId) is { } started)
             {
                 var now = iterations.GetValueOrDefault(started, new MapIterations(0, 0, 0, 0));
-                iterations[started] = now with { Items = now.Items + (e["mapStateStartedEventDetails"]?["length"]?.GetValue<int>() ?? 0) };
+                iterations[started] = now with { Items = now.Items + (int)Number(e["mapStateStartedEventDetails"]?["length"]) };
             }
         }
 
@@ -98,6 +98,10 @@ public sealed class ExecutionProgress
         return new ExecutionProgress(states, iterations);
     }
 
+    /// <summary>A number member, however the node holds it (parsed from a file, or made in memory as int or long).</summary>
+    internal static long Number(JsonNode? node) =>
+        node is null ? 0 : long.Parse(node.ToJsonString(), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture);
+
     private static string? Name(JsonObject e, string details) => e[details]?["name"]?.GetValue<string>();
 
     /// <summary>The state the event's thread last entered (walking previousEventId back, bounded by the history's length).</summary>
@@ -106,7 +110,7 @@ public sealed class ExecutionProgress
         var current = e;
         for (var step = 0; step <= byId.Count; step++)
         {
-            var previous = current["previousEventId"]?.GetValue<long>() ?? 0;
+            var previous = Number(current["previousEventId"]);
             if (!byId.TryGetValue(previous, out var before) || previous == 0)
             {
                 return null;
