@@ -148,7 +148,7 @@ public sealed class LocalCloud : IAsyncDisposable
         var dispatcher = new Dispatcher(mq, ssm, new Ec2Service(ec2Store), states, faults, activity, new SigV4Verifier(credentials, TimeProvider.System), log)
         {
             RestApi = restApi,
-            WebConsole = new WebConsole.ConsoleHandler(consoleAccess, ssm, mq, workflow, examples, TimeProvider.System),
+            WebConsole = new WebConsole.ConsoleHandler(consoleAccess, ssm, mq, workflow, examples, TimeProvider.System, log),
         };
         // The template's schedules start their targets through the host, as EventBridge Scheduler calls StartExecution.
         var schedules = options.Workflow is { } scheduled && workflow is not null

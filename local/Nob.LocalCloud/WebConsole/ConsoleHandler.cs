@@ -13,11 +13,26 @@ namespace Nob.LocalCloud.WebConsole;
 /// dispatcher hands it every <c>/console</c> request before SigV4, since a browser does not sign: its own gate is the
 /// token (<see cref="ConsoleAccess"/>); starts are POSTs with the cookie and the form's field.
 /// </summary>
-internal sealed class ConsoleHandler(ConsoleAccess access, SsmService ssm, MqService mq, LocalWorkflowHost? host, string? examplesFolder, TimeProvider clock)
+internal sealed class ConsoleHandler(ConsoleAccess access, SsmService ssm, MqService mq, LocalWorkflowHost? host, string? examplesFolder, TimeProvider clock, Action<string> log)
 {
     public static bool Serves(string path) => path == ConsoleAccess.Prefix || path.StartsWith(ConsoleAccess.Prefix + "/", StringComparison.Ordinal);
 
     public async Task HandleAsync(HttpContext context)
+    {
+        try
+        {
+            await ServeAsync(context).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException && !context.Response.HasStarted)
+        {
+            // The path only: the query may hold the token.
+            log($"console {context.Request.Method} {context.Request.Path}: {e.GetType().Name}: {e.Message}");
+            context.Response.StatusCode = 500;
+            await HtmlAsync(context.Response, ConsoleHtml.Page("Console error", "", [ConsoleHtml.E("p", "The console failed to show this page; see the endpoint's log.")])).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ServeAsync(HttpContext context)
     {
         var request = context.Request;
         var response = context.Response;
