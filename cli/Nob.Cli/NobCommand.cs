@@ -28,7 +28,7 @@ public static class NobCommand
                       needed (real ActiveMQ brokers), stores the common user's password (NOB_PASSWORD,
                       or a generated one shown once), starts statemachine/build-network.asl.json on the
                       endpoint's Step Functions API (run there with the functions' own code), shows
-                      progress, and ends with a summary (--json: as JSON)
+                      progress and the local console's URL, and ends with a summary (--json: as JSON)
           down        tear down every network (statemachine/teardown-network.asl.json), stop the local
                       endpoint and its brokers, and remove what nob made in NOB_HOME; with SPEC: tear down
                       that network only (revoke the ingress nob opened, delete the brokers nob created,
@@ -40,11 +40,13 @@ public static class NobCommand
                       (--no-verify skips sending messages); --repair converges it with build-network.
                       Exit 0 in sync or repaired, 3 drifted, 1 the check or repair failed
           status      the local endpoint, how to use it with the AWS CLI (its URL, region and the access
-                      key it accepts, as export lines), the networks API's URL, the drift schedule's next
-                      run, its brokers and stored networks (--json: endpoint, region, credentials, apiUrl)
+                      key it accepts, as export lines), the local console's URL with its token, the networks
+                      API's URL, the drift schedule's next run, its brokers and stored networks (--json:
+                      endpoint, region, credentials, apiUrl, consoleUrl)
           cloud       run the local endpoint in the foreground on 127.0.0.1: Amazon MQ, EC2, SSM, Step
                       Functions (template.yaml's state machines), the networks API and the drift schedule,
-                      every request SigV4-signed with the key nob status prints
+                      every request SigV4-signed with the key nob status prints; and the local console
+                      (/console/, a browser page that needs the token nob status prints)
         """ + "\n" + Nob.Cli.Local.DriftScheduleOptions.Usage + "\n" + """
 
           plan        validate SPEC and print the plan: brokers, connectors, topology, and each
@@ -175,8 +177,7 @@ public static class NobCommand
         var result = SpecReader.Read(await File.ReadAllTextAsync(specPath));
         if (result.Spec is not { } spec)
         {
-            await stderr.WriteLineAsync($"{specPath}: {result.Errors.Count} problem(s):");
-            foreach (var error in result.Errors) await stderr.WriteLineAsync($"  {error}");
+            foreach (var line in SpecErrorText.Lines(specPath, result.Errors)) await stderr.WriteLineAsync(line);
             return Invalid;
         }
         foreach (var broker in current.Keys.Where(b => !spec.Brokers.Any(x => x.Name == b)))

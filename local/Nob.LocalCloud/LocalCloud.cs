@@ -68,6 +68,12 @@ public sealed class LocalCloud : IAsyncDisposable
     /// </summary>
     public Uri? ApiUrl => _restApi is null ? null : new Uri(Endpoint, _restApi.BasePath);
 
+    /// <summary>
+    /// The local console's URL with its token (<c>http://127.0.0.1:PORT/console/?token=…</c>): a secret, like <see cref="Credentials"/>,
+    /// from which it is derived.
+    /// </summary>
+    public Uri ConsoleUrl => new(WebConsole.ConsoleAccess.Url(Endpoint.AbsoluteUri, Credentials.SecretAccessKey));
+
     public string DataDirectory { get; }
 
     public string Region => _options.Region;
@@ -137,7 +143,13 @@ public sealed class LocalCloud : IAsyncDisposable
         var states = new StatesService(workflow);
         // A template without the networks API (a test template) hosts only its state machines.
         var restApi = workflow is null || !workflow.Template.Apis.ContainsKey(NetworksApiLogicalId) ? null : CreateRestApi(workflow.Template, workflow.Functions, options.AccountId);
-        var dispatcher = new Dispatcher(mq, ssm, new Ec2Service(ec2Store), states, faults, activity, new SigV4Verifier(credentials, TimeProvider.System), log) { RestApi = restApi };
+        var consoleAccess = new WebConsole.ConsoleAccess(credentials);
+        var examples = options.Workflow is { } withExamples ? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(withExamples.TemplatePath))!, "examples") : null;
+        var dispatcher = new Dispatcher(mq, ssm, new Ec2Service(ec2Store), states, faults, activity, new SigV4Verifier(credentials, TimeProvider.System), log)
+        {
+            RestApi = restApi,
+            WebConsole = new WebConsole.ConsoleHandler(consoleAccess, ssm, mq, workflow, examples, TimeProvider.System, log),
+        };
         // The template's schedules start their targets through the host, as EventBridge Scheduler calls StartExecution.
         var schedules = options.Workflow is { } scheduled && workflow is not null
             ? LocalSchedules.Create(workflow.Template, scheduled,

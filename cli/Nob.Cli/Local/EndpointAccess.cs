@@ -4,7 +4,7 @@ namespace Nob.Cli.Local;
 
 /// <summary>
 /// How a user reaches the running local endpoint from outside nob (the AWS CLI, an SDK, <c>curl --aws-sigv4</c>): its
-/// URL, region and the one access key it accepts, as <c>nob status</c> prints them.
+/// URL, region and the one access key it accepts, and the local console's URL, as <c>nob status</c> prints them.
 /// </summary>
 public static class EndpointAccess
 {
@@ -28,8 +28,13 @@ public static class EndpointAccess
             ["secretAccessKey"] = Value(cloud, "AWS_SECRET_ACCESS_KEY"),
         },
         ["apiUrl"] = cloud.ApiUrl,
+        ["consoleUrl"] = ConsoleUrl(cloud),
         ["trustStore"] = cloud.TrustStore,
     };
+
+    /// <summary>The local console's URL with its token (derived from the endpoint's secret key, so as secret).</summary>
+    public static string ConsoleUrl(CloudState cloud) =>
+        Nob.LocalCloud.WebConsole.ConsoleAccess.Url(cloud.Endpoint, Value(cloud, "AWS_SECRET_ACCESS_KEY"));
 
     static string Value(CloudState cloud, string name) => name switch
     {

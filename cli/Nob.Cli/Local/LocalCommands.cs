@@ -41,6 +41,7 @@ public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter 
         var clock = Stopwatch.StartNew();
         var cloud = await new CloudDaemon(home, progress).EnsureRunningAsync(cancellationToken);
         UseEndpoint(cloud);
+        await progress.WriteLineAsync($"Console: {EndpointAccess.ConsoleUrl(cloud)} (watch the execution there)");
         await EnsurePasswordAsync(spec.User.PasswordParameter, progress, cancellationToken);
 
         await progress.WriteLineAsync($"Building network \"{spec.NetworkName}\" ({spec.Topology.Type}, {spec.Brokers.Count} brokers) with statemachine/build-network.asl.json");
@@ -329,6 +330,7 @@ public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter 
         await stdout.WriteLineAsync($"Local endpoint: {cloud.Endpoint} (pid {cloud.Pid}); truststore {cloud.TrustStore}");
         await stdout.WriteLineAsync("It accepts requests SigV4-signed with its own key; for the AWS CLI, an SDK or curl --aws-sigv4:");
         await stdout.WriteLineAsync($"  {EndpointAccess.ExportLine(cloud)}");
+        await stdout.WriteLineAsync($"Console: {EndpointAccess.ConsoleUrl(cloud)} (networks, executions, start; the token is a secret)");
         if (cloud.ApiUrl is { } api)
             await stdout.WriteLineAsync($"Networks API: {api}/networks (curl --aws-sigv4 \"aws:amz:{cloud.Region}:execute-api\" --user \"$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY\" …)");
         foreach (var line in await ScheduleStatusText.ReadAsync(cloud, cancellationToken)) await stdout.WriteLineAsync(line);

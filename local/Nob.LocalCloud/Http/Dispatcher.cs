@@ -14,7 +14,8 @@ namespace Nob.LocalCloud.Http;
 /// Verifies each request's SigV4 signature (<see cref="SigV4Verifier"/>; every path, the admin routes too), routes it by
 /// its credential scope's service (<c>mq</c>, <c>ssm</c>, <c>ec2</c>, and <c>states</c> for the hosted workflow's state
 /// machines), injects the faults in force, and writes answers and errors in that service's wire protocol.
-/// <c>/_localcloud/…</c> is the admin API.
+/// <c>/_localcloud/…</c> is the admin API. The one exception to SigV4 is the local console under <c>/console/</c>, which
+/// checks its own token (<see cref="Nob.LocalCloud.WebConsole.ConsoleAccess"/>).
 /// </summary>
 internal sealed class Dispatcher(MqService mq, SsmService ssm, Ec2Service ec2, StatesService states, LocalCloudFaults faults, LocalCloudActivity activity, SigV4Verifier verifier, Action<string> log)
 {
@@ -28,10 +29,19 @@ internal sealed class Dispatcher(MqService mq, SsmService ssm, Ec2Service ec2, S
     /// <summary>The schedules the endpoint runs, for <c>GET /_localcloud/schedules</c>.</summary>
     public Func<IReadOnlyList<Schedule.ScheduleStatus>> Schedules { get; set; } = () => [];
 
+    /// <summary>The local console (<c>/console/</c>): a browser does not sign, so it is routed before SigV4 and checks its own token.</summary>
+    public WebConsole.ConsoleHandler? WebConsole { get; init; }
+
     public async Task HandleAsync(HttpContext context)
     {
         var request = context.Request;
         var path = request.Path.Value ?? "/";
+        if (WebConsole is { } console && Nob.LocalCloud.WebConsole.ConsoleHandler.Serves(path))
+        {
+            await console.HandleAsync(context).ConfigureAwait(false);
+            return;
+        }
+
         var requestId = Guid.NewGuid().ToString();
         var scope = SigV4.Parse(request.Headers.Authorization.ToString(), out var problem);
         var admin = path.StartsWith(AdminPrefix, StringComparison.Ordinal);
