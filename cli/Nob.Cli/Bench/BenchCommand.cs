@@ -31,7 +31,9 @@ public sealed class BenchCommand(TextWriter stdout, TextWriter stderr)
           --cold-start-runs  N: fresh processes per handler and harness, interleaved; medians (default 5)
           --no-cold-start  skip the cold-start measurement
           --json      print the results as one JSON object
-          --report    FILE: print the tables of results saved with --json (runs nothing)
+          --save      also write that JSON object to bench/results/ (named by the time of the run)
+          --report    [FILE|DIR]: print the tables of recorded results (runs nothing): a file, or a
+                      folder's newest file (default: bench/results/)
         """;
 
     /// <summary>
@@ -61,14 +63,17 @@ public sealed class BenchCommand(TextWriter stdout, TextWriter stderr)
         if (args.Length >= 3 && args[0] == ColdStartHarness.InvokeOption)
             return await ColdStartHarness.InvokeAsync(args[1], args[2], args.Skip(3).Contains("--warm"), stdout);
 
-        if (args is ["--report", var saved])
+        if (args is ["--report", ..] && args.Length <= 2)
         {
+            var named = args.Length == 2 ? args[1] : BenchResultsFolder.Default(LocalHome.RepositoryRoot());
+            if (BenchResultsFolder.Resolve(named) is not { } saved) return await UsageAsync(stderr, $"--report {named}: no such file, or a folder without results");
             await stdout.WriteAsync(BenchReport.Text(JsonNode.Parse(await File.ReadAllTextAsync(saved))!.AsObject()));
             return NobCommand.Ok;
         }
 
         var sizes = BenchNetworks.Sizes.ToList();
         var json = false;
+        var save = false;
         var coldStart = true;
         var coldStartRuns = 5;
         var harnesses = new List<string>();
@@ -77,6 +82,7 @@ public sealed class BenchCommand(TextWriter stdout, TextWriter stderr)
             switch (args[i])
             {
                 case "--json": json = true; break;
+                case "--save": save = true; break;
                 case "--no-cold-start": coldStart = false; break;
                 case "--cold-start-runs" when i + 1 < args.Length && int.TryParse(args[i + 1], out var runs) && runs is >= 1 and <= 50:
                     coldStartRuns = runs;
@@ -96,21 +102,22 @@ public sealed class BenchCommand(TextWriter stdout, TextWriter stderr)
                 default: return await UsageAsync(stderr, $"unexpected argument \"{args[i]}\"");
             }
         }
-        return await new BenchCommand(stdout, stderr).RunAsync(sizes, json, coldStart ? coldStartRuns : 0, harnesses);
+        return await new BenchCommand(stdout, stderr).RunAsync(sizes, json, save, coldStart ? coldStartRuns : 0, harnesses);
     }
 
     static async Task<int> UsageAsync(TextWriter stderr, string message)
     {
         await stderr.WriteLineAsync($"nob: {message}");
-        await stderr.WriteLineAsync("usage: nob bench [--sizes tutorial,hub5,mesh10,mesh21] [--harness DLL]... [--cold-start-runs N] [--no-cold-start] [--json] | nob bench --report FILE");
+        await stderr.WriteLineAsync("usage: nob bench [--sizes tutorial,hub5,mesh10,mesh21] [--harness DLL]... [--cold-start-runs N] [--no-cold-start] [--json] [--save] | nob bench --report [FILE|DIR]");
         await stderr.WriteLineAsync(Usage);
         return NobCommand.Invalid;
     }
 
     readonly string program = Environment.GetCommandLineArgs()[0];
 
-    async Task<int> RunAsync(IReadOnlyList<string> sizes, bool json, int coldStartRuns, IReadOnlyList<string> harnesses)
+    async Task<int> RunAsync(IReadOnlyList<string> sizes, bool json, bool save, int coldStartRuns, IReadOnlyList<string> harnesses)
     {
+        var startedAt = DateTimeOffset.UtcNow;
         var repository = LocalHome.RepositoryRoot();
         var machine = MachineInfo.Current();
         var temp = Directory.CreateTempSubdirectory("nob-bench-").FullName;
@@ -211,6 +218,8 @@ public sealed class BenchCommand(TextWriter stdout, TextWriter stderr)
             BenchMath.EstimateAws(AwsLargest.Brokers, AwsLargest.Brokers, AwsLargest.Create, AwsLargest.Reboot, AwsPolling, AwsSteps, createConcurrency, rebootConcurrency)));
         var notMeasured = coldStartRuns > 0 ? ColdStartPlan.NotMeasured(functions, measured, teardownMeasured) : [];
         var report = BenchReport.Build(machine, MachineInfo.Current().LoadAverage, results, coldStarts, aws, notMeasured, coldStartLoads);
+        report["recordedAt"] = startedAt.ToString("o", System.Globalization.CultureInfo.InvariantCulture);
+        if (save) await stderr.WriteLineAsync($"nob bench: results saved in {await BenchResultsFolder.SaveAsync(report, BenchResultsFolder.Default(repository), startedAt, CancellationToken.None)}");
         if (json) await stdout.WriteLineAsync(report.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
         else await stdout.WriteAsync(BenchReport.Text(report));
         return results.Count == sizes.Count ? NobCommand.Ok : NobCommand.Failed;

@@ -156,15 +156,18 @@ public static class BenchReport
     {
         var t = new StringBuilder();
         var m = report["machine"]!;
+        if ((string?)report["recordedAt"] is { } recordedAt) t.AppendLine($"Recorded at {recordedAt}.");
         t.AppendLine(Inv($"Machine: {(int)m["processors"]!} CPUs ({(string?)m["cpu"]}), {(double)m["memoryGiB"]!:0.0} GiB, {(string?)m["runtime"]}; load average (1/5/15 min) at start {(string?)m["loadAverageAtStart"]}, at end {(string?)m["loadAverageAtEnd"]}"));
         t.AppendLine();
-        t.AppendLine("| network | brokers | build (s) | floor (s) = start + reboot | ratio | workflow-only (s) | transitions (model) | cost | MQ calls | EC2 / SSM calls | peak WS (MiB) | re-run (s) | re-run transitions | re-run MQ calls |");
-        t.AppendLine("|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        t.AppendLine("| network | brokers | build (s) | floor (s) = start + reboot | ratio | ratio without Verify | workflow-only (s) | transitions (model) | cost | MQ calls (per broker) | EC2 / SSM calls | peak WS (MiB) | re-run (s) | re-run transitions | re-run MQ calls |");
+        t.AppendLine("|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var s in report["sizes"]!.AsArray())
         {
             var b = s!["build"]!;
             var r = s["rerun"]!;
-            t.AppendLine(Inv($"| {(string?)s["size"]} ({(string?)s["topology"]}) | {(int)s["brokers"]!} | {(double)b["executionSeconds"]!:0.0} | {(double)b["floorSeconds"]!:0.0} = {(double)b["slowestStartSeconds"]!:0.0} + {(double)b["slowestRebootSeconds"]!:0.0} | {(double?)b["ratio"]:0.00} | {(double)b["workflowOnlySeconds"]!:0.0} | {(int)b["stateTransitions"]!} ({(int)b["modelTransitions"]!}) | ${(decimal)b["costDollars"]!:0.0000} | {(int)b["mqCalls"]!} | {(int)b["ec2Calls"]!} / {(int)b["ssmCalls"]!} | {(double)b["peakWorkingSetMiB"]!:0} | {(double)r["processSeconds"]!:0.0} | {(int)r["stateTransitions"]!} | {(int)r["mqCalls"]!} |"));
+            var floor = (double)b["floorSeconds"]!;
+            var withoutVerify = floor > 0 ? ((double)b["executionSeconds"]! - ((double?)b["stateSeconds"]?["Verify"] ?? 0)) / floor : (double?)null;
+            t.AppendLine(Inv($"| {(string?)s["size"]} ({(string?)s["topology"]}) | {(int)s["brokers"]!} | {(double)b["executionSeconds"]!:0.0} | {floor:0.0} = {(double)b["slowestStartSeconds"]!:0.0} + {(double)b["slowestRebootSeconds"]!:0.0} | {(double?)b["ratio"]:0.00} | {withoutVerify:0.00} | {(double)b["workflowOnlySeconds"]!:0.0} | {(int)b["stateTransitions"]!} ({(int)b["modelTransitions"]!}) | ${(decimal)b["costDollars"]!:0.0000} | {(int)b["mqCalls"]!} ({(double)(int)b["mqCalls"]! / (int)s["brokers"]!:0.0}) | {(int)b["ec2Calls"]!} / {(int)b["ssmCalls"]!} | {(double)b["peakWorkingSetMiB"]!:0} | {(double)r["processSeconds"]!:0.0} | {(int)r["stateTransitions"]!} | {(int)r["mqCalls"]!} |"));
         }
         t.AppendLine();
         t.AppendLine("| network | EnsureBrokers (s) | WriteRevisions (s) | Verify (s) | other states (s) | re-run: EnsureBrokers / WriteRevisions / Verify (s) |");
