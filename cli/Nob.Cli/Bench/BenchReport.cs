@@ -104,6 +104,8 @@ public static class BenchReport
             ["creationChecksPerBroker"] = a.Estimate.CreationChecks,
             ["rebootChecks"] = a.Estimate.RebootChecks,
             ["historyEvents"] = a.Estimate.HistoryEvents,
+            ["historyEventsQuota"] = AwsEstimate.HistoryEventsQuota,
+            ["creationWaves"] = a.Estimate.CreationWaves,
             ["transitionsPerBroker"] = Round((double)a.Estimate.Transitions / a.Brokers, 1),
         })]);
         report["coldStarts"] = new JsonArray([.. coldStarts.Select(c => (JsonNode)new JsonObject
@@ -193,10 +195,14 @@ public static class BenchReport
         t.AppendLine();
         t.AppendLine($"AWS estimates from the same model ({(string?)report["awsModel"]}):");
         t.AppendLine();
-        t.AppendLine("| network | brokers (rebooted) | floor (min) | wall (min) | ratio | transitions (per broker) | history events | cost |");
-        t.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+        t.AppendLine("| network | brokers (rebooted) | creations started at once | floor (min) | wall (min) | ratio | transitions (per broker) | history events (of 25,000) | cost |");
+        t.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var a in report["awsEstimates"]!.AsArray())
-            t.AppendLine(Inv($"| {(string?)a!["network"]} | {(int)a["brokers"]!} ({(int)a["rebooted"]!}) | {(double)a["floorMinutes"]!:0.0} | {(double)a["wallMinutes"]!:0.0} | {(double)a["ratio"]!:0.00} | {(int)a["stateTransitions"]!} ({(double?)a["transitionsPerBroker"] ?? 0:0.0}) | {(int?)a["historyEvents"] ?? 0} | ${(decimal)a["costDollars"]!:0.0000} |"));
+        {
+            var brokers = (int)a!["brokers"]!;
+            var atOnce = (int?)a["creationWaves"] is { } waves ? (waves == 1 ? $"all {brokers}" : $"{(brokers + waves - 1) / waves} ({waves} waves)") : "–";
+            t.AppendLine(Inv($"| {(string?)a["network"]} | {brokers} ({(int)a["rebooted"]!}) | {atOnce} | {(double)a["floorMinutes"]!:0.0} | {(double)a["wallMinutes"]!:0.0} | {(double)a["ratio"]!:0.00} | {(int)a["stateTransitions"]!} ({(double?)a["transitionsPerBroker"] ?? 0:0.0}) | {(int?)a["historyEvents"] ?? 0:N0} ({100.0 * ((int?)a["historyEvents"] ?? 0) / AwsEstimate.HistoryEventsQuota:0.0} %) | ${(decimal)a["costDollars"]!:0.0000} |"));
+        }
         var cold = report["coldStarts"]!.AsArray();
         if (cold.Count > 0)
         {
