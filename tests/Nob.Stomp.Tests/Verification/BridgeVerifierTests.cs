@@ -379,7 +379,7 @@ public sealed class BridgeVerifierTests
 
         Assert.Equal(TimeSpan.FromSeconds(45), options.Timeout);
         Assert.Equal(100, options.MaxConcurrency);
-        Assert.Equal(32, BridgeVerificationOptions.For(new VerificationSpec(true, 45)).MaxConcurrency);
+        Assert.Equal(41, BridgeVerificationOptions.For(new VerificationSpec(true, 45)).MaxConcurrency); // every receiver of the largest network at once
         Assert.Equal("nob.verify.net.B.0000000000000000000000000000000a", BridgeVerifier.QueueName("net", "B", Guid.Parse("00000000-0000-0000-0000-00000000000a")));
     }
 }
