@@ -21,8 +21,8 @@ public static class NobCommand
                nob status [--json]
                nob cloud [--port PORT] [--drift-rate EXPR] [--drift-schedule enabled|disabled]
                nob plan SPEC [--json] [--endpoints FILE] [--current BROKER=FILE]...
-               nob bench [--sizes tutorial,hub5,mesh10,mesh21] [--harness DLL]... [--cold-start-runs N] [--no-cold-start] [--json]
-               nob bench --report FILE
+               nob bench [--sizes tutorial,hub5,mesh10,mesh21,mesh41] [--harness DLL]... [--cold-start-runs N] [--no-cold-start] [--json] [--save]
+               nob bench --report [FILE|DIR]
 
           up          build the network on this machine and verify it: starts the local endpoint if
                       needed (real ActiveMQ brokers), stores the common user's password (NOB_PASSWORD,

@@ -167,6 +167,23 @@ public class BenchMathTests
     }
 
     [Fact]
+    public void EstimateAws_LargestNetworkWithTheStateMachinesMapConcurrency_EveryCreationAtOnceWithinTwoPercentOfTheFloor()
+    {
+        var states = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Nob.Testing.Repository.PathOf("statemachine", "build-network.asl.json")))!["States"]!;
+        var createConcurrency = (int)states["EnsureBrokers"]!["MaxConcurrency"]!;
+        var brokers = SpecReader.MaxBrokersPerNetwork;
+
+        var estimate = BenchMath.EstimateAws(brokers, brokers, TimeSpan.FromMinutes(15), TimeSpan.FromMinutes(5), new PollingSpec(30, 60), TimeSpan.FromSeconds(10),
+            createConcurrency, RebootConcurrency.NewNetwork);
+
+        Assert.Equal(1, estimate.CreationWaves);
+        Assert.InRange(estimate.Ratio, 1.0, 1.02);
+        Assert.InRange(estimate.HistoryEvents, 1, AwsEstimate.HistoryEventsQuota);
+        // A Map of 10 at a time would create in five rounds, each a whole creation late.
+        Assert.Equal(5, BenchMath.EstimateAws(brokers, brokers, TimeSpan.FromMinutes(15), TimeSpan.FromMinutes(5), new PollingSpec(30, 60), TimeSpan.FromSeconds(10), 10, 0).CreationWaves);
+    }
+
+    [Fact]
     public void Median_of_odd_and_even_counts()
     {
         Assert.Equal(3, BenchMath.Median([9, 1, 3]));

@@ -62,6 +62,7 @@ public class BenchReportTests
         Assert.Equal(58.0, (double)row["transitionsPerBroker"]!);
         // 69 + 14·2 + (9·21 − 2) + (9·11 − 2).
         Assert.Equal(69 + 28 + 187 + 97, (int)row["historyEvents"]!);
-        Assert.Contains("| tutorial | 2 (1) | 20.0 | 20.2 | 1.01 | 116 (58.0) | 381 |", BenchReport.Text(report), StringComparison.Ordinal);
+        Assert.Equal(1, (int)row["creationWaves"]!);
+        Assert.Contains("| tutorial | 2 (1) | all 2 | 20.0 | 20.2 | 1.01 | 116 (58.0) | 381 (1.5 %) |", BenchReport.Text(report), StringComparison.Ordinal);
     }
 }

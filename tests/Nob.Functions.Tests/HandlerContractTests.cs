@@ -66,11 +66,16 @@ public partial class HandlerContractTests
                 new JsonObject { ["spec"] = spec.DeepClone(), ["brokerName"] = name!.DeepClone() });
             brokers.Add(ensured);
         }
-        foreach (var b in mq.Brokers.Values) if (b.State == BrokerStates.CreationInProgress) b.State = BrokerStates.Running;
-        // The creation stage's first turn, as StartWaitForBrokers lays it out: every broker checked at once.
-        var stage = await Invoke(new BrokerStateFunction(Mq("BrokerStateFunction"), TimeProvider.System).HandleAsync, new JsonObject
+        // The creation stage's first turn, as StartWaitForBrokers lays it out: every broker checked at once (listed, and
+        // described for its creation time while creating); the next turn finds them RUNNING in the listing.
+        var creating = await Invoke(new BrokerStateFunction(Mq("BrokerStateFunction"), TimeProvider.System).HandleAsync, new JsonObject
         {
             ["brokers"] = brokers.DeepClone(), ["polling"] = network["polling"]!.DeepClone(), ["waits"] = new JsonArray(), ["recreated"] = new JsonArray(),
+        });
+        foreach (var b in mq.Brokers.Values) if (b.State == BrokerStates.CreationInProgress) b.State = BrokerStates.Running;
+        var stage = await Invoke(new BrokerStateFunction(Mq("BrokerStateFunction"), TimeProvider.System).HandleAsync, new JsonObject
+        {
+            ["brokers"] = brokers.DeepClone(), ["polling"] = network["polling"]!.DeepClone(), ["waits"] = creating["waits"]!.DeepClone(), ["recreated"] = new JsonArray(),
         });
         Assert.True((bool)stage["ready"]!);
         Assert.Equal(brokers.ToJsonString(), stage["brokers"]!.ToJsonString());

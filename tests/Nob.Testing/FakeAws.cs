@@ -25,7 +25,7 @@ public sealed class FakeBrokerService : IBrokerService
         /// <summary>What DescribeBroker reports as <c>created</c> (Amazon MQ always reports it; null: not reported).</summary>
         public DateTimeOffset? Created { get; set; } = DateTimeOffset.UtcNow;
 
-        /// <summary>DescribeBroker calls seen while CREATION_IN_PROGRESS, REBOOT_IN_PROGRESS or DELETION_IN_PROGRESS (see <see cref="SettleAfterDescribes"/>).</summary>
+        /// <summary>DescribeBroker calls (and ListBrokers listings) seen while CREATION_IN_PROGRESS, REBOOT_IN_PROGRESS or DELETION_IN_PROGRESS (see <see cref="SettleAfterDescribes"/>).</summary>
         public int DescribesInProgress { get; set; }
 
         /// <summary>When the broker last went CREATION_IN_PROGRESS or REBOOT_IN_PROGRESS on <see cref="SettleClock"/>.</summary>
@@ -95,17 +95,40 @@ public sealed class FakeBrokerService : IBrokerService
         return Task.FromResult(b is null ? null : new BrokerSummary(b.Id, brokerName, b.State, b.EngineType, b.Creation.DeploymentMode));
     }
 
+    /// <summary>Every broker, each seen as a DescribeBroker would see it (a listing settles brokers as a describe does).</summary>
     public Task<IReadOnlyList<BrokerSummary>> ListBrokersAsync(CancellationToken cancellationToken)
     {
         Calls.Add("ListBrokers");
-        return Task.FromResult<IReadOnlyList<BrokerSummary>>([.. Brokers.Values.Select(b =>
-            new BrokerSummary(b.Id, b.Creation.BrokerName, b.State, b.EngineType, b.Creation.DeploymentMode))]);
+        var listed = new List<BrokerSummary>();
+        foreach (var b in Brokers.Values.ToList())
+        {
+            Sight(b, deletions: false);
+            listed.Add(new BrokerSummary(b.Id, b.Creation.BrokerName, b.State, b.EngineType, b.Creation.DeploymentMode));
+        }
+        return Task.FromResult<IReadOnlyList<BrokerSummary>>(listed);
     }
 
     public Task<BrokerDescription> DescribeBrokerAsync(string brokerId, CancellationToken cancellationToken)
     {
         Calls.Add($"DescribeBroker {brokerId}");
         if (!Brokers.TryGetValue(brokerId, out var b)) throw new BrokerMissingException(brokerId); // as the adapter translates Amazon MQ's 404
+        Sight(b, deletions: true);
+        var instances = Enumerable.Range(1, b.Creation.DeploymentMode == "SINGLE_INSTANCE" ? 1 : 2)
+            .Select(i => new BrokerInstance([$"ssl://{b.Id}-{i}.mq.example:61617", $"stomp+ssl://{b.Id}-{i}.mq.example:61614"], $"10.0.0.{i}{b.Id.Length}", $"https://{b.Id}-{i}.mq.example:8162"))
+            .ToList();
+        return Task.FromResult(new BrokerDescription(b.Id, b.Creation.BrokerName, $"arn:aws:mq:us-east-1:111122223333:broker:{b.Creation.BrokerName}:{b.Id}",
+            b.State, b.EngineType, "5.18", b.Creation.DeploymentMode, b.Creation.PubliclyAccessible,
+            b.Creation.SecurityGroups.Count == 0 ? [DefaultSecurityGroup] : b.Creation.SecurityGroups, instances,
+            new ConfigurationRef(b.ConfigurationId, b.CurrentRevision), b.PendingRevision is { } p ? new ConfigurationRef(b.ConfigurationId, p) : null,
+            b.ActionsRequired, b.UsersPending, b.Tags ?? b.Creation.Tags, b.Created));
+    }
+
+    /// <summary>
+    /// A sighting of the broker by DescribeBroker or ListBrokers: where <see cref="SettleClock"/> or
+    /// <see cref="SettleAfterDescribes"/> settle it (a deletion only on DescribeBroker, which the deletion waits use).
+    /// </summary>
+    void Sight(Broker b, bool deletions)
+    {
         if (SettleClock is { } clock && b.InProgressSince is { } since)
         {
             var elapsed = clock.GetUtcNow() - since;
@@ -123,16 +146,8 @@ public sealed class FakeBrokerService : IBrokerService
             if (b.State == BrokerStates.RebootInProgress) FinishReboot(b.Id);
             else b.State = FailsCreation(b.Creation.BrokerName) ? BrokerStates.CreationFailed : BrokerStates.Running;
         }
-        var deleted = SettleAfterDescribes is { } settleDeletion && b.State == BrokerStates.DeletionInProgress && ++b.DescribesInProgress >= settleDeletion;
+        var deleted = deletions && SettleAfterDescribes is { } settleDeletion && b.State == BrokerStates.DeletionInProgress && ++b.DescribesInProgress >= settleDeletion;
         if (deleted) FinishDeletion(b.Id);
-        var instances = Enumerable.Range(1, b.Creation.DeploymentMode == "SINGLE_INSTANCE" ? 1 : 2)
-            .Select(i => new BrokerInstance([$"ssl://{b.Id}-{i}.mq.example:61617", $"stomp+ssl://{b.Id}-{i}.mq.example:61614"], $"10.0.0.{i}{b.Id.Length}", $"https://{b.Id}-{i}.mq.example:8162"))
-            .ToList();
-        return Task.FromResult(new BrokerDescription(b.Id, b.Creation.BrokerName, $"arn:aws:mq:us-east-1:111122223333:broker:{b.Creation.BrokerName}:{b.Id}",
-            b.State, b.EngineType, "5.18", b.Creation.DeploymentMode, b.Creation.PubliclyAccessible,
-            b.Creation.SecurityGroups.Count == 0 ? [DefaultSecurityGroup] : b.Creation.SecurityGroups, instances,
-            new ConfigurationRef(b.ConfigurationId, b.CurrentRevision), b.PendingRevision is { } p ? new ConfigurationRef(b.ConfigurationId, p) : null,
-            b.ActionsRequired, b.UsersPending, b.Tags ?? b.Creation.Tags, b.Created));
     }
 
     bool FailsCreation(string brokerName)

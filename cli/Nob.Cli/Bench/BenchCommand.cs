@@ -26,12 +26,15 @@ public sealed class BenchCommand(TextWriter stdout, TextWriter stderr)
                       (on the first size: the build's, re-run's, an in-sync drift check's and the teardown's
                       handlers; for the teardown's, the network is built once more).
                       Runs in its own NOB_HOME under a temporary folder and removes it; takes minutes.
-          --sizes     comma-separated, of tutorial,hub5,mesh10,mesh21 (default: all)
+          --sizes     comma-separated, of tutorial,hub5,mesh10,mesh21,mesh41 (default: all but
+                      mesh41, the largest mesh a spec allows: 41 brokers, minutes and ~10 GB)
           --harness   DLL: also measure cold starts with another build of nob.dll (e.g. ReadyToRun); repeatable
           --cold-start-runs  N: fresh processes per handler and harness, interleaved; medians (default 5)
           --no-cold-start  skip the cold-start measurement
           --json      print the results as one JSON object
-          --report    FILE: print the tables of results saved with --json (runs nothing)
+          --save      also write that JSON object to bench/results/ (named by the time of the run)
+          --report    [FILE|DIR]: print the tables of recorded results (runs nothing): a file, or a
+                      folder's newest file (default: bench/results/)
         """;
 
     /// <summary>
@@ -61,14 +64,17 @@ public sealed class BenchCommand(TextWriter stdout, TextWriter stderr)
         if (args.Length >= 3 && args[0] == ColdStartHarness.InvokeOption)
             return await ColdStartHarness.InvokeAsync(args[1], args[2], args.Skip(3).Contains("--warm"), stdout);
 
-        if (args is ["--report", var saved])
+        if (args is ["--report", ..] && args.Length <= 2)
         {
+            var named = args.Length == 2 ? args[1] : BenchResultsFolder.Default(LocalHome.RepositoryRoot());
+            if (BenchResultsFolder.Resolve(named) is not { } saved) return await UsageAsync(stderr, $"--report {named}: no such file, or a folder without results");
             await stdout.WriteAsync(BenchReport.Text(JsonNode.Parse(await File.ReadAllTextAsync(saved))!.AsObject()));
             return NobCommand.Ok;
         }
 
         var sizes = BenchNetworks.Sizes.ToList();
         var json = false;
+        var save = false;
         var coldStart = true;
         var coldStartRuns = 5;
         var harnesses = new List<string>();
@@ -77,6 +83,7 @@ public sealed class BenchCommand(TextWriter stdout, TextWriter stderr)
             switch (args[i])
             {
                 case "--json": json = true; break;
+                case "--save": save = true; break;
                 case "--no-cold-start": coldStart = false; break;
                 case "--cold-start-runs" when i + 1 < args.Length && int.TryParse(args[i + 1], out var runs) && runs is >= 1 and <= 50:
                     coldStartRuns = runs;
@@ -84,9 +91,9 @@ public sealed class BenchCommand(TextWriter stdout, TextWriter stderr)
                     break;
                 case "--sizes" when i + 1 < args.Length:
                     sizes = [.. args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
-                    var unknown = sizes.Where(s => !BenchNetworks.Sizes.Contains(s)).ToList();
+                    var unknown = sizes.Where(s => !BenchNetworks.AllSizes.Contains(s)).ToList();
                     if (unknown.Count > 0 || sizes.Count == 0)
-                        return await UsageAsync(stderr, $"--sizes takes {string.Join(",", BenchNetworks.Sizes)}; got \"{args[i]}\"");
+                        return await UsageAsync(stderr, $"--sizes takes {string.Join(",", BenchNetworks.AllSizes)}; got \"{args[i]}\"");
                     break;
                 case "--harness" when i + 1 < args.Length:
                     var dll = Path.GetFullPath(args[++i]);
@@ -96,21 +103,22 @@ public sealed class BenchCommand(TextWriter stdout, TextWriter stderr)
                 default: return await UsageAsync(stderr, $"unexpected argument \"{args[i]}\"");
             }
         }
-        return await new BenchCommand(stdout, stderr).RunAsync(sizes, json, coldStart ? coldStartRuns : 0, harnesses);
+        return await new BenchCommand(stdout, stderr).RunAsync(sizes, json, save, coldStart ? coldStartRuns : 0, harnesses);
     }
 
     static async Task<int> UsageAsync(TextWriter stderr, string message)
     {
         await stderr.WriteLineAsync($"nob: {message}");
-        await stderr.WriteLineAsync("usage: nob bench [--sizes tutorial,hub5,mesh10,mesh21] [--harness DLL]... [--cold-start-runs N] [--no-cold-start] [--json] | nob bench --report FILE");
+        await stderr.WriteLineAsync("usage: nob bench [--sizes tutorial,hub5,mesh10,mesh21,mesh41] [--harness DLL]... [--cold-start-runs N] [--no-cold-start] [--json] [--save] | nob bench --report [FILE|DIR]");
         await stderr.WriteLineAsync(Usage);
         return NobCommand.Invalid;
     }
 
     readonly string program = Environment.GetCommandLineArgs()[0];
 
-    async Task<int> RunAsync(IReadOnlyList<string> sizes, bool json, int coldStartRuns, IReadOnlyList<string> harnesses)
+    async Task<int> RunAsync(IReadOnlyList<string> sizes, bool json, bool save, int coldStartRuns, IReadOnlyList<string> harnesses)
     {
+        var startedAt = DateTimeOffset.UtcNow;
         var repository = LocalHome.RepositoryRoot();
         var machine = MachineInfo.Current();
         var temp = Directory.CreateTempSubdirectory("nob-bench-").FullName;
@@ -207,10 +215,16 @@ public sealed class BenchCommand(TextWriter stdout, TextWriter stderr)
                 aws.Add(("mesh21, a live network re-wired (reboots 10 at a time)", r.Network.Brokers.Count, rebooted,
                     BenchMath.EstimateAws(r.Network.Brokers.Count, rebooted, AwsCreate, AwsReboot, AwsPolling, AwsSteps, createConcurrency, Nob.Core.Workflow.RebootConcurrency.LiveNetwork)));
         }
+        // The largest network a spec allows, on schedule, whether or not this run built it locally.
+        if (results.All(r => r.Network.Brokers.Count != AwsLargest.Brokers))
+            aws.Add(("mesh41 (largest)", AwsLargest.Brokers, AwsLargest.Brokers,
+                BenchMath.EstimateAws(AwsLargest.Brokers, AwsLargest.Brokers, AwsCreate, AwsReboot, AwsPolling, AwsSteps, createConcurrency, rebootConcurrency)));
         aws.Add((AwsLargest.Label, AwsLargest.Brokers, AwsLargest.Brokers,
             BenchMath.EstimateAws(AwsLargest.Brokers, AwsLargest.Brokers, AwsLargest.Create, AwsLargest.Reboot, AwsPolling, AwsSteps, createConcurrency, rebootConcurrency)));
         var notMeasured = coldStartRuns > 0 ? ColdStartPlan.NotMeasured(functions, measured, teardownMeasured) : [];
         var report = BenchReport.Build(machine, MachineInfo.Current().LoadAverage, results, coldStarts, aws, notMeasured, coldStartLoads);
+        report["recordedAt"] = startedAt.ToString("o", System.Globalization.CultureInfo.InvariantCulture);
+        if (save) await stderr.WriteLineAsync($"nob bench: results saved in {await BenchResultsFolder.SaveAsync(report, BenchResultsFolder.Default(repository), startedAt, CancellationToken.None)}");
         if (json) await stdout.WriteLineAsync(report.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
         else await stdout.WriteAsync(BenchReport.Text(report));
         return results.Count == sizes.Count ? NobCommand.Ok : NobCommand.Failed;

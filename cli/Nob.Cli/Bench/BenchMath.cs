@@ -186,7 +186,10 @@ public static class BenchMath
         var transitions = Transitions(brokers, creationTurns, rebootTurns);
         var floor = create + (rebooted > 0 ? reboot : TimeSpan.Zero);
         var wall = Waves(brokers, createConcurrency) * seenCreated + rebootWaves * seenRebooted + steps;
-        return new AwsEstimate(floor, wall, transitions, StepFunctionsCost(transitions), k, m, HistoryEvents(brokers, creationTurns, rebootTurns));
+        return new AwsEstimate(floor, wall, transitions, StepFunctionsCost(transitions), k, m, HistoryEvents(brokers, creationTurns, rebootTurns))
+        {
+            CreationWaves = Waves(brokers, createConcurrency),
+        };
     }
 
     /// <summary>How many rounds a Map with that MaxConcurrency (0 = unbounded) needs for that many iterations.</summary>
@@ -209,5 +212,11 @@ public static class BenchMath
 /// <param name="HistoryEvents">The events of the execution's history (Step Functions' quota: 25,000).</param>
 public sealed record AwsEstimate(TimeSpan Floor, TimeSpan Wall, int Transitions, decimal Cost, int CreationChecks, int RebootChecks, int HistoryEvents = 0)
 {
+    /// <summary>How many rounds EnsureBrokers' Map needs for every creation (1: every broker's creation starts at once).</summary>
+    public int CreationWaves { get; init; } = 1;
+
+    /// <summary>Step Functions' quota on one execution's history.</summary>
+    public const int HistoryEventsQuota = 25_000;
+
     public double Ratio => Wall / Floor;
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Nob.Core.Specs;
 
 namespace Nob.Cli.Bench;
 
@@ -8,10 +9,17 @@ public sealed record BenchNetwork(string Size, string Topology, IReadOnlyList<st
     public string NetworkName => (string)JsonNode.Parse(SpecJson)!["networkName"]!;
 }
 
-/// <summary>The benchmark networks: the tutorial pair, a 5-broker hub-and-spoke, a 10- and a 21-broker mesh.</summary>
+/// <summary>
+/// The benchmark networks: the tutorial pair, a 5-broker hub-and-spoke, a 10- and a 21-broker mesh, and (only when asked
+/// for: 41 JVMs take minutes and most of the memory of a small machine) the largest mesh a spec allows.
+/// </summary>
 public static class BenchNetworks
 {
+    /// <summary>What <c>nob bench</c> builds without <c>--sizes</c>.</summary>
     public static readonly IReadOnlyList<string> Sizes = ["tutorial", "hub5", "mesh10", "mesh21"];
+
+    /// <summary>Every size <c>--sizes</c> takes: the default ones and <c>mesh41</c>, 41 brokers with 20 connectors each (<see cref="SpecReader.MaxBrokersPerNetwork"/>).</summary>
+    public static readonly IReadOnlyList<string> AllSizes = [.. Sizes, "mesh41"];
 
     /// <summary>The network for a size name; the tutorial is examples/tutorial.json as it is.</summary>
     public static BenchNetwork For(string size, string repositoryRoot) => size switch
@@ -20,7 +28,8 @@ public static class BenchNetworks
         "hub5" => Generated(size, new JsonObject { ["type"] = "hub-and-spoke", ["hub"] = "Hub" }, ["Hub", "Spoke1", "Spoke2", "Spoke3", "Spoke4"]),
         "mesh10" => Generated(size, new JsonObject { ["type"] = "mesh" }, Names("Mesh", 10)),
         "mesh21" => Generated(size, new JsonObject { ["type"] = "mesh" }, Names("Mesh", 21)),
-        _ => throw new ArgumentException($"unknown size \"{size}\"; sizes: {string.Join(", ", Sizes)}"),
+        "mesh41" => Generated(size, new JsonObject { ["type"] = "mesh" }, Names("Mesh", SpecReader.MaxBrokersPerNetwork)),
+        _ => throw new ArgumentException($"unknown size \"{size}\"; sizes: {string.Join(", ", AllSizes)}"),
     };
 
     static IReadOnlyList<string> Names(string prefix, int count) => [.. Enumerable.Range(1, count).Select(i => $"{prefix}{i:00}")];

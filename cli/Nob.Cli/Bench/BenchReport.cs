@@ -104,6 +104,8 @@ public static class BenchReport
             ["creationChecksPerBroker"] = a.Estimate.CreationChecks,
             ["rebootChecks"] = a.Estimate.RebootChecks,
             ["historyEvents"] = a.Estimate.HistoryEvents,
+            ["historyEventsQuota"] = AwsEstimate.HistoryEventsQuota,
+            ["creationWaves"] = a.Estimate.CreationWaves,
             ["transitionsPerBroker"] = Round((double)a.Estimate.Transitions / a.Brokers, 1),
         })]);
         report["coldStarts"] = new JsonArray([.. coldStarts.Select(c => (JsonNode)new JsonObject
@@ -156,15 +158,18 @@ public static class BenchReport
     {
         var t = new StringBuilder();
         var m = report["machine"]!;
+        if ((string?)report["recordedAt"] is { } recordedAt) t.AppendLine($"Recorded at {recordedAt}.");
         t.AppendLine(Inv($"Machine: {(int)m["processors"]!} CPUs ({(string?)m["cpu"]}), {(double)m["memoryGiB"]!:0.0} GiB, {(string?)m["runtime"]}; load average (1/5/15 min) at start {(string?)m["loadAverageAtStart"]}, at end {(string?)m["loadAverageAtEnd"]}"));
         t.AppendLine();
-        t.AppendLine("| network | brokers | build (s) | floor (s) = start + reboot | ratio | workflow-only (s) | transitions (model) | cost | MQ calls | EC2 / SSM calls | peak WS (MiB) | re-run (s) | re-run transitions | re-run MQ calls |");
-        t.AppendLine("|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        t.AppendLine("| network | brokers | build (s) | floor (s) = start + reboot | ratio | ratio without Verify | workflow-only (s) | transitions (model) | cost | MQ calls (per broker) | EC2 / SSM calls | peak WS (MiB) | re-run (s) | re-run transitions | re-run MQ calls |");
+        t.AppendLine("|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var s in report["sizes"]!.AsArray())
         {
             var b = s!["build"]!;
             var r = s["rerun"]!;
-            t.AppendLine(Inv($"| {(string?)s["size"]} ({(string?)s["topology"]}) | {(int)s["brokers"]!} | {(double)b["executionSeconds"]!:0.0} | {(double)b["floorSeconds"]!:0.0} = {(double)b["slowestStartSeconds"]!:0.0} + {(double)b["slowestRebootSeconds"]!:0.0} | {(double?)b["ratio"]:0.00} | {(double)b["workflowOnlySeconds"]!:0.0} | {(int)b["stateTransitions"]!} ({(int)b["modelTransitions"]!}) | ${(decimal)b["costDollars"]!:0.0000} | {(int)b["mqCalls"]!} | {(int)b["ec2Calls"]!} / {(int)b["ssmCalls"]!} | {(double)b["peakWorkingSetMiB"]!:0} | {(double)r["processSeconds"]!:0.0} | {(int)r["stateTransitions"]!} | {(int)r["mqCalls"]!} |"));
+            var floor = (double)b["floorSeconds"]!;
+            var withoutVerify = floor > 0 ? ((double)b["executionSeconds"]! - ((double?)b["stateSeconds"]?["Verify"] ?? 0)) / floor : (double?)null;
+            t.AppendLine(Inv($"| {(string?)s["size"]} ({(string?)s["topology"]}) | {(int)s["brokers"]!} | {(double)b["executionSeconds"]!:0.0} | {floor:0.0} = {(double)b["slowestStartSeconds"]!:0.0} + {(double)b["slowestRebootSeconds"]!:0.0} | {(double?)b["ratio"]:0.00} | {withoutVerify:0.00} | {(double)b["workflowOnlySeconds"]!:0.0} | {(int)b["stateTransitions"]!} ({(int)b["modelTransitions"]!}) | ${(decimal)b["costDollars"]!:0.0000} | {(int)b["mqCalls"]!} ({(double)(int)b["mqCalls"]! / (int)s["brokers"]!:0.0}) | {(int)b["ec2Calls"]!} / {(int)b["ssmCalls"]!} | {(double)b["peakWorkingSetMiB"]!:0} | {(double)r["processSeconds"]!:0.0} | {(int)r["stateTransitions"]!} | {(int)r["mqCalls"]!} |"));
         }
         t.AppendLine();
         t.AppendLine("| network | EnsureBrokers (s) | WriteRevisions (s) | Verify (s) | other states (s) | re-run: EnsureBrokers / WriteRevisions / Verify (s) |");
@@ -190,10 +195,14 @@ public static class BenchReport
         t.AppendLine();
         t.AppendLine($"AWS estimates from the same model ({(string?)report["awsModel"]}):");
         t.AppendLine();
-        t.AppendLine("| network | brokers (rebooted) | floor (min) | wall (min) | ratio | transitions (per broker) | history events | cost |");
-        t.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+        t.AppendLine("| network | brokers (rebooted) | creations started at once | floor (min) | wall (min) | ratio | transitions (per broker) | history events (of 25,000) | cost |");
+        t.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var a in report["awsEstimates"]!.AsArray())
-            t.AppendLine(Inv($"| {(string?)a!["network"]} | {(int)a["brokers"]!} ({(int)a["rebooted"]!}) | {(double)a["floorMinutes"]!:0.0} | {(double)a["wallMinutes"]!:0.0} | {(double)a["ratio"]!:0.00} | {(int)a["stateTransitions"]!} ({(double?)a["transitionsPerBroker"] ?? 0:0.0}) | {(int?)a["historyEvents"] ?? 0} | ${(decimal)a["costDollars"]!:0.0000} |"));
+        {
+            var brokers = (int)a!["brokers"]!;
+            var atOnce = (int?)a["creationWaves"] is { } waves ? (waves == 1 ? $"all {brokers}" : $"{(brokers + waves - 1) / waves} ({waves} waves)") : "–";
+            t.AppendLine(Inv($"| {(string?)a["network"]} | {brokers} ({(int)a["rebooted"]!}) | {atOnce} | {(double)a["floorMinutes"]!:0.0} | {(double)a["wallMinutes"]!:0.0} | {(double)a["ratio"]!:0.00} | {(int)a["stateTransitions"]!} ({(double?)a["transitionsPerBroker"] ?? 0:0.0}) | {(int?)a["historyEvents"] ?? 0:N0} ({100.0 * ((int?)a["historyEvents"] ?? 0) / AwsEstimate.HistoryEventsQuota:0.0} %) | ${(decimal)a["costDollars"]!:0.0000} |"));
+        }
         var cold = report["coldStarts"]!.AsArray();
         if (cold.Count > 0)
         {

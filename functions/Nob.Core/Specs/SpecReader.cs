@@ -47,7 +47,7 @@ public static partial class SpecReader
     public const int MaxLingerSeconds = 20;
     public const int DefaultVerificationTimeoutSeconds = 30;
     /// <summary>Receivers checked at once (a 21-broker mesh has 21): each holds one subscription, and connections are one per broker.</summary>
-    public const int DefaultVerificationMaxConcurrency = 32;
+    public const int DefaultVerificationMaxConcurrency = MaxBrokersPerNetwork; // every receiver of the largest network at once
     public const int MaxVerificationConcurrency = 128;
     public const int NetworkNameMaxLength = 40;
 

@@ -92,11 +92,22 @@ public sealed class BridgeVerificationFailedException(BridgeVerificationReport r
             $"Bridge verification of network \"{report.NetworkName}\" failed for {failures.Count} of {report.Pairs.Count} connected pair(s) " +
             $"(each pair: a message sent on the sender must reach a consumer on the receiver within {seconds} s):",
         };
-        lines.AddRange(failures.Select(f => $"- {f}"));
+        lines.AddRange(failures.Take(MaxPairsNamed).Select(f => $"- {f}"));
+        if (failures.Count > MaxPairsNamed)
+        {
+            lines.Add($"- and {failures.Count - MaxPairsNamed} more failed pair(s) (the report lists them all).");
+        }
         if (passed.Count > 0)
         {
-            lines.Add($"Delivered: {string.Join(", ", passed.Select(p => $"{p.Name} ({PairVerification.Milliseconds(p.Latency)})"))}.");
+            var named = string.Join(", ", passed.Take(MaxPairsNamed).Select(p => $"{p.Name} ({PairVerification.Milliseconds(p.Latency)})"));
+            lines.Add(passed.Count > MaxPairsNamed ? $"Delivered: {named} and {passed.Count - MaxPairsNamed} more." : $"Delivered: {named}.");
         }
         return string.Join(Environment.NewLine, lines);
     }
+
+    /// <summary>
+    /// Pairs the message names at most, failed and delivered each: the message is the failed task's error cause, which
+    /// must fit the state machine's 256 KiB with room to spare (the largest network has 1,640 pairs).
+    /// </summary>
+    public const int MaxPairsNamed = 20;
 }

@@ -6,7 +6,15 @@ namespace Nob.Core.Workflow;
 /// </summary>
 public sealed class BrokerStateStep(IBrokerService brokers, TimeProvider time)
 {
-    public async Task<BrokerWaitStatus> RunAsync(BrokerWait wait, CancellationToken cancellationToken)
+    public Task<BrokerWaitStatus> RunAsync(BrokerWait wait, CancellationToken cancellationToken) => RunAsync(wait, listed: null, cancellationToken);
+
+    /// <param name="listed">
+    /// The broker's state in the ListBrokers a stage turn made for all its brokers (<see cref="StageListing"/>, which
+    /// lingered), or null: then this check describes the broker and lingers on its own. A listed state that decides alone
+    /// (still creating or rebooting, or a creation RUNNING) answers without a call; any other state, or none, is decided
+    /// on one DescribeBroker, as a check of its own would be.
+    /// </param>
+    internal async Task<BrokerWaitStatus> RunAsync(BrokerWait wait, string? listed, CancellationToken cancellationToken)
     {
         var plan = wait.Polling;
         // An unknown phase fails before any call; deletion is teardown's, not a wait for RUNNING.
@@ -14,7 +22,9 @@ public sealed class BrokerStateStep(IBrokerService brokers, TimeProvider time)
         if (wait.Phase is not (WaitPhases.Creation or WaitPhases.Reboot))
             throw new ArgumentOutOfRangeException(nameof(wait), wait.Phase, "a wait for RUNNING is for creation or reboot");
         var poll = wait.Poll + 1;
-        var broker = await brokers.DescribeBrokerAsync(wait.BrokerId, cancellationToken);
+        var broker = listed is { } state && DecidedByState(wait, state)
+            ? StateOnly(wait, state)
+            : await brokers.DescribeBrokerAsync(wait.BrokerId, cancellationToken);
         // A creation is timed from the broker's own creation while it is still being created (an adopted broker may have
         // been creating for a while); any other wait from now. Never from the future (clock skew).
         var now = time.GetUtcNow();
@@ -29,7 +39,7 @@ public sealed class BrokerStateStep(IBrokerService brokers, TimeProvider time)
 
         // Lingering: further checks inside this invocation, as far apart as the plan's rate allows, until the linger ends.
         var lingerInterval = TimeSpan.FromMilliseconds(plan.LingerIntervalMilliseconds);
-        var lingerUntil = now + TimeSpan.FromSeconds(plan.LingerSeconds);
+        var lingerUntil = now + TimeSpan.FromSeconds(listed is null ? plan.LingerSeconds : 0);
         while (!RecreationDue(wait, broker) && !IsReady(wait.BrokerName, broker) && time.GetUtcNow() + lingerInterval <= lingerUntil)
         {
             await Task.Delay(lingerInterval, time, cancellationToken);
@@ -53,6 +63,18 @@ public sealed class BrokerStateStep(IBrokerService brokers, TimeProvider time)
         return new BrokerWaitStatus(wait.BrokerName, wait.BrokerId, wait.Phase, broker.BrokerState, false, poll, plan, since,
             plan.NextWaitSeconds(wait.Phase, elapsed, TimeSpan.FromSeconds(plan.TimeoutSeconds) - waited), wait.ExpectedConfiguration, wait.Recreation, waitStarted);
     }
+
+    /// <summary>
+    /// Whether a listed state decides the check alone: still creating (once the creation's start is known) or rebooting,
+    /// and RUNNING when no revision must be checked (a creation). Anything else needs the described broker.
+    /// </summary>
+    static bool DecidedByState(BrokerWait wait, string state) =>
+        StageListing.StillWaiting(wait.Phase, state) ? wait.Since is not null || wait.Phase != WaitPhases.Creation
+        : state == BrokerStates.Running && wait.ExpectedConfiguration is null;
+
+    /// <summary>A listed state as the check's broker: the state, nothing more (what <see cref="DecidedByState"/> allows reads nothing else).</summary>
+    static BrokerDescription StateOnly(BrokerWait wait, string state) =>
+        new(wait.BrokerId, wait.BrokerName, "", state, "", "", "", false, [], [], null, null, [], [], new Dictionary<string, string>());
 
     /// <summary>
     /// The build's creation loop (it carries a recreation): a CREATION_FAILED broker goes back to EnsureBroker (phase

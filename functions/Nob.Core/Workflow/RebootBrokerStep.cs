@@ -6,16 +6,21 @@ namespace Nob.Core.Workflow;
 /// </summary>
 public sealed class RebootBrokerStep(IBrokerService brokers, TimeProvider time)
 {
-    public async Task<BrokerWaitStatus> RunAsync(RevisionResult revision, PollPlan polling, CancellationToken cancellationToken)
+    public Task<BrokerWaitStatus> RunAsync(RevisionResult revision, PollPlan polling, CancellationToken cancellationToken) =>
+        RunAsync(revision, polling, listed: null, cancellationToken);
+
+    /// <param name="listed">The broker's state in the stage's ListBrokers of this turn, if it was listed: RUNNING reboots
+    /// without describing it first; anything else is decided on a DescribeBroker.</param>
+    public async Task<BrokerWaitStatus> RunAsync(RevisionResult revision, PollPlan polling, string? listed, CancellationToken cancellationToken)
     {
-        var broker = await brokers.DescribeBrokerAsync(revision.BrokerId, cancellationToken);
-        if (broker.BrokerState == BrokerStates.Running)
+        var state = listed == BrokerStates.Running ? listed : (await brokers.DescribeBrokerAsync(revision.BrokerId, cancellationToken)).BrokerState;
+        if (state == BrokerStates.Running)
         {
             await brokers.RebootBrokerAsync(revision.BrokerId, cancellationToken);
         }
-        else if (broker.BrokerState != BrokerStates.RebootInProgress)
+        else if (state != BrokerStates.RebootInProgress)
         {
-            throw new BrokerNotUsableException(revision.BrokerName, $"it is {broker.BrokerState}; a broker reboots only when RUNNING");
+            throw new BrokerNotUsableException(revision.BrokerName, $"it is {state}; a broker reboots only when RUNNING");
         }
         var now = time.GetUtcNow();
         return new BrokerWaitStatus(revision.BrokerName, revision.BrokerId, WaitPhases.Reboot, BrokerStates.RebootInProgress, false, 0, polling,

@@ -32,8 +32,9 @@ public sealed record RebootStage(IReadOnlyList<RevisionResult> Revisions, PollPl
 public sealed record RebootStageStatus(IReadOnlyList<BrokerWaitStatus> Waits, bool Ready, int NextWaitSeconds, int Pending);
 
 /// <summary>
-/// A turn of the creation stage: checks every broker not yet RUNNING, all at once (<see cref="BrokerStateStep"/>: the
-/// same schedule, timeout, recreation and errors as a broker's own loop; the first broker's error in spec order fails the turn).
+/// A turn of the creation stage: checks every broker not yet RUNNING, all at once, from one ListBrokers that lingers
+/// (<see cref="StageListing"/>; <see cref="BrokerStateStep"/> decides each broker: the same schedule, timeout, recreation
+/// and errors as a broker's own loop; the first broker's error in spec order fails the turn).
 /// </summary>
 public sealed class CreationStageStep(IBrokerService brokers, TimeProvider time)
 {
@@ -44,9 +45,15 @@ public sealed class CreationStageStep(IBrokerService brokers, TimeProvider time)
         var ensured = stage.Brokers.Select(b => recreated.GetValueOrDefault(b.BrokerName) ?? b).ToList();
         var previous = (stage.Waits ?? []).Where(w => !recreated.ContainsKey(w.BrokerName)).ToDictionary(w => w.BrokerName, StringComparer.Ordinal);
         var check = new BrokerStateStep(brokers, time);
-        var statuses = await Task.WhenAll(ensured.Select(b => previous.TryGetValue(b.BrokerName, out var w)
-            ? w.Ready ? Task.FromResult(w) : check.RunAsync(StageTurns.Next(w), cancellationToken)
-            : check.RunAsync(new BrokerWait(b.BrokerName, b.BrokerId, b.Phase, 0, stage.Polling, Recreation: b.Recreation ?? BrokerRecreation.None), cancellationToken)));
+        var waits = ensured.Select(b => previous.TryGetValue(b.BrokerName, out var w)
+            ? w.Ready ? null : StageTurns.Next(w)
+            : new BrokerWait(b.BrokerName, b.BrokerId, b.Phase, 0, stage.Polling, Recreation: b.Recreation ?? BrokerRecreation.None)).ToList();
+        // A deletion for recreation is checked on its own (it waits for the broker to vanish); the rest from one listing.
+        var deletions = waits.Select(w => w is { Phase: WaitPhases.DeletionForRecreate } ? check.RunAsync(w, cancellationToken) : null).ToList();
+        var listedWaits = waits.Where(w => w is not null && w.Phase != WaitPhases.DeletionForRecreate).Cast<BrokerWait>().ToList();
+        var listed = listedWaits.Count == 0 ? new Dictionary<string, string>() : await new StageListing(brokers, time).ListAsync(listedWaits, stage.Polling, cancellationToken);
+        var statuses = await Task.WhenAll(waits.Select((w, i) => w is null ? Task.FromResult(previous[ensured[i].BrokerName])
+            : deletions[i] ?? check.RunAsync(w, listed.GetValueOrDefault(w.BrokerId), cancellationToken)));
         var recreate = statuses.Where(s => s.Phase == WaitPhases.Recreate).Select(s => new BrokerToRecreate(s.BrokerName, s.Recreation ?? BrokerRecreation.None)).ToList();
         var waiting = statuses.Where(s => !s.Ready).ToList();
         return new CreationStageStatus(ensured, stage.Polling, statuses, waiting.Count == 0, StageTurns.NextWait(waiting), recreate, []);
@@ -66,13 +73,16 @@ public sealed class RebootStageStep(IBrokerService brokers, TimeProvider time)
         var previous = (stage.Waits ?? []).ToDictionary(w => w.BrokerName, StringComparer.Ordinal);
         var due = stage.Revisions.Where(r => r.RebootRequired).ToList();
         var check = new BrokerStateStep(brokers, time);
-        var statuses = (await Task.WhenAll(due.Where(r => previous.ContainsKey(r.BrokerName)).Select(r => previous[r.BrokerName])
-            .Select(w => w.Ready ? Task.FromResult(w) : check.RunAsync(StageTurns.Next(w), cancellationToken))))
+        var underWay = due.Where(r => previous.ContainsKey(r.BrokerName)).Select(r => previous[r.BrokerName]).ToList();
+        var waits = underWay.Where(w => !w.Ready).Select(StageTurns.Next).ToList();
+        // One listing serves the checks and the reboots this turn starts (a broker listed RUNNING reboots without a describe).
+        var listed = due.Count == 0 ? new Dictionary<string, string>() : await new StageListing(brokers, time).ListAsync(waits, stage.Polling, cancellationToken);
+        var statuses = (await Task.WhenAll(underWay.Select(w => w.Ready ? Task.FromResult(w) : check.RunAsync(StageTurns.Next(w), listed.GetValueOrDefault(w.BrokerId), cancellationToken))))
             .ToDictionary(s => s.BrokerName, StringComparer.Ordinal);
         var free = stage.Concurrency <= 0 ? int.MaxValue : stage.Concurrency - statuses.Values.Count(s => !s.Ready);
         var start = due.Where(r => !statuses.ContainsKey(r.BrokerName)).Take(Math.Max(0, free)).ToList();
         var reboot = new RebootBrokerStep(brokers, time);
-        foreach (var started in await Task.WhenAll(start.Select(r => reboot.RunAsync(r, stage.Polling, cancellationToken))))
+        foreach (var started in await Task.WhenAll(start.Select(r => reboot.RunAsync(r, stage.Polling, listed.GetValueOrDefault(r.BrokerId), cancellationToken))))
             statuses[started.BrokerName] = started;
         var ordered = due.Where(r => statuses.ContainsKey(r.BrokerName)).Select(r => statuses[r.BrokerName]).ToList();
         var waiting = ordered.Where(s => !s.Ready).ToList();

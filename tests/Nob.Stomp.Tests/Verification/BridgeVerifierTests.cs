@@ -380,7 +380,26 @@ public sealed class BridgeVerifierTests
 
         Assert.Equal(TimeSpan.FromSeconds(45), options.Timeout);
         Assert.Equal(100, options.MaxConcurrency);
-        Assert.Equal(32, BridgeVerificationOptions.For(new VerificationSpec(true, 45)).MaxConcurrency);
+        Assert.Equal(41, BridgeVerificationOptions.For(new VerificationSpec(true, 45)).MaxConcurrency); // every receiver of the largest network at once
         Assert.Equal("nob.verify.net.B.0000000000000000000000000000000a", BridgeVerifier.QueueName("net", "B", Guid.Parse("00000000-0000-0000-0000-00000000000a")));
+    }
+
+    [Fact]
+    public void FailedException_LargestNetworkMostlyFailed_MessageNamesAFewPairsAndFitsTheStateLimit()
+    {
+        var brokers = Enumerable.Range(1, 41).Select(i => $"Mesh{i:00}").ToList();
+        var causes = new string('c', 400);
+        var pairs = (from s in brokers from r in brokers where s != r select (s, r))
+            .Select((p, i) => new PairVerification(p.s, p.r, [p.s, p.r], $"nob.verify.net.{p.r}.x", i % 3 == 0, i % 3 == 0 ? TimeSpan.FromMilliseconds(12) : null,
+                i % 3 == 0 ? null : PairStage.Receive, i % 3 == 0 ? null : "the message did not arrive", i % 3 == 0 ? null : causes, null, null))
+            .ToList();
+
+        var e = new BridgeVerificationFailedException(new BridgeVerificationReport("net", pairs, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30)));
+
+        Assert.Equal(1640, e.Report.Pairs.Count);
+        Assert.Contains($"failed for {pairs.Count(p => !p.Succeeded)} of 1640", e.Message, StringComparison.Ordinal);
+        Assert.Contains($"and {pairs.Count(p => !p.Succeeded) - BridgeVerificationFailedException.MaxPairsNamed} more failed pair(s)", e.Message, StringComparison.Ordinal);
+        Assert.Equal(BridgeVerificationFailedException.MaxPairsNamed, e.Message.Split('\n').Count(l => l.StartsWith("- Mesh", StringComparison.Ordinal)));
+        Assert.InRange(e.Message.Length, 1, 32 * 1024);
     }
 }
