@@ -39,7 +39,7 @@ internal sealed class BrokerRuntime(MqContext context, MqStore store)
                         Schedule($"creation of {broker.Name}", ct => CreateAsync(id, ct));
                         break;
                     case BrokerStates.RebootInProgress:
-                        Schedule($"reboot of {broker.Name}", ct => RebootAsync(id, ct));
+                        Schedule($"reboot of {broker.Name}", ct => RebootAsync(id, _context.Faults.RebootDelay, ct));
                         break;
                     case BrokerStates.DeletionInProgress:
                         Schedule($"deletion of {broker.Name}", ct => DeleteAsync(id, ct));
@@ -119,7 +119,9 @@ internal sealed class BrokerRuntime(MqContext context, MqStore store)
         _store.Save();
         _context.Log($"mq: {b.Name} ({b.Id}) {BrokerStates.RebootInProgress}");
         _context.Activity.RecordBrokerState(b.Name, b.Id, BrokerStates.RebootInProgress);
-        Schedule($"reboot of {b.Name}", ct => RebootAsync(id, ct));
+        // The delay in force when the reboot is asked for, not when its background task gets to it (faults may change meanwhile).
+        var delay = _context.Faults.RebootDelay;
+        Schedule($"reboot of {b.Name}", ct => RebootAsync(id, delay, ct));
     }
 
     /// <summary>Under <see cref="MqStore.Gate"/>: marks the broker DELETION_IN_PROGRESS and deletes it in the background.</summary>
@@ -209,7 +211,7 @@ internal sealed class BrokerRuntime(MqContext context, MqStore store)
         }
     }
 
-    private async Task RebootAsync(string id, CancellationToken ct)
+    private async Task RebootAsync(string id, TimeSpan delay, CancellationToken ct)
     {
         var lifecycle = Lifecycle(id);
         await lifecycle.WaitAsync(ct).ConfigureAwait(false);
@@ -224,7 +226,6 @@ internal sealed class BrokerRuntime(MqContext context, MqStore store)
             }
 
             await StopProcessAsync(id).ConfigureAwait(false);
-            var delay = _context.Faults.RebootDelay;
             if (delay > TimeSpan.Zero)
             {
                 await Task.Delay(delay, ct).ConfigureAwait(false);
