@@ -31,7 +31,7 @@ public class BrokerRecreationTests
             for (var check = 0; ; check++)
             {
                 Assert.True(check < 20, "the wait loop did not end");
-                var status = await new BrokerStateStep(mq, clock).RunAsync(wait, None);
+                var status = await new BrokerStateCheck(mq, clock).RunAsync(wait, None);
                 if (status.Ready) return (ensured, turn);
                 if (status.Phase == WaitPhases.Recreate)
                 {
@@ -150,7 +150,7 @@ public class BrokerRecreationTests
         var b = mq.Add("MyBroker1", BrokerStates.DeletionInProgress, createdFor: "tutorial");
         var wait = new BrokerWait("MyBroker1", b.Id, WaitPhases.DeletionForRecreate, 3, Plan, clock.GetUtcNow() - TimeSpan.FromMinutes(61), Recreation: new BrokerRecreation(1, b.Id));
 
-        var e = await Assert.ThrowsAsync<BrokerWaitTimedOutException>(() => new BrokerStateStep(mq, clock).RunAsync(wait, None));
+        var e = await Assert.ThrowsAsync<BrokerWaitTimedOutException>(() => new BrokerStateCheck(mq, clock).RunAsync(wait, None));
         Assert.Contains(BrokerStates.DeletionInProgress, e.Message, StringComparison.Ordinal);
     }
 
@@ -159,7 +159,7 @@ public class BrokerRecreationTests
     {
         var b = mq.Add("MyBroker1", BrokerStates.CreationFailed, createdFor: "tutorial");
         var e = await Assert.ThrowsAsync<BrokerCreationFailedException>(() =>
-            new BrokerStateStep(mq, clock).RunAsync(new BrokerWait("MyBroker1", b.Id, WaitPhases.Creation, 0, Plan), None));
+            new BrokerStateCheck(mq, clock).RunAsync(new BrokerWait("MyBroker1", b.Id, WaitPhases.Creation, 0, Plan), None));
         Assert.Equal(0, e.Recreations);
     }
 }

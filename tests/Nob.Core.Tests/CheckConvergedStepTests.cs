@@ -42,7 +42,7 @@ public class CheckConvergedStepTests
             var revision = await new WriteConnectorRevisionStep(mq, ssm).RunAsync(spec, plan, b.Name, None);
             if (revision.RebootRequired)
             {
-                await new RebootBrokerStep(mq, TimeProvider.System).RunAsync(revision, PollPlan.For(new PollingSpec(30, 60), 2), None);
+                await new BrokerReboot(mq, TimeProvider.System).RunAsync(revision, PollPlan.For(new PollingSpec(30, 60), 2), None);
                 mq.FinishReboot(revision.BrokerId);
             }
             revisions.Add(revision);

@@ -164,11 +164,11 @@ public class ConfigurationRevisionWriterTests
         var clock = new VirtualClock(DateTimeOffset.UnixEpoch);
         var polling = PollPlan.For(new PollingSpec(30, 60), 2);
         var revision = await new WriteConnectorRevisionStep(mq, ssm).RunAsync(tutorial, plan, "MyBroker1", None);
-        var rebooting = await new RebootBrokerStep(mq, clock).RunAsync(revision, polling, None);
+        var rebooting = await new BrokerReboot(mq, clock).RunAsync(revision, polling, None);
         Assert.Equal(new ConfigurationRef(revision.ConfigurationId, revision.Revision), rebooting.ExpectedConfiguration);
         mq.FinishReboot(revision.BrokerId);
 
-        var status = await new BrokerStateStep(mq, clock).RunAsync(AsWait(rebooting), None);
+        var status = await new BrokerStateCheck(mq, clock).RunAsync(AsWait(rebooting), None);
 
         Assert.True(status.Ready);
         Assert.Equal(rebooting.ExpectedConfiguration, status.ExpectedConfiguration);
@@ -181,13 +181,13 @@ public class ConfigurationRevisionWriterTests
         var clock = new VirtualClock(DateTimeOffset.UnixEpoch);
         var polling = PollPlan.For(new PollingSpec(30, 60), 2);
         var revision = await new WriteConnectorRevisionStep(mq, ssm).RunAsync(tutorial, plan, "MyBroker1", None);
-        var rebooting = await new RebootBrokerStep(mq, clock).RunAsync(revision, polling, None);
+        var rebooting = await new BrokerReboot(mq, clock).RunAsync(revision, polling, None);
         var broker = mq.ByName("MyBroker1");
         ConsoleEdit(broker.ConfigurationId);
         broker.PendingRevision = mq.Revisions[broker.ConfigurationId].Count; // someone else's UpdateBroker, applied by the reboot
         mq.FinishReboot(broker.Id);
 
-        var e = await Assert.ThrowsAsync<BrokerRevisionMismatchException>(() => new BrokerStateStep(mq, clock).RunAsync(AsWait(rebooting), None));
+        var e = await Assert.ThrowsAsync<BrokerRevisionMismatchException>(() => new BrokerStateCheck(mq, clock).RunAsync(AsWait(rebooting), None));
 
         Assert.Equal("MyBroker1", e.BrokerName);
         Assert.Equal(new ConfigurationRef(broker.ConfigurationId, 2), e.Expected);
@@ -202,7 +202,7 @@ public class ConfigurationRevisionWriterTests
         var broker = mq.Add("A");
         broker.CurrentRevision = 1;
         var wait = new BrokerWait("A", broker.Id, WaitPhases.Creation, 0, PollPlan.For(new PollingSpec(30, 60), 2));
-        var status = await new BrokerStateStep(mq, new VirtualClock(DateTimeOffset.UnixEpoch)).RunAsync(wait, None);
+        var status = await new BrokerStateCheck(mq, new VirtualClock(DateTimeOffset.UnixEpoch)).RunAsync(wait, None);
         Assert.True(status.Ready);
         Assert.Null(status.ExpectedConfiguration);
     }

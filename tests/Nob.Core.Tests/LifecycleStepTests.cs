@@ -52,7 +52,7 @@ public class LifecycleStepTests
         {
             var revision = await new WriteConnectorRevisionStep(mq, ssm).RunAsync(spec, plan, b.Name, None);
             if (!revision.RebootRequired) continue;
-            await new RebootBrokerStep(mq, TimeProvider.System).RunAsync(revision, PollPlan.For(new PollingSpec(30, 60), 2), None);
+            await new BrokerReboot(mq, TimeProvider.System).RunAsync(revision, PollPlan.For(new PollingSpec(30, 60), 2), None);
             mq.FinishReboot(revision.BrokerId);
         }
         await new StoreNetworkStep(mq, store, time).RunAsync(specJson, ensured, "exec-1", None);
@@ -780,7 +780,7 @@ public class LifecycleStepTests
             foreach (var b in spec.Brokers)
             {
                 var r = await new WriteConnectorRevisionStep(mq, ssm).RunAsync(spec, plan, b.Name, None);
-                if (r.RebootRequired) { await new RebootBrokerStep(mq, TimeProvider.System).RunAsync(r, PollPlan.For(new PollingSpec(30, 60), 2), None); mq.FinishReboot(r.BrokerId); }
+                if (r.RebootRequired) { await new BrokerReboot(mq, TimeProvider.System).RunAsync(r, PollPlan.For(new PollingSpec(30, 60), 2), None); mq.FinishReboot(r.BrokerId); }
                 revisions.Add(r);
             }
             var summary = await new SummarizeStep(mq, time).RunAsync(spec, ensured, plan, ingress, revisions, new VerificationResult("SKIPPED", "", [], null), null, None);

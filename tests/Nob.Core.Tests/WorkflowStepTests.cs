@@ -122,7 +122,7 @@ public class WorkflowStepTests
     static readonly PollPlan Plan = PollPlan.For(new PollingSpec(30, 60), brokers: 2);
     readonly VirtualClock clock = new();
 
-    BrokerStateStep StateStep => new(mq, clock);
+    BrokerStateCheck StateStep => new(mq, clock);
 
     static BrokerWait Wait(string brokerId, int poll = 0, string phase = WaitPhases.Creation, DateTimeOffset? since = null, PollPlan? plan = null) =>
         new("A", brokerId, phase, poll, plan ?? Plan, since);
@@ -222,7 +222,7 @@ public class WorkflowStepTests
         var settling = new FakeBrokerService { SettleAfterDescribes = 4 };
         var b = settling.Add("A", BrokerStates.CreationInProgress);
 
-        var status = await new BrokerStateStep(settling, clock).RunAsync(Wait(b.Id, plan: plan), None);
+        var status = await new BrokerStateCheck(settling, clock).RunAsync(Wait(b.Id, plan: plan), None);
 
         Assert.True(status.Ready);
         Assert.Equal(1, status.Poll);
@@ -360,7 +360,7 @@ public class WorkflowStepTests
         Assert.True(retried.RebootRequired);
         Assert.Equal(2, mq.Revisions[broker.ConfigurationId].Count);
 
-        await new RebootBrokerStep(mq, clock).RunAsync(first, Plan, None);
+        await new BrokerReboot(mq, clock).RunAsync(first, Plan, None);
         mq.FinishReboot(broker.Id);
         var converged = await step.RunAsync(tutorial, plan, "MyBroker1", None);
         Assert.False(converged.Written);
@@ -481,7 +481,7 @@ public class WorkflowStepTests
     {
         var b = mq.Add("A", BrokerStates.CreationInProgress);
         var revision = new RevisionResult("A", b.Id, b.ConfigurationId, 2, true, true, [], [], [], false);
-        await Assert.ThrowsAsync<BrokerNotUsableException>(() => new RebootBrokerStep(mq, clock).RunAsync(revision, Plan, None));
+        await Assert.ThrowsAsync<BrokerNotUsableException>(() => new BrokerReboot(mq, clock).RunAsync(revision, Plan, None));
         Assert.Equal(0, b.Reboots);
     }
 

@@ -6,7 +6,7 @@ namespace Nob.Core.Workflow;
 /// rebooting, the turn lingers (up to the plan's <see cref="PollPlan.LingerSeconds"/>) and lists again as often as a
 /// per-broker check would have described it (<see cref="PollPlan.LingerIntervalMilliseconds"/>; after a long wait less
 /// often, <see cref="Interval"/>); it stops as soon as no broker is still waiting or one is in a state the turn must act on. Each
-/// broker is then decided by <see cref="BrokerStateStep"/>, which describes only a broker whose listed state needs more
+/// broker is then decided by <see cref="BrokerStateCheck"/>, which describes only a broker whose listed state needs more
 /// (running after a reboot, whose revision it checks; failed; missing from the list).
 /// </summary>
 public sealed class StageListing(IBrokerService brokers, TimeProvider time)

@@ -43,7 +43,7 @@ public sealed class SummarizeStep(IBrokerService brokers, TimeProvider time)
             if (r.UserCreated) changes.Add($"created user {spec.User.Username} on {r.BrokerName}");
             if (r.PasswordUpdated) changes.Add($"updated the password of user {spec.User.Username} on {r.BrokerName}");
         }
-        // RebootRequired is what RebootBrokerStep acts on: every such broker was rebooted before Summarize runs.
+        // RebootRequired is what BrokerReboot acts on: every such broker was rebooted before Summarize runs.
         changes.AddRange(revisions.Where(r => r.RebootRequired).Select(r => $"rebooted {r.BrokerName}"));
         return changes;
     }

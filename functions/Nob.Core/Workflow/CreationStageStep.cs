@@ -1,11 +1,5 @@
 namespace Nob.Core.Workflow;
 
-// The build's two wait stages. Each is one loop of the state machine that checks every broker of the stage in one
-// invocation per turn, so a turn costs the execution's history a fixed handful of events whatever the number of
-// brokers (Step Functions fails an execution past 25,000 events; a Map of per-broker loops passes that for a
-// 41-broker mesh whose brokers are late). Each broker keeps its own schedule, bound and errors (BrokerStateStep);
-// the loop sleeps until the earliest broker wants its next check.
-
 /// <summary>
 /// One turn of the wait for the brokers EnsureBrokers created or adopted: <see cref="Brokers"/> as ensured,
 /// <see cref="Waits"/> where each broker's wait stands (none on the first turn), <see cref="Recreated"/> the answers of
@@ -33,7 +27,7 @@ public sealed record RebootStageStatus(IReadOnlyList<BrokerWaitStatus> Waits, bo
 
 /// <summary>
 /// A turn of the creation stage: checks every broker not yet RUNNING, all at once, from one ListBrokers that lingers
-/// (<see cref="StageListing"/>; <see cref="BrokerStateStep"/> decides each broker: the same schedule, timeout, recreation
+/// (<see cref="StageListing"/>; <see cref="BrokerStateCheck"/> decides each broker: the same schedule, timeout, recreation
 /// and errors as a broker's own loop; the first broker's error in spec order fails the turn).
 /// </summary>
 public sealed class CreationStageStep(IBrokerService brokers, TimeProvider time)
@@ -44,7 +38,7 @@ public sealed class CreationStageStep(IBrokerService brokers, TimeProvider time)
         var recreated = (stage.Recreated ?? []).ToDictionary(r => r.BrokerName, StringComparer.Ordinal);
         var ensured = stage.Brokers.Select(b => recreated.GetValueOrDefault(b.BrokerName) ?? b).ToList();
         var previous = (stage.Waits ?? []).Where(w => !recreated.ContainsKey(w.BrokerName)).ToDictionary(w => w.BrokerName, StringComparer.Ordinal);
-        var check = new BrokerStateStep(brokers, time);
+        var check = new BrokerStateCheck(brokers, time);
         var waits = ensured.Select(b => previous.TryGetValue(b.BrokerName, out var w)
             ? w.Ready ? null : StageTurns.Next(w)
             : new BrokerWait(b.BrokerName, b.BrokerId, b.Phase, 0, stage.Polling, Recreation: b.Recreation ?? BrokerRecreation.None)).ToList();
@@ -58,45 +52,4 @@ public sealed class CreationStageStep(IBrokerService brokers, TimeProvider time)
         var waiting = statuses.Where(s => !s.Ready).ToList();
         return new CreationStageStatus(ensured, stage.Polling, statuses, waiting.Count == 0, StageTurns.NextWait(waiting), recreate, []);
     }
-}
-
-/// <summary>
-/// A turn of the reboot stage: checks the reboots an earlier turn started (never one started in this turn: a Wait lies
-/// between a reboot and its first check), then starts reboots for brokers with a pending change while fewer than
-/// <see cref="RebootStage.Concurrency"/> are under way (<see cref="RebootBrokerStep"/>), in spec order.
-/// </summary>
-public sealed class RebootStageStep(IBrokerService brokers, TimeProvider time)
-{
-    public async Task<RebootStageStatus> RunAsync(RebootStage stage, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(stage);
-        var previous = (stage.Waits ?? []).ToDictionary(w => w.BrokerName, StringComparer.Ordinal);
-        var due = stage.Revisions.Where(r => r.RebootRequired).ToList();
-        var check = new BrokerStateStep(brokers, time);
-        var underWay = due.Where(r => previous.ContainsKey(r.BrokerName)).Select(r => previous[r.BrokerName]).ToList();
-        var waits = underWay.Where(w => !w.Ready).Select(StageTurns.Next).ToList();
-        // One listing serves the checks and the reboots this turn starts (a broker listed RUNNING reboots without a describe).
-        var listed = due.Count == 0 ? new Dictionary<string, string>() : await new StageListing(brokers, time).ListAsync(waits, stage.Polling, cancellationToken);
-        var statuses = (await Task.WhenAll(underWay.Select(w => w.Ready ? Task.FromResult(w) : check.RunAsync(StageTurns.Next(w), listed.GetValueOrDefault(w.BrokerId), cancellationToken))))
-            .ToDictionary(s => s.BrokerName, StringComparer.Ordinal);
-        var free = stage.Concurrency <= 0 ? int.MaxValue : stage.Concurrency - statuses.Values.Count(s => !s.Ready);
-        var start = due.Where(r => !statuses.ContainsKey(r.BrokerName)).Take(Math.Max(0, free)).ToList();
-        var reboot = new RebootBrokerStep(brokers, time);
-        foreach (var started in await Task.WhenAll(start.Select(r => reboot.RunAsync(r, stage.Polling, listed.GetValueOrDefault(r.BrokerId), cancellationToken))))
-            statuses[started.BrokerName] = started;
-        var ordered = due.Where(r => statuses.ContainsKey(r.BrokerName)).Select(r => statuses[r.BrokerName]).ToList();
-        var waiting = ordered.Where(s => !s.Ready).ToList();
-        var pending = due.Count - ordered.Count;
-        return new RebootStageStatus(ordered, waiting.Count == 0 && pending == 0, StageTurns.NextWait(waiting), pending);
-    }
-}
-
-static class StageTurns
-{
-    /// <summary>A broker's last answer as the input of its next check.</summary>
-    public static BrokerWait Next(BrokerWaitStatus s) =>
-        new(s.BrokerName, s.BrokerId, s.Phase, s.Poll, s.Polling, s.Since, s.ExpectedConfiguration, s.Recreation, s.WaitStarted);
-
-    /// <summary>Until the earliest broker still waiting wants its next check (0 when none waits).</summary>
-    public static int NextWait(IReadOnlyCollection<BrokerWaitStatus> waiting) => waiting.Count == 0 ? 0 : waiting.Min(s => s.NextWaitSeconds);
 }

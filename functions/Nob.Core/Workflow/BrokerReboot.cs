@@ -1,10 +1,10 @@
 namespace Nob.Core.Workflow;
 
 /// <summary>
-/// Reboot a broker that has a pending change, then hand over to the wait loop, whose Wait state sleeps first; the loop
+/// Reboots a broker that has a pending change for the reboot stage (<see cref="RebootStageStep"/>), which checks it from its next turn; the loop
 /// carries the revision nob set, which the broker must run once RUNNING again (<see cref="BrokerRevisionMismatchException"/>).
 /// </summary>
-public sealed class RebootBrokerStep(IBrokerService brokers, TimeProvider time)
+public sealed class BrokerReboot(IBrokerService brokers, TimeProvider time)
 {
     public Task<BrokerWaitStatus> RunAsync(RevisionResult revision, PollPlan polling, CancellationToken cancellationToken) =>
         RunAsync(revision, polling, listed: null, cancellationToken);

@@ -1,10 +1,10 @@
 namespace Nob.Core.Workflow;
 
 /// <summary>
-/// One turn of the wait-for-RUNNING loop: RUNNING continues, creating or rebooting waits (after lingering, if the plan
-/// says so), the rest fail by name. The answer says how long the loop's Wait state sleeps before the next turn.
+/// One broker's check in a wait stage's turn (<see cref="CreationStageStep"/>, <see cref="RebootStageStep"/>): RUNNING continues, creating or rebooting waits (after lingering, if the plan
+/// says so), the rest fail by name. The answer says how long this broker wants before its next check.
 /// </summary>
-public sealed class BrokerStateStep(IBrokerService brokers, TimeProvider time)
+public sealed class BrokerStateCheck(IBrokerService brokers, TimeProvider time)
 {
     public Task<BrokerWaitStatus> RunAsync(BrokerWait wait, CancellationToken cancellationToken) => RunAsync(wait, listed: null, cancellationToken);
 
