@@ -52,6 +52,20 @@ public class StageListingTests
     }
 
     [Fact]
+    public async Task CreationStage_FirstTurnLingers_TimeoutCountsFromTheTurnsStart()
+    {
+        var brokers = Creating(2);
+        var started = clock.GetUtcNow();
+
+        var status = await new CreationStageStep(mq, clock).RunAsync(
+            new CreationStage([.. brokers.Select(b => new EnsuredBroker(b.Creation.BrokerName, b.Id, true))], Plan(brokers.Count, lingerSeconds: 10)), None);
+
+        Assert.True(clock.GetUtcNow() - started >= TimeSpan.FromSeconds(9), "the turn's listing lingered");
+        Assert.False(status.Ready);
+        Assert.All(status.Waits, w => Assert.Equal(started, w.WaitStarted));
+    }
+
+    [Fact]
     public async Task CreationStage_LingeringTurn_ListsEachIntervalAndDescribesNone()
     {
         var brokers = Creating(10);

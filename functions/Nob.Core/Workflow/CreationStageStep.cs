@@ -35,13 +35,15 @@ public sealed class CreationStageStep(IBrokerService brokers, TimeProvider time)
     public async Task<CreationStageStatus> RunAsync(CreationStage stage, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(stage);
+        // A broker's wait (and its timeout) starts with the turn that first sees it, before the listing lingers.
+        var turnStarted = time.GetUtcNow();
         var recreated = (stage.Recreated ?? []).ToDictionary(r => r.BrokerName, StringComparer.Ordinal);
         var ensured = stage.Brokers.Select(b => recreated.GetValueOrDefault(b.BrokerName) ?? b).ToList();
         var previous = (stage.Waits ?? []).Where(w => !recreated.ContainsKey(w.BrokerName)).ToDictionary(w => w.BrokerName, StringComparer.Ordinal);
         var check = new BrokerStateCheck(brokers, time);
         var waits = ensured.Select(b => previous.TryGetValue(b.BrokerName, out var w)
             ? w.Ready ? null : StageTurns.Next(w)
-            : new BrokerWait(b.BrokerName, b.BrokerId, b.Phase, 0, stage.Polling, Recreation: b.Recreation ?? BrokerRecreation.None)).ToList();
+            : new BrokerWait(b.BrokerName, b.BrokerId, b.Phase, 0, stage.Polling, Recreation: b.Recreation ?? BrokerRecreation.None, WaitStarted: turnStarted)).ToList();
         // A deletion for recreation is checked on its own (it waits for the broker to vanish); the rest from one listing.
         var deletions = waits.Select(w => w is { Phase: WaitPhases.DeletionForRecreate } ? check.RunAsync(w, cancellationToken) : null).ToList();
         var listedWaits = waits.Where(w => w is not null && w.Phase != WaitPhases.DeletionForRecreate).Cast<BrokerWait>().ToList();
