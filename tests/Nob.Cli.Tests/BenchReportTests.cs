@@ -49,6 +49,27 @@ public class BenchReportTests
     }
 
     [Fact]
+    public void Build_AwsEstimate_ChecksTheWallTimeAgainstTheAwsTarget()
+    {
+        var estimate = BenchMath.EstimateAws(2, 1, TimeSpan.FromMinutes(15), TimeSpan.FromMinutes(5), new PollingSpec(30, 60), TimeSpan.FromSeconds(10));
+        var machine = new MachineInfo(2, 1L << 30, "cpu", "0.1", ".NET", "Debian");
+
+        var report = BenchReport.Build(machine, "0.1", [], [], [("tutorial", 2, 1, estimate)], [], []);
+
+        var target = Assert.Single(report["targets"]!.AsArray());
+        Assert.Equal("AWS model tutorial: wall <= 1.02 x floor", (string?)target!["target"]);
+        Assert.Equal(estimate.Ratio <= BenchReport.AwsRatioTarget, (bool)target["met"]!);
+    }
+
+    [Theory]
+    [InlineData(2, 3)]
+    [InlineData(21, 3)]
+    [InlineData(22, 5)]
+    [InlineData(41, 5)]
+    public void RerunSecondsTarget_BySize_ThreeSecondsUpTo21BrokersFiveAbove(int brokers, double expected) =>
+        Assert.Equal(expected, BenchReport.RerunSecondsTarget(brokers));
+
+    [Fact]
     public void Build_AwsEstimate_ReportsHistoryEventsAndTransitionsPerBroker()
     {
         var estimate = BenchMath.EstimateAws(2, 1, TimeSpan.FromMinutes(15), TimeSpan.FromMinutes(5), new PollingSpec(30, 60), TimeSpan.FromSeconds(10));

@@ -8,9 +8,17 @@ namespace Nob.Cli.Bench;
 public static class BenchReport
 {
     /// <summary>The performance targets the report checks.</summary>
-    public const double RatioTarget = 1.15;
-    public const double RerunSecondsTarget = 5;
+    public const double RatioTarget = 1.10;
+    /// <summary>A converged re-run up to this many brokers (a 21-broker mesh) within <see cref="SmallRerunSecondsTarget"/>, larger ones within <see cref="LargeRerunSecondsTarget"/>.</summary>
+    public const int SmallNetworkBrokers = 21;
+    public const double SmallRerunSecondsTarget = 3;
+    public const double LargeRerunSecondsTarget = 5;
     public const int RerunTransitionsTarget = 40;
+    public const double MqCallsPerBrokerTarget = 40;
+    public const double AwsRatioTarget = 1.02;
+
+    /// <summary>The converged re-run's target for a network of this many brokers.</summary>
+    public static double RerunSecondsTarget(int brokers) => brokers <= SmallNetworkBrokers ? SmallRerunSecondsTarget : LargeRerunSecondsTarget;
 
     public static JsonObject Build(MachineInfo machine, string loadAverageAtEnd, IReadOnlyList<SizeResult> results, IReadOnlyList<ColdStart> coldStarts,
         IReadOnlyList<(string Network, int Brokers, int Rebooted, AwsEstimate Estimate)> aws, IReadOnlyList<ColdStartSkip> coldStartsNotMeasured,
@@ -89,7 +97,7 @@ public static class BenchReport
             report["rerunTransitionsFit"] = FitJson(BenchMath.Fit([.. results.Select(r => ((double)r.Network.Brokers.Count, (double)r.Rerun.StateTransitions))]));
             report["mqCallsFit"] = FitJson(BenchMath.Fit([.. results.Select(r => ((double)r.Network.Brokers.Count, (double)r.Build.Calls("mq")))]));
         }
-        report["targets"] = Targets(results);
+        report["targets"] = Targets(results, aws);
         report["awsModel"] = "brokers created in parallel (ready after 15 min unless the row says otherwise), the rebooted ones in parallel (5 min), every broker created at once, then one creation stage and one reboot stage that check every broker per turn (reboots all at once for a new network, 10 at a time for a live one), each wait loop checking when a spec without polling settings does (PollPlan: half the expected time, then halving towards it, at most 30 s apart, never closer than brokers / 5 requests/s; no lingering), 10 s of task time";
         report["awsEstimates"] = new JsonArray([.. aws.Select(a => (JsonNode)new JsonObject
         {
@@ -134,17 +142,27 @@ public static class BenchReport
 
     static JsonObject FitJson(LinearFit fit) => new() { ["slope"] = Round(fit.Slope, 2), ["intercept"] = Round(fit.Intercept, 2), ["rSquared"] = Round(fit.RSquared, 4) };
 
-    static JsonArray Targets(IReadOnlyList<SizeResult> results)
+    internal static JsonArray Targets(IReadOnlyList<SizeResult> results, IReadOnlyList<(string Network, int Brokers, int Rebooted, AwsEstimate Estimate)> aws)
     {
         var targets = new JsonArray();
         foreach (var r in results)
         {
-            targets.Add(Target($"{r.Network.Size}: total <= {RatioTarget} x floor", r.Build.Ratio is { } ratio && ratio <= RatioTarget,
+            var brokers = r.Network.Brokers.Count;
+            targets.Add(Target($"{r.Network.Size}: total <= {RatioTarget:0.00} x floor", r.Build.Ratio is { } ratio && ratio <= RatioTarget,
                 $"{r.Build.ExecutionSeconds:0.0} s / {r.Build.Floor.TotalSeconds:0.0} s = {r.Build.Ratio:0.00}"));
-            targets.Add(Target($"{r.Network.Size}: converged re-run <= {RerunSecondsTarget} s", r.Rerun.ProcessSeconds <= RerunSecondsTarget,
+            var rerunTarget = RerunSecondsTarget(brokers);
+            targets.Add(Target($"{r.Network.Size}: converged re-run <= {rerunTarget} s", r.Rerun.ProcessSeconds <= rerunTarget,
                 $"{r.Rerun.ProcessSeconds:0.0} s (process), {r.Rerun.ExecutionSeconds:0.0} s (execution)"));
             targets.Add(Target($"{r.Network.Size}: converged re-run <= {RerunTransitionsTarget} transitions", r.Rerun.StateTransitions <= RerunTransitionsTarget,
-                $"{r.Rerun.StateTransitions} (the fast path: {BenchMath.ConvergedTransitions(r.Network.Brokers.Count)} whatever the size)"));
+                $"{r.Rerun.StateTransitions} (the fast path: {BenchMath.ConvergedTransitions(brokers)} whatever the size)"));
+            var perBroker = (double)r.Build.Calls("mq") / brokers;
+            targets.Add(Target($"{r.Network.Size}: build <= {MqCallsPerBrokerTarget} Amazon MQ calls per broker", perBroker <= MqCallsPerBrokerTarget,
+                $"{r.Build.Calls("mq")} calls / {brokers} brokers = {perBroker:0.0}"));
+        }
+        foreach (var a in aws)
+        {
+            targets.Add(Target($"AWS model {a.Network}: wall <= {AwsRatioTarget:0.00} x floor", a.Estimate.Ratio <= AwsRatioTarget,
+                $"{a.Estimate.Wall.TotalMinutes:0.0} min / {a.Estimate.Floor.TotalMinutes:0.0} min = {a.Estimate.Ratio:0.000}"));
         }
         return targets;
     }
