@@ -6,37 +6,13 @@ using OpenQA.Selenium.Chrome;
 
 namespace Nob.LocalMode.Tests;
 
-/// <summary>A home whose endpoint runs in the foreground (`nob cloud`), for the console's browser tests; `nob down` stops it.</summary>
-public sealed class ConsoleBrowserFixture : LocalHomeFixture
-{
-    RunningNob? cloud;
-
-    public override async Task InitializeAsync()
-    {
-        cloud = RunningNob.Start(Home, Password, "cloud");
-        await cloud.WaitForOutputAsync("nob cloud:", TimeSpan.FromSeconds(120));
-    }
-
-    public override async Task DisposeAsync()
-    {
-        try
-        {
-            await base.DisposeAsync();
-        }
-        finally
-        {
-            cloud?.Dispose();
-        }
-    }
-}
-
 /// <summary>
 /// The local console in a real browser (Debian's chromium through chromedriver, headless): the 401 without the token,
 /// the URL nob status prints, the tutorial started from the form and watched to SUCCEEDED on the execution page without
 /// a reload (its states changing class on the graph), a bad spec refused with nob plan's text, the networks page, and a
 /// teardown from the form. Saves the execution page's screenshot to docs/images/console-execution.png.
 /// </summary>
-public sealed class ConsoleBrowserTests(ConsoleBrowserFixture fixture, ITestOutputHelper output) : IClassFixture<ConsoleBrowserFixture>
+public sealed class ConsoleBrowserTests(ForegroundCloudFixture fixture, ITestOutputHelper output) : IClassFixture<ForegroundCloudFixture>
 {
     static readonly TimeSpan RunPatience = TimeSpan.FromMinutes(10);
 

@@ -2,32 +2,8 @@ using System.Text.Json.Nodes;
 
 namespace Nob.LocalMode.Tests;
 
-/// <summary>A home whose endpoint runs in the foreground (`nob cloud`), without brokers; `nob down` stops it.</summary>
-public sealed class StatusFixture : LocalHomeFixture
-{
-    RunningNob? cloud;
-
-    public override async Task InitializeAsync()
-    {
-        cloud = RunningNob.Start(Home, Password, "cloud");
-        await cloud.WaitForOutputAsync("nob cloud:", TimeSpan.FromSeconds(120));
-    }
-
-    public override async Task DisposeAsync()
-    {
-        try
-        {
-            await base.DisposeAsync();
-        }
-        finally
-        {
-            cloud?.Dispose();
-        }
-    }
-}
-
 /// <summary>`nob status` tells a user how to reach the endpoint with its access key, and the AWS CLI does with exactly that.</summary>
-public sealed class StatusCredentialsTests(StatusFixture fixture) : IClassFixture<StatusFixture>
+public sealed class StatusCredentialsTests(ForegroundCloudFixture fixture) : IClassFixture<ForegroundCloudFixture>
 {
     [Fact]
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
