@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Nob.Core.Lifecycle;
-using Nob.Core.Specs;
 using Nob.Core.Workflow;
 
 namespace Nob.Functions;
@@ -77,7 +76,7 @@ public sealed class RevokeIngressFunction(IBrokerService brokers, ISecurityGroup
     public async Task<Stream> HandleAsync(Stream input)
     {
         var request = await StepJson.ReadAsync(input, LifecycleJson.Default.RevokeIngressRequest);
-        var spec = SpecReader.ReadValid(request.Spec.GetRawText());
+        var spec = StepSpec.Read(request.Spec);
         if (spec.NetworkName != request.NetworkName)
             throw new StepInputException($"the spec is for network \"{spec.NetworkName}\", not \"{request.NetworkName}\"");
         var revoked = await new RevokeIngressStep(brokers, securityGroups, networks, verifier).RunAsync(spec, CancellationToken.None, request.Brokers);
