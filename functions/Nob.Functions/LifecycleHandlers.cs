@@ -6,14 +6,17 @@ namespace Nob.Functions;
 
 // The lifecycle workflows' handlers (store after a build, drift check, teardown): thin, like Handlers.cs.
 
-public sealed class StoreNetworkFunction(IBrokerService brokers, INetworkStore networks, TimeProvider time)
+public sealed class StoreNetworkFunction(INetworkStore networks, TimeProvider time)
 {
-    public StoreNetworkFunction() : this(Composition.Brokers, Composition.Networks, TimeProvider.System) { }
+    public StoreNetworkFunction() : this(Composition.Networks, TimeProvider.System) { }
 
     public async Task<Stream> HandleAsync(Stream input)
     {
         var request = await StepJson.ReadAsync(input, LifecycleJson.Default.StoreNetworkRequest);
-        var stored = await new StoreNetworkStep(brokers, networks, time).RunAsync(request.Spec.GetRawText(), request.Brokers, request.ExecutionName, CancellationToken.None);
+        if (request.Plan is null) throw new StepInputException("the store step has no plan");
+        var specJson = request.Spec.GetRawText();
+        var stored = await new StoreNetworkStep(networks, time).RunAsync(StepSpec.Read(specJson), specJson, request.Plan, request.Brokers, request.ExecutionName,
+            CancellationToken.None);
         return StepJson.Write(stored, LifecycleJson.Default.StoredNetwork);
     }
 }

@@ -8,7 +8,8 @@ namespace Nob.Functions;
 // Inputs and outputs of the lifecycle steps (store, drift check, teardown), camelCase like the ASL. Read and written
 // through StepJson.ReadAsync/Write, so a wrong shape is a StepInputException as for the build steps.
 
-public sealed record StoreNetworkRequest(JsonElement Spec, IReadOnlyList<EnsuredBroker> Brokers, string? ExecutionName);
+/// <param name="Plan">The plan the execution has (PlanNetwork's or the converged check's): the brokers' ids, endpoints and tags.</param>
+public sealed record StoreNetworkRequest(JsonElement Spec, IReadOnlyList<EnsuredBroker> Brokers, NetworkPlanResult Plan, string? ExecutionName);
 
 public sealed record ListNetworksRequest(string? NetworkName, bool? Verify, bool? Repair);
 

@@ -39,6 +39,9 @@ public class LifecycleStepTests
         return spec.ToJsonString();
     }
 
+    /// <summary>The Amazon MQ calls the last <see cref="BuildAsync"/>'s store step made.</summary>
+    IReadOnlyList<string> storeCalls = [];
+
     /// <summary>The build workflow over the fakes, as the ASL runs it, ending with the store step.</summary>
     async Task<IReadOnlyList<EnsuredBroker>> BuildAsync(string specJson)
     {
@@ -55,7 +58,9 @@ public class LifecycleStepTests
             await new BrokerReboot(mq, TimeProvider.System).RunAsync(revision, PollPlan.For(new PollingSpec(30, 60), 2), None);
             mq.FinishReboot(revision.BrokerId);
         }
-        await new StoreNetworkStep(mq, store, time).RunAsync(specJson, ensured, "exec-1", None);
+        mq.Calls.Clear();
+        await new StoreNetworkStep(store, time).RunAsync(spec, specJson, plan, ensured, "exec-1", None);
+        storeCalls = [.. mq.Calls];
         return ensured;
     }
 
@@ -94,6 +99,8 @@ public class LifecycleStepTests
         Assert.Equal([new StoredBroker("MyBroker1", ensured[0].BrokerId, true), new StoredBroker("MyBroker2", ensured[1].BrokerId, false)], record.Brokers);
         Assert.Equal(["MyBroker1 <==> MyBroker2"], record.Connectors);
         Assert.Equal(("exec-1", time.Now), (record.ExecutionName, record.StoredAt));
+        // The brokers, their ids and tags came from the plan the execution had: none was described again.
+        Assert.DoesNotContain(storeCalls, c => c.StartsWith("DescribeBroker", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -102,7 +109,9 @@ public class LifecycleStepTests
         var ensured = await BuildAsync(Repo.Example("tutorial"));
         // A second build adopts what the first created; the tag still says nob created it.
         var adopted = ensured.Select(e => e with { Created = false }).ToList();
-        var stored = await new StoreNetworkStep(mq, store, time).RunAsync(Repo.Example("tutorial"), adopted, null, None);
+        var spec = SpecReader.ReadValid(Repo.Example("tutorial"));
+        var plan = await new PlanNetworkStep(mq).RunAsync(spec, adopted, None);
+        var stored = await new StoreNetworkStep(store, time).RunAsync(spec, Repo.Example("tutorial"), plan, adopted, null, None);
 
         Assert.Equal(("tutorial", "/nob/networks/tutorial", 2, 1), (stored.NetworkName, stored.ParameterName, stored.Brokers, stored.Connectors));
         Assert.All((await store.GetAsync("tutorial", None))!.Brokers, b => Assert.True(b.Created));

@@ -1,11 +1,14 @@
 using Nob.Core.Specs;
 using Nob.Core.Workflow;
+using Nob.Testing;
 
 namespace Nob.Core.Tests;
 
 /// <summary>The plan from a spec and its brokers' endpoints, computed once per warm process (<see cref="PlanMemo"/>).</summary>
 public class PlanMemoTests
 {
+    static readonly CancellationToken None = CancellationToken.None;
+
     static NetworkPlanResult Endpoints(string host) => new("tutorial",
     [
         new BrokerWork("MyBroker1", "b-1", false, ["sg-1"], [], [$"ssl://b-1.{host}:61617"], [$"stomp+ssl://b-1.{host}:61614"]),
@@ -59,5 +62,19 @@ public class PlanMemoTests
 
         Assert.Contains("MyBroker2", first.Message, StringComparison.Ordinal);
         Assert.Equal(first.Message, second.Message);
+    }
+
+    [Fact]
+    public async Task PlanNetwork_BrokerTags_AreInThePlanForTheStoreStep()
+    {
+        var mq = new FakeBrokerService();
+        var spec = SpecReader.ReadValid(Repo.Example("tutorial"));
+        var nobs = mq.Add("MyBroker1", createdFor: "tutorial");
+        var theirs = mq.Add("MyBroker2", createdFor: "other");
+        EnsuredBroker[] ensured = [new("MyBroker1", nobs.Id, Created: false), new("MyBroker2", theirs.Id, Created: false)];
+
+        var plan = await new PlanNetworkStep(mq).RunAsync(spec, ensured, None);
+
+        Assert.Equal([true, false], plan.Brokers.Select(b => b.TaggedForNetwork));
     }
 }

@@ -15,7 +15,7 @@ public partial class HandlerContractTests
     /// <summary>The IAM actions each lifecycle function needs: what template.yaml's policies must list.</summary>
     static readonly Dictionary<string, string> LifecyclePolicies = new(StringComparer.Ordinal)
     {
-        ["StoreNetworkFunction"] = "mq:DescribeBroker ssm:GetParameter ssm:PutParameter",
+        ["StoreNetworkFunction"] = "ssm:GetParameter ssm:PutParameter",
         ["ListNetworksFunction"] = "ssm:GetParameter ssm:GetParametersByPath",
         ["CheckDriftFunction"] = "ec2:DescribeSecurityGroups mq:DescribeBroker mq:DescribeConfigurationRevision mq:ListBrokers mq:ListUsers ssm:GetParameter",
         ["ReportDriftFunction"] = "",
@@ -48,8 +48,8 @@ public partial class HandlerContractTests
         {
             ["brokerName"] = b!["brokerName"]!.DeepClone(), ["brokerId"] = b["brokerId"]!.DeepClone(), ["created"] = b["created"]!.DeepClone(),
         })]);
-        var stored = await Invoke(new StoreNetworkFunction(Mq("StoreNetworkFunction"), Store("StoreNetworkFunction"), TimeProvider.System).HandleAsync,
-            new JsonObject { ["spec"] = spec.DeepClone(), ["brokers"] = brokers, ["executionName"] = "exec-1" });
+        var stored = await Invoke(new StoreNetworkFunction(Store("StoreNetworkFunction"), TimeProvider.System).HandleAsync,
+            new JsonObject { ["spec"] = spec.DeepClone(), ["brokers"] = brokers, ["plan"] = lastPlan!.DeepClone(), ["executionName"] = "exec-1" });
         Assert.Equal((networkName, $"/nob/networks/{networkName}", 2, 1),
             ((string?)stored["networkName"], (string?)stored["parameterName"], (int)stored["brokers"]!, (int)stored["connectors"]!));
 

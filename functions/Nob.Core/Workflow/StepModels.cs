@@ -31,6 +31,8 @@ public sealed record BrokerWaitStatus(string BrokerName, string BrokerId, string
     DateTimeOffset? WaitStarted = null);
 
 /// <summary>A running broker as the later steps need it: where it is reachable and what ingress needs to know.</summary>
+/// <param name="TaggedForNetwork">Whether the broker carries nob's tag for this network (<see cref="BrokerTags.CreatedFor"/>), as
+/// PlanNetwork described it: StoreNetwork records such a broker as nob's to delete, without describing it again.</param>
 public sealed record BrokerWork(
     string BrokerName,
     string BrokerId,
@@ -38,7 +40,8 @@ public sealed record BrokerWork(
     IReadOnlyList<string> SecurityGroups,
     IReadOnlyList<string> IpAddresses,
     IReadOnlyList<string> OpenWireEndpoints,
-    IReadOnlyList<string> StompEndpoints);
+    IReadOnlyList<string> StompEndpoints,
+    bool TaggedForNetwork = false);
 
 /// <summary>
 /// The brokers with their real endpoints. The connectors and connected pairs are not carried: every step that needs
@@ -60,7 +63,7 @@ public sealed record NetworkPlanResult(string NetworkName, IReadOnlyList<BrokerW
         {
             var d = descriptions[b.Name];
             return new BrokerWork(b.Name, d.BrokerId, d.PubliclyAccessible, d.SecurityGroups,
-                [.. d.Instances.Select(i => i.IpAddress).OfType<string>()], d.OpenWireEndpoints, d.StompEndpoints);
+                [.. d.Instances.Select(i => i.IpAddress).OfType<string>()], d.OpenWireEndpoints, d.StompEndpoints, BrokerTags.CreatedFor(d, spec.NetworkName));
         })]);
         result.Plan(spec); // fails here, by name, if an endpoint is missing or malformed
         return result;
