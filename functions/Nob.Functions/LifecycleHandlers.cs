@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Nob.Core.Lifecycle;
 using Nob.Core.Workflow;
 
@@ -66,7 +65,7 @@ public sealed class PlanTeardownFunction(INetworkStore networks, IBrokerService 
     {
         var request = await StepJson.ReadAsync(input, LifecycleJson.Default.PlanTeardownRequest);
         var plan = await new PlanTeardownStep(networks, brokers).RunAsync(
-            request.NetworkName, LifecycleJson.RawOrNull(request.Spec), CancellationToken.None, LifecycleJson.RawOrNull(request.Polling));
+            request.NetworkName, StepSpec.ReadGiven(request.Spec), CancellationToken.None, StepSpec.ReadPolling(request.Polling));
         return StepJson.Write(new PlanTeardownResponse(plan.NetworkName, LifecycleJson.Object(plan.SpecJson), plan.Brokers, plan.Polling, plan.Stored),
             LifecycleJson.Default.PlanTeardownResponse);
     }

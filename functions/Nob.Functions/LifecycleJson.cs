@@ -63,8 +63,4 @@ public sealed partial class LifecycleJson : JsonSerializerContext
         using var document = JsonDocument.Parse(json);
         return document.RootElement.Clone();
     }
-
-    /// <summary>An optional member's raw JSON; null when it is absent or JSON null.</summary>
-    public static string? RawOrNull(JsonElement? element) =>
-        element is { ValueKind: not (JsonValueKind.Null or JsonValueKind.Undefined) } e ? e.GetRawText() : null;
 }

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using Nob.Core.Lifecycle;
 using Nob.Core.Specs;
 
 namespace Nob.Functions;
@@ -31,6 +33,22 @@ public static class StepSpec
         ArgumentNullException.ThrowIfNull(json);
         return Find(json) ?? Keep(json, SpecReader.ReadValid(json));
     }
+
+    /// <summary>An optional spec given along (teardown's): null when absent or JSON null; an invalid one keeps its errors.</summary>
+    public static GivenSpec? ReadGiven(JsonElement? spec)
+    {
+        if (spec is not { ValueKind: not (JsonValueKind.Null or JsonValueKind.Undefined) } given) return null;
+        var json = given.GetRawText();
+        if (Find(json) is { } kept) return new GivenSpec(json, kept, []);
+        var read = SpecReader.Read(json);
+        return new GivenSpec(json, read.Spec is { } valid ? Keep(json, valid) : null, read.Errors);
+    }
+
+    /// <summary>An optional <c>polling</c> object given along: null when absent or JSON null; validated as a spec's.</summary>
+    public static PollingSpec? ReadPolling(JsonElement? polling) =>
+        polling is { ValueKind: not (JsonValueKind.Null or JsonValueKind.Undefined) } given
+            ? SpecReader.ReadValidPolling(JsonNode.Parse(given.GetRawText(), documentOptions: SpecReader.DocumentOptions))
+            : null;
 
     static NetworkSpec? Find(string json)
     {

@@ -356,7 +356,7 @@ public class LifecycleStepTests
     public async Task PlanTeardown_StoredNetwork_UsesTheStoredSpecAndItsPollBounds()
     {
         await BuildAsync(Repo.Example("tutorial"));
-        var plan = await new PlanTeardownStep(store).RunAsync("tutorial", TutorialAs("other"), None);
+        var plan = await new PlanTeardownStep(store).RunAsync("tutorial", GivenSpecs.Of(TutorialAs("other")), None);
         Assert.Equal((Repo.Example("tutorial"), true), (plan.SpecJson, plan.Stored));
         // The tutorial's polling (30 s, 60 min) with Amazon MQ's usual deletion time, for its two brokers' loops.
         Assert.Equal(PollPlan.For(new PollingSpec(30, 60), 2), plan.Polling);
@@ -370,31 +370,57 @@ public class LifecycleStepTests
         await BuildAsync(Repo.Example("tutorial"));
 
         var plan = await new PlanTeardownStep(store).RunAsync("tutorial", null, None,
-            """{"intervalSeconds": 1, "timeoutMinutes": 10, "expectedDeletionSeconds": 1}""");
+            SpecReader.ReadValidPolling(JsonNode.Parse("""{"intervalSeconds": 1, "timeoutMinutes": 10, "expectedDeletionSeconds": 1}""")));
 
         Assert.Equal(PollPlan.For(new PollingSpec(1, 10, ExpectedDeletionSeconds: 1), 2), plan.Polling);
         Assert.Equal(Repo.Example("tutorial"), plan.SpecJson); // the stored spec itself is unchanged
     }
 
     [Fact]
-    public async Task PlanTeardown_InvalidPollingGiven_ThrowsInvalidSpecNamingTheField()
+    public void ReadValidPolling_TeardownPollingOutOfRange_ThrowsInvalidSpecNamingTheField()
+    {
+        var e = Assert.Throws<InvalidSpecException>(() => SpecReader.ReadValidPolling(JsonNode.Parse("""{"expectedDeletionSeconds": 0}""")));
+
+        Assert.Equal(["polling.expectedDeletionSeconds"], e.Errors.Select(x => x.Path));
+    }
+
+    [Fact]
+    public void ReadValidPolling_IntervalLongerThanTimeout_ThrowsAsForASpec()
+    {
+        var e = Assert.Throws<InvalidSpecException>(() => SpecReader.ReadValidPolling(JsonNode.Parse("""{"intervalSeconds": 120, "timeoutMinutes": 1}""")));
+
+        Assert.Equal(["polling.intervalSeconds"], e.Errors.Select(x => x.Path));
+    }
+
+    [Fact]
+    public async Task PlanTeardown_InvalidSpecGivenButStored_UsesTheStoredSpec()
     {
         await BuildAsync(Repo.Example("tutorial"));
 
-        var e = await Assert.ThrowsAsync<InvalidSpecException>(() =>
-            new PlanTeardownStep(store).RunAsync("tutorial", null, None, """{"expectedDeletionSeconds": 0}"""));
+        var plan = await new PlanTeardownStep(store).RunAsync("tutorial", GivenSpecs.Of("""{"networkName": "tutorial"}"""), None);
 
-        Assert.Contains("polling.expectedDeletionSeconds", e.Message, StringComparison.Ordinal);
+        Assert.Equal((Repo.Example("tutorial"), true), (plan.SpecJson, plan.Stored));
+        Assert.Equal(["MyBroker1", "MyBroker2"], plan.Brokers);
+    }
+
+    [Fact]
+    public async Task PlanTeardown_InvalidSpecGivenNothingStored_ThrowsInvalidSpecWithItsErrors()
+    {
+        var given = GivenSpecs.Of("""{"networkName": "tutorial"}""");
+
+        var e = await Assert.ThrowsAsync<InvalidSpecException>(() => new PlanTeardownStep(store).RunAsync("tutorial", given, None));
+
+        Assert.Equal(given.Errors, e.Errors);
     }
 
     [Fact]
     public async Task PlanTeardown_NotStored_UsesTheGivenSpecOnlyWhenItNamesTheNetwork()
     {
-        var plan = await new PlanTeardownStep(store).RunAsync("other", TutorialAs("other"), None);
+        var plan = await new PlanTeardownStep(store).RunAsync("other", GivenSpecs.Of(TutorialAs("other")), None);
         Assert.False(plan.Stored);
         Assert.Equal("other", plan.NetworkName);
 
-        var e = await Assert.ThrowsAsync<NetworkNotFoundException>(() => new PlanTeardownStep(store).RunAsync("tutorial", TutorialAs("other"), None));
+        var e = await Assert.ThrowsAsync<NetworkNotFoundException>(() => new PlanTeardownStep(store).RunAsync("tutorial", GivenSpecs.Of(TutorialAs("other")), None));
         Assert.Contains("\"other\"", e.Message, StringComparison.Ordinal);
         await Assert.ThrowsAsync<NetworkNotFoundException>(() => new PlanTeardownStep(store).RunAsync("tutorial", null, None));
     }
@@ -495,7 +521,7 @@ public class LifecycleStepTests
         newer["brokers"]!.AsArray().Add(new JsonObject { ["name"] = "MyBroker3" });
         newer["topology"] = new JsonObject { ["type"] = "mesh" };
 
-        var plan = await new PlanTeardownStep(store).RunAsync("tutorial", newer.ToJsonString(), None);
+        var plan = await new PlanTeardownStep(store).RunAsync("tutorial", GivenSpecs.Of(newer.ToJsonString()), None);
 
         Assert.Equal(["MyBroker1", "MyBroker2", "MyBroker3"], plan.Brokers);
         Assert.True(plan.Stored);

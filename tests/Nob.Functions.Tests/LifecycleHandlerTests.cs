@@ -150,6 +150,27 @@ public partial class HandlerContractTests
     }
 
     [Fact]
+    public async Task PlanTeardown_PollingGiven_WaitsByItWhateverTheSpecSays()
+    {
+        var plan = await Invoke(new PlanTeardownFunction(store, mq).HandleAsync, new JsonObject
+        {
+            ["networkName"] = "tutorial", ["spec"] = JsonNode.Parse(Repo.Example("tutorial")),
+            ["polling"] = new JsonObject { ["intervalSeconds"] = 1, ["timeoutMinutes"] = 10, ["expectedDeletionSeconds"] = 1 },
+        });
+        Assert.Equal((1, 1, 600), ((int)plan["polling"]!["expectedDeletionSeconds"]!, (int)plan["polling"]!["maxWaitSeconds"]!, (int)plan["polling"]!["timeoutSeconds"]!));
+    }
+
+    [Fact]
+    public async Task PlanTeardown_InvalidPollingGiven_ThrowsInvalidSpecNamingTheField()
+    {
+        var e = await Assert.ThrowsAsync<InvalidSpecException>(() => Invoke(new PlanTeardownFunction(store, mq).HandleAsync, new JsonObject
+        {
+            ["networkName"] = "tutorial", ["spec"] = JsonNode.Parse(Repo.Example("tutorial")), ["polling"] = new JsonObject { ["expectedDeletionSeconds"] = 0 },
+        }));
+        Assert.Contains("polling.expectedDeletionSeconds", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task PlanTeardown_NothingStoredButSpecGiven_UsesTheSpec()
     {
         var plan = await Invoke(new PlanTeardownFunction(store, mq).HandleAsync, new JsonObject { ["networkName"] = "tutorial", ["spec"] = JsonNode.Parse(Repo.Example("tutorial")) });

@@ -53,4 +53,47 @@ public class StepSpecTests
         Assert.Equal(first.Errors, second.Errors);
         Assert.Contains("brokers[0].name", first.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void ReadGiven_AbsentOrJsonNull_IsNone()
+    {
+        Assert.Null(StepSpec.ReadGiven(null));
+        Assert.Null(StepSpec.ReadGiven(Element("null")));
+    }
+
+    [Fact]
+    public void ReadGiven_ValidSpecReadBefore_IsTheSameSpecWithItsText()
+    {
+        var text = UniqueTutorial().GetRawText();
+        var read = StepSpec.Read(Element(text));
+
+        var given = StepSpec.ReadGiven(Element(text));
+
+        Assert.NotNull(given);
+        Assert.Same(read, given.Spec);
+        Assert.Equal(text, given.Json);
+        Assert.Empty(given.Errors);
+    }
+
+    [Fact]
+    public void ReadGiven_InvalidSpec_KeepsItsErrorsForTheTeardownToDecide()
+    {
+        var given = StepSpec.ReadGiven(Element("""{"networkName": "tutorial"}"""));
+
+        Assert.NotNull(given);
+        Assert.Null(given.Spec);
+        Assert.Equal(SpecReader.Read("""{"networkName": "tutorial"}""").Errors, given.Errors);
+        Assert.Equal(given.Errors, Assert.Throws<InvalidSpecException>(() => given.Valid).Errors);
+    }
+
+    [Fact]
+    public void ReadPolling_GivenObject_IsValidatedAsASpecs()
+    {
+        Assert.Null(StepSpec.ReadPolling(null));
+        Assert.Null(StepSpec.ReadPolling(Element("null")));
+        Assert.Equal(new PollingSpec(1, 10, ExpectedDeletionSeconds: 1),
+            StepSpec.ReadPolling(Element("""{"intervalSeconds": 1, "timeoutMinutes": 10, "expectedDeletionSeconds": 1}""")));
+        var e = Assert.Throws<InvalidSpecException>(() => StepSpec.ReadPolling(Element("""{"expectedDeletionSeconds": 0}""")));
+        Assert.Equal(["polling.expectedDeletionSeconds"], e.Errors.Select(x => x.Path));
+    }
 }
