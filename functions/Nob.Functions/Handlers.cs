@@ -1,11 +1,11 @@
 using Nob.Core.Lifecycle;
-using Nob.Core.Specs;
 using Nob.Core.Verification;
 using Nob.Core.Workflow;
 
 namespace Nob.Functions;
 
-// One class per workflow step. Each handler only translates the step's JSON and calls the core.
+// One class per workflow step. Each handler only translates the step's JSON and calls the core; a spec is read through
+// StepSpec, once per spec text in a warm process.
 // Lambda's managed runtime constructs a handler through its public parameterless constructor (wired by the
 // composition root); tests use the constructor that takes the ports.
 
@@ -14,7 +14,7 @@ public sealed class ValidateFunction
     public async Task<Stream> HandleAsync(Stream input)
     {
         var request = await StepJson.ReadAsync(input, StepJson.Default.SpecRequest);
-        return StepJson.Write(ValidateStep.Run(request.Spec.GetRawText()), StepJson.Default.ValidatedNetwork);
+        return StepJson.Write(ValidateStep.Run(StepSpec.Read(request.Spec)), StepJson.Default.ValidatedNetwork);
     }
 }
 
@@ -26,7 +26,7 @@ public sealed class CheckConvergedFunction(IBrokerService brokers, ISecurityGrou
     public async Task<Stream> HandleAsync(Stream input)
     {
         var request = await StepJson.ReadAsync(input, StepJson.Default.SpecRequest);
-        var spec = SpecReader.ReadValid(request.Spec.GetRawText());
+        var spec = StepSpec.Read(request.Spec);
         var check = await new CheckConvergedStep(brokers, securityGroups, parameters, verifier).RunAsync(spec, CancellationToken.None);
         return StepJson.Write(check, StepJson.Default.ConvergedCheck);
     }
@@ -39,7 +39,7 @@ public sealed class EnsureBrokerFunction(IBrokerService brokers, IParameterStore
     public async Task<Stream> HandleAsync(Stream input)
     {
         var request = await StepJson.ReadAsync(input, StepJson.Default.EnsureBrokerRequest);
-        var spec = SpecReader.ReadValid(request.Spec.GetRawText());
+        var spec = StepSpec.Read(request.Spec);
         var result = await new EnsureBrokerStep(brokers, parameters).RunAsync(spec, request.BrokerName, CancellationToken.None, request.Recreation);
         return StepJson.Write(result, StepJson.Default.EnsuredBroker);
     }
@@ -73,7 +73,7 @@ public sealed class PlanNetworkFunction(IBrokerService brokers)
     public async Task<Stream> HandleAsync(Stream input)
     {
         var request = await StepJson.ReadAsync(input, StepJson.Default.PlanNetworkRequest);
-        var spec = SpecReader.ReadValid(request.Spec.GetRawText());
+        var spec = StepSpec.Read(request.Spec);
         var plan = await new PlanNetworkStep(brokers).RunAsync(spec, request.Brokers, CancellationToken.None);
         return StepJson.Write(plan, StepJson.Default.NetworkPlanResult);
     }
@@ -86,7 +86,7 @@ public sealed class OpenIngressFunction(ISecurityGroupService securityGroups, Ve
     public async Task<Stream> HandleAsync(Stream input)
     {
         var request = await StepJson.ReadAsync(input, StepJson.Default.OpenIngressRequest);
-        var spec = SpecReader.ReadValid(request.Spec.GetRawText());
+        var spec = StepSpec.Read(request.Spec);
         var result = await new OpenIngressStep(securityGroups).RunAsync(spec, request.Plan, verifier, CancellationToken.None);
         return StepJson.Write(result, StepJson.Default.IngressResult);
     }
@@ -99,7 +99,7 @@ public sealed class WriteConnectorRevisionFunction(IBrokerService brokers, IPara
     public async Task<Stream> HandleAsync(Stream input)
     {
         var request = await StepJson.ReadAsync(input, StepJson.Default.WriteRevisionRequest);
-        var spec = SpecReader.ReadValid(request.Spec.GetRawText());
+        var spec = StepSpec.Read(request.Spec);
         var result = await new WriteConnectorRevisionStep(brokers, parameters).RunAsync(spec, request.Plan, request.BrokerName, CancellationToken.None);
         return StepJson.Write(result, StepJson.Default.RevisionResult);
     }
@@ -127,7 +127,7 @@ public sealed class VerifyFunction(IParameterStore parameters, IMessageProbe pro
     public async Task<Stream> HandleAsync(Stream input)
     {
         var request = await StepJson.ReadAsync(input, StepJson.Default.VerifyRequest);
-        var spec = SpecReader.ReadValid(request.Spec.GetRawText());
+        var spec = StepSpec.Read(request.Spec);
         var result = await new VerifyBridgeStep(parameters, probe, time).RunAsync(spec, request.Plan, CancellationToken.None);
         return StepJson.Write(result, StepJson.Default.VerificationResult);
     }
@@ -140,7 +140,7 @@ public sealed class SummarizeFunction(IBrokerService brokers, TimeProvider time)
     public async Task<Stream> HandleAsync(Stream input)
     {
         var r = await StepJson.ReadAsync(input, StepJson.Default.SummarizeRequest);
-        var spec = SpecReader.ReadValid(r.Spec.GetRawText());
+        var spec = StepSpec.Read(r.Spec);
         var summary = await new SummarizeStep(brokers, time).RunAsync(spec, r.Brokers, r.Plan, r.Ingress, r.Revisions, r.Verification, r.StartedAt, CancellationToken.None);
         return StepJson.Write(summary, StepJson.Default.NetworkSummary);
     }

@@ -1,20 +1,21 @@
-using System.Text.Json;
 using Nob.Core.Lifecycle;
-using Nob.Core.Specs;
 using Nob.Core.Workflow;
 
 namespace Nob.Functions;
 
 // The lifecycle workflows' handlers (store after a build, drift check, teardown): thin, like Handlers.cs.
 
-public sealed class StoreNetworkFunction(IBrokerService brokers, INetworkStore networks, TimeProvider time)
+public sealed class StoreNetworkFunction(INetworkStore networks, TimeProvider time)
 {
-    public StoreNetworkFunction() : this(Composition.Brokers, Composition.Networks, TimeProvider.System) { }
+    public StoreNetworkFunction() : this(Composition.Networks, TimeProvider.System) { }
 
     public async Task<Stream> HandleAsync(Stream input)
     {
         var request = await StepJson.ReadAsync(input, LifecycleJson.Default.StoreNetworkRequest);
-        var stored = await new StoreNetworkStep(brokers, networks, time).RunAsync(request.Spec.GetRawText(), request.Brokers, request.ExecutionName, CancellationToken.None);
+        if (request.Plan is null) throw new StepInputException("the store step has no plan");
+        var specJson = request.Spec.GetRawText();
+        var stored = await new StoreNetworkStep(networks, time).RunAsync(StepSpec.Read(specJson), specJson, request.Plan, request.Brokers, request.ExecutionName,
+            CancellationToken.None);
         return StepJson.Write(stored, LifecycleJson.Default.StoredNetwork);
     }
 }
@@ -64,7 +65,7 @@ public sealed class PlanTeardownFunction(INetworkStore networks, IBrokerService 
     {
         var request = await StepJson.ReadAsync(input, LifecycleJson.Default.PlanTeardownRequest);
         var plan = await new PlanTeardownStep(networks, brokers).RunAsync(
-            request.NetworkName, LifecycleJson.RawOrNull(request.Spec), CancellationToken.None, LifecycleJson.RawOrNull(request.Polling));
+            request.NetworkName, StepSpec.ReadGiven(request.Spec), CancellationToken.None, StepSpec.ReadPolling(request.Polling));
         return StepJson.Write(new PlanTeardownResponse(plan.NetworkName, LifecycleJson.Object(plan.SpecJson), plan.Brokers, plan.Polling, plan.Stored),
             LifecycleJson.Default.PlanTeardownResponse);
     }
@@ -77,7 +78,7 @@ public sealed class RevokeIngressFunction(IBrokerService brokers, ISecurityGroup
     public async Task<Stream> HandleAsync(Stream input)
     {
         var request = await StepJson.ReadAsync(input, LifecycleJson.Default.RevokeIngressRequest);
-        var spec = SpecReader.ReadValid(request.Spec.GetRawText());
+        var spec = StepSpec.Read(request.Spec);
         if (spec.NetworkName != request.NetworkName)
             throw new StepInputException($"the spec is for network \"{spec.NetworkName}\", not \"{request.NetworkName}\"");
         var revoked = await new RevokeIngressStep(brokers, securityGroups, networks, verifier).RunAsync(spec, CancellationToken.None, request.Brokers);

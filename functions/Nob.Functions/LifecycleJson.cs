@@ -8,7 +8,8 @@ namespace Nob.Functions;
 // Inputs and outputs of the lifecycle steps (store, drift check, teardown), camelCase like the ASL. Read and written
 // through StepJson.ReadAsync/Write, so a wrong shape is a StepInputException as for the build steps.
 
-public sealed record StoreNetworkRequest(JsonElement Spec, IReadOnlyList<EnsuredBroker> Brokers, string? ExecutionName);
+/// <param name="Plan">The plan the execution has (PlanNetwork's or the converged check's): the brokers' ids, endpoints and tags.</param>
+public sealed record StoreNetworkRequest(JsonElement Spec, IReadOnlyList<EnsuredBroker> Brokers, NetworkPlanResult Plan, string? ExecutionName);
 
 public sealed record ListNetworksRequest(string? NetworkName, bool? Verify, bool? Repair);
 
@@ -62,8 +63,4 @@ public sealed partial class LifecycleJson : JsonSerializerContext
         using var document = JsonDocument.Parse(json);
         return document.RootElement.Clone();
     }
-
-    /// <summary>An optional member's raw JSON; null when it is absent or JSON null.</summary>
-    public static string? RawOrNull(JsonElement? element) =>
-        element is { ValueKind: not (JsonValueKind.Null or JsonValueKind.Undefined) } e ? e.GetRawText() : null;
 }

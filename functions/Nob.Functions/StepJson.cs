@@ -6,8 +6,8 @@ using Nob.Core.Workflow;
 
 namespace Nob.Functions;
 
-// What each step receives from the state machine. The spec travels as raw JSON and is validated again by every step
-// that reads it (cheap, and a step never trusts state it did not check).
+// What each step receives from the state machine. The spec travels as the JSON the user gave and is read by every step
+// that needs it through StepSpec (validated, once per spec text in a warm process; why not carried parsed: see there).
 
 public sealed record SpecRequest(JsonElement Spec);
 

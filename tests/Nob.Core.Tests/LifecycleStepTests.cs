@@ -39,6 +39,9 @@ public class LifecycleStepTests
         return spec.ToJsonString();
     }
 
+    /// <summary>The Amazon MQ calls the last <see cref="BuildAsync"/>'s store step made.</summary>
+    IReadOnlyList<string> storeCalls = [];
+
     /// <summary>The build workflow over the fakes, as the ASL runs it, ending with the store step.</summary>
     async Task<IReadOnlyList<EnsuredBroker>> BuildAsync(string specJson)
     {
@@ -55,7 +58,9 @@ public class LifecycleStepTests
             await new BrokerReboot(mq, TimeProvider.System).RunAsync(revision, PollPlan.For(new PollingSpec(30, 60), 2), None);
             mq.FinishReboot(revision.BrokerId);
         }
-        await new StoreNetworkStep(mq, store, time).RunAsync(specJson, ensured, "exec-1", None);
+        mq.Calls.Clear();
+        await new StoreNetworkStep(store, time).RunAsync(spec, specJson, plan, ensured, "exec-1", None);
+        storeCalls = [.. mq.Calls];
         return ensured;
     }
 
@@ -94,6 +99,8 @@ public class LifecycleStepTests
         Assert.Equal([new StoredBroker("MyBroker1", ensured[0].BrokerId, true), new StoredBroker("MyBroker2", ensured[1].BrokerId, false)], record.Brokers);
         Assert.Equal(["MyBroker1 <==> MyBroker2"], record.Connectors);
         Assert.Equal(("exec-1", time.Now), (record.ExecutionName, record.StoredAt));
+        // The brokers, their ids and tags came from the plan the execution had: none was described again.
+        Assert.DoesNotContain(storeCalls, c => c.StartsWith("DescribeBroker", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -102,7 +109,9 @@ public class LifecycleStepTests
         var ensured = await BuildAsync(Repo.Example("tutorial"));
         // A second build adopts what the first created; the tag still says nob created it.
         var adopted = ensured.Select(e => e with { Created = false }).ToList();
-        var stored = await new StoreNetworkStep(mq, store, time).RunAsync(Repo.Example("tutorial"), adopted, null, None);
+        var spec = SpecReader.ReadValid(Repo.Example("tutorial"));
+        var plan = await new PlanNetworkStep(mq).RunAsync(spec, adopted, None);
+        var stored = await new StoreNetworkStep(store, time).RunAsync(spec, Repo.Example("tutorial"), plan, adopted, null, None);
 
         Assert.Equal(("tutorial", "/nob/networks/tutorial", 2, 1), (stored.NetworkName, stored.ParameterName, stored.Brokers, stored.Connectors));
         Assert.All((await store.GetAsync("tutorial", None))!.Brokers, b => Assert.True(b.Created));
@@ -347,7 +356,7 @@ public class LifecycleStepTests
     public async Task PlanTeardown_StoredNetwork_UsesTheStoredSpecAndItsPollBounds()
     {
         await BuildAsync(Repo.Example("tutorial"));
-        var plan = await new PlanTeardownStep(store).RunAsync("tutorial", TutorialAs("other"), None);
+        var plan = await new PlanTeardownStep(store).RunAsync("tutorial", GivenSpecs.Of(TutorialAs("other")), None);
         Assert.Equal((Repo.Example("tutorial"), true), (plan.SpecJson, plan.Stored));
         // The tutorial's polling (30 s, 60 min) with Amazon MQ's usual deletion time, for its two brokers' loops.
         Assert.Equal(PollPlan.For(new PollingSpec(30, 60), 2), plan.Polling);
@@ -361,31 +370,57 @@ public class LifecycleStepTests
         await BuildAsync(Repo.Example("tutorial"));
 
         var plan = await new PlanTeardownStep(store).RunAsync("tutorial", null, None,
-            """{"intervalSeconds": 1, "timeoutMinutes": 10, "expectedDeletionSeconds": 1}""");
+            SpecReader.ReadValidPolling(JsonNode.Parse("""{"intervalSeconds": 1, "timeoutMinutes": 10, "expectedDeletionSeconds": 1}""")));
 
         Assert.Equal(PollPlan.For(new PollingSpec(1, 10, ExpectedDeletionSeconds: 1), 2), plan.Polling);
         Assert.Equal(Repo.Example("tutorial"), plan.SpecJson); // the stored spec itself is unchanged
     }
 
     [Fact]
-    public async Task PlanTeardown_InvalidPollingGiven_ThrowsInvalidSpecNamingTheField()
+    public void ReadValidPolling_TeardownPollingOutOfRange_ThrowsInvalidSpecNamingTheField()
+    {
+        var e = Assert.Throws<InvalidSpecException>(() => SpecReader.ReadValidPolling(JsonNode.Parse("""{"expectedDeletionSeconds": 0}""")));
+
+        Assert.Equal(["polling.expectedDeletionSeconds"], e.Errors.Select(x => x.Path));
+    }
+
+    [Fact]
+    public void ReadValidPolling_IntervalLongerThanTimeout_ThrowsAsForASpec()
+    {
+        var e = Assert.Throws<InvalidSpecException>(() => SpecReader.ReadValidPolling(JsonNode.Parse("""{"intervalSeconds": 120, "timeoutMinutes": 1}""")));
+
+        Assert.Equal(["polling.intervalSeconds"], e.Errors.Select(x => x.Path));
+    }
+
+    [Fact]
+    public async Task PlanTeardown_InvalidSpecGivenButStored_UsesTheStoredSpec()
     {
         await BuildAsync(Repo.Example("tutorial"));
 
-        var e = await Assert.ThrowsAsync<InvalidSpecException>(() =>
-            new PlanTeardownStep(store).RunAsync("tutorial", null, None, """{"expectedDeletionSeconds": 0}"""));
+        var plan = await new PlanTeardownStep(store).RunAsync("tutorial", GivenSpecs.Of("""{"networkName": "tutorial"}"""), None);
 
-        Assert.Contains("polling.expectedDeletionSeconds", e.Message, StringComparison.Ordinal);
+        Assert.Equal((Repo.Example("tutorial"), true), (plan.SpecJson, plan.Stored));
+        Assert.Equal(["MyBroker1", "MyBroker2"], plan.Brokers);
+    }
+
+    [Fact]
+    public async Task PlanTeardown_InvalidSpecGivenNothingStored_ThrowsInvalidSpecWithItsErrors()
+    {
+        var given = GivenSpecs.Of("""{"networkName": "tutorial"}""");
+
+        var e = await Assert.ThrowsAsync<InvalidSpecException>(() => new PlanTeardownStep(store).RunAsync("tutorial", given, None));
+
+        Assert.Equal(given.Errors, e.Errors);
     }
 
     [Fact]
     public async Task PlanTeardown_NotStored_UsesTheGivenSpecOnlyWhenItNamesTheNetwork()
     {
-        var plan = await new PlanTeardownStep(store).RunAsync("other", TutorialAs("other"), None);
+        var plan = await new PlanTeardownStep(store).RunAsync("other", GivenSpecs.Of(TutorialAs("other")), None);
         Assert.False(plan.Stored);
         Assert.Equal("other", plan.NetworkName);
 
-        var e = await Assert.ThrowsAsync<NetworkNotFoundException>(() => new PlanTeardownStep(store).RunAsync("tutorial", TutorialAs("other"), None));
+        var e = await Assert.ThrowsAsync<NetworkNotFoundException>(() => new PlanTeardownStep(store).RunAsync("tutorial", GivenSpecs.Of(TutorialAs("other")), None));
         Assert.Contains("\"other\"", e.Message, StringComparison.Ordinal);
         await Assert.ThrowsAsync<NetworkNotFoundException>(() => new PlanTeardownStep(store).RunAsync("tutorial", null, None));
     }
@@ -486,7 +521,7 @@ public class LifecycleStepTests
         newer["brokers"]!.AsArray().Add(new JsonObject { ["name"] = "MyBroker3" });
         newer["topology"] = new JsonObject { ["type"] = "mesh" };
 
-        var plan = await new PlanTeardownStep(store).RunAsync("tutorial", newer.ToJsonString(), None);
+        var plan = await new PlanTeardownStep(store).RunAsync("tutorial", GivenSpecs.Of(newer.ToJsonString()), None);
 
         Assert.Equal(["MyBroker1", "MyBroker2", "MyBroker3"], plan.Brokers);
         Assert.True(plan.Stored);

@@ -38,7 +38,7 @@ public class PlaceholderIdTests
         spec["brokerDefaults"]!["subnetIds"] = new JsonArray("subnet-0123456789abcdef0");
         spec["brokers"]![1]!["securityGroups"] = new JsonArray("sg-0f1e2d3c4b5a69788", "sg-xxxxxxxx");
 
-        var e = Assert.Throws<InvalidSpecException>(() => ValidateStep.Run(spec.ToJsonString()));
+        var e = Assert.Throws<InvalidSpecException>(() => ValidateStep.Run(SpecReader.ReadValid(spec.ToJsonString())));
 
         Assert.Equal(["brokerDefaults.subnetIds[0]", "brokers[1].securityGroups[1]"], e.Errors.Select(x => x.Path));
         Assert.Contains("\"subnet-0123456789abcdef0\" is a placeholder", e.Errors[0].Message, StringComparison.Ordinal);

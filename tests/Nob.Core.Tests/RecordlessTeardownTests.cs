@@ -19,7 +19,7 @@ public class RecordlessTeardownTests
         mq.Add("MyBroker1", createdFor: "tutorial");
         mq.Add("Theirs", createdFor: "other");
         mq.Add("Untagged");
-        var plan = await new PlanTeardownStep(store, mq).RunAsync("tutorial", Repo.Example("tutorial"), None);
+        var plan = await new PlanTeardownStep(store, mq).RunAsync("tutorial", GivenSpecs.Of(Repo.Example("tutorial")), None);
 
         Assert.False(plan.Stored);
         Assert.Equal(["MyBroker1", "MyBroker2", "Renamed1"], plan.Brokers);

@@ -29,7 +29,7 @@ public class WorkflowStepTests
     [Fact]
     public void Validate_Tutorial_GivesBrokersAndThePollingPlanOfItsSpec()
     {
-        var validated = ValidateStep.Run(Repo.Example("tutorial"));
+        var validated = ValidateStep.Run(SpecReader.ReadValid(Repo.Example("tutorial")));
         Assert.Equal(["MyBroker1", "MyBroker2"], validated.Brokers);
         // The tutorial says intervalSeconds 30, timeoutMinutes 60; two brokers at 5 requests/s may check every second.
         Assert.Equal(new PollPlan(ExpectedCreationSeconds: 900, ExpectedRebootSeconds: 300, MinWaitSeconds: 1, MaxWaitSeconds: 30,
@@ -39,7 +39,7 @@ public class WorkflowStepTests
     [Fact]
     public void Validate_BadSpec_ThrowsInvalidSpecExceptionWithEveryError()
     {
-        var e = Assert.Throws<InvalidSpecException>(() => ValidateStep.Run(Repo.SpecJson("""{"type":"ring"}""", "A", "A")));
+        var e = Assert.Throws<InvalidSpecException>(() => ValidateStep.Run(SpecReader.ReadValid(Repo.SpecJson("""{"type":"ring"}""", "A", "A"))));
         Assert.Equal(2, e.Errors.Count);
     }
 

@@ -54,6 +54,9 @@ public partial class HandlerContractTests
     /// <summary>What CheckConverged answered in the last build (the flow below goes on with the slow path either way).</summary>
     JsonNode? lastConverged;
 
+    /// <summary>What PlanNetwork answered in the last build: the plan the state carries on to StoreNetwork.</summary>
+    JsonNode? lastPlan;
+
     async Task<JsonNode> BuildAsync(JsonNode spec)
     {
         var network = await Invoke(new ValidateFunction().HandleAsync, new JsonObject { ["spec"] = spec.DeepClone() });
@@ -82,6 +85,7 @@ public partial class HandlerContractTests
         Assert.All(stage["waits"]!.AsArray(), w => Assert.Equal(network["polling"]!.ToJsonString(), w!["polling"]!.ToJsonString()));
         Assert.Empty(stage["recreate"]!.AsArray());
         var plan = await Invoke(new PlanNetworkFunction(Mq("PlanNetworkFunction")).HandleAsync, new JsonObject { ["spec"] = spec.DeepClone(), ["brokers"] = brokers.DeepClone() });
+        lastPlan = plan;
         var ingress = await Invoke(new OpenIngressFunction(Ec2("OpenIngressFunction"), new VerifierSource("sg-verify", [])).HandleAsync, new JsonObject { ["spec"] = spec.DeepClone(), ["plan"] = plan.DeepClone() });
         var revisions = new JsonArray();
         foreach (var broker in plan["brokers"]!.AsArray())

@@ -15,7 +15,7 @@ public partial class HandlerContractTests
     /// <summary>The IAM actions each lifecycle function needs: what template.yaml's policies must list.</summary>
     static readonly Dictionary<string, string> LifecyclePolicies = new(StringComparer.Ordinal)
     {
-        ["StoreNetworkFunction"] = "mq:DescribeBroker ssm:GetParameter ssm:PutParameter",
+        ["StoreNetworkFunction"] = "ssm:GetParameter ssm:PutParameter",
         ["ListNetworksFunction"] = "ssm:GetParameter ssm:GetParametersByPath",
         ["CheckDriftFunction"] = "ec2:DescribeSecurityGroups mq:DescribeBroker mq:DescribeConfigurationRevision mq:ListBrokers mq:ListUsers ssm:GetParameter",
         ["ReportDriftFunction"] = "",
@@ -48,8 +48,8 @@ public partial class HandlerContractTests
         {
             ["brokerName"] = b!["brokerName"]!.DeepClone(), ["brokerId"] = b["brokerId"]!.DeepClone(), ["created"] = b["created"]!.DeepClone(),
         })]);
-        var stored = await Invoke(new StoreNetworkFunction(Mq("StoreNetworkFunction"), Store("StoreNetworkFunction"), TimeProvider.System).HandleAsync,
-            new JsonObject { ["spec"] = spec.DeepClone(), ["brokers"] = brokers, ["executionName"] = "exec-1" });
+        var stored = await Invoke(new StoreNetworkFunction(Store("StoreNetworkFunction"), TimeProvider.System).HandleAsync,
+            new JsonObject { ["spec"] = spec.DeepClone(), ["brokers"] = brokers, ["plan"] = lastPlan!.DeepClone(), ["executionName"] = "exec-1" });
         Assert.Equal((networkName, $"/nob/networks/{networkName}", 2, 1),
             ((string?)stored["networkName"], (string?)stored["parameterName"], (int)stored["brokers"]!, (int)stored["connectors"]!));
 
@@ -147,6 +147,27 @@ public partial class HandlerContractTests
         var all = await Invoke(new ListNetworksFunction(store).HandleAsync, new JsonObject { ["verify"] = false, ["repair"] = true });
         Assert.Empty(all["networks"]!.AsArray());
         Assert.Equal((false, true), ((bool)all["verify"]!, (bool)all["repair"]!));
+    }
+
+    [Fact]
+    public async Task PlanTeardown_PollingGiven_WaitsByItWhateverTheSpecSays()
+    {
+        var plan = await Invoke(new PlanTeardownFunction(store, mq).HandleAsync, new JsonObject
+        {
+            ["networkName"] = "tutorial", ["spec"] = JsonNode.Parse(Repo.Example("tutorial")),
+            ["polling"] = new JsonObject { ["intervalSeconds"] = 1, ["timeoutMinutes"] = 10, ["expectedDeletionSeconds"] = 1 },
+        });
+        Assert.Equal((1, 1, 600), ((int)plan["polling"]!["expectedDeletionSeconds"]!, (int)plan["polling"]!["maxWaitSeconds"]!, (int)plan["polling"]!["timeoutSeconds"]!));
+    }
+
+    [Fact]
+    public async Task PlanTeardown_InvalidPollingGiven_ThrowsInvalidSpecNamingTheField()
+    {
+        var e = await Assert.ThrowsAsync<InvalidSpecException>(() => Invoke(new PlanTeardownFunction(store, mq).HandleAsync, new JsonObject
+        {
+            ["networkName"] = "tutorial", ["spec"] = JsonNode.Parse(Repo.Example("tutorial")), ["polling"] = new JsonObject { ["expectedDeletionSeconds"] = 0 },
+        }));
+        Assert.Contains("polling.expectedDeletionSeconds", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

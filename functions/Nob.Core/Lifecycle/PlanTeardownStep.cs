@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Nob.Core.Specs;
 using Nob.Core.Workflow;
 
@@ -14,32 +13,33 @@ public sealed class PlanTeardownStep(INetworkStore store, IBrokerService? broker
     /// <summary>The teardown state machine's Map MaxConcurrency (statemachine/teardown-network.asl.json).</summary>
     public const int TeardownConcurrency = 10;
 
-    /// <param name="pollingJson">A <c>polling</c> object to wait by instead of the spec's (local mode's, whose brokers
-    /// start and stop in seconds, whatever polling the stored spec has); validated as a spec's.</param>
-    public async Task<TeardownPlan> RunAsync(string networkName, string? specJson, CancellationToken cancellationToken, string? pollingJson = null)
+    /// <param name="given">A spec given along (null: none): used when nothing is stored, and its brokers are torn down too.</param>
+    /// <param name="polling">A <c>polling</c> to wait by instead of the spec's (local mode's, whose brokers start and stop in
+    /// seconds, whatever polling the stored spec has); the handler validated it as a spec's.</param>
+    public async Task<TeardownPlan> RunAsync(string networkName, GivenSpec? given, CancellationToken cancellationToken, PollingSpec? polling = null)
     {
         var record = await store.GetAsync(networkName, cancellationToken);
         // The spec's own brokers are looked at by TeardownBroker anyway: only the others need their tags read here.
-        var known = specJson is not null && SpecReader.Read(specJson).Spec is { } named ? named.Brokers.Select(b => b.Name).ToHashSet(StringComparer.Ordinal) : [];
+        var known = given?.Spec is { } named ? named.Brokers.Select(b => b.Name).ToHashSet(StringComparer.Ordinal) : [];
         var tagged = record is null && brokers is not null ? await TaggedBrokersAsync(brokers, networkName, known, cancellationToken) : [];
-        if (record is null && specJson is null && tagged.Count > 0)
+        if (record is null && given is null && tagged.Count > 0)
             throw new NetworkNotFoundException(networkName, $"Network \"{networkName}\" is not stored, but nob created broker(s) for it: {string.Join(", ", tagged)}; "
                 + "give its spec to tear it down (nob down SPEC, or the spec in the teardown request)");
-        var json = record?.SpecJson ?? specJson ?? throw new NetworkNotFoundException(networkName);
-        var spec = SpecReader.ReadValid(json);
-        var polling = pollingJson is null ? spec.Polling : SpecReader.ReadValid(WithPolling(json, pollingJson)).Polling;
+        // The stored spec was valid when it was stored; a given one is used, and must be valid, only when nothing is.
+        var (json, spec) = record is not null ? (record.SpecJson, SpecReader.ReadValid(record.SpecJson))
+            : given is not null ? (given.Json, given.Valid)
+            : throw new NetworkNotFoundException(networkName);
         if (spec.NetworkName != networkName)
             throw new NetworkNotFoundException(networkName, $"Network \"{networkName}\" is not stored, and the spec given is for network \"{spec.NetworkName}\"");
         // Every broker the network may have: the stored spec's, those it retired, and those of a spec given along (a newer
         // spec whose build failed before it was stored may have created brokers the record does not know yet).
-        var given = specJson is null ? null : SpecReader.Read(specJson).Spec;
         var names = spec.Brokers.Select(b => b.Name)
             .Concat(record?.RetiredBrokers?.Select(b => b.BrokerName) ?? [])
-            .Concat(given is not null && given.NetworkName == networkName ? given.Brokers.Select(b => b.Name) : [])
+            .Concat(given?.Spec is { } newer && newer.NetworkName == networkName ? newer.Brokers.Select(b => b.Name) : [])
             .Concat(tagged)
             .Distinct(StringComparer.Ordinal).ToList();
         // The teardown Map runs 10 brokers at once: the rate bound is worked out for that many loops.
-        return new TeardownPlan(networkName, json, names, PollPlan.For(polling, Math.Min(names.Count, TeardownConcurrency)), record is not null);
+        return new TeardownPlan(networkName, json, names, PollPlan.For(polling ?? spec.Polling, Math.Min(names.Count, TeardownConcurrency)), record is not null);
     }
 
     /// <summary>The names of the brokers that carry nob's tag for this network (any state but being deleted).</summary>
@@ -61,12 +61,5 @@ public sealed class PlanTeardownStep(INetworkStore store, IBrokerService? broker
             }
         }
         return names;
-    }
-
-    static string WithPolling(string specJson, string pollingJson)
-    {
-        var spec = JsonNode.Parse(specJson)!.AsObject();
-        spec["polling"] = JsonNode.Parse(pollingJson);
-        return spec.ToJsonString();
     }
 }

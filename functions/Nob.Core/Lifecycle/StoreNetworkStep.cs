@@ -3,23 +3,24 @@ using Nob.Core.Workflow;
 
 namespace Nob.Core.Lifecycle;
 
-/// <summary>Store: after a successful build, record the spec, the brokers and the planned connectors under the network's name.</summary>
-public sealed class StoreNetworkStep(IBrokerService brokers, INetworkStore store, TimeProvider time)
+/// <summary>
+/// Store: after a successful build, record the spec, the brokers and the planned connectors under the network's name.
+/// Everything comes from the execution: the plan PlanNetwork (or the converged check) made, with each broker's id,
+/// endpoints and whether it carries nob's tag, and what EnsureBroker did; no broker is described again.
+/// </summary>
+public sealed class StoreNetworkStep(INetworkStore store, TimeProvider time)
 {
-    public async Task<StoredNetwork> RunAsync(string specJson, IReadOnlyList<EnsuredBroker> ensured, string? executionName, CancellationToken cancellationToken)
+    /// <param name="specJson">The spec as the user gave it: what the record keeps (a later drift check or teardown reads it).</param>
+    public async Task<StoredNetwork> RunAsync(NetworkSpec spec, string specJson, NetworkPlanResult plan, IReadOnlyList<EnsuredBroker> ensured,
+        string? executionName, CancellationToken cancellationToken)
     {
-        var spec = SpecReader.ReadValid(specJson);
-        var descriptions = new Dictionary<string, BrokerDescription>(StringComparer.Ordinal);
-        foreach (var broker in spec.Brokers)
-        {
-            var id = ensured.FirstOrDefault(e => e.BrokerName == broker.Name)?.BrokerId ?? throw new BrokerMissingException(broker.Name);
-            descriptions[broker.Name] = await brokers.DescribeBrokerAsync(id, cancellationToken);
-        }
-        var plan = NetworkPlanResult.FromDescriptions(spec, descriptions).Plan(spec);
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(plan);
+        var planned = spec.Brokers.Select(b => (Spec: b, Ensured: ensured.FirstOrDefault(e => e.BrokerName == b.Name) ?? throw new BrokerMissingException(b.Name),
+            Work: plan.Brokers.FirstOrDefault(w => w.BrokerName == b.Name) ?? throw new BrokerMissingException(b.Name))).ToList();
         // The tag survives a lost execution history: a broker nob created in an earlier run is still nob's to delete.
-        var stored = spec.Brokers.Select(b => new StoredBroker(b.Name, descriptions[b.Name].BrokerId,
-            ensured.First(e => e.BrokerName == b.Name).Created || BrokerTags.CreatedFor(descriptions[b.Name], spec.NetworkName))).ToList();
-        var connectors = ResultLines.Connectors(plan);
+        var stored = planned.Select(b => new StoredBroker(b.Spec.Name, b.Work.BrokerId, b.Ensured.Created || b.Work.TaggedForNetwork)).ToList();
+        var connectors = ResultLines.Connectors(plan.Plan(spec));
         // Brokers nob created for an earlier version of the spec stay nob's to delete at teardown: carry them forward.
         var previous = await store.GetAsync(spec.NetworkName, cancellationToken);
         var named = stored.Select(b => b.BrokerName).ToHashSet(StringComparer.Ordinal);

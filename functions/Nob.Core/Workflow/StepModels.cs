@@ -31,6 +31,8 @@ public sealed record BrokerWaitStatus(string BrokerName, string BrokerId, string
     DateTimeOffset? WaitStarted = null);
 
 /// <summary>A running broker as the later steps need it: where it is reachable and what ingress needs to know.</summary>
+/// <param name="TaggedForNetwork">Whether the broker carries nob's tag for this network (<see cref="BrokerTags.CreatedFor"/>), as
+/// PlanNetwork described it: StoreNetwork records such a broker as nob's to delete, without describing it again.</param>
 public sealed record BrokerWork(
     string BrokerName,
     string BrokerId,
@@ -38,18 +40,21 @@ public sealed record BrokerWork(
     IReadOnlyList<string> SecurityGroups,
     IReadOnlyList<string> IpAddresses,
     IReadOnlyList<string> OpenWireEndpoints,
-    IReadOnlyList<string> StompEndpoints);
+    IReadOnlyList<string> StompEndpoints,
+    bool TaggedForNetwork = false);
 
 /// <summary>
 /// The brokers with their real endpoints. The connectors and connected pairs are not carried: every step that needs
-/// them plans again from the spec and these endpoints (the planner is pure and deterministic), which keeps the state
-/// small enough for Step Functions' 256 KiB limit even for a 41-broker mesh.
+/// them plans from the spec and these endpoints through <see cref="Plan"/> (the planner is pure and deterministic; a
+/// warm process plans once, <see cref="PlanMemo"/>), which keeps the state small enough for Step Functions' 256 KiB
+/// limit even for a 41-broker mesh.
 /// </summary>
 /// <param name="RebootConcurrency">How many brokers WriteRevisions handles at once (see <see cref="Workflow.RebootConcurrency"/>).</param>
 public sealed record NetworkPlanResult(string NetworkName, IReadOnlyList<BrokerWork> Brokers, int RebootConcurrency = Workflow.RebootConcurrency.LiveNetwork)
 {
-    public NetworkPlan Plan(Specs.NetworkSpec spec) =>
-        NetworkPlanner.Plan(spec, Brokers.ToDictionary(b => b.BrokerName, b => b.OpenWireEndpoints, StringComparer.Ordinal));
+    /// <summary>The connectors and connected pairs of this network: every step's one way to them, computed once per spec and
+    /// endpoints in a warm process (<see cref="PlanMemo"/>).</summary>
+    public NetworkPlan Plan(Specs.NetworkSpec spec) => PlanMemo.Plan(spec, Brokers);
 
     /// <summary>The plan from the brokers' descriptions (keyed by broker name); every step that plans from the brokers as they are.</summary>
     public static NetworkPlanResult FromDescriptions(Specs.NetworkSpec spec, IReadOnlyDictionary<string, BrokerDescription> descriptions)
@@ -58,7 +63,7 @@ public sealed record NetworkPlanResult(string NetworkName, IReadOnlyList<BrokerW
         {
             var d = descriptions[b.Name];
             return new BrokerWork(b.Name, d.BrokerId, d.PubliclyAccessible, d.SecurityGroups,
-                [.. d.Instances.Select(i => i.IpAddress).OfType<string>()], d.OpenWireEndpoints, d.StompEndpoints);
+                [.. d.Instances.Select(i => i.IpAddress).OfType<string>()], d.OpenWireEndpoints, d.StompEndpoints, BrokerTags.CreatedFor(d, spec.NetworkName));
         })]);
         result.Plan(spec); // fails here, by name, if an endpoint is missing or malformed
         return result;
