@@ -174,12 +174,7 @@ public static class NobCommand
         }
         if (specPath is null) return await UsageErrorAsync(stderr, "plan needs a SPEC file");
 
-        var result = SpecReader.Read(await File.ReadAllTextAsync(specPath));
-        if (result.Spec is not { } spec)
-        {
-            foreach (var line in SpecErrorText.Lines(specPath, result.Errors)) await stderr.WriteLineAsync(line);
-            return Invalid;
-        }
+        if (await SpecFile.ReadAsync(specPath, stderr, null, CancellationToken.None) is not { Spec: var spec }) return Invalid;
         foreach (var broker in current.Keys.Where(b => !spec.Brokers.Any(x => x.Name == b)))
             return await UsageErrorAsync(stderr, $"--current names \"{broker}\", which is not a broker of the spec");
 

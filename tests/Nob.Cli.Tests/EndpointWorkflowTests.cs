@@ -177,6 +177,13 @@ public sealed class EndpointWorkflowTests
     }
 
     [Fact]
+    public void ExecutionArnOf_JsonOutputOfUpOrDrift_ItsLocalExecutionArn()
+    {
+        Assert.Equal(Parent, ExecutionRecord.ExecutionArnOf($$$"""{"networkName":"n","local":{"executionArn":"{{{Parent}}}","stateTransitions":2}}"""));
+        Assert.Throws<InvalidOperationException>(() => ExecutionRecord.ExecutionArnOf("""{"networkName":"n","local":{}}"""));
+    }
+
+    [Fact]
     public void PeakWorkingSetBytes_ThisProcess_ReadFromProcStatus()
     {
         var bytes = ExecutionRecord.PeakWorkingSetBytes(Environment.ProcessId);

@@ -114,7 +114,6 @@ public sealed class FaultMatrixCollection : ICollectionFixture<FaultMatrixFixtur
 public sealed partial class FaultScenario(FaultMatrixFixture fixture, ITestOutputHelper output, string key)
 {
     readonly List<NobRun> runs = [];
-    readonly List<string> records = [];
     readonly List<string> keptQueues = [];
     string? markerConfigurationId;
 
@@ -189,7 +188,7 @@ public sealed partial class FaultScenario(FaultMatrixFixture fixture, ITestOutpu
     /// <summary>Sets the endpoint's faults (camelCase FaultSettings).</summary>
     public Task<JsonObject> FaultsAsync(object settings) => fixture.SetFaultsAsync(settings);
 
-    /// <summary>Runs <c>nob up SPEC --json</c> (its execution record kept for the secret scan) and logs it.</summary>
+    /// <summary>Runs <c>nob up SPEC --json</c> and logs it (its output kept for the secret scan, its execution's history is under NOB_HOME).</summary>
     public async Task<NobRun> UpAsync(string? password = null) => await Keep(StartUp(password));
 
     /// <summary>
@@ -242,10 +241,8 @@ public sealed partial class FaultScenario(FaultMatrixFixture fixture, ITestOutpu
     /// <param name="password">NOB_PASSWORD for this run (by default the fixture's); a new one rotates the common user's password.</param>
     public Task<NobRun> StartUp(string? password = null)
     {
-        var record = Path.Combine(fixture.Scratch, $"{Network}-record-{records.Count + 1}.json");
-        records.Add(record);
         if (password is not null && !passwords.Contains(password)) passwords.Add(password);
-        return NobProcess.RunAsync(fixture.Home, password ?? fixture.Password, null, new Dictionary<string, string> { ["NOB_BENCH_RECORD"] = record }, "up", SpecPath, "--json");
+        return NobProcess.RunAsync(fixture.Home, password ?? fixture.Password, null, "up", SpecPath, "--json");
     }
 
     /// <summary>Any other nob command of the row (kept for the secret scan).</summary>
@@ -359,14 +356,16 @@ public sealed partial class FaultScenario(FaultMatrixFixture fixture, ITestOutpu
 
     /// <summary>
     /// Where the password (as is, or base64) appears but must not: any file under NOB_HOME but the brokers' own
-    /// configuration folders (the SSM store keeps it encrypted, so it is searched too, with the network records it holds),
-    /// the stdout and stderr of every nob run of the row, and each run's execution record.
+    /// configuration folders (the SSM store keeps it encrypted, so it is searched too, with the network records it holds;
+    /// the endpoint's execution histories, cloud/executions, with every payload each function got), and the stdout and
+    /// stderr of every nob run of the row.
     /// </summary>
     public IReadOnlyList<string> SecretsExposed()
     {
         var needles = passwords.SelectMany(p => new[] { p, Convert.ToBase64String(Encoding.UTF8.GetBytes(p)) }).ToArray();
         var exposed = new List<string>();
         var scanned = 0;
+        var histories = 0;
         var whereItMustBe = 0;
         foreach (var file in Directory.EnumerateFiles(fixture.Home, "*", SearchOption.AllDirectories))
         {
@@ -376,9 +375,11 @@ public sealed partial class FaultScenario(FaultMatrixFixture fixture, ITestOutpu
                 continue;
             }
             scanned++;
+            if (IsExecutionHistory(Path.GetRelativePath(fixture.Home, file))) histories++;
             if (Contains(file, needles)) exposed.Add(Path.GetRelativePath(fixture.Home, file));
         }
         Assert.True(scanned > 10, "the secret scan found almost nothing to search under NOB_HOME");
+        Assert.True(histories > 0, "the secret scan found no execution history (cloud/executions/*.jsonl) under NOB_HOME");
         // The scan finds the password where ActiveMQ must read it (else it would find it nowhere else either).
         Assert.True(whereItMustBe > 0, "the secret scan did not find the password even in the brokers' own configuration");
         foreach (var (run, i) in runs.Select((r, i) => (r, i)))
@@ -386,9 +387,14 @@ public sealed partial class FaultScenario(FaultMatrixFixture fixture, ITestOutpu
             if (needles.Any(n => run.Stdout.Contains(n, StringComparison.Ordinal))) exposed.Add($"stdout of run {i + 1} (nob {string.Join(' ', run.Arguments)})");
             if (needles.Any(n => run.Stderr.Contains(n, StringComparison.Ordinal))) exposed.Add($"stderr of run {i + 1} (nob {string.Join(' ', run.Arguments)})");
         }
-        foreach (var record in records.Where(File.Exists))
-            if (Contains(record, needles)) exposed.Add($"execution record {Path.GetFileName(record)}");
         return exposed;
+    }
+
+    /// <summary>cloud/executions/….jsonl: an execution's history as the endpoint keeps it (every state's input and every task's payload).</summary>
+    static bool IsExecutionHistory(string relative)
+    {
+        var parts = relative.Split(Path.DirectorySeparatorChar);
+        return parts is ["cloud", "executions", var file] && file.EndsWith(".jsonl", StringComparison.Ordinal);
     }
 
     /// <summary>cloud/brokers/{id}/…/conf/…: the broker's own configuration, which ActiveMQ reads the password from.</summary>

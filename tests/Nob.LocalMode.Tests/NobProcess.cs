@@ -49,7 +49,7 @@ public static class NobProcess
     public static Task<NobRun> RunAsync(string nobHome, string password, TimeSpan? timeout, params string[] arguments) =>
         RunAsync(nobHome, password, timeout, null, arguments);
 
-    /// <param name="environment">Further variables for nob (e.g. NOB_BENCH_RECORD); null: none.</param>
+    /// <param name="environment">Further variables for nob; null: none.</param>
     public static async Task<NobRun> RunAsync(string nobHome, string password, TimeSpan? timeout, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
     {
         if (!File.Exists(NobDll)) throw new InvalidOperationException($"{NobDll} is missing: the test project must reference cli/Nob.Cli");

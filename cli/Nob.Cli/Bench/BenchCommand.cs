@@ -141,12 +141,13 @@ public sealed class BenchCommand(TextWriter stdout, TextWriter stderr)
                 var specPath = Path.Combine(temp, $"{size}.json");
                 await File.WriteAllTextAsync(specPath, network.SpecJson, cancel.Token);
                 var cloud = await new CloudDaemon(home, TextWriter.Null).EnsureRunningAsync(cancel.Token);
-                using var http = Nob.Aws.SignedHttp.LocalCloudClient(cloud.Environment, TimeSpan.FromSeconds(30));
+                using var endpoint = new LocalEndpointClient(cloud, TimeProvider.System);
+                using var http = endpoint.AdminHttp(TimeSpan.FromSeconds(30));
 
                 await stderr.WriteLineAsync($"[{size}] building {network.Brokers.Count} brokers ({network.Topology})");
-                var build = await UpAsync(http, home, temp, specPath, $"{size}-build", cancel.Token);
+                var build = await UpAsync(endpoint, http, cloud, home, temp, specPath, $"{size}-build", cancel.Token);
                 await stderr.WriteLineAsync($"[{size}] built in {build.ExecutionSeconds:0.0} s (floor {build.Floor.TotalSeconds:0.0} s), {build.StateTransitions} transitions; converged re-run");
-                var rerun = await UpAsync(http, home, temp, specPath, $"{size}-rerun", cancel.Token);
+                var rerun = await UpAsync(endpoint, http, cloud, home, temp, specPath, $"{size}-rerun", cancel.Token);
                 await stderr.WriteLineAsync($"[{size}] re-run in {rerun.ProcessSeconds:0.0} s, {rerun.StateTransitions} transitions");
                 results.Add(new SizeResult(network, build, rerun));
 
@@ -156,7 +157,7 @@ public sealed class BenchCommand(TextWriter stdout, TextWriter stderr)
                 if (measureColdStarts)
                 {
                     await stderr.WriteLineAsync($"[{size}] drift check (in sync) for the check-drift handlers' payloads");
-                    var drift = await RecordedPayloadsAsync(["drift", specPath, "--json"], home, temp, $"{size}-drift", cancel.Token);
+                    var drift = await DriftPayloadsAsync(endpoint, cloud, specPath, home, temp, $"{size}-drift", cancel.Token);
                     if (drift is null) await stderr.WriteLineAsync($"[{size}] the drift check did not report in sync; its handlers are not measured (see {Path.Combine(temp, $"{size}-drift.log")})");
                     var cases = ColdStartPlan.BeforeTeardown(functions, build.Payloads, rerun.Payloads, drift);
                     await stderr.WriteLineAsync($"[{size}] cold start of each handler in a fresh process ({coldStartRuns} runs each)");
@@ -167,24 +168,26 @@ public sealed class BenchCommand(TextWriter stdout, TextWriter stderr)
                 }
 
                 await stderr.WriteLineAsync($"[{size}] removing the network");
-                var teardown = await RecordedPayloadsAsync(["down", specPath], home, temp, $"{size}-down", cancel.Token)
-                    ?? throw new InvalidOperationException($"nob down {size} failed; see {Path.Combine(temp, $"{size}-down.log")}");
+                var teardown = measureColdStarts
+                    ? await TeardownPayloadsAsync(endpoint, cloud, network, home, temp, $"{size}-down", cancel.Token)
+                    : null;
+                if (!measureColdStarts) await DownAsync(["down", specPath], home, temp, $"{size}-down", cancel.Token);
 
                 if (measureColdStarts)
                 {
                     await stderr.WriteLineAsync($"[{size}] building it again for the teardown's handlers");
                     var again = await new CloudDaemon(home, TextWriter.Null).EnsureRunningAsync(cancel.Token);
-                    using var againHttp = Nob.Aws.SignedHttp.LocalCloudClient(again.Environment, TimeSpan.FromSeconds(30));
-                    var rebuild = await UpAsync(againHttp, home, temp, specPath, $"{size}-rebuild", cancel.Token);
-                    var cases = ColdStartPlan.AfterTeardown(functions, teardown, rebuild.Payloads);
+                    using var againEndpoint = new LocalEndpointClient(again, TimeProvider.System);
+                    using var againHttp = againEndpoint.AdminHttp(TimeSpan.FromSeconds(30));
+                    var rebuild = await UpAsync(againEndpoint, againHttp, again, home, temp, specPath, $"{size}-rebuild", cancel.Token);
+                    var cases = ColdStartPlan.AfterTeardown(functions, teardown!, rebuild.Payloads);
                     coldStartLoads.Add(("teardown handlers: start", MachineInfo.Current().LoadAverage));
                     coldStarts.AddRange(await ColdStartsAsync(againHttp, again, cases, [Path.GetFullPath(program), .. harnesses], coldStartRuns, temp, cancel.Token));
                     coldStartLoads.Add(("teardown handlers: end", MachineInfo.Current().LoadAverage));
                     measured.AddRange(cases);
                     teardownMeasured = true;
                     await stderr.WriteLineAsync($"[{size}] removing the network again");
-                    if (await RecordedPayloadsAsync(["down", specPath], home, temp, $"{size}-down-again", cancel.Token) is null)
-                        throw new InvalidOperationException($"nob down {size} failed; see {Path.Combine(temp, $"{size}-down-again.log")}");
+                    await DownAsync(["down", specPath], home, temp, $"{size}-down-again", cancel.Token);
                 }
             }
         }
@@ -243,15 +246,17 @@ public sealed class BenchCommand(TextWriter stdout, TextWriter stderr)
         else if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
     }
 
-    /// <summary>One <c>nob up SPEC --json</c> in a child process, with the endpoint's activity cleared before and read after.</summary>
-    async Task<UpRun> UpAsync(HttpClient http, LocalHome home, string temp, string specPath, string label, CancellationToken cancellationToken)
+    /// <summary>
+    /// One <c>nob up SPEC --json</c> in a child process, with the endpoint's activity cleared before and read after, and
+    /// its execution's record read from the endpoint once it exited.
+    /// </summary>
+    async Task<UpRun> UpAsync(LocalEndpointClient endpoint, HttpClient http, CloudState cloud, LocalHome home, string temp, string specPath, string label, CancellationToken cancellationToken)
     {
         (await http.DeleteAsync("_localcloud/activity", cancellationToken)).EnsureSuccessStatusCode();
-        var recordPath = Path.Combine(temp, $"{label}.record.json");
-        var run = await RunNobAsync(["up", specPath, "--json"], home, recordPath, Path.Combine(temp, $"{label}.log"), cancellationToken);
-        if (run.ExitCode != 0 || !File.Exists(recordPath))
+        var run = await RunNobAsync(["up", specPath, "--json"], home, Path.Combine(temp, $"{label}.log"), cancellationToken);
+        if (run.ExitCode != 0)
             throw new InvalidOperationException($"nob up ({label}) exited {run.ExitCode}; see {Path.Combine(temp, $"{label}.log")}");
-        var record = JsonNode.Parse(await File.ReadAllTextAsync(recordPath, cancellationToken))!;
+        var record = await ExecutionRecord.ReadAsync(endpoint, cloud, ExecutionRecord.ExecutionArnOf(run.Stdout), cancellationToken);
         var activity = await http.GetFromJsonAsync<JsonNode>("_localcloud/activity", cancellationToken) ?? throw new InvalidOperationException("no activity");
         var requests = activity["requests"]!.AsObject().ToDictionary(
             s => s.Key, s => (IReadOnlyDictionary<string, int>)s.Value!.AsObject().ToDictionary(o => o.Key, o => (int)o.Value!, StringComparer.Ordinal), StringComparer.Ordinal);
@@ -273,18 +278,16 @@ public sealed class BenchCommand(TextWriter stdout, TextWriter stderr)
             BenchMath.Phases(changes));
     }
 
-    sealed record ChildRun(int ExitCode, double Seconds);
+    sealed record ChildRun(int ExitCode, double Seconds, string Stdout);
 
     /// <summary>Runs this nob (<c>dotnet nob.dll …</c>) with the bench's NOB_HOME; its output goes to a log file.</summary>
-    async Task<ChildRun> RunNobAsync(IReadOnlyList<string> args, LocalHome home, string? recordPath, string logPath, CancellationToken cancellationToken)
+    async Task<ChildRun> RunNobAsync(IReadOnlyList<string> args, LocalHome home, string logPath, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo(Environment.ProcessPath!) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(program);
         foreach (var a in args) start.ArgumentList.Add(a);
         start.Environment["NOB_HOME"] = home.Root;
         start.Environment["NOB_REPO"] = LocalHome.RepositoryRoot();
-        if (recordPath is null) start.Environment.Remove(ExecutionRecord.Variable);
-        else start.Environment[ExecutionRecord.Variable] = recordPath;
         var clock = Stopwatch.StartNew();
         using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start nob");
         var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
@@ -300,19 +303,46 @@ public sealed class BenchCommand(TextWriter stdout, TextWriter stderr)
         }
         var seconds = clock.Elapsed.TotalSeconds;
         await File.WriteAllTextAsync(logPath, $"$ nob {string.Join(' ', args)}\n{await errors}\n--- stdout ---\n{await output}", CancellationToken.None);
-        return new ChildRun(process.ExitCode, seconds);
+        return new ChildRun(process.ExitCode, seconds, await output);
     }
 
     /// <summary>
-    /// <c>nob ARGS</c> in a child process with an execution record; the payload each function got, or null when it did not
-    /// exit 0 (for <c>nob drift</c>: not in sync) or wrote no record.
+    /// <c>nob drift SPEC --json</c> in a child process; the payload each function got (read from the endpoint after it
+    /// exited), or null when it did not exit 0 (not in sync, or the check failed).
     /// </summary>
-    async Task<IReadOnlyDictionary<string, string>?> RecordedPayloadsAsync(IReadOnlyList<string> args, LocalHome home, string temp, string label, CancellationToken cancellationToken)
+    async Task<IReadOnlyDictionary<string, string>?> DriftPayloadsAsync(LocalEndpointClient endpoint, CloudState cloud, string specPath, LocalHome home, string temp, string label, CancellationToken cancellationToken)
     {
-        var recordPath = Path.Combine(temp, $"{label}.record.json");
-        var run = await RunNobAsync(args, home, recordPath, Path.Combine(temp, $"{label}.log"), cancellationToken);
-        if (run.ExitCode != 0 || !File.Exists(recordPath)) return null;
-        return ExecutionRecord.Payloads(JsonNode.Parse(await File.ReadAllTextAsync(recordPath, cancellationToken))!);
+        var run = await RunNobAsync(["drift", specPath, "--json"], home, Path.Combine(temp, $"{label}.log"), cancellationToken);
+        if (run.ExitCode != 0) return null;
+        return ExecutionRecord.Payloads(await ExecutionRecord.ReadAsync(endpoint, cloud, ExecutionRecord.ExecutionArnOf(run.Stdout), cancellationToken));
+    }
+
+    /// <summary>
+    /// Removes the network with the teardown <c>nob down SPEC</c> runs, and returns the payload each of its functions got.
+    /// <c>nob down SPEC</c> itself cannot be the child here: removing the endpoint's last network, it stops the endpoint and
+    /// removes its state, the execution's history with it, before the bench could read it. So the bench starts the same
+    /// execution (same state machine and input) on the endpoint, reads it, and then a child <c>nob down</c> stops the
+    /// endpoint and removes its state, as <c>nob down SPEC</c> goes on to do when no broker is left.
+    /// </summary>
+    async Task<IReadOnlyDictionary<string, string>> TeardownPayloadsAsync(LocalEndpointClient endpoint, CloudState cloud, BenchNetwork network, LocalHome home, string temp, string label, CancellationToken cancellationToken)
+    {
+        var stateMachineArn = await endpoint.StateMachineArnAsync(LocalCommands.TeardownNetworkLogicalId, cancellationToken);
+        var executionArn = await endpoint.Workflow.StartAsync(stateMachineArn, LocalCommands.ExecutionName(network.NetworkName, "down", DateTimeOffset.UtcNow),
+            LocalCommands.TeardownInput(network.NetworkName, network.SpecJson), cancellationToken);
+        await endpoint.Workflow.FollowAsync(stateMachineArn, executionArn, null, cancellationToken);
+        var record = await ExecutionRecord.ReadAsync(endpoint, cloud, executionArn, cancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(temp, $"{label}.record.json"), record.ToJsonString(), CancellationToken.None);
+        if ((string?)record["status"] != ExecutionResult.Succeeded)
+            throw new InvalidOperationException($"the teardown of {network.NetworkName} ({executionArn}) ended {(string?)record["status"]}; see {Path.Combine(temp, $"{label}.record.json")}");
+        await DownAsync(["down"], home, temp, $"{label}-stop", cancellationToken);
+        return ExecutionRecord.Payloads(record);
+    }
+
+    /// <summary><c>nob down [SPEC]</c> in a child process; throws when it does not exit 0.</summary>
+    async Task DownAsync(IReadOnlyList<string> args, LocalHome home, string temp, string label, CancellationToken cancellationToken)
+    {
+        var run = await RunNobAsync(args, home, Path.Combine(temp, $"{label}.log"), cancellationToken);
+        if (run.ExitCode != 0) throw new InvalidOperationException($"nob {string.Join(' ', args)} exited {run.ExitCode}; see {Path.Combine(temp, $"{label}.log")}");
     }
 
     /// <summary>

@@ -7,22 +7,30 @@ using Nob.Cli.Local.Workflow;
 namespace Nob.Cli.Bench;
 
 /// <summary>
-/// What <c>nob bench</c> learns about one execution: when <see cref="Variable"/> names a file, <c>nob up</c> writes its
-/// execution's measurements there, read from the endpoint's Step Functions API (GetExecutionHistory of the execution and
-/// of the ones it started): times, state transitions, retries, tasks per function, checks per broker wait loop, one
-/// payload per function for the cold-start harness, and the peak working set of the local endpoint, the process that
-/// runs the executions. <c>nob drift</c> and <c>nob down SPEC</c> write one too (their payloads are the cold-start
-/// harness's for the check-drift and teardown handlers).
+/// What <c>nob bench</c> learns about one execution, read from the endpoint's Step Functions API after it ended
+/// (GetExecutionHistory of the execution and of the ones it started): times, state transitions, retries, tasks per
+/// function, checks per broker wait loop, one payload per function for the cold-start harness, and the peak working set
+/// of the local endpoint, the process that runs the executions. The bench finds the execution of a child <c>nob up</c>
+/// or <c>nob drift</c> in its <c>--json</c> output (<see cref="ExecutionArnOf"/>); the commands themselves know nothing of it.
 /// </summary>
 public static class ExecutionRecord
 {
-    public const string Variable = "NOB_BENCH_RECORD";
-
-    /// <summary>Writes the record when <see cref="Variable"/> is set; otherwise does nothing.</summary>
-    public static async Task WriteIfRequestedAsync(ExecutionOutcome result, CloudState cloud, CancellationToken cancellationToken)
+    /// <summary>The record of an execution that has ended on the endpoint.</summary>
+    public static async Task<JsonObject> ReadAsync(LocalEndpointClient endpoint, CloudState cloud, string executionArn, CancellationToken cancellationToken)
     {
-        if (Environment.GetEnvironmentVariable(Variable) is not { Length: > 0 } path) return;
-        await File.WriteAllTextAsync(path, Build(result, PeakWorkingSetBytes(cloud.Pid), $"the local endpoint (nob cloud, pid {cloud.Pid}): VmHWM, its peak since it started").ToJsonString(), cancellationToken);
+        ArgumentNullException.ThrowIfNull(endpoint);
+        ArgumentNullException.ThrowIfNull(cloud);
+        var outcome = await endpoint.ReadEndedExecutionAsync(executionArn, cancellationToken);
+        return Build(outcome, PeakWorkingSetBytes(cloud.Pid), $"the local endpoint (nob cloud, pid {cloud.Pid}): VmHWM, its peak since it started");
+    }
+
+    /// <summary>The execution a <c>nob up --json</c> or <c>nob drift --json</c> ran: its output's <c>local.executionArn</c>.</summary>
+    public static string ExecutionArnOf(string jsonOutput)
+    {
+        var arn = JsonNode.Parse(jsonOutput)?["local"]?["executionArn"];
+        return arn is JsonValue value && value.TryGetValue<string>(out var text) && text.Length > 0
+            ? text
+            : throw new InvalidOperationException("the --json output names no local.executionArn");
     }
 
     /// <summary>A process's peak resident set (<c>VmHWM</c> of /proc/PID/status) in bytes; 0 when it cannot be read.</summary>

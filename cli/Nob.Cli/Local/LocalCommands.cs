@@ -1,21 +1,17 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json.Nodes;
-using Amazon.SimpleSystemsManagement;
-using Amazon.SimpleSystemsManagement.Model;
 using System.Runtime.InteropServices;
-using Nob.Aws.Mq;
-using Nob.Aws.StepFunctions;
+using System.Text.Json.Nodes;
 using Nob.Cli.Local.Workflow;
-using Nob.Core.Specs;
 
 namespace Nob.Cli.Local;
 
 /// <summary>
 /// Local mode: the same state machine definitions and the same function code as on AWS, run by the local endpoint
 /// (real ActiveMQ brokers). <c>nob up</c>, <c>drift</c> and <c>down</c> are clients of its Step Functions API, as an AWS
-/// CLI user is: StartExecution, progress from GetExecutionHistory, the result from DescribeExecution.
+/// CLI user is: StartExecution, progress from GetExecutionHistory, the result from DescribeExecution; all through
+/// <see cref="LocalEndpointClient"/>, configured from the endpoint's state, not from this process's environment.
 /// </summary>
 public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter stderr)
 {
@@ -28,21 +24,14 @@ public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter 
 
     public async Task<int> UpAsync(string specPath, bool json, CancellationToken cancellationToken)
     {
-        var specJson = await File.ReadAllTextAsync(specPath, cancellationToken);
-        var read = SpecReader.Read(specJson);
-        if (read.Spec is not { } spec)
-        {
-            await stderr.WriteLineAsync($"{specPath}: {read.Errors.Count} problem(s); nothing was created:");
-            foreach (var error in read.Errors) await stderr.WriteLineAsync($"  {error}");
-            return NobCommand.Invalid;
-        }
+        if (await SpecFile.ReadAsync(specPath, stderr, "nothing was created", cancellationToken) is not { Json: var specJson, Spec: var spec }) return NobCommand.Invalid;
         if (await RefusedHomeAsync() is { } refused) return refused;
         var progress = json ? stderr : stdout;
         var clock = Stopwatch.StartNew();
         var cloud = await new CloudDaemon(home, progress).EnsureRunningAsync(cancellationToken);
-        UseEndpoint(cloud);
+        using var endpoint = new LocalEndpointClient(cloud, TimeProvider.System);
         await progress.WriteLineAsync($"Console: {EndpointAccess.ConsoleUrl(cloud)} (watch the execution there)");
-        await EnsurePasswordAsync(spec.User.PasswordParameter, progress, cancellationToken);
+        await EnsurePasswordAsync(endpoint, spec.User.PasswordParameter, progress, cancellationToken);
 
         await progress.WriteLineAsync($"Building network \"{spec.NetworkName}\" ({spec.Topology.Type}, {spec.Brokers.Count} brokers) with statemachine/build-network.asl.json");
 
@@ -50,17 +39,14 @@ public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter 
         using var interrupted = new CancellationTokenSource();
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; interrupted.Cancel(); });
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, interrupted.Token);
-        using var sfn = StepFunctions();
-        var workflow = new EndpointWorkflow(sfn, TimeProvider.System);
         // The spec as it is: the endpoint runs build-network with local mode's polling.
-        var run = await RunAsync(workflow, BuildNetworkLogicalId, ExecutionName(spec.NetworkName, null, DateTimeOffset.UtcNow), specJson, new ProgressReporter(progress, clock), progress, cloud, linked.Token,
+        var run = await RunAsync(endpoint, BuildNetworkLogicalId, ExecutionName(spec.NetworkName, null, DateTimeOffset.UtcNow), specJson, new ProgressReporter(progress, clock), progress, linked.Token,
             async arn =>
             {
-                await workflow.StopAsync(arn, "nob up was interrupted (Ctrl-C)");
+                await endpoint.Workflow.StopAsync(arn, "nob up was interrupted (Ctrl-C)");
                 await stderr.WriteLineAsync($"Interrupted: stopped the execution {arn} (StopExecution); what it built so far stays, and ./nob up {specPath} continues from there.");
             });
         if (run is not { } result) return NobCommand.Failed;
-        await Nob.Cli.Bench.ExecutionRecord.WriteIfRequestedAsync(result, cloud, cancellationToken); // nob bench's measurements; nothing unless NOB_BENCH_RECORD is set
 
         if (!result.IsSucceeded)
         {
@@ -94,26 +80,24 @@ public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter 
     /// </summary>
     public async Task<int> DownAsync(string specPath, CancellationToken cancellationToken)
     {
-        var specJson = await File.ReadAllTextAsync(specPath, cancellationToken);
-        var read = SpecReader.Read(specJson);
-        if (read.Spec is not { } spec)
-        {
-            await stderr.WriteLineAsync($"{specPath}: {read.Errors.Count} problem(s):");
-            foreach (var error in read.Errors) await stderr.WriteLineAsync($"  {error}");
-            return NobCommand.Invalid;
-        }
+        if (await SpecFile.ReadAsync(specPath, stderr, null, cancellationToken) is not { Json: var specJson, Spec: var spec }) return NobCommand.Invalid;
         if (await RefusedHomeAsync() is { } refused) return refused;
         if (await new CloudDaemon(home, stdout).RunningAsync() is not { } cloud)
         {
             await stdout.WriteLineAsync("The local endpoint is not running; nothing to remove.");
             return NobCommand.Ok;
         }
-        UseEndpoint(cloud);
-        // The spec travels along so a network whose build failed before storing its record can still be removed.
-        if (!await TeardownAsync(spec.NetworkName, JsonNode.Parse(specJson)!.AsObject(), cloud, showProgress: true, record: true, cancellationToken)) return NobCommand.Failed;
-        if (!await AnyBrokerLeftAsync(cancellationToken)) return await DownAsync();
-        await stdout.WriteLineAsync($"The local endpoint keeps running for the other brokers (./nob status).");
-        return NobCommand.Ok;
+        using (var endpoint = new LocalEndpointClient(cloud, TimeProvider.System))
+        {
+            // The spec travels along so a network whose build failed before storing its record can still be removed.
+            if (!await TeardownAsync(endpoint, spec.NetworkName, specJson, showProgress: true, cancellationToken)) return NobCommand.Failed;
+            if (await endpoint.AnyBrokerLeftAsync(cancellationToken))
+            {
+                await stdout.WriteLineAsync($"The local endpoint keeps running for the other brokers (./nob status).");
+                return NobCommand.Ok;
+            }
+        }
+        return await DownAsync();
     }
 
     /// <summary>
@@ -138,9 +122,8 @@ public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter 
         var failed = 0;
         if (await new CloudDaemon(home, stdout).RunningAsync() is { } cloud)
         {
-            UseEndpoint(cloud);
-            using var ssm = new AmazonSimpleSystemsManagementClient(Nob.Aws.NobClientDefaults.Apply(new AmazonSimpleSystemsManagementConfig()));
-            var networks = await new Nob.Aws.Adapters.SsmNetworkStore(ssm).ListNetworkNamesAsync(CancellationToken.None);
+            using var endpoint = new LocalEndpointClient(cloud, TimeProvider.System);
+            var networks = await endpoint.ListNetworkNamesAsync(CancellationToken.None);
             // A few at once (each is a Map over its brokers already); progress is one line per network, not per state.
             using var gate = new SemaphoreSlim(4);
             var results = await Task.WhenAll(networks.Select(async network =>
@@ -148,7 +131,7 @@ public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter 
                 await gate.WaitAsync();
                 try
                 {
-                    return await TeardownAsync(network, null, cloud, showProgress: false, record: false, CancellationToken.None);
+                    return await TeardownAsync(endpoint, network, null, showProgress: false, CancellationToken.None);
                 }
                 finally
                 {
@@ -166,18 +149,22 @@ public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter 
         return failed == 0 ? NobCommand.Ok : NobCommand.Failed;
     }
 
-    /// <summary>One network's teardown; with <paramref name="record"/> (a single network, <c>nob down SPEC</c>) nob bench's execution record too.</summary>
-    async Task<bool> TeardownAsync(string networkName, JsonObject? spec, CloudState cloud, bool showProgress, bool record, CancellationToken cancellationToken)
+    /// <summary>
+    /// The input of teardown-network for one network: its name and, when given, its spec (so a network whose build failed
+    /// before storing its record can still be removed). The endpoint gives a teardown local mode's polling whatever the
+    /// stored spec says.
+    /// </summary>
+    public static string TeardownInput(string networkName, string? specJson) =>
+        new JsonObject { ["networkName"] = networkName, ["spec"] = specJson is null ? null : JsonNode.Parse(specJson) }.ToJsonString();
+
+    /// <summary>One network's teardown.</summary>
+    async Task<bool> TeardownAsync(LocalEndpointClient endpoint, string networkName, string? specJson, bool showProgress, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var lines = new StringBuilder();
         if (showProgress) await stdout.WriteLineAsync($"Tearing down network \"{networkName}\" with statemachine/teardown-network.asl.json");
-        // The endpoint gives a teardown local mode's polling whatever the stored spec says.
-        var input = new JsonObject { ["networkName"] = networkName, ["spec"] = spec };
-        using var sfn = StepFunctions();
-        var result = (await RunAsync(new EndpointWorkflow(sfn, TimeProvider.System), TeardownNetworkLogicalId, ExecutionName(networkName, "down", DateTimeOffset.UtcNow),
-            input.ToJsonString(), showProgress ? new ProgressReporter(stdout, clock) : null, showProgress ? stdout : null, cloud, cancellationToken, null))!;
-        if (record) await Nob.Cli.Bench.ExecutionRecord.WriteIfRequestedAsync(result, cloud, cancellationToken);
+        var result = (await RunAsync(endpoint, TeardownNetworkLogicalId, ExecutionName(networkName, "down", DateTimeOffset.UtcNow),
+            TeardownInput(networkName, specJson), showProgress ? new ProgressReporter(stdout, clock) : null, showProgress ? stdout : null, cancellationToken, null))!;
         if (!result.IsSucceeded)
         {
             lines.AppendLine($"The teardown of \"{networkName}\" failed after {clock.Elapsed.TotalSeconds:0.0} s.");
@@ -200,12 +187,6 @@ public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter 
         return true;
     }
 
-    async Task<bool> AnyBrokerLeftAsync(CancellationToken cancellationToken)
-    {
-        using var mq = new AmazonMqClient(Nob.Aws.NobClientDefaults.Apply(new AmazonMqConfig()));
-        return (await mq.ListAllBrokersAsync(100, cancellationToken)).Count > 0;
-    }
-
     /// <summary>
     /// <c>nob drift SPEC [--repair] [--no-verify]</c>: runs statemachine/check-drift.asl.json for the spec's network
     /// against its stored record (written by the last successful <c>nob up</c>). Exit 0 in sync (or repaired),
@@ -213,28 +194,20 @@ public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter 
     /// </summary>
     public async Task<int> DriftAsync(string specPath, bool repair, bool verify, bool json, CancellationToken cancellationToken)
     {
-        var read = SpecReader.Read(await File.ReadAllTextAsync(specPath, cancellationToken));
-        if (read.Spec is not { } spec)
-        {
-            await stderr.WriteLineAsync($"{specPath}: {read.Errors.Count} problem(s):");
-            foreach (var error in read.Errors) await stderr.WriteLineAsync($"  {error}");
-            return NobCommand.Invalid;
-        }
+        if (await SpecFile.ReadAsync(specPath, stderr, null, cancellationToken) is not { Spec: var spec }) return NobCommand.Invalid;
         if (await RefusedHomeAsync() is { } refused) return refused;
         if (await new CloudDaemon(home, stderr).RunningAsync() is not { } cloud)
         {
             await stderr.WriteLineAsync($"The local endpoint is not running, so there is no network \"{spec.NetworkName}\" to check; build it first: ./nob up {specPath}");
             return NobCommand.Failed;
         }
-        UseEndpoint(cloud);
+        using var endpoint = new LocalEndpointClient(cloud, TimeProvider.System);
         var progress = json ? stderr : stdout;
         var clock = Stopwatch.StartNew();
         await progress.WriteLineAsync($"Checking network \"{spec.NetworkName}\" for drift{(verify ? " (with bridge verification)" : "")}{(repair ? ", repairing what drifted" : "")} with statemachine/check-drift.asl.json");
         var input = new JsonObject { ["networkName"] = spec.NetworkName, ["verify"] = verify, ["repair"] = repair };
-        using var sfn = StepFunctions();
-        var result = (await RunAsync(new EndpointWorkflow(sfn, TimeProvider.System), CheckDriftLogicalId, ExecutionName(spec.NetworkName, "drift", DateTimeOffset.UtcNow),
-            input.ToJsonString(), new ProgressReporter(progress, clock), progress, cloud, cancellationToken, null))!;
-        await Nob.Cli.Bench.ExecutionRecord.WriteIfRequestedAsync(result, cloud, cancellationToken);
+        var result = (await RunAsync(endpoint, CheckDriftLogicalId, ExecutionName(spec.NetworkName, "drift", DateTimeOffset.UtcNow),
+            input.ToJsonString(), new ProgressReporter(progress, clock), progress, cancellationToken, null))!;
         if (!result.IsSucceeded)
         {
             await stderr.WriteLineAsync($"The drift check of \"{spec.NetworkName}\" failed after {clock.Elapsed.TotalSeconds:0.0} s.");
@@ -280,15 +253,15 @@ public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter 
     /// <paramref name="reporter"/> (and the execution's ARN on <paramref name="announce"/>, for the AWS CLI). On cancellation, <paramref name="onInterrupted"/> (when given) runs with the
     /// execution's ARN and the result is null; without it, cancellation propagates.
     /// </summary>
-    static async Task<ExecutionOutcome?> RunAsync(EndpointWorkflow workflow, string logicalId, string name, string input, ProgressReporter? reporter, TextWriter? announce,
-        CloudState cloud, CancellationToken cancellationToken, Func<string, Task>? onInterrupted)
+    static async Task<ExecutionOutcome?> RunAsync(LocalEndpointClient endpoint, string logicalId, string name, string input, ProgressReporter? reporter, TextWriter? announce,
+        CancellationToken cancellationToken, Func<string, Task>? onInterrupted)
     {
-        var stateMachineArn = await workflow.StateMachineArnAsync(Path.Combine(LocalHome.RepositoryRoot(), "template.yaml"), logicalId, cloud.Region, cancellationToken);
-        var executionArn = await workflow.StartAsync(stateMachineArn, name, input, cancellationToken);
+        var stateMachineArn = await endpoint.StateMachineArnAsync(logicalId, cancellationToken);
+        var executionArn = await endpoint.Workflow.StartAsync(stateMachineArn, name, input, cancellationToken);
         if (announce is not null) await announce.WriteLineAsync($"  Execution {executionArn}");
         try
         {
-            return await workflow.FollowAsync(stateMachineArn, executionArn, reporter is null ? null : reporter.OnEvent, cancellationToken);
+            return await endpoint.Workflow.FollowAsync(stateMachineArn, executionArn, reporter is null ? null : reporter.OnEvent, cancellationToken);
         }
         catch (OperationCanceledException) when (onInterrupted is not null)
         {
@@ -303,9 +276,6 @@ public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter 
                 $"the local endpoint stopped answering ({e.Message}) while {executionArn} ran, so it did not finish here. Run the command again: it starts the endpoint and goes on from what exists.", e);
         }
     }
-
-    /// <summary>Our Step Functions client, pointed at the local endpoint by <see cref="UseEndpoint"/>.</summary>
-    static AmazonStepFunctionsClient StepFunctions() => new(Nob.Aws.NobClientDefaults.Apply(new AmazonStepFunctionsConfig()));
 
     /// <summary>
     /// A unique execution name: two runs started in the same second by different processes never share one, and the
@@ -326,62 +296,44 @@ public sealed class LocalCommands(LocalHome home, TextWriter stdout, TextWriter 
             await stdout.WriteLineAsync(EndpointAccess.Json(cloud).ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
             return NobCommand.Ok;
         }
-        UseEndpoint(cloud);
+        using var endpoint = new LocalEndpointClient(cloud, TimeProvider.System);
         await stdout.WriteLineAsync($"Local endpoint: {cloud.Endpoint} (pid {cloud.Pid}); truststore {cloud.TrustStore}");
         await stdout.WriteLineAsync("It accepts requests SigV4-signed with its own key; for the AWS CLI, an SDK or curl --aws-sigv4:");
         await stdout.WriteLineAsync($"  {EndpointAccess.ExportLine(cloud)}");
         await stdout.WriteLineAsync($"Console: {EndpointAccess.ConsoleUrl(cloud)} (networks, executions, start; the token is a secret)");
         if (cloud.ApiUrl is { } api)
             await stdout.WriteLineAsync($"Networks API: {api}/networks (curl --aws-sigv4 \"aws:amz:{cloud.Region}:execute-api\" --user \"$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY\" …)");
-        foreach (var line in await ScheduleStatusText.ReadAsync(cloud, cancellationToken)) await stdout.WriteLineAsync(line);
-        using var mq = new AmazonMqClient(Nob.Aws.NobClientDefaults.Apply(new AmazonMqConfig()));
-        var brokers = await mq.ListAllBrokersAsync(100, cancellationToken);
+        foreach (var line in await ScheduleStatusText.ReadAsync(endpoint, cancellationToken)) await stdout.WriteLineAsync(line);
+        var brokers = await endpoint.ListBrokersAsync(cancellationToken);
         if (brokers.Count == 0) await stdout.WriteLineAsync("No brokers.");
         foreach (var b in brokers.OrderBy(b => b.BrokerName, StringComparer.Ordinal))
             await stdout.WriteLineAsync($"  {b.BrokerName,-24} {b.BrokerState,-22} {b.DeploymentMode,-24} {b.BrokerId}");
-        using var ssm = new AmazonSimpleSystemsManagementClient(Nob.Aws.NobClientDefaults.Apply(new AmazonSimpleSystemsManagementConfig()));
-        var store = new Nob.Aws.Adapters.SsmNetworkStore(ssm);
-        var networks = await store.ListNetworkNamesAsync(cancellationToken);
+        var networks = await endpoint.ListNetworkNamesAsync(cancellationToken);
         await stdout.WriteLineAsync(networks.Count == 0 ? "No stored networks." : "Stored networks (./nob drift SPEC checks one against its record):");
         foreach (var name in networks)
         {
-            if (await store.GetAsync(name, cancellationToken) is not { } record) continue;
+            if (await endpoint.GetNetworkAsync(name, cancellationToken) is not { } record) continue;
             await stdout.WriteLineAsync($"  {name,-24} {record.Brokers.Count} broker(s), {record.Connectors.Count} connector(s), stored {record.StoredAt:u} by {record.ExecutionName}");
         }
         return NobCommand.Ok;
     }
 
-    /// <summary>Points this process's AWS clients (the functions' composition root, our MQ client) at the local endpoint.</summary>
-    static void UseEndpoint(CloudState cloud)
-    {
-        foreach (var (variable, value) in cloud.Environment) Environment.SetEnvironmentVariable(variable, value);
-        Environment.SetEnvironmentVariable("NOB_TRUSTED_CA_FILE", cloud.CertificatePem);
-    }
-
     /// <summary>The common user's password in the local SSM: NOB_PASSWORD, the one stored before, or a new one shown once.</summary>
-    async Task EnsurePasswordAsync(string parameter, TextWriter progress, CancellationToken cancellationToken)
+    static async Task EnsurePasswordAsync(LocalEndpointClient endpoint, string parameter, TextWriter progress, CancellationToken cancellationToken)
     {
-        using var ssm = new AmazonSimpleSystemsManagementClient(Nob.Aws.NobClientDefaults.Apply(new AmazonSimpleSystemsManagementConfig()));
         var given = Environment.GetEnvironmentVariable("NOB_PASSWORD");
-        string? stored = null;
-        try
-        {
-            stored = (await ssm.GetParameterAsync(new GetParameterRequest { Name = parameter, WithDecryption = true }, cancellationToken)).Parameter.Value;
-        }
-        catch (ParameterNotFoundException)
-        {
-        }
+        var stored = await endpoint.GetPasswordAsync(parameter, cancellationToken);
         if (given is { Length: > 0 } && given != stored)
         {
             if (stored is not null)
                 await progress.WriteLineAsync($"NOB_PASSWORD differs from {parameter}; this build updates the common user on every broker of the network and reboots them.");
-            await ssm.PutParameterAsync(new PutParameterRequest { Name = parameter, Value = given, Type = ParameterType.SecureString, Overwrite = true }, cancellationToken);
+            await endpoint.PutPasswordAsync(parameter, given, overwrite: true, cancellationToken);
             await progress.WriteLineAsync($"Stored NOB_PASSWORD as the SecureString parameter {parameter}");
         }
         else if (stored is null)
         {
             var generated = GeneratePassword();
-            await ssm.PutParameterAsync(new PutParameterRequest { Name = parameter, Value = generated, Type = ParameterType.SecureString }, cancellationToken);
+            await endpoint.PutPasswordAsync(parameter, generated, overwrite: false, cancellationToken);
             await progress.WriteLineAsync($"Generated the common user's password and stored it as the SecureString parameter {parameter}.");
             await progress.WriteLineAsync($"  It is shown this once: {generated}");
         }

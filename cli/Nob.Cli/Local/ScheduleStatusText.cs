@@ -9,9 +9,10 @@ public static class ScheduleStatusText
     public const string Route = "_localcloud/schedules";
 
     /// <summary>One line per schedule; none when the endpoint runs none or does not answer the route.</summary>
-    public static async Task<IReadOnlyList<string>> ReadAsync(CloudState cloud, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<string>> ReadAsync(LocalEndpointClient endpoint, CancellationToken cancellationToken)
     {
-        using var http = Nob.Aws.SignedHttp.LocalCloudClient(cloud.Environment, TimeSpan.FromSeconds(5));
+        ArgumentNullException.ThrowIfNull(endpoint);
+        using var http = endpoint.AdminHttp(TimeSpan.FromSeconds(5));
         try
         {
             using var response = await http.GetAsync(Route, cancellationToken);

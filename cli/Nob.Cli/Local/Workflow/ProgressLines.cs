@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json.Nodes;
 using Nob.Aws.StepFunctions.Model;
 
 namespace Nob.Cli.Local.Workflow;
@@ -30,30 +29,19 @@ public static class ProgressLines
         }
     }
 
-    /// <summary>" [B1]", " [B1, CREATION_IN_PROGRESS]", " [B1, …; B2, …]" for a stage's waiting brokers, or "".</summary>
+    /// <summary>" [B1]" for a per-broker state, " [B1, CREATION_IN_PROGRESS; B2, …]" for a stage's waiting brokers, or "" (see <see cref="StateInput"/>).</summary>
     public static string Broker(string? input)
     {
-        if (input is null) return "";
-        try
+        if (input is null || StateInput.Parse(input) is not { } state) return "";
+        if ((state.Wait?.Value ?? state.Reboot?.Value) is { Waits: { } waits } stage)
         {
-            var node = JsonNode.Parse(input);
             // The build's stages check many brokers per turn: name the ones still waiting, with their states.
-            if ((node?["wait"]?["value"] ?? node?["reboot"]?["value"]) is JsonObject stage && stage["waits"] is JsonArray waits)
-            {
-                var waiting = waits.Count == 0
-                    ? [.. (stage["brokers"] as JsonArray ?? []).Select(b => (string?)b?["brokerName"] ?? "?")]
-                    : waits.Where(w => w?["ready"]?.GetValue<bool>() != true).Select(w => $"{(string?)w?["brokerName"]}, {(string?)w?["state"]}").ToList();
-                return waiting.Count == 0 ? "" : $" [{string.Join("; ", waiting.Take(6))}{(waiting.Count > 6 ? $"; {waiting.Count - 6} more" : "")}]";
-            }
-            var name = (node?["brokerName"] ?? node?["broker"]?["brokerName"] ?? node?["wait"]?["value"]?["brokerName"]
-                ?? node?["revision"]?["value"]?["brokerName"] ?? node?["ensured"]?["value"]?["brokerName"])?.GetValue<string>();
-            var state = node?["wait"]?["value"]?["state"]?.GetValue<string>();
-            return name is null ? "" : $" [{name}{(state is null ? "" : $", {state}")}]";
+            var waiting = waits.Count == 0
+                ? [.. (stage.Brokers ?? []).Select(b => b.BrokerName ?? "?")]
+                : waits.Where(w => !w.Ready).Select(w => $"{w.BrokerName}, {w.State}").ToList();
+            return waiting.Count == 0 ? "" : $" [{string.Join("; ", waiting.Take(6))}{(waiting.Count > 6 ? $"; {waiting.Count - 6} more" : "")}]";
         }
-        catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidOperationException)
-        {
-            return "";
-        }
+        return state.BrokerName is { } name ? $" [{name}]" : "";
     }
 }
 
