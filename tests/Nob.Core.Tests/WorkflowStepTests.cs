@@ -529,7 +529,7 @@ public class WorkflowStepTests
     {
         var ensured = await EnsureAllRunningAsync(tutorial);
         var plan = await new PlanNetworkStep(mq).RunAsync(tutorial, ensured, None);
-        var probe = new InMemoryMessageProbe();
+        var probe = FakeMessageProbe.Connected();
         var result = await new VerifyBridgeStep(ssm, probe, TimeProvider.System).RunAsync(tutorial, plan, None);
         Assert.Equal("PASSED", result.Status);
         Assert.Equal(["MyBroker1 -> MyBroker2", "MyBroker2 -> MyBroker1"], result.Pairs.Select(p => p.Split(':')[0]).Order());
@@ -542,7 +542,7 @@ public class WorkflowStepTests
     {
         var ensured = await EnsureAllRunningAsync(tutorial);
         var plan = await new PlanNetworkStep(mq).RunAsync(tutorial, ensured, None);
-        var probe = new InMemoryMessageProbe();
+        var probe = FakeMessageProbe.Connected();
         probe.Isolated.Add("MyBroker2");
         var spec = tutorial with { Verification = new VerificationSpec(true, 1) };
         var e = await Assert.ThrowsAsync<BridgeVerificationFailedException>(() => new VerifyBridgeStep(ssm, probe, TimeProvider.System).RunAsync(spec, plan, None));
@@ -557,7 +557,7 @@ public class WorkflowStepTests
     {
         var spec = tutorial with { Verification = new VerificationSpec(false, 30) };
         var plan = new Nob.Core.Workflow.NetworkPlanResult("tutorial", []);
-        var result = await new VerifyBridgeStep(ssm, new InMemoryMessageProbe(), TimeProvider.System).RunAsync(spec, plan, None);
+        var result = await new VerifyBridgeStep(ssm, FakeMessageProbe.Connected(), TimeProvider.System).RunAsync(spec, plan, None);
         Assert.Equal("SKIPPED", result.Status);
         Assert.Empty(mq.Calls);
     }

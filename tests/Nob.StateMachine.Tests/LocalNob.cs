@@ -20,7 +20,7 @@ internal sealed class LocalNob
     public FakeSecurityGroups Ec2 { get; } = new();
     public FakeParameters Ssm { get; } = new();
     public DictionaryNetworkStore Networks { get; } = new();
-    public InMemoryMessageProbe Probe { get; } = new();
+    public FakeMessageProbe Probe { get; } = FakeMessageProbe.Connected();
 
     /// <summary>The networks' locks, and the executions that run (a holder not in it has ended).</summary>
     public FakeLockStore Locks { get; } = new();

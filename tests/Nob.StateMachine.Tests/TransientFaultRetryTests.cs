@@ -32,7 +32,7 @@ public class TransientFaultRetryTests(ITestOutputHelper log)
         var parameters = FailingFirst<IParameterStore>.Wrap(Synchronized<IParameterStore>.Wrap(ssm, gate), nameof(IParameterStore.GetSecureStringWithVersionAsync), 1,
             () => new AwsServiceUnavailableException("SSM", "GetParameter", new InvalidOperationException("503")));
         var factory = HandlerFactories.FromServices(brokers, groups, parameters, Synchronized<INetworkStore>.Wrap(new DictionaryNetworkStore(), gate),
-            new LoopbackMessageProbe(), TimeProvider.System, new FakeLockStore(), new FakeExecutionStatus());
+            FakeMessageProbe.Connected(), TimeProvider.System, new FakeLockStore(), new FakeExecutionStatus());
         var machine = LocalStateMachine.FromTemplate(Repo.PathOf("template.yaml"), "BuildNetworkStateMachine", factory,
             new LocalStateMachineOptions { TimeProvider = new VirtualClock(), Random = () => 0.5 },
             new InProcessLambdaOptions { EnvironmentVariables = EnvironmentHandling.Ignore });
@@ -60,7 +60,7 @@ public class TransientFaultRetryTests(ITestOutputHelper log)
         ec2.Vpcs["sg-1"] = "vpc-1";
         var gate = new Lock();
         var factory = HandlerFactories.FromServices(Synchronized<IBrokerService>.Wrap(mq, gate), Synchronized<ISecurityGroupService>.Wrap(ec2, gate),
-            Synchronized<IParameterStore>.Wrap(ssm, gate), Synchronized<INetworkStore>.Wrap(new DictionaryNetworkStore(), gate), new LoopbackMessageProbe(), TimeProvider.System, new FakeLockStore(), new FakeExecutionStatus());
+            Synchronized<IParameterStore>.Wrap(ssm, gate), Synchronized<INetworkStore>.Wrap(new DictionaryNetworkStore(), gate), FakeMessageProbe.Connected(), TimeProvider.System, new FakeLockStore(), new FakeExecutionStatus());
         var machine = LocalStateMachine.FromTemplate(Repo.PathOf("template.yaml"), "BuildNetworkStateMachine", factory,
             new LocalStateMachineOptions { TimeProvider = new VirtualClock(), Random = () => 0.5 },
             new InProcessLambdaOptions { EnvironmentVariables = EnvironmentHandling.Ignore });
