@@ -491,8 +491,8 @@ public class WorkflowStepTests
         var ensured = await EnsureAllRunningAsync(tutorial);
         var plan = await new PlanNetworkStep(mq).RunAsync(tutorial, ensured, None);
         var ingress = await new OpenIngressStep(ec2).RunAsync(tutorial, plan, null, None);
-        var time = new ManualTime(new DateTimeOffset(2026, 11, 25, 10, 0, 0, TimeSpan.Zero));
-        var summary = await new SummarizeStep(mq, time).RunAsync(tutorial, ensured, plan, ingress, [], new VerificationResult("SKIPPED", "not asked", [], null), time.Now.AddMinutes(-16), None);
+        var time = new ManualClock(new DateTimeOffset(2026, 11, 25, 10, 0, 0, TimeSpan.Zero));
+        var summary = await new SummarizeStep(mq, time).RunAsync(tutorial, ensured, plan, ingress, [], new VerificationResult("SKIPPED", "not asked", [], null), time.GetUtcNow().AddMinutes(-16), None);
         Assert.Equal(960, summary.ElapsedSeconds);
         Assert.Equal(["MyBroker1", "MyBroker2"], summary.Brokers.Select(b => b.BrokerName));
         Assert.All(summary.Brokers, b => Assert.NotEmpty(b.ConsoleUrls));
@@ -564,10 +564,4 @@ public class WorkflowStepTests
 
     [Fact]
     public void Secret_ToString_NeverShowsTheValue() => Assert.Equal("***", new Secret(Password).ToString());
-}
-
-internal sealed class ManualTime(DateTimeOffset now) : TimeProvider
-{
-    public DateTimeOffset Now { get; set; } = now;
-    public override DateTimeOffset GetUtcNow() => Now;
 }

@@ -19,7 +19,7 @@ public class BuildNetworkTests
     readonly FakeBrokerService mq = new() { SettleAfterDescribes = 3 };
     readonly FakeSecurityGroups ec2 = new();
     readonly FakeParameters ssm = new();
-    readonly DictionaryNetworkStore networks = new();
+    readonly FakeNetworkStore networks = new();
     readonly FakeLockStore locks = new();
     readonly List<HistoryEvent> progress = [];
     readonly LocalStateMachine machine;

@@ -19,7 +19,7 @@ internal sealed class LocalNob
     public FakeBrokerService Mq { get; } = new() { SettleAfterDescribes = 3 };
     public FakeSecurityGroups Ec2 { get; } = new();
     public FakeParameters Ssm { get; } = new();
-    public DictionaryNetworkStore Networks { get; } = new();
+    public FakeNetworkStore Networks { get; } = new();
     public FakeMessageProbe Probe { get; } = FakeMessageProbe.Connected();
 
     /// <summary>The networks' locks, and the executions that run (a holder not in it has ended).</summary>

@@ -19,7 +19,7 @@ public class QuotaTests(ITestOutputHelper log)
 
     readonly VirtualClock clock = new();
     readonly FakeBrokerService mq = new();
-    readonly DictionaryNetworkStore networks = new();
+    readonly FakeNetworkStore networks = new();
     readonly List<HistoryEvent> events = [];
 
     LocalStateMachine Machine(string logicalId)
