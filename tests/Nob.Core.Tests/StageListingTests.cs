@@ -8,7 +8,7 @@ namespace Nob.Core.Tests;
 public class StageListingTests
 {
     static readonly CancellationToken None = CancellationToken.None;
-    readonly VirtualClock clock = new();
+    readonly ManualClock clock = ManualClock.AutoAdvancing();
     readonly FakeBrokerService mq = new();
 
     static PollPlan Plan(int brokers, int lingerSeconds = 0) => PollPlan.For(new PollingSpec(30, 60), brokers) with { LingerSeconds = lingerSeconds };

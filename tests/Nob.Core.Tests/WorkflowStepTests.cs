@@ -120,7 +120,7 @@ public class WorkflowStepTests
     }
 
     static readonly PollPlan Plan = PollPlan.For(new PollingSpec(30, 60), brokers: 2);
-    readonly VirtualClock clock = new();
+    readonly ManualClock clock = ManualClock.AutoAdvancing();
 
     BrokerStateCheck StateStep => new(mq, clock);
 

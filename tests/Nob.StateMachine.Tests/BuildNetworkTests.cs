@@ -23,7 +23,7 @@ public class BuildNetworkTests
     readonly FakeLockStore locks = new();
     readonly List<HistoryEvent> progress = [];
     readonly LocalStateMachine machine;
-    readonly VirtualClock clock = new();
+    readonly ManualClock clock = ManualClock.AutoAdvancing();
     readonly ITestOutputHelper log;
 
     public BuildNetworkTests(ITestOutputHelper log)

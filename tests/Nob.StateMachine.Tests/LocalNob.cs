@@ -53,7 +53,7 @@ internal sealed class LocalNob
         LocalStateMachine.FromTemplate(Repo.PathOf("template.yaml"), logicalId, factory,
             new LocalStateMachineOptions
             {
-                TimeProvider = new VirtualClock(),
+                TimeProvider = ManualClock.AutoAdvancing(),
                 Random = () => 0.5,
                 OnEvent = onEvent,
                 OnPutEvents = (entries, _) =>

@@ -17,7 +17,7 @@ public class QuotaTests(ITestOutputHelper log)
     const string Password = "s3cret-Passw0rd";
     static readonly TimeSpan CreationTakes = TimeSpan.FromMinutes(25), RebootTakes = TimeSpan.FromMinutes(10);
 
-    readonly VirtualClock clock = new();
+    readonly ManualClock clock = ManualClock.AutoAdvancing();
     readonly FakeBrokerService mq = new();
     readonly FakeNetworkStore networks = new();
     readonly List<HistoryEvent> events = [];

@@ -34,7 +34,7 @@ public class TransientFaultRetryTests(ITestOutputHelper log)
         var factory = HandlerFactories.FromServices(brokers, groups, parameters, Synchronized<INetworkStore>.Wrap(new FakeNetworkStore(), gate),
             FakeMessageProbe.Connected(), TimeProvider.System, new FakeLockStore(), new FakeExecutionStatus());
         var machine = LocalStateMachine.FromTemplate(Repo.PathOf("template.yaml"), "BuildNetworkStateMachine", factory,
-            new LocalStateMachineOptions { TimeProvider = new VirtualClock(), Random = () => 0.5 },
+            new LocalStateMachineOptions { TimeProvider = ManualClock.AutoAdvancing(), Random = () => 0.5 },
             new InProcessLambdaOptions { EnvironmentVariables = EnvironmentHandling.Ignore });
 
         var result = await machine.ExecuteAsync(Repo.Example("tutorial"));
@@ -62,7 +62,7 @@ public class TransientFaultRetryTests(ITestOutputHelper log)
         var factory = HandlerFactories.FromServices(Synchronized<IBrokerService>.Wrap(mq, gate), Synchronized<ISecurityGroupService>.Wrap(ec2, gate),
             Synchronized<IParameterStore>.Wrap(ssm, gate), Synchronized<INetworkStore>.Wrap(new FakeNetworkStore(), gate), FakeMessageProbe.Connected(), TimeProvider.System, new FakeLockStore(), new FakeExecutionStatus());
         var machine = LocalStateMachine.FromTemplate(Repo.PathOf("template.yaml"), "BuildNetworkStateMachine", factory,
-            new LocalStateMachineOptions { TimeProvider = new VirtualClock(), Random = () => 0.5 },
+            new LocalStateMachineOptions { TimeProvider = ManualClock.AutoAdvancing(), Random = () => 0.5 },
             new InProcessLambdaOptions { EnvironmentVariables = EnvironmentHandling.Ignore });
         var first = await machine.ExecuteAsync(Repo.Example("tutorial"));
         Assert.True(first.IsSucceeded, first.Explain());
