@@ -136,7 +136,7 @@ public sealed class StompClient : IAsyncDisposable
             new(StompHeaders.Destination, destination),
             new(StompHeaders.ContentLength, body.Length.ToString(CultureInfo.InvariantCulture)),
         };
-        AddCallerHeaders(all, headers, StompHeaders.Destination, StompHeaders.ContentLength, StompHeaders.Receipt, "transaction");
+        StompRequestHeaders.AddCallerHeaders(all, headers, StompHeaders.Destination, StompHeaders.ContentLength, StompHeaders.Receipt, "transaction");
         return RequestAsync(StompCommands.Send, all, body, $"SEND to {destination}", cancellationToken);
     }
 
@@ -166,7 +166,7 @@ public sealed class StompClient : IAsyncDisposable
             new(StompHeaders.Destination, destination),
             new(StompHeaders.Ack, "auto"),
         };
-        AddCallerHeaders(all, headers, StompHeaders.Id, StompHeaders.Destination, StompHeaders.Ack, StompHeaders.Receipt);
+        StompRequestHeaders.AddCallerHeaders(all, headers, StompHeaders.Id, StompHeaders.Destination, StompHeaders.Ack, StompHeaders.Receipt);
         lock (_gate)
         {
             ThrowIfFaulted();
@@ -251,62 +251,11 @@ public sealed class StompClient : IAsyncDisposable
 
     private async Task HandshakeAsync(CancellationToken cancellationToken)
     {
-        var headers = new List<KeyValuePair<string, string>>
-        {
-            new(StompHeaders.AcceptVersion, ProtocolVersion),
-            new(StompHeaders.Host, _options.VirtualHost ?? _options.Host),
-        };
-        if (_options.Login is { } login)
-        {
-            headers.Add(new(StompHeaders.Login, login));
-        }
-        if (_options.Passcode is { } passcode)
-        {
-            headers.Add(new(StompHeaders.Passcode, passcode));
-        }
-        headers.Add(new(StompHeaders.HeartBeat, "0,0"));
-        StompFrame connect;
-        try
-        {
-            connect = new StompFrame(StompCommands.Connect, headers);
-            StompFrameEncoder.Encode(connect); // fails early (naming the header only) if a value cannot go into CONNECT
-        }
-        catch (ArgumentException e)
-        {
-            throw new ArgumentException($"cannot connect to {Endpoint}: {e.Message}", e);
-        }
-        await WriteAsync(connect, cancellationToken).ConfigureAwait(false);
-
+        await WriteAsync(StompHandshake.ConnectFrame(_options, Endpoint), cancellationToken).ConfigureAwait(false);
         var answer = await _reader.ReadFrameAsync(cancellationToken).ConfigureAwait(false);
-        switch (answer?.Command)
-        {
-            case null:
-                throw new StompConnectionException($"{Endpoint} closed the connection before answering CONNECT");
-            case StompCommands.Error:
-                throw ErrorFrom(answer, duringConnect: true);
-            case StompCommands.Connected:
-                break;
-            default:
-                throw new StompProtocolException($"{Endpoint} answered CONNECT with {answer.Command}, not CONNECTED");
-        }
-        var version = answer.Header(StompHeaders.Version);
-        if (version != ProtocolVersion)
-        {
-            throw new StompProtocolException(
-                $"{Endpoint} answered CONNECT with STOMP version {(version is null ? "1.0 (no version header)" : $"\"{version}\"")}; this client speaks {ProtocolVersion} only");
-        }
-        if (answer.Header(StompHeaders.HeartBeat) is { } heartBeat && !IsHeartBeat(heartBeat))
-        {
-            throw new StompProtocolException($"{Endpoint} sent the malformed heart-beat header \"{heartBeat}\" in CONNECTED");
-        }
-        ServerName = answer.Header(StompHeaders.Server);
-        SessionId = answer.Header(StompHeaders.Session);
-    }
-
-    private static bool IsHeartBeat(string value)
-    {
-        var parts = value.Split(',');
-        return parts.Length == 2 && parts.All(p => p.Length > 0 && int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out _));
+        var connected = StompHandshake.Connected(answer, Endpoint, error => ErrorFrom(error, duringConnect: true));
+        ServerName = connected.Header(StompHeaders.Server);
+        SessionId = connected.Header(StompHeaders.Session);
     }
 
     private async Task RequestAsync(
@@ -509,46 +458,8 @@ public sealed class StompClient : IAsyncDisposable
         _closing.Dispose();
     }
 
-    private StompErrorException ErrorFrom(StompFrame error, bool duringConnect)
-    {
-        var serverMessage = Mask(error.Header(StompHeaders.Message));
-        string? details;
-        try
-        {
-            details = error.Body.Length == 0 ? null : Mask(Shorten(error.BodyText.Trim(), 600));
-        }
-        catch (StompProtocolException)
-        {
-            details = $"({error.Body.Length} octets, not UTF-8)";
-        }
-        var said = serverMessage ?? details ?? "(no message)";
-        var text = duringConnect
-            ? $"{Endpoint} refused the connection of user \"{_options.Login ?? "(no login)"}\": {said}"
-            : $"{Endpoint} sent ERROR: {said}";
-        return new StompErrorException(text, serverMessage, details, error.Header(StompHeaders.ReceiptId), duringConnect);
-    }
-
-    /// <summary>Masks the passcode in text that came from the server.</summary>
-    private string? Mask(string? text) =>
-        text is null || string.IsNullOrEmpty(_options.Passcode) ? text : text.Replace(_options.Passcode, "***", StringComparison.Ordinal);
-
-    private static string Shorten(string text, int length) => text.Length <= length ? text : text[..length] + "…";
+    private StompErrorException ErrorFrom(StompFrame error, bool duringConnect) =>
+        StompErrorFrames.ToException(error, Endpoint, _options.Login, _options.Passcode, duringConnect);
 
     private static string Seconds(TimeSpan span) => $"{span.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s";
-
-    private static void AddCallerHeaders(List<KeyValuePair<string, string>> all, IEnumerable<KeyValuePair<string, string>>? headers, params string[] reserved)
-    {
-        if (headers is null)
-        {
-            return;
-        }
-        foreach (var header in headers)
-        {
-            if (reserved.Contains(header.Key, StringComparer.Ordinal))
-            {
-                throw new ArgumentException($"the \"{header.Key}\" header is set by the client", nameof(headers));
-            }
-            all.Add(header);
-        }
-    }
 }

@@ -103,12 +103,12 @@ public sealed class EndpointWorkflowTests
         AwsHistory.ExecutionSucceeded(6, 5, "{}"),
     ];
 
-    static (SteppedStepFunctions Sfn, EndpointWorkflow Workflow, VirtualClock Clock) Setup()
+    static (SteppedStepFunctions Sfn, EndpointWorkflow Workflow, ManualClock Clock) Setup()
     {
         var sfn = new SteppedStepFunctions();
         sfn.Add(Parent, Drift(), [1, 4, 4, 8, 11], """{"networks":[]}""");
         sfn.Add(Child, Build(), [6], "{}");
-        var clock = new VirtualClock();
+        var clock = ManualClock.AutoAdvancing();
         return (sfn, new EndpointWorkflow(sfn, clock), clock);
     }
 
@@ -138,7 +138,7 @@ public sealed class EndpointWorkflowTests
     {
         var sfn = new SteppedStepFunctions();
         sfn.Add(Parent, Drift(), [.. Enumerable.Repeat(1, 100_000)], "{}"); // never ends within the bound
-        var workflow = new EndpointWorkflow(sfn, new VirtualClock());
+        var workflow = new EndpointWorkflow(sfn, ManualClock.AutoAdvancing());
 
         var e = await Assert.ThrowsAsync<InvalidOperationException>(() => workflow.FollowAsync(SteppedStepFunctions.MachineArn, Parent, null, CancellationToken.None));
         Assert.Contains("still runs past its state machine's timeout", e.Message, StringComparison.Ordinal);

@@ -13,7 +13,7 @@ public class BrokerRecreationTests
 {
     readonly FakeBrokerService mq = new() { SettleAfterDescribes = 1 };
     readonly FakeParameters ssm = new();
-    readonly VirtualClock clock = new();
+    readonly ManualClock clock = ManualClock.AutoAdvancing();
     readonly NetworkSpec tutorial = Repo.Spec("tutorial");
     static readonly PollPlan Plan = PollPlan.For(new PollingSpec(30, 60), brokers: 2);
     static readonly CancellationToken None = CancellationToken.None;

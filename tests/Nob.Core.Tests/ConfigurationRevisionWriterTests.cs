@@ -161,7 +161,7 @@ public class ConfigurationRevisionWriterTests
     public async Task RebootWait_BrokerRunsTheRevisionNobSet_IsReady()
     {
         var plan = await PlanAsync();
-        var clock = new VirtualClock(DateTimeOffset.UnixEpoch);
+        var clock = ManualClock.AutoAdvancing(DateTimeOffset.UnixEpoch);
         var polling = PollPlan.For(new PollingSpec(30, 60), 2);
         var revision = await new WriteConnectorRevisionStep(mq, ssm).RunAsync(tutorial, plan, "MyBroker1", None);
         var rebooting = await new BrokerReboot(mq, clock).RunAsync(revision, polling, None);
@@ -178,7 +178,7 @@ public class ConfigurationRevisionWriterTests
     public async Task RebootWait_SomeoneSetAnotherRevisionBeforeTheReboot_FailsWithBrokerRevisionMismatchNamingBoth()
     {
         var plan = await PlanAsync();
-        var clock = new VirtualClock(DateTimeOffset.UnixEpoch);
+        var clock = ManualClock.AutoAdvancing(DateTimeOffset.UnixEpoch);
         var polling = PollPlan.For(new PollingSpec(30, 60), 2);
         var revision = await new WriteConnectorRevisionStep(mq, ssm).RunAsync(tutorial, plan, "MyBroker1", None);
         var rebooting = await new BrokerReboot(mq, clock).RunAsync(revision, polling, None);
@@ -202,7 +202,7 @@ public class ConfigurationRevisionWriterTests
         var broker = mq.Add("A");
         broker.CurrentRevision = 1;
         var wait = new BrokerWait("A", broker.Id, WaitPhases.Creation, 0, PollPlan.For(new PollingSpec(30, 60), 2));
-        var status = await new BrokerStateCheck(mq, new VirtualClock(DateTimeOffset.UnixEpoch)).RunAsync(wait, None);
+        var status = await new BrokerStateCheck(mq, ManualClock.AutoAdvancing(DateTimeOffset.UnixEpoch)).RunAsync(wait, None);
         Assert.True(status.Ready);
         Assert.Null(status.ExpectedConfiguration);
     }

@@ -11,9 +11,9 @@ namespace Nob.Core.Tests;
 public class NetworkApiTests
 {
     static readonly ApiStateMachines Machines = FakeStateMachines.In();
-    readonly ManualTime clock = new(new DateTimeOffset(2026, 11, 25, 10, 0, 0, TimeSpan.Zero));
+    readonly ManualClock clock = new(new DateTimeOffset(2026, 11, 25, 10, 0, 0, TimeSpan.Zero));
     readonly FakeWorkflowExecutions sfn;
-    readonly DictionaryNetworkStore store = new();
+    readonly FakeNetworkStore store = new();
     readonly NetworkApi api;
 
     public NetworkApiTests()
@@ -60,7 +60,7 @@ public class NetworkApiTests
         var spec = Repo.Example("tutorial");
 
         var first = Body(await Post(spec));
-        clock.Now += TimeSpan.FromSeconds(3);
+        clock.Advance(TimeSpan.FromSeconds(3));
         var second = Body(await Post(spec));
 
         Assert.Equal((string?)first["executionArn"], (string?)second["executionArn"]);
@@ -215,10 +215,10 @@ public class NetworkApiTests
     {
         store.Records["tutorial"] = Record("tutorial");
         var first = Body(await Post(Repo.Example("tutorial")));
-        clock.Now += TimeSpan.FromMinutes(20);
+        clock.Advance(TimeSpan.FromMinutes(20));
         sfn.Close((string)first["executionName"]!);
         var latest = Body(await Post(Repo.Example("tutorial")));
-        clock.Now += TimeSpan.FromMinutes(1);
+        clock.Advance(TimeSpan.FromMinutes(1));
         // Another network whose name starts with "tutorial-" is not this network's.
         var other = JsonNode.Parse(Repo.Example("tutorial"))!;
         other["networkName"] = "tutorial-eu";
@@ -250,7 +250,7 @@ public class NetworkApiTests
     public async Task Get_ClosedExecutionWithoutRecord_Returns200WithStatusAndStopDate()
     {
         var started = Body(await Post(Repo.Example("mesh")));
-        clock.Now += TimeSpan.FromMinutes(5);
+        clock.Advance(TimeSpan.FromMinutes(5));
         sfn.Close((string)started["executionName"]!, "FAILED");
 
         var body = Body(await Get("mesh"));
@@ -334,7 +334,7 @@ public class NetworkApiTests
     public async Task Delete_RetriedWhileRunning_JoinsTheTeardownWithADeterministicName()
     {
         var first = await Delete("tutorial");
-        clock.Now += TimeSpan.FromSeconds(2);
+        clock.Advance(TimeSpan.FromSeconds(2));
         var retry = await Delete("tutorial");
 
         Assert.Equal(202, first.StatusCode);
@@ -422,7 +422,7 @@ public class NetworkApiTests
     {
         var first = await Delete("tutorial", "op-42");
         var name = (string)Body(first)["executionName"]!;
-        clock.Now += TimeSpan.FromMinutes(7);
+        clock.Advance(TimeSpan.FromMinutes(7));
         sfn.Close(name);
 
         var retry = await Delete("tutorial", "op-42");
@@ -488,7 +488,7 @@ public class NetworkApiTests
     {
         var started = Body(await Post(Repo.Example("tutorial")));
         var name = (string)started["executionName"]!;
-        clock.Now += TimeSpan.FromMinutes(16);
+        clock.Advance(TimeSpan.FromMinutes(16));
         sfn.Close(name, output: """{"networkName":"tutorial","brokers":[{"brokerName":"MyBroker1"}]}""");
 
         var response = await Status("tutorial", name);
@@ -658,7 +658,7 @@ public class NetworkApiEdgeTests
     public async Task Post_DuplicateMembers_Returns400NotACrash()
     {
         var sfn = new FakeWorkflowExecutions(TimeProvider.System);
-        var api = new NetworkApi(sfn, new DictionaryNetworkStore(), FakeStateMachines.In(), TimeProvider.System);
+        var api = new NetworkApi(sfn, new FakeNetworkStore(), FakeStateMachines.In(), TimeProvider.System);
         var spec = Repo.Example("tutorial").TrimStart().TrimStart('{');
 
         var response = await api.HandleAsync(new ApiRequest("POST", "/networks", "/networks", null, "{\"networkName\":\"other\"," + spec), CancellationToken.None);

@@ -18,6 +18,13 @@ internal static class Repo
         return NetworkPlanner.Plan(spec, PlaceholderEndpoints.For(spec));
     }
 
+    /// <summary>Amazon MQ-shaped STOMP endpoints for every broker of a plan: one per instance.</summary>
+    public static IReadOnlyDictionary<string, IReadOnlyList<string>> StompEndpoints(NetworkPlan plan) =>
+        plan.Brokers.ToDictionary(
+            b => b.Name,
+            b => (IReadOnlyList<string>)[.. Enumerable.Range(1, b.Spec.InstanceCount).Select(i => $"stomp+ssl://{b.Name.ToLowerInvariant()}-{i}.mq.example:61614")],
+            StringComparer.Ordinal);
+
     /// <summary>A minimal valid spec with the given topology JSON and broker names.</summary>
     public static string SpecJson(string topologyJson, params string[] brokers) => $$"""
         {

@@ -8,7 +8,7 @@ namespace Nob.Core.Tests;
 public class StageListingTests
 {
     static readonly CancellationToken None = CancellationToken.None;
-    readonly VirtualClock clock = new();
+    readonly ManualClock clock = ManualClock.AutoAdvancing();
     readonly FakeBrokerService mq = new();
 
     static PollPlan Plan(int brokers, int lingerSeconds = 0) => PollPlan.For(new PollingSpec(30, 60), brokers) with { LingerSeconds = lingerSeconds };
@@ -75,12 +75,12 @@ public class StageListingTests
         // Each listing after the first sees one more broker RUNNING (the fake settles on the listing's sighting).
         mq.SettleAfterDescribes = null;
         var listings = 0;
-        var lingering = new ListingHook(mq, () =>
+        mq.BeforeListing = () =>
         {
             if (listings++ > 0 && brokers.FirstOrDefault(b => b.State == BrokerStates.CreationInProgress) is { } next) next.State = BrokerStates.Running;
-        });
+        };
 
-        var status = await new CreationStageStep(lingering, clock).RunAsync(new CreationStage(first.Brokers, plan, first.Waits), None);
+        var status = await new CreationStageStep(mq, clock).RunAsync(new CreationStage(first.Brokers, plan, first.Waits), None);
 
         Assert.True(status.Ready);
         Assert.Equal(11, Count("ListBrokers"));
@@ -140,9 +140,9 @@ public class StageListingTests
         var plan = Plan(brokers.Count);
         var first = await new CreationStageStep(mq, clock).RunAsync(new CreationStage([.. brokers.Select(b => new EnsuredBroker(b.Creation.BrokerName, b.Id, true))], plan), None);
         mq.Calls.Clear();
-        var hidden = new ListingHook(mq, () => { }, hide: brokers[1].Id);
+        mq.HiddenFromListing.Add(brokers[1].Id);
 
-        var status = await new CreationStageStep(hidden, clock).RunAsync(new CreationStage(first.Brokers, plan, first.Waits), None);
+        var status = await new CreationStageStep(mq, clock).RunAsync(new CreationStage(first.Brokers, plan, first.Waits), None);
 
         Assert.Equal(["ListBrokers", $"DescribeBroker {brokers[1].Id}"], mq.Calls);
         Assert.False(status.Ready);
@@ -188,29 +188,5 @@ public class StageListingTests
 
         Assert.Equal(["ListBrokers"], mq.Calls);
         Assert.False(status.Ready);
-    }
-
-    /// <summary>The fake, with something done before each ListBrokers (a broker's state moving on) and one broker left out of the listing.</summary>
-    sealed class ListingHook(FakeBrokerService inner, Action beforeListing, string? hide = null) : IBrokerService
-    {
-        public async Task<IReadOnlyList<BrokerSummary>> ListBrokersAsync(CancellationToken cancellationToken)
-        {
-            beforeListing();
-            return [.. (await inner.ListBrokersAsync(cancellationToken)).Where(b => b.BrokerId != hide)];
-        }
-
-        public Task<BrokerSummary?> FindBrokerByNameAsync(string brokerName, CancellationToken cancellationToken) => inner.FindBrokerByNameAsync(brokerName, cancellationToken);
-        public Task<BrokerDescription> DescribeBrokerAsync(string brokerId, CancellationToken cancellationToken) => inner.DescribeBrokerAsync(brokerId, cancellationToken);
-        public Task<string> CreateBrokerAsync(BrokerCreation creation, Secret password, CancellationToken cancellationToken) => inner.CreateBrokerAsync(creation, password, cancellationToken);
-        public Task<string> GetConfigurationRevisionXmlAsync(string configurationId, int revision, CancellationToken cancellationToken) => inner.GetConfigurationRevisionXmlAsync(configurationId, revision, cancellationToken);
-        public Task<int> GetLatestConfigurationRevisionAsync(string configurationId, CancellationToken cancellationToken) => inner.GetLatestConfigurationRevisionAsync(configurationId, cancellationToken);
-        public Task<ConfigurationUpdate> UpdateConfigurationAsync(string configurationId, string xml, string description, CancellationToken cancellationToken) => inner.UpdateConfigurationAsync(configurationId, xml, description, cancellationToken);
-        public Task SetConfigurationRevisionAsync(string brokerId, string configurationId, int revision, CancellationToken cancellationToken) => inner.SetConfigurationRevisionAsync(brokerId, configurationId, revision, cancellationToken);
-        public Task RebootBrokerAsync(string brokerId, CancellationToken cancellationToken) => inner.RebootBrokerAsync(brokerId, cancellationToken);
-        public Task<IReadOnlyList<string>> ListUsernamesAsync(string brokerId, CancellationToken cancellationToken) => inner.ListUsernamesAsync(brokerId, cancellationToken);
-        public Task CreateUserAsync(string brokerId, string username, Secret password, CancellationToken cancellationToken) => inner.CreateUserAsync(brokerId, username, password, cancellationToken);
-        public Task UpdateUserPasswordAsync(string brokerId, string username, Secret password, CancellationToken cancellationToken) => inner.UpdateUserPasswordAsync(brokerId, username, password, cancellationToken);
-        public Task TagBrokerAsync(string brokerArn, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken) => inner.TagBrokerAsync(brokerArn, tags, cancellationToken);
-        public Task DeleteBrokerAsync(string brokerId, CancellationToken cancellationToken) => inner.DeleteBrokerAsync(brokerId, cancellationToken);
     }
 }

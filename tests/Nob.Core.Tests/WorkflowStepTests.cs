@@ -120,7 +120,7 @@ public class WorkflowStepTests
     }
 
     static readonly PollPlan Plan = PollPlan.For(new PollingSpec(30, 60), brokers: 2);
-    readonly VirtualClock clock = new();
+    readonly ManualClock clock = ManualClock.AutoAdvancing();
 
     BrokerStateCheck StateStep => new(mq, clock);
 
@@ -491,8 +491,8 @@ public class WorkflowStepTests
         var ensured = await EnsureAllRunningAsync(tutorial);
         var plan = await new PlanNetworkStep(mq).RunAsync(tutorial, ensured, None);
         var ingress = await new OpenIngressStep(ec2).RunAsync(tutorial, plan, null, None);
-        var time = new ManualTime(new DateTimeOffset(2026, 11, 25, 10, 0, 0, TimeSpan.Zero));
-        var summary = await new SummarizeStep(mq, time).RunAsync(tutorial, ensured, plan, ingress, [], new VerificationResult("SKIPPED", "not asked", [], null), time.Now.AddMinutes(-16), None);
+        var time = new ManualClock(new DateTimeOffset(2026, 11, 25, 10, 0, 0, TimeSpan.Zero));
+        var summary = await new SummarizeStep(mq, time).RunAsync(tutorial, ensured, plan, ingress, [], new VerificationResult("SKIPPED", "not asked", [], null), time.GetUtcNow().AddMinutes(-16), None);
         Assert.Equal(960, summary.ElapsedSeconds);
         Assert.Equal(["MyBroker1", "MyBroker2"], summary.Brokers.Select(b => b.BrokerName));
         Assert.All(summary.Brokers, b => Assert.NotEmpty(b.ConsoleUrls));
@@ -529,7 +529,7 @@ public class WorkflowStepTests
     {
         var ensured = await EnsureAllRunningAsync(tutorial);
         var plan = await new PlanNetworkStep(mq).RunAsync(tutorial, ensured, None);
-        var probe = new InMemoryMessageProbe();
+        var probe = FakeMessageProbe.Connected();
         var result = await new VerifyBridgeStep(ssm, probe, TimeProvider.System).RunAsync(tutorial, plan, None);
         Assert.Equal("PASSED", result.Status);
         Assert.Equal(["MyBroker1 -> MyBroker2", "MyBroker2 -> MyBroker1"], result.Pairs.Select(p => p.Split(':')[0]).Order());
@@ -542,7 +542,7 @@ public class WorkflowStepTests
     {
         var ensured = await EnsureAllRunningAsync(tutorial);
         var plan = await new PlanNetworkStep(mq).RunAsync(tutorial, ensured, None);
-        var probe = new InMemoryMessageProbe();
+        var probe = FakeMessageProbe.Connected();
         probe.Isolated.Add("MyBroker2");
         var spec = tutorial with { Verification = new VerificationSpec(true, 1) };
         var e = await Assert.ThrowsAsync<BridgeVerificationFailedException>(() => new VerifyBridgeStep(ssm, probe, TimeProvider.System).RunAsync(spec, plan, None));
@@ -557,17 +557,11 @@ public class WorkflowStepTests
     {
         var spec = tutorial with { Verification = new VerificationSpec(false, 30) };
         var plan = new Nob.Core.Workflow.NetworkPlanResult("tutorial", []);
-        var result = await new VerifyBridgeStep(ssm, new InMemoryMessageProbe(), TimeProvider.System).RunAsync(spec, plan, None);
+        var result = await new VerifyBridgeStep(ssm, FakeMessageProbe.Connected(), TimeProvider.System).RunAsync(spec, plan, None);
         Assert.Equal("SKIPPED", result.Status);
         Assert.Empty(mq.Calls);
     }
 
     [Fact]
     public void Secret_ToString_NeverShowsTheValue() => Assert.Equal("***", new Secret(Password).ToString());
-}
-
-internal sealed class ManualTime(DateTimeOffset now) : TimeProvider
-{
-    public DateTimeOffset Now { get; set; } = now;
-    public override DateTimeOffset GetUtcNow() => Now;
 }

@@ -14,7 +14,7 @@ public class ApiHandlerTests
 {
     static readonly ApiStateMachines Machines = FakeStateMachines.In();
     readonly FakeWorkflowExecutions sfn = new(TimeProvider.System);
-    readonly DictionaryNetworkStore store = new();
+    readonly FakeNetworkStore store = new();
     readonly HashSet<string> calls = new(StringComparer.Ordinal);
 
     ApiFunction Function() => new(Recording<IWorkflowExecutions>.Wrap(sfn, calls), Recording<INetworkStore>.Wrap(store, calls), Machines, TimeProvider.System);
@@ -186,7 +186,8 @@ public class ApiHandlerTests
     [Fact]
     public async Task HandleAsync_PortFails_Returns500WithoutTheBody()
     {
-        var function = new ApiFunction(new FailingExecutions(), store, Machines, TimeProvider.System);
+        var failing = new FakeWorkflowExecutions(TimeProvider.System) { Failure = new InvalidOperationException("State machine does not exist") };
+        var function = new ApiFunction(failing, store, Machines, TimeProvider.System);
 
         var response = await Invoke(function, Event("POST", "/networks", "/networks", null, Repo.Example("tutorial")));
 
@@ -219,17 +220,5 @@ public class ApiHandlerTests
             .SelectMany(c => map.TargetMethods[Array.FindIndex(map.InterfaceMethods, m => m.Name == c.Split('.')[1])].GetCustomAttribute<IamActionsAttribute>()!.Actions)
             .Order(StringComparer.Ordinal);
         Assert.Equal(["states:DescribeExecution", "states:ListExecutions", "states:StartExecution"], actions);
-    }
-
-    sealed class FailingExecutions : IWorkflowExecutions
-    {
-        public Task<StartedExecution> StartAsync(string stateMachineArn, string name, string inputJson, CancellationToken cancellationToken)
-            => throw new InvalidOperationException("State machine does not exist");
-
-        public Task<ExecutionPage> ListAsync(string stateMachineArn, string? nextToken, int pageSize, CancellationToken cancellationToken)
-            => throw new InvalidOperationException("State machine does not exist");
-
-        public Task<ExecutionDetails?> DescribeAsync(string executionArn, CancellationToken cancellationToken)
-            => throw new InvalidOperationException("State machine does not exist");
     }
 }

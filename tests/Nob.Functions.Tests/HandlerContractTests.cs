@@ -22,7 +22,7 @@ public partial class HandlerContractTests
     readonly FakeBrokerService mq = new();
     readonly FakeSecurityGroups ec2 = new();
     readonly FakeParameters ssm = new();
-    readonly InMemoryMessageProbe probe = new();
+    readonly FakeMessageProbe probe = FakeMessageProbe.Connected();
     readonly FakeNetworkStore store = new();
     readonly Dictionary<string, HashSet<string>> calls = new(StringComparer.Ordinal);
 

@@ -19,7 +19,7 @@ public sealed class ApiFunctionFixture : IAsyncLifetime
 
     internal FakeWorkflowExecutions Executions { get; } = new(TimeProvider.System);
 
-    internal DictionaryNetworkStore Networks { get; } = new();
+    internal FakeNetworkStore Networks { get; } = new();
 
     internal ApiStateMachines Machines { get; } = FakeStateMachines.In("us-east-1", "000000000000");
 

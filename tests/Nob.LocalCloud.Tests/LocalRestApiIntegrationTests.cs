@@ -40,7 +40,7 @@ public class LocalRestApiIntegrationTests
     [Fact]
     public async Task HandleAsync_FunctionSilentPastTheIntegrationTimeout_Is504()
     {
-        var clock = new VirtualClock();
+        var clock = ManualClock.AutoAdvancing();
         var api = new LocalRestApi(RestApiDefinition.From(Template, LocalCloud.NetworksApiLogicalId), new SilentFunctions(), "000000000000", clock);
         var context = Request(api, "GET", "/networks/tutorial");
 

@@ -112,7 +112,9 @@ public sealed class InvalidSpecTests : IDisposable
         Assert.Equal(3, cliErrors.Count);
 
         // The API function as API Gateway invokes it (a REST proxy event), with ports that must not be called.
-        var api = new Nob.Functions.ApiFunction(new NeverCalled(), new NeverCalled(), new ApiStateMachines(
+        var executions = new FakeWorkflowExecutions(TimeProvider.System) { Failure = new InvalidOperationException("called the workflow for a bad spec") };
+        var records = new FakeNetworkStore();
+        var api = new Nob.Functions.ApiFunction(executions, records, new ApiStateMachines(
             "arn:aws:states:us-east-1:123456789012:stateMachine:build", "arn:aws:states:us-east-1:123456789012:stateMachine:teardown",
             "arn:aws:states:us-east-1:123456789012:stateMachine:check-drift"), TimeProvider.System);
         var proxyEvent = new JsonObject { ["httpMethod"] = "POST", ["resource"] = "/networks", ["path"] = "/networks", ["body"] = Specs.Invalid };
@@ -123,17 +125,8 @@ public sealed class InvalidSpecTests : IDisposable
         var body = JsonNode.Parse((string)response["body"]!)!;
         Assert.Equal(cliErrors, body["errors"]!.AsArray().Select(e => ((string)e!).Trim()));
         Assert.DoesNotContain(Specs.PasswordInSpec, (string)response["body"]!, StringComparison.Ordinal);
-    }
-
-    /// <summary>A bad request must be refused before anything is read or started.</summary>
-    sealed class NeverCalled : IWorkflowExecutions, INetworkStore
-    {
-        public Task<StartedExecution> StartAsync(string stateMachineArn, string name, string inputJson, CancellationToken cancellationToken) => throw new InvalidOperationException("started an execution for a bad spec");
-        public Task<ExecutionPage> ListAsync(string stateMachineArn, string? nextToken, int pageSize, CancellationToken cancellationToken) => throw new InvalidOperationException("listed executions for a bad spec");
-        public Task<ExecutionDetails?> DescribeAsync(string executionArn, CancellationToken cancellationToken) => throw new InvalidOperationException("described an execution for a bad spec");
-        public Task<NetworkRecord?> GetAsync(string networkName, CancellationToken cancellationToken) => throw new InvalidOperationException("read a record for a bad spec");
-        public Task PutAsync(NetworkRecord record, CancellationToken cancellationToken) => throw new InvalidOperationException("wrote a record");
-        public Task<bool> DeleteAsync(string networkName, CancellationToken cancellationToken) => throw new InvalidOperationException("deleted a record");
-        public Task<IReadOnlyList<string>> ListNetworkNamesAsync(CancellationToken cancellationToken) => throw new InvalidOperationException("listed records");
+        // A bad request is refused before anything is read or started.
+        Assert.Equal((0, 0, 0), (executions.StartCalls, executions.ListCalls, executions.DescribeCalls));
+        Assert.Empty(records.Calls);
     }
 }

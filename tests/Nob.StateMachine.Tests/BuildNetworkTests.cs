@@ -19,11 +19,11 @@ public class BuildNetworkTests
     readonly FakeBrokerService mq = new() { SettleAfterDescribes = 3 };
     readonly FakeSecurityGroups ec2 = new();
     readonly FakeParameters ssm = new();
-    readonly DictionaryNetworkStore networks = new();
+    readonly FakeNetworkStore networks = new();
     readonly FakeLockStore locks = new();
     readonly List<HistoryEvent> progress = [];
     readonly LocalStateMachine machine;
-    readonly VirtualClock clock = new();
+    readonly ManualClock clock = ManualClock.AutoAdvancing();
     readonly ITestOutputHelper log;
 
     public BuildNetworkTests(ITestOutputHelper log)
@@ -38,7 +38,7 @@ public class BuildNetworkTests
         var gate = new Lock();
         var factory = HandlerFactories.FromServices(
             Synchronized<IBrokerService>.Wrap(mq, gate), Synchronized<ISecurityGroupService>.Wrap(ec2, gate), Synchronized<IParameterStore>.Wrap(ssm, gate),
-            Synchronized<INetworkStore>.Wrap(networks, gate), new LoopbackMessageProbe(), TimeProvider.System, locks, new FakeExecutionStatus());
+            Synchronized<INetworkStore>.Wrap(networks, gate), FakeMessageProbe.Connected(), TimeProvider.System, locks, new FakeExecutionStatus());
         machine = LocalStateMachine.FromTemplate(Repo.PathOf("template.yaml"), "BuildNetworkStateMachine", factory,
             new LocalStateMachineOptions { TimeProvider = clock, Random = () => 0.5, OnEvent = progress.Add },
             new InProcessLambdaOptions { EnvironmentVariables = EnvironmentHandling.Ignore });

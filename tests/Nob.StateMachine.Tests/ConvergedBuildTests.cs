@@ -38,9 +38,9 @@ public class ConvergedBuildTests
         var brokers = FailOnce<IBrokerService>.Wrap(mq, out failOnce);
         var factory = HandlerFactories.FromServices(
             Synchronized<IBrokerService>.Wrap(brokers, gate), Synchronized<ISecurityGroupService>.Wrap(ec2, gate), Synchronized<IParameterStore>.Wrap(ssm, gate),
-            Synchronized<INetworkStore>.Wrap(store, gate), new LoopbackMessageProbe(), TimeProvider.System, new FakeLockStore(), new FakeExecutionStatus());
+            Synchronized<INetworkStore>.Wrap(store, gate), FakeMessageProbe.Connected(), TimeProvider.System, new FakeLockStore(), new FakeExecutionStatus());
         machine = LocalStateMachine.FromTemplate(Repo.PathOf("template.yaml"), "BuildNetworkStateMachine", factory,
-            new LocalStateMachineOptions { TimeProvider = new VirtualClock(), Random = () => 0.5 },
+            new LocalStateMachineOptions { TimeProvider = ManualClock.AutoAdvancing(), Random = () => 0.5 },
             new InProcessLambdaOptions { EnvironmentVariables = EnvironmentHandling.Ignore });
     }
 
@@ -90,7 +90,7 @@ public class ConvergedBuildTests
         Assert.Equal(firstSummary["connectors"]!.ToJsonString(), summary["connectors"]!.ToJsonString());
         Assert.Equal(firstSummary["verification"]!["pairs"]!.AsArray().Count, summary["verification"]!["pairs"]!.AsArray().Count);
         Assert.Equal(firstSummary["ingress"]!.AsArray().Select(r => r!["rule"]!.ToJsonString()), summary["ingress"]!.AsArray().Select(r => r!["rule"]!.ToJsonString()));
-        Assert.NotNull(store.Values.GetValueOrDefault(network == "tutorial" ? "/nob/networks/tutorial" : "/nob/networks/mesh"));
+        Assert.NotNull(store.Records.GetValueOrDefault(network == "tutorial" ? "tutorial" : "mesh"));
     }
 
     [Fact]
@@ -138,10 +138,10 @@ public class ConvergedBuildTests
     {
         // The fast path needs no stored record: a network built before StoreNetwork existed (or whose record was lost) is converged too.
         await BuildAsync(Repo.Example("tutorial"));
-        store.Values.Clear();
+        store.Records.Clear();
         var second = await BuildAsync(Repo.Example("tutorial"));
         Assert.Equal(FastPath, Entered(second));
-        Assert.Single(store.Values);
+        Assert.Single(store.Records);
     }
 }
 

@@ -19,8 +19,8 @@ internal sealed class LocalNob
     public FakeBrokerService Mq { get; } = new() { SettleAfterDescribes = 3 };
     public FakeSecurityGroups Ec2 { get; } = new();
     public FakeParameters Ssm { get; } = new();
-    public DictionaryNetworkStore Networks { get; } = new();
-    public InMemoryMessageProbe Probe { get; } = new();
+    public FakeNetworkStore Networks { get; } = new();
+    public FakeMessageProbe Probe { get; } = FakeMessageProbe.Connected();
 
     /// <summary>The networks' locks, and the executions that run (a holder not in it has ended).</summary>
     public FakeLockStore Locks { get; } = new();
@@ -53,7 +53,7 @@ internal sealed class LocalNob
         LocalStateMachine.FromTemplate(Repo.PathOf("template.yaml"), logicalId, factory,
             new LocalStateMachineOptions
             {
-                TimeProvider = new VirtualClock(),
+                TimeProvider = ManualClock.AutoAdvancing(),
                 Random = () => 0.5,
                 OnEvent = onEvent,
                 OnPutEvents = (entries, _) =>

@@ -17,9 +17,9 @@ public class QuotaTests(ITestOutputHelper log)
     const string Password = "s3cret-Passw0rd";
     static readonly TimeSpan CreationTakes = TimeSpan.FromMinutes(25), RebootTakes = TimeSpan.FromMinutes(10);
 
-    readonly VirtualClock clock = new();
+    readonly ManualClock clock = ManualClock.AutoAdvancing();
     readonly FakeBrokerService mq = new();
-    readonly DictionaryNetworkStore networks = new();
+    readonly FakeNetworkStore networks = new();
     readonly List<HistoryEvent> events = [];
 
     LocalStateMachine Machine(string logicalId)
@@ -35,7 +35,7 @@ public class QuotaTests(ITestOutputHelper log)
         // The handlers read the same virtual clock as the waits, so each check sees the broker as Amazon MQ would then.
         var factory = HandlerFactories.FromServices(
             Synchronized<IBrokerService>.Wrap(mq, gate), Synchronized<ISecurityGroupService>.Wrap(ec2, gate), Synchronized<IParameterStore>.Wrap(ssm, gate),
-            Synchronized<INetworkStore>.Wrap(networks, gate), new LoopbackMessageProbe(), (TimeProvider)clock, new FakeLockStore(), new FakeExecutionStatus());
+            Synchronized<INetworkStore>.Wrap(networks, gate), FakeMessageProbe.Connected(), (TimeProvider)clock, new FakeLockStore(), new FakeExecutionStatus());
         return LocalStateMachine.FromTemplate(Repo.PathOf("template.yaml"), logicalId, factory,
             new LocalStateMachineOptions
             {

@@ -31,10 +31,10 @@ public class TransientFaultRetryTests(ITestOutputHelper log)
             () => new AwsThrottlingException("EC2", "AuthorizeSecurityGroupIngress", new InvalidOperationException("RequestLimitExceeded")));
         var parameters = FailingFirst<IParameterStore>.Wrap(Synchronized<IParameterStore>.Wrap(ssm, gate), nameof(IParameterStore.GetSecureStringWithVersionAsync), 1,
             () => new AwsServiceUnavailableException("SSM", "GetParameter", new InvalidOperationException("503")));
-        var factory = HandlerFactories.FromServices(brokers, groups, parameters, Synchronized<INetworkStore>.Wrap(new DictionaryNetworkStore(), gate),
-            new LoopbackMessageProbe(), TimeProvider.System, new FakeLockStore(), new FakeExecutionStatus());
+        var factory = HandlerFactories.FromServices(brokers, groups, parameters, Synchronized<INetworkStore>.Wrap(new FakeNetworkStore(), gate),
+            FakeMessageProbe.Connected(), TimeProvider.System, new FakeLockStore(), new FakeExecutionStatus());
         var machine = LocalStateMachine.FromTemplate(Repo.PathOf("template.yaml"), "BuildNetworkStateMachine", factory,
-            new LocalStateMachineOptions { TimeProvider = new VirtualClock(), Random = () => 0.5 },
+            new LocalStateMachineOptions { TimeProvider = ManualClock.AutoAdvancing(), Random = () => 0.5 },
             new InProcessLambdaOptions { EnvironmentVariables = EnvironmentHandling.Ignore });
 
         var result = await machine.ExecuteAsync(Repo.Example("tutorial"));
@@ -60,9 +60,9 @@ public class TransientFaultRetryTests(ITestOutputHelper log)
         ec2.Vpcs["sg-1"] = "vpc-1";
         var gate = new Lock();
         var factory = HandlerFactories.FromServices(Synchronized<IBrokerService>.Wrap(mq, gate), Synchronized<ISecurityGroupService>.Wrap(ec2, gate),
-            Synchronized<IParameterStore>.Wrap(ssm, gate), Synchronized<INetworkStore>.Wrap(new DictionaryNetworkStore(), gate), new LoopbackMessageProbe(), TimeProvider.System, new FakeLockStore(), new FakeExecutionStatus());
+            Synchronized<IParameterStore>.Wrap(ssm, gate), Synchronized<INetworkStore>.Wrap(new FakeNetworkStore(), gate), FakeMessageProbe.Connected(), TimeProvider.System, new FakeLockStore(), new FakeExecutionStatus());
         var machine = LocalStateMachine.FromTemplate(Repo.PathOf("template.yaml"), "BuildNetworkStateMachine", factory,
-            new LocalStateMachineOptions { TimeProvider = new VirtualClock(), Random = () => 0.5 },
+            new LocalStateMachineOptions { TimeProvider = ManualClock.AutoAdvancing(), Random = () => 0.5 },
             new InProcessLambdaOptions { EnvironmentVariables = EnvironmentHandling.Ignore });
         var first = await machine.ExecuteAsync(Repo.Example("tutorial"));
         Assert.True(first.IsSucceeded, first.Explain());

@@ -14,7 +14,7 @@ public class ExecutionTimeoutTests
     [Fact]
     public async Task Execution_RunsPastTimeoutSeconds_EndsTimedOutAtTheTimeoutWithStatesTimeoutThatNoCatchTakes()
     {
-        var clock = new VirtualClock();
+        var clock = ManualClock.AutoAdvancing();
         var result = await Sfn.RunAsync(Machine(timeoutSeconds: 600, waitSeconds: 3600), clock: clock);
         Assert.Equal(ExecutionResult.TimedOut, result.Status);
         Assert.Equal("States.Timeout", result.Error);
@@ -26,7 +26,7 @@ public class ExecutionTimeoutTests
     [Fact]
     public async Task Execution_EndsWithinTimeoutSeconds_Succeeds()
     {
-        var clock = new VirtualClock();
+        var clock = ManualClock.AutoAdvancing();
         var result = await Sfn.RunAsync(Machine(timeoutSeconds: 3601, waitSeconds: 3600), clock: clock);
         Assert.True(result.IsSucceeded, result.Explain());
         Assert.Equal(TimeSpan.FromSeconds(3600), result.StopDate - result.StartDate);

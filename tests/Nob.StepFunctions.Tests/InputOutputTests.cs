@@ -43,7 +43,7 @@ public class InputOutputTests
     [Fact]
     public async Task ContextObject_GivesExecutionAndStateDetails()
     {
-        var clock = new VirtualClock();
+        var clock = ManualClock.AutoAdvancing();
         var definition = StateMachineDefinition.Parse(Sfn.Pass("""
             "Parameters": {
               "id.$": "$$.Execution.Id", "name.$": "$$.Execution.Name", "start.$": "$$.Execution.StartTime",

@@ -17,10 +17,10 @@ public class PutEventsTests
         [{"Source":"nob","DetailType":"Network drift detected","Detail":{"network.$":"$.network","brokers":["a","b"]},"EventBusName":"${Bus}"}]
         """;
 
-    static LocalStateMachine Build(string definition, Func<IReadOnlyList<PutEventsEntry>, CancellationToken, Task>? onPutEvents = null, VirtualClock? clock = null,
+    static LocalStateMachine Build(string definition, Func<IReadOnlyList<PutEventsEntry>, CancellationToken, Task>? onPutEvents = null, ManualClock? clock = null,
         bool payloadLimit = true) =>
         new(StateMachineDefinition.Parse(definition, new Dictionary<string, string> { ["Bus"] = "arn:aws:events:us-east-1:123456789012:event-bus/default" }, "check-drift"),
-            new ScriptedFunctions(), new LocalStateMachineOptions { TimeProvider = clock ?? new VirtualClock(), OnPutEvents = onPutEvents, EnforcePayloadLimit = payloadLimit });
+            new ScriptedFunctions(), new LocalStateMachineOptions { TimeProvider = clock ?? ManualClock.AutoAdvancing(), OnPutEvents = onPutEvents, EnforcePayloadLimit = payloadLimit });
 
     [Fact]
     public async Task PutEvents_ObjectDetail_IsSerializedDeliveredAndKeptOnTheResult()
@@ -105,7 +105,7 @@ public class PutEventsTests
     [Fact]
     public async Task PutEvents_FailedEntry_IsRetriedThenCaught()
     {
-        var clock = new VirtualClock();
+        var clock = ManualClock.AutoAdvancing();
         var result = await Build(Machine("""[{"Source":"nob","DetailType":"t"}]""",
             """[{"ErrorEquals":["EventBridge.FailedEntry"],"IntervalSeconds":3,"MaxAttempts":2}]""",
             """[{"ErrorEquals":["States.ALL"],"ResultPath":"$.error","Next":"Caught"}]"""), clock: clock).ExecuteAsync("{}");

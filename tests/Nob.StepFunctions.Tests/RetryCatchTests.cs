@@ -30,7 +30,7 @@ public class RetryCatchTests
     [Fact]
     public async Task Retry_BacksOffExponentially_OnTheClock_AndCountsTransitions()
     {
-        var clock = new VirtualClock();
+        var clock = ManualClock.AutoAdvancing();
         var start = clock.GetUtcNow();
         var result = await Sfn.RunAsync(Task("""[{"ErrorEquals":["TransientException"],"IntervalSeconds":2,"BackoffRate":3,"MaxAttempts":5}]"""),
             "{}", Failing(Transient, Transient, Transient), clock);
@@ -47,7 +47,7 @@ public class RetryCatchTests
     [Fact]
     public async Task MaxDelaySeconds_CapsTheBackoff()
     {
-        var clock = new VirtualClock();
+        var clock = ManualClock.AutoAdvancing();
         await Sfn.RunAsync(Task("""[{"ErrorEquals":["States.ALL"],"IntervalSeconds":10,"BackoffRate":10,"MaxDelaySeconds":50,"MaxAttempts":3}]"""),
             "{}", Failing(Transient, Transient, Transient), clock);
         Assert.Equal([10, 50, 50], clock.Delays.Select(d => d.TotalSeconds));
@@ -56,7 +56,7 @@ public class RetryCatchTests
     [Fact]
     public async Task FullJitter_ScalesEachDelayByTheRandomNumber()
     {
-        var clock = new VirtualClock();
+        var clock = ManualClock.AutoAdvancing();
         await Sfn.RunAsync(Task("""[{"ErrorEquals":["States.ALL"],"IntervalSeconds":4,"BackoffRate":2,"MaxAttempts":2,"JitterStrategy":"FULL"}]"""),
             "{}", Failing(Transient, Transient), clock, random: () => 0.25);
         Assert.Equal([1, 2], clock.Delays.Select(d => d.TotalSeconds));
@@ -65,7 +65,7 @@ public class RetryCatchTests
     [Fact]
     public async Task Defaults_AreOneSecondTwiceAsLongThreeAttempts()
     {
-        var clock = new VirtualClock();
+        var clock = ManualClock.AutoAdvancing();
         var result = await Sfn.RunAsync(Task("""[{"ErrorEquals":["States.ALL"]}]"""), "{}", Failing(Transient, Transient, Transient, Transient), clock);
         Assert.Equal([1, 2, 4], clock.Delays.Select(d => d.TotalSeconds));
         Assert.Equal("TransientException", result.Error);
@@ -74,7 +74,7 @@ public class RetryCatchTests
     [Fact]
     public async Task EachRetrierCountsItsOwnAttempts()
     {
-        var clock = new VirtualClock();
+        var clock = ManualClock.AutoAdvancing();
         var result = await Sfn.RunAsync(Task("""
             [{"ErrorEquals":["TransientException"],"IntervalSeconds":1,"MaxAttempts":1},
              {"ErrorEquals":["OtherException"],"IntervalSeconds":7,"MaxAttempts":2}]
@@ -86,7 +86,7 @@ public class RetryCatchTests
     [Fact]
     public async Task MaxAttemptsZero_NeverRetries()
     {
-        var clock = new VirtualClock();
+        var clock = ManualClock.AutoAdvancing();
         var result = await Sfn.RunAsync(Task("""[{"ErrorEquals":["States.ALL"],"MaxAttempts":0}]"""), "{}", Failing(Transient), clock);
         Assert.Equal("TransientException", result.Error);
         Assert.Empty(clock.Delays);

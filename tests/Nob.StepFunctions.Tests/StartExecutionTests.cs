@@ -23,9 +23,9 @@ public class StartExecutionTests
           "Caught":{"Type":"Pass","End":true}}}
         """;
 
-    static (LocalStateMachine Parent, LocalStateMachine Child) Build(string parent, ScriptedFunctions functions, VirtualClock? clock = null)
+    static (LocalStateMachine Parent, LocalStateMachine Child) Build(string parent, ScriptedFunctions functions, ManualClock? clock = null)
     {
-        var options = new LocalStateMachineOptions { TimeProvider = clock ?? new VirtualClock() };
+        var options = new LocalStateMachineOptions { TimeProvider = clock ?? ManualClock.AutoAdvancing() };
         var child = new LocalStateMachine(StateMachineDefinition.Parse(Child, name: "teardown-network"), functions, options);
         var machine = new LocalStateMachine(StateMachineDefinition.Parse(parent, name: "check-drift"), functions, options)
         {

@@ -67,15 +67,15 @@ internal static class Sfn
 {
     /// <summary>Runs an inline definition once on a virtual clock.</summary>
     public static async Task<ExecutionResult> RunAsync(string definition, string input = "{}", ILambdaFunctions? functions = null,
-        VirtualClock? clock = null, Func<double>? random = null, Action<HistoryEvent>? onEvent = null)
+        ManualClock? clock = null, Func<double>? random = null, Action<HistoryEvent>? onEvent = null)
     {
         var machine = new LocalStateMachine(StateMachineDefinition.Parse(definition), functions ?? new ScriptedFunctions(),
-            new LocalStateMachineOptions { TimeProvider = clock ?? new VirtualClock(), Random = random, OnEvent = onEvent });
+            new LocalStateMachineOptions { TimeProvider = clock ?? ManualClock.AutoAdvancing(), Random = random, OnEvent = onEvent });
         return await machine.ExecuteAsync(input);
     }
 
     /// <summary>Runs and expects success; returns the output as JSON.</summary>
-    public static async Task<JsonNode?> OutputAsync(string definition, string input = "{}", ILambdaFunctions? functions = null, VirtualClock? clock = null, Func<double>? random = null)
+    public static async Task<JsonNode?> OutputAsync(string definition, string input = "{}", ILambdaFunctions? functions = null, ManualClock? clock = null, Func<double>? random = null)
     {
         var result = await RunAsync(definition, input, functions, clock, random);
         Assert.True(result.IsSucceeded, result.Explain());

@@ -129,7 +129,7 @@ public sealed class TemplateStateMachinesTests : IDisposable
         var events = new List<PutEventsEntry>();
         var options = new LocalStateMachineOptions
         {
-            TimeProvider = new VirtualClock(), Region = "eu-west-1", Account = "111122223333", StackName = "nob-test",
+            TimeProvider = ManualClock.AutoAdvancing(), Region = "eu-west-1", Account = "111122223333", StackName = "nob-test",
             OnPutEvents = (e, _) =>
             {
                 events.AddRange(e);

@@ -9,7 +9,7 @@ public class WaitFailSucceedTests
     [Fact]
     public async Task WaitSeconds_WaitsOnTheClock_AndPassesItsInput()
     {
-        var clock = new VirtualClock();
+        var clock = ManualClock.AutoAdvancing();
         var start = clock.GetUtcNow();
         var result = await Sfn.RunAsync(Wait("\"Seconds\":3600"), """{"a":1}""", clock: clock);
         Assert.Equal("""{"a":1}""", result.Output);
@@ -20,7 +20,7 @@ public class WaitFailSucceedTests
     [Fact]
     public async Task AWaitOfYears_IsTakenInSteps()
     {
-        var clock = new VirtualClock();
+        var clock = ManualClock.AutoAdvancing();
         var start = clock.GetUtcNow();
         var result = await Sfn.RunAsync(Wait("\"Seconds\":99999999"), "{}", clock: clock);
         Assert.True(result.IsSucceeded, result.Explain());
@@ -31,7 +31,7 @@ public class WaitFailSucceedTests
     [Fact]
     public async Task WaitSecondsPath_ReadsTheInput()
     {
-        var clock = new VirtualClock();
+        var clock = ManualClock.AutoAdvancing();
         await Sfn.RunAsync(Wait("\"SecondsPath\":\"$.wait.seconds\""), """{"wait":{"seconds":30}}""", clock: clock);
         Assert.Equal([TimeSpan.FromSeconds(30)], clock.Delays);
     }
@@ -39,11 +39,11 @@ public class WaitFailSucceedTests
     [Fact]
     public async Task WaitTimestamp_WaitsUntilThen_AndNotAtAllForThePast()
     {
-        var clock = new VirtualClock(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var clock = ManualClock.AutoAdvancing(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
         await Sfn.RunAsync(Wait("\"Timestamp\":\"2025-01-01T00:10:00Z\""), "{}", clock: clock);
         Assert.Equal([TimeSpan.FromMinutes(10)], clock.Delays);
 
-        var past = new VirtualClock(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var past = ManualClock.AutoAdvancing(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
         var result = await Sfn.RunAsync(Wait("\"TimestampPath\":\"$.until\""), """{"until":"2024-12-31T23:00:00+00:00"}""", clock: past);
         Assert.True(result.IsSucceeded, result.Explain());
         Assert.Empty(past.Delays);

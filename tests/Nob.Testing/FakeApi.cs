@@ -1,6 +1,5 @@
 using System.Globalization;
 using Nob.Core.Api;
-using Nob.Core.Lifecycle;
 
 namespace Nob.Testing;
 
@@ -31,9 +30,13 @@ public sealed class FakeWorkflowExecutions(TimeProvider time) : IWorkflowExecuti
     public int ListCalls { get; private set; }
     public int DescribeCalls { get; private set; }
 
+    /// <summary>When set, every call throws it (counted first): a state machine that does not exist, or a service down.</summary>
+    public Exception? Failure { get; set; }
+
     public Task<StartedExecution> StartAsync(string stateMachineArn, string name, string inputJson, CancellationToken cancellationToken)
     {
         StartCalls++;
+        if (Failure is not null) throw Failure;
         if (name.Length is 0 or > 80) throw new ArgumentException($"invalid execution name {name}");
         var existing = Executions.FirstOrDefault(e => e.StateMachineArn == stateMachineArn && e.Name == name);
         if (existing is not null)
@@ -57,6 +60,7 @@ public sealed class FakeWorkflowExecutions(TimeProvider time) : IWorkflowExecuti
     public Task<ExecutionPage> ListAsync(string stateMachineArn, string? nextToken, int pageSize, CancellationToken cancellationToken)
     {
         ListCalls++;
+        if (Failure is not null) throw Failure;
         var newestFirst = Executions.Where(e => e.StateMachineArn == stateMachineArn).Reverse().ToList();
         var start = nextToken is null ? 0 : int.Parse(nextToken, CultureInfo.InvariantCulture);
         var page = newestFirst.Skip(start).Take(pageSize)
@@ -68,6 +72,7 @@ public sealed class FakeWorkflowExecutions(TimeProvider time) : IWorkflowExecuti
     public Task<ExecutionDetails?> DescribeAsync(string executionArn, CancellationToken cancellationToken)
     {
         DescribeCalls++;
+        if (Failure is not null) throw Failure;
         var e = Executions.SingleOrDefault(x => x.Arn == executionArn);
         return Task.FromResult(e is null ? null : new ExecutionDetails(e.Name, e.Arn, e.StateMachineArn, e.Status, e.StartDate, e.StopDate, e.Input, e.Output, e.Error, e.Cause));
     }
@@ -91,24 +96,4 @@ public static class FakeStateMachines
         $"arn:aws:states:{region}:{account}:stateMachine:nob-build-network",
         $"arn:aws:states:{region}:{account}:stateMachine:nob-teardown-network",
         $"arn:aws:states:{region}:{account}:stateMachine:nob-check-drift");
-}
-
-/// <summary>Network records in a dictionary.</summary>
-public sealed class DictionaryNetworkStore : INetworkStore
-{
-    public Dictionary<string, NetworkRecord> Records { get; } = new(StringComparer.Ordinal);
-
-    public Task<NetworkRecord?> GetAsync(string networkName, CancellationToken cancellationToken)
-        => Task.FromResult(Records.GetValueOrDefault(networkName));
-
-    public Task PutAsync(NetworkRecord record, CancellationToken cancellationToken)
-    {
-        Records[record.NetworkName] = record;
-        return Task.CompletedTask;
-    }
-
-    public Task<bool> DeleteAsync(string networkName, CancellationToken cancellationToken) => Task.FromResult(Records.Remove(networkName));
-
-    public Task<IReadOnlyList<string>> ListNetworkNamesAsync(CancellationToken cancellationToken)
-        => Task.FromResult<IReadOnlyList<string>>([.. Records.Keys.Order(StringComparer.Ordinal)]);
 }

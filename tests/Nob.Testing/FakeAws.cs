@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Nob.Core.Configuration;
 using Nob.Core.Lifecycle;
 using Nob.Core.Workflow;
@@ -65,6 +66,15 @@ public sealed class FakeBrokerService : IBrokerService
     /// <summary>Runs at the start of each CreateBroker (a test's way to have another party, or a lost first attempt, take the name).</summary>
     public Action<BrokerCreation>? BeforeCreate { get; set; }
 
+    /// <summary>Runs at the start of each ListBrokers (a test's way to move a broker's state on between listings).</summary>
+    public Action? BeforeListing { get; set; }
+
+    /// <summary>Broker IDs ListBrokers leaves out of what it returns (still sighted, so they settle as listed ones do).</summary>
+    public HashSet<string> HiddenFromListing { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Broker IDs DescribeBroker answers 404 for although they are still listed (deleted between the two calls).</summary>
+    public HashSet<string> GoneOnDescribe { get; } = new(StringComparer.Ordinal);
+
     /// <summary>
     /// Optional (null, the default, leaves states alone): brokers settle on the time of this clock instead, as Amazon MQ's
     /// do. A creation is RUNNING from the first DescribeBroker <see cref="CreationTakes"/> after CreateBroker, a reboot
@@ -98,12 +108,13 @@ public sealed class FakeBrokerService : IBrokerService
     /// <summary>Every broker, each seen as a DescribeBroker would see it (a listing settles brokers as a describe does).</summary>
     public Task<IReadOnlyList<BrokerSummary>> ListBrokersAsync(CancellationToken cancellationToken)
     {
+        BeforeListing?.Invoke();
         Calls.Add("ListBrokers");
         var listed = new List<BrokerSummary>();
         foreach (var b in Brokers.Values.ToList())
         {
             Sight(b, deletions: false);
-            listed.Add(new BrokerSummary(b.Id, b.Creation.BrokerName, b.State, b.EngineType, b.Creation.DeploymentMode));
+            if (!HiddenFromListing.Contains(b.Id)) listed.Add(new BrokerSummary(b.Id, b.Creation.BrokerName, b.State, b.EngineType, b.Creation.DeploymentMode));
         }
         return Task.FromResult<IReadOnlyList<BrokerSummary>>(listed);
     }
@@ -111,7 +122,7 @@ public sealed class FakeBrokerService : IBrokerService
     public Task<BrokerDescription> DescribeBrokerAsync(string brokerId, CancellationToken cancellationToken)
     {
         Calls.Add($"DescribeBroker {brokerId}");
-        if (!Brokers.TryGetValue(brokerId, out var b)) throw new BrokerMissingException(brokerId); // as the adapter translates Amazon MQ's 404
+        if (!Brokers.TryGetValue(brokerId, out var b) || GoneOnDescribe.Contains(brokerId)) throw new BrokerMissingException(brokerId); // as the adapter translates Amazon MQ's 404
         Sight(b, deletions: true);
         var instances = Enumerable.Range(1, b.Creation.DeploymentMode == "SINGLE_INSTANCE" ? 1 : 2)
             .Select(i => new BrokerInstance([$"ssl://{b.Id}-{i}.mq.example:61617", $"stomp+ssl://{b.Id}-{i}.mq.example:61614"], $"10.0.0.{i}{b.Id.Length}", $"https://{b.Id}-{i}.mq.example:8162"))
@@ -394,26 +405,40 @@ public sealed class FakeParameters : IParameterStore
     }
 }
 
-/// <summary>Network records in memory, stored through <see cref="NetworkRecordCodec"/> like SSM stores them.</summary>
+/// <summary>
+/// The fake of the <see cref="INetworkStore"/> port: network records by name. What is put goes through
+/// <see cref="NetworkRecordCodec"/> as SSM stores it (a record that does not survive encoding fails here as it would on
+/// AWS); a test may also set or read <see cref="Records"/> directly.
+/// </summary>
 public sealed class FakeNetworkStore : INetworkStore
 {
-    public Dictionary<string, string> Values { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, NetworkRecord> Records { get; } = new(StringComparer.Ordinal);
 
-    public Task<NetworkRecord?> GetAsync(string networkName, CancellationToken cancellationToken) =>
-        Task.FromResult(Values.TryGetValue(NetworkRecord.ParameterName(networkName), out var v) ? NetworkRecordCodec.Decode(v) : null);
+    /// <summary>Every call, in order, as SSM's operation and the network: <c>GetParameter tutorial</c>.</summary>
+    public ConcurrentQueue<string> Calls { get; } = new();
+
+    public Task<NetworkRecord?> GetAsync(string networkName, CancellationToken cancellationToken)
+    {
+        Calls.Enqueue($"GetParameter {networkName}");
+        return Task.FromResult(Records.GetValueOrDefault(networkName));
+    }
 
     public Task PutAsync(NetworkRecord record, CancellationToken cancellationToken)
     {
-        Values[NetworkRecord.ParameterName(record.NetworkName)] = NetworkRecordCodec.Encode(record);
+        Calls.Enqueue($"PutParameter {record.NetworkName}");
+        Records[record.NetworkName] = NetworkRecordCodec.Decode(NetworkRecordCodec.Encode(record));
         return Task.CompletedTask;
     }
 
-    public Task<bool> DeleteAsync(string networkName, CancellationToken cancellationToken) =>
-        Task.FromResult(Values.Remove(NetworkRecord.ParameterName(networkName)));
+    public Task<bool> DeleteAsync(string networkName, CancellationToken cancellationToken)
+    {
+        Calls.Enqueue($"DeleteParameter {networkName}");
+        return Task.FromResult(Records.Remove(networkName));
+    }
 
     public Task<IReadOnlyList<string>> ListNetworkNamesAsync(CancellationToken cancellationToken)
     {
-        var prefix = NetworkRecord.ParameterPath + "/";
-        return Task.FromResult<IReadOnlyList<string>>([.. Values.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).Select(k => k[prefix.Length..]).Order(StringComparer.Ordinal)]);
+        Calls.Enqueue("GetParametersByPath");
+        return Task.FromResult<IReadOnlyList<string>>([.. Records.Keys.Order(StringComparer.Ordinal)]);
     }
 }

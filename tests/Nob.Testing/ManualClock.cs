@@ -5,11 +5,13 @@ namespace Nob.Testing;
 /// each with the clock at its due time (a periodic timer is due again a period later), so timed
 /// <see cref="CancellationTokenSource"/>s and delays end then. <see cref="WaitForTimersAsync"/> lets a test wait (bounded)
 /// until the code under test is waiting on the clock, so each step happens at a known time.
+/// <see cref="AutoAdvancing"/> makes the other kind: a clock on which nobody waits.
 /// </summary>
 public sealed class ManualClock(DateTimeOffset start) : TimeProvider
 {
     private readonly Lock _gate = new();
     private readonly List<ManualTimer> _timers = [];
+    private readonly List<TimeSpan> _delays = [];
     private DateTimeOffset _now = start;
 
     public ManualClock()
@@ -17,7 +19,30 @@ public sealed class ManualClock(DateTimeOffset start) : TimeProvider
     {
     }
 
-    public override TimeZoneInfo LocalTimeZone => TimeZoneInfo.Utc;
+    /// <summary>Every timer fires at once, moving the clock forward by its due time (see <see cref="AutoAdvancing"/>).</summary>
+    private bool AdvancesByItself { get; init; }
+
+    /// <summary>
+    /// A clock on which every timer fires at once and moves the clock forward by its due time, so waits and retry delays
+    /// take no real time and are recorded in <see cref="Delays"/>. (Concurrent waits add up: the clock is one line, not
+    /// one per waiter.) Its timestamps are the system's, as elapsed-time measurements of real work expect.
+    /// </summary>
+    public static ManualClock AutoAdvancing(DateTimeOffset? start = null) =>
+        new(start ?? new DateTimeOffset(2025, 1, 2, 3, 4, 5, TimeSpan.Zero)) { AdvancesByItself = true };
+
+    /// <summary>Of an <see cref="AutoAdvancing"/> clock: every delay awaited on it, in order.</summary>
+    public IReadOnlyList<TimeSpan> Delays
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _delays];
+            }
+        }
+    }
+
+    public override TimeZoneInfo LocalTimeZone => AdvancesByItself ? base.LocalTimeZone : TimeZoneInfo.Utc;
 
     public override DateTimeOffset GetUtcNow()
     {
@@ -27,9 +52,9 @@ public sealed class ManualClock(DateTimeOffset start) : TimeProvider
         }
     }
 
-    public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+    public override long TimestampFrequency => AdvancesByItself ? base.TimestampFrequency : TimeSpan.TicksPerSecond;
 
-    public override long GetTimestamp() => GetUtcNow().UtcTicks;
+    public override long GetTimestamp() => AdvancesByItself ? base.GetTimestamp() : GetUtcNow().UtcTicks;
 
     public int PendingTimers
     {
@@ -56,6 +81,20 @@ public sealed class ManualClock(DateTimeOffset start) : TimeProvider
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
+        if (AdvancesByItself)
+        {
+            if (dueTime == Timeout.InfiniteTimeSpan)
+            {
+                return new InertTimer();
+            }
+            lock (_gate)
+            {
+                _delays.Add(dueTime);
+                _now += dueTime;
+            }
+            ThreadPool.UnsafeQueueUserWorkItem(_ => callback(state), null);
+            return new InertTimer();
+        }
         var timer = new ManualTimer(this, callback, state);
         timer.Change(dueTime, period);
         return timer;
@@ -117,6 +156,18 @@ public sealed class ManualClock(DateTimeOffset start) : TimeProvider
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(by, TimeSpan.Zero);
         AdvanceTo(GetUtcNow() + by);
+    }
+
+    /// <summary>An auto-advancing clock's timer: it has fired already, or never will.</summary>
+    private sealed class InertTimer : ITimer
+    {
+        public bool Change(TimeSpan dueTime, TimeSpan period) => true;
+
+        public void Dispose()
+        {
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
     private sealed class ManualTimer(ManualClock clock, TimerCallback callback, object? state) : ITimer

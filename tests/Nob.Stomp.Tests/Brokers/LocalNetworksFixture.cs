@@ -36,10 +36,10 @@ public sealed class LocalNetworksFixture : IAsyncLifetime
         // Eight JVMs start together on a small machine: give them time.
         Host = await LocalBrokerHost.CreateAsync(Root, options: new LocalBrokerOptions { StartTimeout = TimeSpan.FromMinutes(3) });
         Trust = StompTls.TrustOnlyPemFile(Host.Tls.CertificatePath);
-        Tutorial = LocalNetwork.Prepare(Host, Infrastructure.Repo.Example("tutorial"));
-        Unbridged = LocalNetwork.Prepare(Host, Infrastructure.Repo.Example("tutorial"), networkName: "unbridged", withConnectors: false);
+        Tutorial = LocalNetwork.Prepare(Host, Nob.Testing.Repository.Example("tutorial"));
+        Unbridged = LocalNetwork.Prepare(Host, Nob.Testing.Repository.Example("tutorial"), networkName: "unbridged", withConnectors: false);
         Lone = Host.CreateBroker("unbridged-Lone", AmazonMqDefaults.ConfigurationXml, [Unbridged.User]);
-        ActiveStandby = LocalNetwork.Prepare(Host, Infrastructure.Repo.Example("active-standby"));
+        ActiveStandby = LocalNetwork.Prepare(Host, Nob.Testing.Repository.Example("active-standby"));
         await Task.WhenAll(Tutorial.StartAsync(), Unbridged.StartAsync(), Lone.StartAsync(), ActiveStandby.StartAsync());
     }
 

@@ -1,13 +1,11 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Nob.Core.Verification;
-using Nob.Stomp.Tests.Infrastructure;
-using Nob.Testing;
 
-namespace Nob.Stomp.Tests.Verification;
+namespace Nob.Testing;
 
-/// <summary>A broker as the fake sees it.</summary>
-internal sealed class FakeBroker(string password)
+/// <summary>A broker as <see cref="FakeMessageProbe"/> sees it.</summary>
+public sealed class FakeProbeBroker(string password)
 {
     public string Password { get; set; } = password;
 
@@ -24,19 +22,35 @@ internal sealed class FakeBroker(string password)
 }
 
 /// <summary>
-/// An in-memory network for <see cref="BridgeVerifier"/>: brokers that run or not, with a password each, and a set of
-/// (sender, receiver) routes that carry messages. Sending advances the manual clock by <see cref="DeliveryDelay"/>, then
-/// delivers at once to subscribers on receivers the route reaches. Everything it is asked to do is logged in order.
+/// The fake of the <see cref="IMessageProbe"/> port: an in-memory network for <see cref="BridgeVerifier"/>. Brokers listed
+/// in <see cref="Brokers"/> run or not, with a password each; a broker not listed runs and lets any password in. Messages go
+/// over the (sender, receiver) <see cref="Routes"/>, or over every pair when <see cref="EveryPairConnected"/>, except from
+/// <see cref="Isolated"/> senders. With a manual clock, sending advances it by <see cref="DeliveryDelay"/>; then the
+/// message reaches at once the subscribers of its queue on receivers the route reaches. Everything it is asked to do is
+/// logged in order.
 /// </summary>
-internal sealed class FakeMessageProbe(ManualClock clock) : IMessageProbe
+public sealed class FakeMessageProbe(ManualClock? clock = null) : IMessageProbe
 {
+    private readonly ManualClock? clock = clock;
     private readonly object _gate = new();
     private readonly List<FakeSubscription> _subscriptions = [];
     private int _openConnections;
 
-    public Dictionary<string, FakeBroker> Brokers { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, FakeProbeBroker> Brokers { get; } = new(StringComparer.Ordinal);
 
     public HashSet<(string Sender, string Receiver)> Routes { get; } = [];
+
+    /// <summary>Every broker reaches every other (a network whose connectors all work), whatever <see cref="Routes"/> says.</summary>
+    public bool EveryPairConnected { get; set; }
+
+    /// <summary>Senders whose messages go nowhere.</summary>
+    public HashSet<string> Isolated { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Every password a connection was asked with.</summary>
+    public ConcurrentBag<string> PasswordsSeen { get; } = [];
+
+    /// <summary>A network where every message arrives: every broker reaches every other.</summary>
+    public static FakeMessageProbe Connected() => new() { EveryPairConnected = true };
 
     public TimeSpan DeliveryDelay { get; set; } = TimeSpan.FromMilliseconds(40);
 
@@ -77,7 +91,8 @@ internal sealed class FakeMessageProbe(ManualClock clock) : IMessageProbe
     public Task<IProbeConnection> ConnectAsync(ProbeTarget broker, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var state = Brokers[broker.BrokerName];
+        PasswordsSeen.Add(broker.Password.Reveal());
+        var state = Brokers.GetValueOrDefault(broker.BrokerName) ?? new FakeProbeBroker(broker.Password.Reveal());
         if (state.Silent)
         {
             Log.Enqueue($"connect {broker.BrokerName}: no answer");
@@ -96,7 +111,7 @@ internal sealed class FakeMessageProbe(ManualClock clock) : IMessageProbe
             throw new MessageProbeException(broker.BrokerName, ProbeFailure.AuthenticationFailed,
                 $"broker {broker.BrokerName}: {broker.StompEndpoints[state.ActiveInstance]} refused the connection of user \"{broker.Username}\": User name [{broker.Username}] or password is invalid.");
         }
-        var endpoint = broker.StompEndpoints[state.ActiveInstance];
+        var endpoint = broker.StompEndpoints.ElementAtOrDefault(state.ActiveInstance) ?? "";
         Log.Enqueue($"connect {broker.BrokerName} at {endpoint}");
         lock (_gate)
         {
@@ -157,12 +172,15 @@ internal sealed class FakeMessageProbe(ManualClock clock) : IMessageProbe
             {
                 probe.Sent.Add((BrokerName, queue, message));
             }
-            await Task.Yield(); // let other pairs run in between
+            if (probe.clock is not null)
+            {
+                await Task.Yield(); // on the manual clock, let other pairs run in between
+            }
             probe.Advance(probe.DeliveryDelay);
             List<FakeSubscription> targets;
             lock (probe._gate)
             {
-                targets = [.. probe._subscriptions.Where(s => s.Queue == queue && probe.Routes.Contains((BrokerName, s.BrokerName)))];
+                targets = [.. probe._subscriptions.Where(s => s.Queue == queue && probe.Carries(BrokerName, s.BrokerName))];
             }
             foreach (var target in targets)
             {
@@ -197,11 +215,14 @@ internal sealed class FakeMessageProbe(ManualClock clock) : IMessageProbe
         }
     }
 
+    private bool Carries(string sender, string receiver) =>
+        !Isolated.Contains(sender) && (EveryPairConnected || Routes.Contains((sender, receiver)));
+
     private void Advance(TimeSpan by)
     {
         if (by > TimeSpan.Zero)
         {
-            clock.Advance(by);
+            clock?.Advance(by);
         }
     }
 

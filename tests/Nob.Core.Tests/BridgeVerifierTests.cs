@@ -4,10 +4,9 @@ using Nob.Core.Planning;
 using Nob.Core.Specs;
 using Nob.Core.Verification;
 using Nob.Core.Workflow;
-using Nob.Stomp.Tests.Infrastructure;
 using Nob.Testing;
 
-namespace Nob.Stomp.Tests.Verification;
+namespace Nob.Core.Tests;
 
 /// <summary>The verifier against an in-memory network and a clock that moves only when told: every outcome is deterministic.</summary>
 public sealed class BridgeVerifierTests
@@ -28,7 +27,7 @@ public sealed class BridgeVerifierTests
     {
         foreach (var broker in plan.Brokers)
         {
-            _probe.Brokers[broker.Name] = new FakeBroker(Password);
+            _probe.Brokers[broker.Name] = new FakeProbeBroker(Password);
         }
         foreach (var route in routes)
         {
