@@ -21,7 +21,7 @@ public partial class CliLayeringTests
             .Where(f => !f.StartsWith("bin/", StringComparison.Ordinal) && !f.StartsWith("obj/", StringComparison.Ordinal))
             .Select(f => (f, WithoutComments(File.ReadAllText(Path.Combine(Cli, f)))))];
 
-    static string WithoutComments(string source) => CommentOrString().Replace(source, m => m.Value.StartsWith('/') ? "" : m.Value);
+    static string WithoutComments(string source) => SourceCode.WithoutComments(source);
 
     [Fact]
     public void Sources_NoFile_SetsThisProcesssEnvironment()
@@ -71,9 +71,6 @@ public partial class CliLayeringTests
         Assert.Empty(undeclared);
     }
 
-    // Comments (// and /* */) or string literals (kept, so "//" inside a string is not taken for a comment).
-    [GeneratedRegex("""//[^\n]*|/\*.*?\*/|@"(?:[^"]|"")*"|"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])'""", RegexOptions.Singleline)]
-    private static partial Regex CommentOrString();
 
     // An SDK client or its configuration made here, or a signed HTTP client, or the SSM adapter.
     [GeneratedRegex(@"new\s+Amazon\w*(Client|Config)\s*\(|\bAmazon\w*(Client|Config)\s*\(|SignedHttp\.(Client|LocalCloudClient|Handler)\s*\(|new\s+(Nob\.Aws\.Adapters\.)?Ssm\w*Store\s*\(")]

@@ -15,7 +15,7 @@ public partial class CoreLayeringTests
     static IEnumerable<(string Path, string Code)> Sources(string folder) =>
         Directory.EnumerateFiles(Path.Combine(Core, folder), "*.cs").Select(p => (p, WithoutComments(File.ReadAllText(p))));
 
-    static string WithoutComments(string source) => CommentOrString().Replace(source, m => m.Value.StartsWith('/') ? "" : m.Value);
+    static string WithoutComments(string source) => SourceCode.WithoutComments(source);
 
     static IReadOnlyList<string> StepsDeclaredIn(string code) =>
         [.. StepDeclaration().Matches(code).Select(m => m.Groups["name"].Value)];
@@ -62,8 +62,6 @@ public partial class CoreLayeringTests
         Assert.Empty(uses);
     }
 
-    [GeneratedRegex(@"//[^\n]*|/\*.*?\*/|@""(?:[^""]|"""")*""|""(?:\\.|[^""\\\n])*""", RegexOptions.Singleline)]
-    private static partial Regex CommentOrString();
 
     [GeneratedRegex(@"^(?:public|internal)\s+(?:sealed\s+|static\s+)*(?:class|record)\s+(?<name>\w+Step)\b", RegexOptions.Multiline)]
     private static partial Regex StepDeclaration();

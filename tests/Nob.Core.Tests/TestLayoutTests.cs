@@ -37,7 +37,7 @@ public partial class TestLayoutTests
             .Select(p => (Path.GetRelativePath(Tests, p), WithoutCommentsOrStrings(File.ReadAllText(p))));
 
     /// <summary>Code only: a declaration in a comment or a string (this file's own examples) is not one.</summary>
-    static string WithoutCommentsOrStrings(string code) => CommentOrString().Replace(code, m => m.Value.StartsWith('/') ? "" : "\"\"");
+    static string WithoutCommentsOrStrings(string code) => SourceCode.WithoutCommentsOrStrings(code);
 
     /// <summary>Core's ports: its public interfaces (what adapters implement and tests fake).</summary>
     static IReadOnlyList<string> CorePorts() =>
@@ -120,8 +120,6 @@ public partial class TestLayoutTests
         Assert.Equal(expected.Length == 0 ? [] : expected.Split('|'), found);
     }
 
-    [GeneratedRegex(@"//[^\n]*|/\*.*?\*/|@""(?:[^""]|"""")*""|""(?:\\.|[^""\\\n])*""", RegexOptions.Singleline)]
-    private static partial Regex CommentOrString();
 
     [GeneratedRegex(@"\b(?:class|record|struct)\s+(?<name>\w+)(?:<[^>{]*>)?\s*(?:\((?:[^()]|\([^()]*\))*\))?\s*:(?<bases>[^{;]+)", RegexOptions.Singleline)]
     private static partial Regex TypeWithBases();
