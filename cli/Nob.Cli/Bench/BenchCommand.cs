@@ -1,3 +1,4 @@
+using Nob.Core.Workflow;
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Runtime.InteropServices;
@@ -399,7 +400,7 @@ public sealed class BenchCommand(TextWriter stdout, TextWriter stderr)
         {
             var activity = await http.GetFromJsonAsync<JsonNode>("_localcloud/activity", cancellationToken);
             var last = activity!["brokerStates"]!.AsArray().GroupBy(c => (string)c!["brokerName"]!).Select(g => (string)g.Last()!["state"]!);
-            if (last.All(s => s == "RUNNING")) return;
+            if (last.All(s => s == BrokerStates.Running)) return;
             await Task.Delay(250, cancellationToken);
         }
         throw new InvalidOperationException("a broker did not come back after the cold-start reboot");

@@ -36,13 +36,13 @@ public static class BenchMath
             StateChange? open = null;
             foreach (var change in broker.OrderBy(c => c.Time))
             {
-                if (change.State is "CREATION_IN_PROGRESS" or "REBOOT_IN_PROGRESS")
+                if (change.State is BrokerStates.CreationInProgress or BrokerStates.RebootInProgress)
                 {
                     open = change;
                     continue;
                 }
-                if (open is not null && change.State == "RUNNING")
-                    phases.Add(new BrokerPhase(broker.Key, open.State == "CREATION_IN_PROGRESS" ? BrokerPhase.Start : BrokerPhase.Reboot, open.Time, change.Time));
+                if (open is not null && change.State == BrokerStates.Running)
+                    phases.Add(new BrokerPhase(broker.Key, open.State == BrokerStates.CreationInProgress ? BrokerPhase.Start : BrokerPhase.Reboot, open.Time, change.Time));
                 open = null;
             }
         }
