@@ -439,6 +439,18 @@ public class StepFunctionsBehaviourTests
     }
 
     [Fact]
+    public async Task GetExecutionHistoryAll_MorePagesThanMaxPages_ThrowsAfterReadingThem()
+    {
+        using var server = CapturingServer.Sequence(CannedResponse.Json(HistoryPage("h1", 1)), CannedResponse.Json(HistoryPage("h2", 2)));
+        using var client = TestClients.StepFunctionsFor(server);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => client.GetExecutionHistoryAllAsync(DescribedArn, maxPages: 2));
+
+        Assert.Contains("more than 2 pages", error.Message, StringComparison.Ordinal);
+        Assert.Equal(2, server.Requests.Count);
+    }
+
+    [Fact]
     public async Task StopExecution_UnknownExecution_ThrowsExecutionDoesNotExistWithoutRetry()
     {
         using var server = new CapturingServer(CannedResponse.AwsJsonError(400, "ExecutionDoesNotExist", "Execution Does Not Exist"));
