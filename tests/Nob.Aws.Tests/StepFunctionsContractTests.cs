@@ -1,4 +1,3 @@
-using System.Collections;
 using System.Net;
 using System.Reflection;
 using System.Text.Json;
@@ -121,7 +120,7 @@ public class StepFunctionsContractTests
         }
 
         // Every member the client reads exists in the output shape: a response generated from the model fills them all.
-        AssertPopulated(response, operation + "Response", problems);
+        GeneratedResponse.AssertPopulated(response, operation + "Response", typeof(ExecutionListItem).Namespace, problems);
         Assert.True(problems.Count == 0, $"{operation}:\n  " + string.Join("\n  ", problems));
     }
 
@@ -166,39 +165,6 @@ public class StepFunctionsContractTests
             Assert.Equal("req-400", e.RequestId);
             Assert.Equal(HttpStatusCode.BadRequest, e.StatusCode);
             Assert.Single(server.Requests);
-        }
-    }
-
-    static void AssertPopulated(object? value, string path, List<string> problems)
-    {
-        switch (value)
-        {
-            case null:
-                problems.Add($"{path} was not read from the model-generated response");
-                return;
-            case string s:
-                if (s.Length == 0) problems.Add($"{path} is empty");
-                return;
-            case int or long or bool or DateTimeOffset:
-                return;
-            case IEnumerable sequence:
-                var i = 0;
-                foreach (var item in sequence) AssertPopulated(item, $"{path}[{i++}]", problems);
-                if (i == 0) problems.Add($"{path} is empty");
-                return;
-        }
-
-        var type = value.GetType();
-        if (type.Namespace != typeof(ExecutionListItem).Namespace)
-        {
-            problems.Add($"{path}: unexpected type {type}");
-            return;
-        }
-
-        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
-        {
-            if (property.DeclaringType == typeof(AmazonWebServiceResponse) || property.GetIndexParameters().Length > 0) continue;
-            AssertPopulated(property.GetValue(value), $"{path}.{property.Name}", problems);
         }
     }
 }
