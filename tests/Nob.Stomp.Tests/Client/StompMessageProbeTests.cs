@@ -81,6 +81,25 @@ public sealed class StompMessageProbeTests
     }
 
     [Fact]
+    public async Task ReceiveAsync_BrokerRefusesTheSubscription_ThrowsRefusedNamingTheBrokerAndQueue()
+    {
+        await using var server = new FakeStompServer(async session =>
+        {
+            await session.AcceptConnectAsync();
+            var subscribe = await session.ExpectAsync(StompCommands.Subscribe);
+            await session.ReceiptAsync(subscribe);
+            await session.WriteAsync("ERROR\nmessage:not authorized to read\n\n\0");
+        });
+        await using var connection = await Probe().ConnectAsync(Target(server.Port), CancellationToken.None);
+        var subscription = await connection.SubscribeAsync("nob.verify.net.A.B.1", CancellationToken.None);
+
+        var error = await Assert.ThrowsAsync<MessageProbeException>(() => subscription.ReceiveAsync(CancellationToken.None));
+
+        Assert.Equal(ProbeFailure.Refused, error.Failure);
+        Assert.StartsWith("receiving from /queue/nob.verify.net.A.B.1 on broker B1: ", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RefusalOnOneEndpoint_IsTheAnswer_WithoutWaitingForASilentOther()
     {
         using var silent = new TcpListener(IPAddress.Loopback, 0); // accepts TCP, never speaks TLS: a standby that drops us
