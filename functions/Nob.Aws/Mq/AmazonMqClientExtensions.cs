@@ -12,17 +12,14 @@ public static class AmazonMqClientExtensions
         this IAmazonMqClient client, int? pageSize = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(client);
-        var pages = NextTokenPages.ReadAsync(
+        var summaries = NextTokenPages.ItemsAsync(
             "ListBrokers",
             (token, ct) => client.ListBrokersAsync(new ListBrokersRequest { MaxResults = pageSize, NextToken = token }, ct),
-            page => page.NextToken,
+            page => (page.BrokerSummaries, page.NextToken),
             cancellationToken: cancellationToken);
-        await foreach (var page in pages.ConfigureAwait(false))
+        await foreach (var summary in summaries.ConfigureAwait(false))
         {
-            foreach (var summary in page.BrokerSummaries)
-            {
-                yield return summary;
-            }
+            yield return summary;
         }
     }
 
@@ -44,13 +41,11 @@ public static class AmazonMqClientExtensions
         this IAmazonMqClient client, string brokerId, int? pageSize = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(client);
-        return await NextTokenPages.CollectAsync(
-            NextTokenPages.ReadAsync(
-                "ListUsers",
-                (token, ct) => client.ListUsersAsync(new ListUsersRequest { BrokerId = brokerId, MaxResults = pageSize, NextToken = token }, ct),
-                page => page.NextToken,
-                cancellationToken: cancellationToken),
-            page => page.Users).ConfigureAwait(false);
+        return await NextTokenPages.AllItemsAsync(
+            "ListUsers",
+            (token, ct) => client.ListUsersAsync(new ListUsersRequest { BrokerId = brokerId, MaxResults = pageSize, NextToken = token }, ct),
+            page => (page.Users, page.NextToken),
+            cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>All revisions of a configuration.</summary>
@@ -58,13 +53,11 @@ public static class AmazonMqClientExtensions
         this IAmazonMqClient client, string configurationId, int? pageSize = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(client);
-        return await NextTokenPages.CollectAsync(
-            NextTokenPages.ReadAsync(
-                "ListConfigurationRevisions",
-                (token, ct) => client.ListConfigurationRevisionsAsync(
-                    new ListConfigurationRevisionsRequest { ConfigurationId = configurationId, MaxResults = pageSize, NextToken = token }, ct),
-                page => page.NextToken,
-                cancellationToken: cancellationToken),
-            page => page.Revisions).ConfigureAwait(false);
+        return await NextTokenPages.AllItemsAsync(
+            "ListConfigurationRevisions",
+            (token, ct) => client.ListConfigurationRevisionsAsync(
+                new ListConfigurationRevisionsRequest { ConfigurationId = configurationId, MaxResults = pageSize, NextToken = token }, ct),
+            page => (page.Revisions, page.NextToken),
+            cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 }

@@ -9,14 +9,14 @@ namespace Nob.Aws.Protocol;
 internal static class NextTokenPages
 {
     /// <summary>
-    /// The pages of <paramref name="operation"/>, each fetched only when the one before has been consumed. Past
-    /// <paramref name="maxPages"/> with a token still given, throws <paramref name="tooManyPages"/>'s exception if given,
-    /// else stops.
+    /// The items of <paramref name="operation"/>'s pages in order, each page fetched only when the one before has been
+    /// consumed; <paramref name="read"/> gives a page's items and next token. Past <paramref name="maxPages"/> with a
+    /// token still given, throws <paramref name="tooManyPages"/>'s exception if given, else stops.
     /// </summary>
-    public static async IAsyncEnumerable<TPage> ReadAsync<TPage>(
+    public static async IAsyncEnumerable<TItem> ItemsAsync<TPage, TItem>(
         string operation,
         Func<string?, CancellationToken, Task<TPage>> fetch,
-        Func<TPage, string?> nextTokenOf,
+        Func<TPage, (IEnumerable<TItem> Items, string? NextToken)> read,
         int maxPages = int.MaxValue,
         Func<Exception>? tooManyPages = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -26,10 +26,13 @@ internal static class NextTokenPages
         string? nextToken = null;
         for (var page = 0; page < maxPages; page++)
         {
-            var response = await fetch(nextToken, cancellationToken).ConfigureAwait(false);
-            yield return response;
+            var (items, next) = read(await fetch(nextToken, cancellationToken).ConfigureAwait(false));
+            foreach (var item in items)
+            {
+                yield return item;
+            }
 
-            nextToken = nextTokenOf(response);
+            nextToken = next;
             if (string.IsNullOrEmpty(nextToken))
             {
                 yield break;
@@ -47,13 +50,19 @@ internal static class NextTokenPages
         }
     }
 
-    /// <summary>Every item of every page of <paramref name="pages"/>, in order.</summary>
-    public static async Task<IReadOnlyList<TItem>> CollectAsync<TPage, TItem>(IAsyncEnumerable<TPage> pages, Func<TPage, IEnumerable<TItem>> itemsOf)
+    /// <summary><see cref="ItemsAsync"/> read to the end.</summary>
+    public static async Task<IReadOnlyList<TItem>> AllItemsAsync<TPage, TItem>(
+        string operation,
+        Func<string?, CancellationToken, Task<TPage>> fetch,
+        Func<TPage, (IEnumerable<TItem> Items, string? NextToken)> read,
+        int maxPages = int.MaxValue,
+        Func<Exception>? tooManyPages = null,
+        CancellationToken cancellationToken = default)
     {
         var all = new List<TItem>();
-        await foreach (var page in pages.ConfigureAwait(false))
+        await foreach (var item in ItemsAsync(operation, fetch, read, maxPages, tooManyPages, cancellationToken).ConfigureAwait(false))
         {
-            all.AddRange(itemsOf(page));
+            all.Add(item);
         }
 
         return all;

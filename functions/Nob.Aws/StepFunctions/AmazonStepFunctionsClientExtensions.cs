@@ -21,19 +21,16 @@ public static class AmazonStepFunctionsClientExtensions
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxPages, 1);
-        var pages = NextTokenPages.ReadAsync(
+        var executions = NextTokenPages.ItemsAsync(
             "ListExecutions",
             (token, ct) => client.ListExecutionsAsync(
                 new ListExecutionsRequest { StateMachineArn = stateMachineArn, StatusFilter = statusFilter, MaxResults = pageSize, NextToken = token }, ct),
-            page => page.NextToken,
+            page => (page.Executions, page.NextToken),
             maxPages,
             cancellationToken: cancellationToken);
-        await foreach (var page in pages.ConfigureAwait(false))
+        await foreach (var execution in executions.ConfigureAwait(false))
         {
-            foreach (var item in page.Executions)
-            {
-                yield return item;
-            }
+            yield return execution;
         }
     }
 
@@ -43,16 +40,13 @@ public static class AmazonStepFunctionsClientExtensions
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxPages, 1);
-        return await NextTokenPages.CollectAsync(
-            NextTokenPages.ReadAsync(
-                "GetExecutionHistory",
-                (token, ct) => client.GetExecutionHistoryAsync(
-                    new GetExecutionHistoryRequest { ExecutionArn = executionArn, MaxResults = 1000, NextToken = token }, ct),
-                page => page.NextToken,
-                maxPages,
-                () => new InvalidOperationException($"The history of {executionArn} has more than {maxPages} pages; stopped reading it."),
-                cancellationToken),
-            page => page.Events).ConfigureAwait(false);
+        return await NextTokenPages.AllItemsAsync(
+            "GetExecutionHistory",
+            (token, ct) => client.GetExecutionHistoryAsync(new GetExecutionHistoryRequest { ExecutionArn = executionArn, MaxResults = 1000, NextToken = token }, ct),
+            page => (page.Events, page.NextToken),
+            maxPages,
+            () => new InvalidOperationException($"The history of {executionArn} has more than {maxPages} pages; stopped reading it."),
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Every state machine of the account in the region, for at most <paramref name="maxPages"/> pages.</summary>
@@ -60,13 +54,11 @@ public static class AmazonStepFunctionsClientExtensions
         this IAmazonStepFunctionsClient client, int maxPages = 10, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(client);
-        return await NextTokenPages.CollectAsync(
-            NextTokenPages.ReadAsync(
-                "ListStateMachines",
-                (token, ct) => client.ListStateMachinesAsync(new ListStateMachinesRequest { MaxResults = 1000, NextToken = token }, ct),
-                page => page.NextToken,
-                maxPages,
-                cancellationToken: cancellationToken),
-            page => page.StateMachines).ConfigureAwait(false);
+        return await NextTokenPages.AllItemsAsync(
+            "ListStateMachines",
+            (token, ct) => client.ListStateMachinesAsync(new ListStateMachinesRequest { MaxResults = 1000, NextToken = token }, ct),
+            page => (page.StateMachines, page.NextToken),
+            maxPages,
+            cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 }
