@@ -31,15 +31,13 @@ public sealed class StompMessageProbeTests
         {
             var connect = await session.AcceptConnectAsync();
             Assert.Equal(("verifier", Password), (connect.Header("login"), connect.Header("passcode")));
-            subscribe = await session.ExpectAsync(StompCommands.Subscribe);
-            await session.ReceiptAsync(subscribe);
-            send = await session.ExpectAsync(StompCommands.Send);
-            await session.ReceiptAsync(send);
+            subscribe = await session.AcceptAsync(StompCommands.Subscribe);
+            send = await session.AcceptAsync(StompCommands.Send);
             await session.WriteAsync(new StompFrame(StompCommands.Message,
                 [new("subscription", subscribe.Header("id")!), new("message-id", "m"), new("expires", send.Header("expires")!),
                  new("content-length", send.Header("content-length")!)],
                 send.Body));
-            await session.ReceiptAsync(await session.ExpectAsync(StompCommands.Unsubscribe));
+            await session.AcceptAsync(StompCommands.Unsubscribe);
             await session.AcceptDisconnectAsync();
         });
 
@@ -86,8 +84,7 @@ public sealed class StompMessageProbeTests
         await using var server = new FakeStompServer(async session =>
         {
             await session.AcceptConnectAsync();
-            var subscribe = await session.ExpectAsync(StompCommands.Subscribe);
-            await session.ReceiptAsync(subscribe);
+            await session.AcceptAsync(StompCommands.Subscribe);
             await session.WriteAsync("ERROR\nmessage:not authorized to read\n\n\0");
         });
         await using var connection = await Probe().ConnectAsync(Target(server.Port), CancellationToken.None);
