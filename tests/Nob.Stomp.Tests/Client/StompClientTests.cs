@@ -399,6 +399,25 @@ public sealed class StompClientTests
         await Assert.ThrowsAsync<StompProtocolException>(() => client.SendTextAsync("/queue/q", "x"));
     }
 
+    [Theory]
+    [InlineData("RECEIPT\n\n\0", "sent a RECEIPT frame without a receipt-id header")]
+    [InlineData("MESSAGE\nmessage-id:1\n\nbody\0", "sent a MESSAGE frame without a subscription header")]
+    public async Task FrameWithoutItsRequiredHeader_FailsTheConnectionWithAProtocolError(string frame, string expected)
+    {
+        await using var server = new FakeStompServer(async session =>
+        {
+            await session.AcceptConnectAsync();
+            await session.ExpectAsync(StompCommands.Send);
+            await session.WriteAsync(frame);
+            await session.ClientClosedAsync();
+        });
+        await using var client = await StompClient.ConnectAsync(server.Options());
+
+        var error = await Assert.ThrowsAsync<StompProtocolException>(() => client.SendTextAsync("/queue/q", "x"));
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task DisposeWithoutDisconnect_StillSaysDisconnect()
     {
