@@ -466,25 +466,11 @@ public class StepFunctionsEndpointTests
     static Endpoint Resolve(AmazonStepFunctionsConfig config)
         => config.DetermineServiceOperationEndpoint(new ServiceOperationEndpointParameters(new DescribeExecutionRequest { ExecutionArn = "arn" }));
 
-    static async Task WithEnvironment(IReadOnlyDictionary<string, string?> variables, Func<Task> body)
-    {
-        var saved = variables.Keys.ToDictionary(k => k, Environment.GetEnvironmentVariable);
-        try
-        {
-            foreach (var (name, value) in variables) Environment.SetEnvironmentVariable(name, value);
-            await body();
-        }
-        finally
-        {
-            foreach (var (name, value) in saved) Environment.SetEnvironmentVariable(name, value);
-        }
-    }
-
     [Fact]
     public async Task DescribeExecution_AwsEndpointUrlSfnSet_SendsThereSignedAsStates()
     {
         using var server = new CapturingServer(CannedResponse.Json("""{"name":"n-1"}"""));
-        await WithEnvironment(new Dictionary<string, string?> { ["AWS_ENDPOINT_URL_SFN"] = server.Url, ["AWS_ENDPOINT_URL"] = "http://127.0.0.1:9/" }, async () =>
+        await ProcessEnvironment.WithAsync(new Dictionary<string, string?> { ["AWS_ENDPOINT_URL_SFN"] = server.Url, ["AWS_ENDPOINT_URL"] = "http://127.0.0.1:9/" }, async () =>
         {
             using var client = new AmazonStepFunctionsClient(new AmazonStepFunctionsConfig());
 
@@ -499,7 +485,7 @@ public class StepFunctionsEndpointTests
     public async Task DescribeExecution_GlobalAwsEndpointUrlSet_SendsThere()
     {
         using var server = new CapturingServer(CannedResponse.Json("""{"name":"n-2"}"""));
-        await WithEnvironment(new Dictionary<string, string?> { ["AWS_ENDPOINT_URL"] = server.Url }, async () =>
+        await ProcessEnvironment.WithAsync(new Dictionary<string, string?> { ["AWS_ENDPOINT_URL"] = server.Url }, async () =>
         {
             using var client = new AmazonStepFunctionsClient(new AmazonStepFunctionsConfig());
 
