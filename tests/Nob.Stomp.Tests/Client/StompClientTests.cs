@@ -347,8 +347,7 @@ public sealed class StompClientTests
         {
             await session.AcceptConnectAsync();
             await session.AcceptAsync(StompCommands.Subscribe);
-            var send = await session.ExpectAsync(StompCommands.Send);
-            await session.WriteAsync($"ERROR\nreceipt-id:{send.Header("receipt")}\nmessage:User alice is not authorized to write to: queue://forbidden\n\n\0");
+            await session.RefuseAsync(StompCommands.Send, "User alice is not authorized to write to: queue://forbidden");
         });
         await using var client = await StompClient.ConnectAsync(server.Options());
         var subscription = await client.SubscribeAsync("/queue/watch");

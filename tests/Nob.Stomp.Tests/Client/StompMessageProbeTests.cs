@@ -64,8 +64,7 @@ public sealed class StompMessageProbeTests
         await using var server = new FakeStompServer(async session =>
         {
             await session.AcceptConnectAsync();
-            var send = await session.ExpectAsync(StompCommands.Send);
-            await session.WriteAsync($"ERROR\nreceipt-id:{send.Header("receipt")}\nmessage:not authorized\n\n\0");
+            await session.RefuseAsync(StompCommands.Send, "not authorized");
         });
         await using var connection = await Probe().ConnectAsync(Target(server.Port), CancellationToken.None);
         var openBefore = connection.IsOpen;

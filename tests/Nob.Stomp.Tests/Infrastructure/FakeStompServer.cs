@@ -193,6 +193,14 @@ internal sealed class FakeStompSession(Stream stream, CancellationToken stop)
         return frame;
     }
 
+    /// <summary>Expects <paramref name="command"/> and refuses it as ActiveMQ does: an ERROR frame naming its receipt.</summary>
+    public async Task<StompFrame> RefuseAsync(string command, string message)
+    {
+        var frame = await ExpectAsync(command);
+        await WriteAsync($"ERROR\nreceipt-id:{frame.Header(StompHeaders.Receipt)}\nmessage:{message}\n\n\0");
+        return frame;
+    }
+
     /// <summary>Expects DISCONNECT, answers its receipt, and waits for the client to close.</summary>
     public async Task AcceptDisconnectAsync()
     {
