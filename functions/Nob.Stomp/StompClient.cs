@@ -358,24 +358,11 @@ public sealed class StompClient : IAsyncDisposable
                 switch (frame.Command)
                 {
                     case StompCommands.Message:
-                        var id = frame.Header(StompHeaders.Subscription)
-                            ?? throw new StompProtocolException($"{Endpoint} sent a MESSAGE frame without a subscription header");
-                        StompSubscription? subscription;
-                        lock (_gate)
-                        {
-                            _subscriptions.TryGetValue(id, out subscription);
-                        }
-                        subscription?.Deliver(new StompMessage(frame)); // none: a message that crossed our UNSUBSCRIBE
+                        // None registered: a message that crossed our UNSUBSCRIBE.
+                        Registered(_subscriptions, RequiredHeader(frame, StompHeaders.Subscription))?.Deliver(new StompMessage(frame));
                         break;
                     case StompCommands.Receipt:
-                        var receipt = frame.Header(StompHeaders.ReceiptId)
-                            ?? throw new StompProtocolException($"{Endpoint} sent a RECEIPT frame without a receipt-id header");
-                        TaskCompletionSource? waiting;
-                        lock (_gate)
-                        {
-                            _receipts.TryGetValue(receipt, out waiting);
-                        }
-                        waiting?.TrySetResult();
+                        Registered(_receipts, RequiredHeader(frame, StompHeaders.ReceiptId))?.TrySetResult();
                         break;
                     case StompCommands.Error:
                         Fault(ErrorFrom(frame, duringConnect: false));
@@ -400,6 +387,19 @@ public sealed class StompClient : IAsyncDisposable
             Fault(new StompConnectionException(_closing.IsCancellationRequested
                 ? $"the connection to {Endpoint} is closed"
                 : $"lost the connection to {Endpoint}: {e.Message}", e));
+        }
+    }
+
+    private string RequiredHeader(StompFrame frame, string header)
+        => frame.Header(header) ?? throw new StompProtocolException($"{Endpoint} sent a {frame.Command} frame without a {header} header");
+
+    /// <summary>What waits under <paramref name="id"/> (a subscription, a receipt), if anything still does.</summary>
+    private T? Registered<T>(Dictionary<string, T> registry, string id)
+        where T : class
+    {
+        lock (_gate)
+        {
+            return registry.TryGetValue(id, out var waiting) ? waiting : null;
         }
     }
 

@@ -138,6 +138,26 @@ public sealed class StompMessageProbe(StompProbeOptions? options = null) : IMess
         $"{doing} on broker {brokerName}: {e.Message}",
         e);
 
+    // What the probe's callers see of a STOMP failure: which broker, what was being done, and the kind of failure.
+    private static async Task<T> AsProbeFailures<T>(string brokerName, string doing, Func<Task<T>> operation)
+    {
+        try
+        {
+            return await operation().ConfigureAwait(false);
+        }
+        catch (StompException e)
+        {
+            throw Wrap(brokerName, doing, e);
+        }
+    }
+
+    private static Task AsProbeFailures(string brokerName, string doing, Func<Task> operation)
+        => AsProbeFailures(brokerName, doing, async () =>
+        {
+            await operation().ConfigureAwait(false);
+            return true;
+        });
+
     private sealed class Connection(StompClient client, string brokerName, string endpoint) : IProbeConnection
     {
         public string BrokerName { get; } = brokerName;
@@ -149,14 +169,9 @@ public sealed class StompMessageProbe(StompProbeOptions? options = null) : IMess
         public async Task<IProbeSubscription> SubscribeAsync(string queue, CancellationToken cancellationToken)
         {
             var destination = Destination(queue);
-            try
-            {
-                return new Subscription(await client.SubscribeAsync(destination, cancellationToken: cancellationToken).ConfigureAwait(false), BrokerName);
-            }
-            catch (StompException e)
-            {
-                throw Wrap(BrokerName, $"subscribing to {destination}", e);
-            }
+            var subscription = await AsProbeFailures(BrokerName, $"subscribing to {destination}",
+                () => client.SubscribeAsync(destination, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            return new Subscription(subscription, BrokerName);
         }
 
         public async Task SendAsync(string queue, ProbeMessage message, CancellationToken cancellationToken)
@@ -168,27 +183,12 @@ public sealed class StompMessageProbe(StompProbeOptions? options = null) : IMess
             {
                 headers.Add(new(StompHeaders.Expires, expires.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)));
             }
-            try
-            {
-                await client.SendTextAsync(destination, message.Body, headers, cancellationToken).ConfigureAwait(false);
-            }
-            catch (StompException e)
-            {
-                throw Wrap(BrokerName, $"sending to {destination}", e);
-            }
+            await AsProbeFailures(BrokerName, $"sending to {destination}",
+                () => client.SendTextAsync(destination, message.Body, headers, cancellationToken)).ConfigureAwait(false);
         }
 
-        public async Task CloseAsync(CancellationToken cancellationToken)
-        {
-            try
-            {
-                await client.DisconnectAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (StompException e)
-            {
-                throw Wrap(BrokerName, "disconnecting", e);
-            }
-        }
+        public Task CloseAsync(CancellationToken cancellationToken)
+            => AsProbeFailures(BrokerName, "disconnecting", () => client.DisconnectAsync(cancellationToken));
 
         public ValueTask DisposeAsync() => client.DisposeAsync();
 
@@ -199,30 +199,15 @@ public sealed class StompMessageProbe(StompProbeOptions? options = null) : IMess
     {
         public async Task<ProbeMessage> ReceiveAsync(CancellationToken cancellationToken)
         {
-            try
-            {
-                var message = await subscription.ReceiveAsync(cancellationToken).ConfigureAwait(false);
-                DateTimeOffset? expires = long.TryParse(message.Header(StompHeaders.Expires), NumberStyles.None, CultureInfo.InvariantCulture, out var ms) && ms > 0
-                    ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
-                    : null;
-                return new ProbeMessage(message.BodyText, expires);
-            }
-            catch (StompException e)
-            {
-                throw Wrap(brokerName, $"receiving from {subscription.Destination}", e);
-            }
+            var message = await AsProbeFailures(brokerName, $"receiving from {subscription.Destination}",
+                () => subscription.ReceiveAsync(cancellationToken)).ConfigureAwait(false);
+            DateTimeOffset? expires = long.TryParse(message.Header(StompHeaders.Expires), NumberStyles.None, CultureInfo.InvariantCulture, out var ms) && ms > 0
+                ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
+                : null;
+            return new ProbeMessage(message.BodyText, expires);
         }
 
-        public async Task UnsubscribeAsync(CancellationToken cancellationToken)
-        {
-            try
-            {
-                await subscription.UnsubscribeAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (StompException e)
-            {
-                throw Wrap(brokerName, $"unsubscribing from {subscription.Destination}", e);
-            }
-        }
+        public Task UnsubscribeAsync(CancellationToken cancellationToken)
+            => AsProbeFailures(brokerName, $"unsubscribing from {subscription.Destination}", () => subscription.UnsubscribeAsync(cancellationToken));
     }
 }

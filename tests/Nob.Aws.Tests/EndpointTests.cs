@@ -21,32 +21,11 @@ public class EndpointTests
     private static Endpoint Resolve(AmazonMqConfig config)
         => config.DetermineServiceOperationEndpoint(new ServiceOperationEndpointParameters(new DescribeBrokerRequest { BrokerId = "b-1" }));
 
-    private static async Task WithEnvironment(IReadOnlyDictionary<string, string?> variables, Func<Task> body)
-    {
-        var saved = variables.Keys.ToDictionary(k => k, Environment.GetEnvironmentVariable);
-        try
-        {
-            foreach (var (name, value) in variables)
-            {
-                Environment.SetEnvironmentVariable(name, value);
-            }
-
-            await body();
-        }
-        finally
-        {
-            foreach (var (name, value) in saved)
-            {
-                Environment.SetEnvironmentVariable(name, value);
-            }
-        }
-    }
-
     [Fact]
     public async Task DescribeBroker_AwsEndpointUrlMqSet_SendsThere()
     {
         using var server = new CapturingServer(CannedResponse.Json("""{"brokerId":"b-1"}"""));
-        await WithEnvironment(new Dictionary<string, string?> { ["AWS_ENDPOINT_URL_MQ"] = server.Url, ["AWS_ENDPOINT_URL"] = "http://127.0.0.1:9/" }, async () =>
+        await ProcessEnvironment.WithAsync(new Dictionary<string, string?> { ["AWS_ENDPOINT_URL_MQ"] = server.Url, ["AWS_ENDPOINT_URL"] = "http://127.0.0.1:9/" }, async () =>
         {
             using var client = new AmazonMqClient(new AmazonMqConfig());
 
@@ -62,7 +41,7 @@ public class EndpointTests
     public async Task DescribeBroker_GlobalAwsEndpointUrlSet_SendsThere()
     {
         using var server = new CapturingServer(CannedResponse.Json("""{"brokerId":"b-2"}"""));
-        await WithEnvironment(new Dictionary<string, string?> { ["AWS_ENDPOINT_URL"] = server.Url }, async () =>
+        await ProcessEnvironment.WithAsync(new Dictionary<string, string?> { ["AWS_ENDPOINT_URL"] = server.Url }, async () =>
         {
             using var client = new AmazonMqClient(new AmazonMqConfig());
 
@@ -77,7 +56,7 @@ public class EndpointTests
     public async Task DescribeBroker_ServiceUrlAndEnvironmentSet_ServiceUrlWins()
     {
         using var server = new CapturingServer(CannedResponse.Json("""{"brokerId":"b-3"}"""));
-        await WithEnvironment(new Dictionary<string, string?> { ["AWS_ENDPOINT_URL_MQ"] = "http://127.0.0.1:9/" }, async () =>
+        await ProcessEnvironment.WithAsync(new Dictionary<string, string?> { ["AWS_ENDPOINT_URL_MQ"] = "http://127.0.0.1:9/" }, async () =>
         {
             using var client = TestClients.For(server);
 

@@ -1,4 +1,3 @@
-using System.Collections;
 using System.Reflection;
 using System.Text.Json;
 using Amazon.Runtime;
@@ -198,7 +197,7 @@ public class ModelContractTests
         }
 
         // Response: everything the client exposes was found in the model-generated output.
-        AssertPopulated(response, operation + "Response", problems);
+        GeneratedResponse.AssertPopulated(response, operation + "Response", typeof(BrokerSummary).Namespace, problems);
 
         Assert.True(problems.Count == 0, $"{operation}:\n  " + string.Join("\n  ", problems));
     }
@@ -212,74 +211,5 @@ public class ModelContractTests
         var propertyName = ModelMemberOf.FirstOrDefault(kv => kv.Key.StartsWith(request.GetType().Name + ".", StringComparison.Ordinal) && kv.Value == memberName).Key?.Split('.')[1]
             ?? memberName;
         return request.GetType().GetProperty(propertyName)?.GetValue(request);
-    }
-
-    /// <summary>Every public property of model types must be non-null, non-empty and (bool) true — as generated.</summary>
-    private static void AssertPopulated(object? value, string path, List<string> problems)
-    {
-        switch (value)
-        {
-            case null:
-                problems.Add($"{path} was not read from the model-generated response");
-                return;
-            case string s:
-                if (s.Length == 0)
-                {
-                    problems.Add($"{path} is empty");
-                }
-
-                return;
-            case bool b:
-                if (!b)
-                {
-                    problems.Add($"{path} is false (generated true)");
-                }
-
-                return;
-            case int or long or DateTimeOffset:
-                return;
-            case IDictionary dictionary:
-                if (dictionary.Count == 0)
-                {
-                    problems.Add($"{path} is empty");
-                }
-
-                foreach (DictionaryEntry entry in dictionary)
-                {
-                    AssertPopulated(entry.Value, $"{path}[{entry.Key}]", problems);
-                }
-
-                return;
-            case IEnumerable sequence:
-                var i = 0;
-                foreach (var item in sequence)
-                {
-                    AssertPopulated(item, $"{path}[{i++}]", problems);
-                }
-
-                if (i == 0)
-                {
-                    problems.Add($"{path} is empty");
-                }
-
-                return;
-        }
-
-        var type = value.GetType();
-        if (type.Namespace != typeof(BrokerSummary).Namespace)
-        {
-            problems.Add($"{path}: unexpected type {type}");
-            return;
-        }
-
-        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
-        {
-            if (property.DeclaringType == typeof(AmazonWebServiceResponse) || property.GetIndexParameters().Length > 0)
-            {
-                continue;
-            }
-
-            AssertPopulated(property.GetValue(value), $"{path}.{property.Name}", problems);
-        }
     }
 }

@@ -1,4 +1,3 @@
-using System.Collections;
 using System.Net;
 using System.Reflection;
 using System.Text.Json;
@@ -121,7 +120,7 @@ public class StepFunctionsContractTests
         }
 
         // Every member the client reads exists in the output shape: a response generated from the model fills them all.
-        AssertPopulated(response, operation + "Response", problems);
+        GeneratedResponse.AssertPopulated(response, operation + "Response", typeof(ExecutionListItem).Namespace, problems);
         Assert.True(problems.Count == 0, $"{operation}:\n  " + string.Join("\n  ", problems));
     }
 
@@ -166,39 +165,6 @@ public class StepFunctionsContractTests
             Assert.Equal("req-400", e.RequestId);
             Assert.Equal(HttpStatusCode.BadRequest, e.StatusCode);
             Assert.Single(server.Requests);
-        }
-    }
-
-    static void AssertPopulated(object? value, string path, List<string> problems)
-    {
-        switch (value)
-        {
-            case null:
-                problems.Add($"{path} was not read from the model-generated response");
-                return;
-            case string s:
-                if (s.Length == 0) problems.Add($"{path} is empty");
-                return;
-            case int or long or bool or DateTimeOffset:
-                return;
-            case IEnumerable sequence:
-                var i = 0;
-                foreach (var item in sequence) AssertPopulated(item, $"{path}[{i++}]", problems);
-                if (i == 0) problems.Add($"{path} is empty");
-                return;
-        }
-
-        var type = value.GetType();
-        if (type.Namespace != typeof(ExecutionListItem).Namespace)
-        {
-            problems.Add($"{path}: unexpected type {type}");
-            return;
-        }
-
-        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
-        {
-            if (property.DeclaringType == typeof(AmazonWebServiceResponse) || property.GetIndexParameters().Length > 0) continue;
-            AssertPopulated(property.GetValue(value), $"{path}.{property.Name}", problems);
         }
     }
 }
@@ -439,6 +405,18 @@ public class StepFunctionsBehaviourTests
     }
 
     [Fact]
+    public async Task GetExecutionHistoryAll_MorePagesThanMaxPages_ThrowsAfterReadingThem()
+    {
+        using var server = CapturingServer.Sequence(CannedResponse.Json(HistoryPage("h1", 1)), CannedResponse.Json(HistoryPage("h2", 2)));
+        using var client = TestClients.StepFunctionsFor(server);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => client.GetExecutionHistoryAllAsync(DescribedArn, maxPages: 2));
+
+        Assert.Contains("more than 2 pages", error.Message, StringComparison.Ordinal);
+        Assert.Equal(2, server.Requests.Count);
+    }
+
+    [Fact]
     public async Task StopExecution_UnknownExecution_ThrowsExecutionDoesNotExistWithoutRetry()
     {
         using var server = new CapturingServer(CannedResponse.AwsJsonError(400, "ExecutionDoesNotExist", "Execution Does Not Exist"));
@@ -488,25 +466,11 @@ public class StepFunctionsEndpointTests
     static Endpoint Resolve(AmazonStepFunctionsConfig config)
         => config.DetermineServiceOperationEndpoint(new ServiceOperationEndpointParameters(new DescribeExecutionRequest { ExecutionArn = "arn" }));
 
-    static async Task WithEnvironment(IReadOnlyDictionary<string, string?> variables, Func<Task> body)
-    {
-        var saved = variables.Keys.ToDictionary(k => k, Environment.GetEnvironmentVariable);
-        try
-        {
-            foreach (var (name, value) in variables) Environment.SetEnvironmentVariable(name, value);
-            await body();
-        }
-        finally
-        {
-            foreach (var (name, value) in saved) Environment.SetEnvironmentVariable(name, value);
-        }
-    }
-
     [Fact]
     public async Task DescribeExecution_AwsEndpointUrlSfnSet_SendsThereSignedAsStates()
     {
         using var server = new CapturingServer(CannedResponse.Json("""{"name":"n-1"}"""));
-        await WithEnvironment(new Dictionary<string, string?> { ["AWS_ENDPOINT_URL_SFN"] = server.Url, ["AWS_ENDPOINT_URL"] = "http://127.0.0.1:9/" }, async () =>
+        await ProcessEnvironment.WithAsync(new Dictionary<string, string?> { ["AWS_ENDPOINT_URL_SFN"] = server.Url, ["AWS_ENDPOINT_URL"] = "http://127.0.0.1:9/" }, async () =>
         {
             using var client = new AmazonStepFunctionsClient(new AmazonStepFunctionsConfig());
 
@@ -521,7 +485,7 @@ public class StepFunctionsEndpointTests
     public async Task DescribeExecution_GlobalAwsEndpointUrlSet_SendsThere()
     {
         using var server = new CapturingServer(CannedResponse.Json("""{"name":"n-2"}"""));
-        await WithEnvironment(new Dictionary<string, string?> { ["AWS_ENDPOINT_URL"] = server.Url }, async () =>
+        await ProcessEnvironment.WithAsync(new Dictionary<string, string?> { ["AWS_ENDPOINT_URL"] = server.Url }, async () =>
         {
             using var client = new AmazonStepFunctionsClient(new AmazonStepFunctionsConfig());
 

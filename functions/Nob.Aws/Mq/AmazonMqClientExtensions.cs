@@ -1,9 +1,10 @@
 using System.Runtime.CompilerServices;
 using Nob.Aws.Mq.Model;
+using Nob.Aws.Protocol;
 
 namespace Nob.Aws.Mq;
 
-/// <summary>Paging helpers: follow <c>nextToken</c> until the last page.</summary>
+/// <summary>Paging helpers: follow <c>nextToken</c> until the last page (<see cref="NextTokenPages"/>).</summary>
 public static class AmazonMqClientExtensions
 {
     /// <summary>Every broker summary, page by page (<c>maxResults</c> = <paramref name="pageSize"/> when given).</summary>
@@ -11,19 +12,15 @@ public static class AmazonMqClientExtensions
         this IAmazonMqClient client, int? pageSize = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(client);
-        var tokens = new TokenGuard("ListBrokers");
-        string? nextToken = null;
-        do
+        var summaries = NextTokenPages.ItemsAsync(
+            "ListBrokers",
+            (token, ct) => client.ListBrokersAsync(new ListBrokersRequest { MaxResults = pageSize, NextToken = token }, ct),
+            page => (page.BrokerSummaries, page.NextToken),
+            cancellationToken: cancellationToken);
+        await foreach (var summary in summaries.ConfigureAwait(false))
         {
-            var page = await client.ListBrokersAsync(new ListBrokersRequest { MaxResults = pageSize, NextToken = nextToken }, cancellationToken).ConfigureAwait(false);
-            foreach (var summary in page.BrokerSummaries)
-            {
-                yield return summary;
-            }
-
-            nextToken = tokens.Next(page.NextToken);
+            yield return summary;
         }
-        while (nextToken is not null);
     }
 
     /// <summary>All broker summaries of the account and region.</summary>
@@ -44,17 +41,11 @@ public static class AmazonMqClientExtensions
         this IAmazonMqClient client, string brokerId, int? pageSize = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(client);
-        var tokens = new TokenGuard("ListUsers");
-        var all = new List<UserSummary>();
-        string? nextToken = null;
-        do
-        {
-            var page = await client.ListUsersAsync(new ListUsersRequest { BrokerId = brokerId, MaxResults = pageSize, NextToken = nextToken }, cancellationToken).ConfigureAwait(false);
-            all.AddRange(page.Users);
-            nextToken = tokens.Next(page.NextToken);
-        }
-        while (nextToken is not null);
-        return all;
+        return await NextTokenPages.AllItemsAsync(
+            "ListUsers",
+            (token, ct) => client.ListUsersAsync(new ListUsersRequest { BrokerId = brokerId, MaxResults = pageSize, NextToken = token }, ct),
+            page => (page.Users, page.NextToken),
+            cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>All revisions of a configuration.</summary>
@@ -62,38 +53,11 @@ public static class AmazonMqClientExtensions
         this IAmazonMqClient client, string configurationId, int? pageSize = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(client);
-        var tokens = new TokenGuard("ListConfigurationRevisions");
-        var all = new List<ConfigurationRevision>();
-        string? nextToken = null;
-        do
-        {
-            var page = await client.ListConfigurationRevisionsAsync(
-                new ListConfigurationRevisionsRequest { ConfigurationId = configurationId, MaxResults = pageSize, NextToken = nextToken }, cancellationToken).ConfigureAwait(false);
-            all.AddRange(page.Revisions);
-            nextToken = tokens.Next(page.NextToken);
-        }
-        while (nextToken is not null);
-        return all;
-    }
-
-    // Stops on an empty token; refuses a token seen before (a service bug would otherwise loop forever).
-    private sealed class TokenGuard(string operation)
-    {
-        private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
-
-        public string? Next(string? token)
-        {
-            if (string.IsNullOrEmpty(token))
-            {
-                return null;
-            }
-
-            if (!_seen.Add(token))
-            {
-                throw new InvalidOperationException($"{operation} returned a nextToken it had returned before; stopping to avoid an endless loop.");
-            }
-
-            return token;
-        }
+        return await NextTokenPages.AllItemsAsync(
+            "ListConfigurationRevisions",
+            (token, ct) => client.ListConfigurationRevisionsAsync(
+                new ListConfigurationRevisionsRequest { ConfigurationId = configurationId, MaxResults = pageSize, NextToken = token }, ct),
+            page => (page.Revisions, page.NextToken),
+            cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 }

@@ -1,4 +1,3 @@
-using System.Net;
 using Amazon.Runtime;
 using Nob.Aws.Protocol;
 
@@ -21,8 +20,8 @@ public class AmazonMqException : AmazonServiceException
     {
     }
 
-    public AmazonMqException(string message, Exception? innerException, string? errorCode, string? errorAttribute, string? requestId, HttpStatusCode statusCode)
-        : base(message, innerException, ServiceErrorTypes.ForStatus(statusCode), errorCode, requestId, statusCode)
+    public AmazonMqException(ServiceErrorDetails error, string? errorAttribute)
+        : base(error.Message, error.InnerException, ServiceErrorTypes.ForStatus(error.StatusCode), error.ErrorCode, error.RequestId, error.StatusCode)
     {
         ErrorAttribute = errorAttribute;
     }
@@ -32,35 +31,28 @@ public class AmazonMqException : AmazonServiceException
 }
 
 /// <summary>HTTP 400 <c>BadRequestException</c>: the request is invalid (see <see cref="AmazonMqException.ErrorAttribute"/>).</summary>
-public sealed class MqBadRequestException(string message, Exception? innerException, string? errorCode, string? errorAttribute, string? requestId, HttpStatusCode statusCode)
-    : AmazonMqException(message, innerException, errorCode, errorAttribute, requestId, statusCode);
+public sealed class MqBadRequestException(ServiceErrorDetails error, string? errorAttribute) : AmazonMqException(error, errorAttribute);
 
 /// <summary>HTTP 401 <c>UnauthorizedException</c>.</summary>
-public sealed class MqUnauthorizedException(string message, Exception? innerException, string? errorCode, string? errorAttribute, string? requestId, HttpStatusCode statusCode)
-    : AmazonMqException(message, innerException, errorCode, errorAttribute, requestId, statusCode);
+public sealed class MqUnauthorizedException(ServiceErrorDetails error, string? errorAttribute) : AmazonMqException(error, errorAttribute);
 
 /// <summary>HTTP 403 <c>ForbiddenException</c>: not allowed (IAM) or the broker is in a state that forbids it.</summary>
-public sealed class MqForbiddenException(string message, Exception? innerException, string? errorCode, string? errorAttribute, string? requestId, HttpStatusCode statusCode)
-    : AmazonMqException(message, innerException, errorCode, errorAttribute, requestId, statusCode);
+public sealed class MqForbiddenException(ServiceErrorDetails error, string? errorAttribute) : AmazonMqException(error, errorAttribute);
 
 /// <summary>HTTP 404 <c>NotFoundException</c>: no such broker, configuration, revision or user.</summary>
-public sealed class MqNotFoundException(string message, Exception? innerException, string? errorCode, string? errorAttribute, string? requestId, HttpStatusCode statusCode)
-    : AmazonMqException(message, innerException, errorCode, errorAttribute, requestId, statusCode);
+public sealed class MqNotFoundException(ServiceErrorDetails error, string? errorAttribute) : AmazonMqException(error, errorAttribute);
 
 /// <summary>HTTP 409 <c>ConflictException</c>: e.g. a broker with that name exists, or a concurrent change.</summary>
-public sealed class MqConflictException(string message, Exception? innerException, string? errorCode, string? errorAttribute, string? requestId, HttpStatusCode statusCode)
-    : AmazonMqException(message, innerException, errorCode, errorAttribute, requestId, statusCode);
+public sealed class MqConflictException(ServiceErrorDetails error, string? errorAttribute) : AmazonMqException(error, errorAttribute);
 
 /// <summary>HTTP 500 <c>InternalServerErrorException</c> (retried by the SDK before it surfaces).</summary>
-public sealed class MqInternalServerErrorException(string message, Exception? innerException, string? errorCode, string? errorAttribute, string? requestId, HttpStatusCode statusCode)
-    : AmazonMqException(message, innerException, errorCode, errorAttribute, requestId, statusCode);
+public sealed class MqInternalServerErrorException(ServiceErrorDetails error, string? errorAttribute) : AmazonMqException(error, errorAttribute);
 
 /// <summary>
 /// HTTP 429 (throttling; not modelled by Amazon MQ). Marked retryable as throttling so the SDK's retry policy
 /// backs off with its throttling delay; surfaces only when the retries are used up.
 /// </summary>
-public sealed class MqTooManyRequestsException(string message, Exception? innerException, string? errorCode, string? errorAttribute, string? requestId, HttpStatusCode statusCode)
-    : AmazonMqException(message, innerException, errorCode, errorAttribute, requestId, statusCode)
+public sealed class MqTooManyRequestsException(ServiceErrorDetails error, string? errorAttribute) : AmazonMqException(error, errorAttribute)
 {
     public override RetryableDetails Retryable { get; } = new(throttling: true);
 }

@@ -20,6 +20,20 @@ internal static class JsonWriting
         writer.Flush();
     }
 
+    /// <summary>Writes the object member <paramref name="name"/> with <paramref name="writeMembers"/>; a null <paramref name="value"/> is left out.</summary>
+    public static void WriteOptionalObject<T>(this Utf8JsonWriter w, string name, T? value, Action<Utf8JsonWriter, T> writeMembers)
+        where T : class
+    {
+        if (value is null)
+        {
+            return;
+        }
+
+        w.WriteStartObject(name);
+        writeMembers(w, value);
+        w.WriteEndObject();
+    }
+
     public static void WriteStrings(this Utf8JsonWriter w, string name, IReadOnlyList<string>? values)
     {
         if (values is null)
@@ -37,20 +51,13 @@ internal static class JsonWriting
     }
 
     public static void WriteStringMap(this Utf8JsonWriter w, string name, IReadOnlyDictionary<string, string>? values)
-    {
-        if (values is null)
+        => w.WriteOptionalObject(name, values, (o, map) =>
         {
-            return;
-        }
-
-        w.WriteStartObject(name);
-        foreach (var (key, value) in values)
-        {
-            w.WriteString(key, value);
-        }
-
-        w.WriteEndObject();
-    }
+            foreach (var (key, value) in map)
+            {
+                o.WriteString(key, value);
+            }
+        });
 
     public static void WriteOptional(this Utf8JsonWriter w, string name, string? value)
     {

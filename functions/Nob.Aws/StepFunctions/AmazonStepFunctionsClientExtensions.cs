@@ -1,9 +1,10 @@
 using System.Runtime.CompilerServices;
+using Nob.Aws.Protocol;
 using Nob.Aws.StepFunctions.Model;
 
 namespace Nob.Aws.StepFunctions;
 
-/// <summary>Paging helpers: follow <c>nextToken</c>, bounded by a number of pages.</summary>
+/// <summary>Paging helpers: follow <c>nextToken</c>, bounded by a number of pages (<see cref="NextTokenPages"/>).</summary>
 public static class AmazonStepFunctionsClientExtensions
 {
     /// <summary>
@@ -20,29 +21,16 @@ public static class AmazonStepFunctionsClientExtensions
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxPages, 1);
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        string? nextToken = null;
-        for (var page = 0; page < maxPages; page++)
+        var executions = NextTokenPages.ItemsAsync(
+            "ListExecutions",
+            (token, ct) => client.ListExecutionsAsync(
+                new ListExecutionsRequest { StateMachineArn = stateMachineArn, StatusFilter = statusFilter, MaxResults = pageSize, NextToken = token }, ct),
+            page => (page.Executions, page.NextToken),
+            maxPages,
+            cancellationToken: cancellationToken);
+        await foreach (var execution in executions.ConfigureAwait(false))
         {
-            var response = await client.ListExecutionsAsync(
-                new ListExecutionsRequest { StateMachineArn = stateMachineArn, StatusFilter = statusFilter, MaxResults = pageSize, NextToken = nextToken },
-                cancellationToken).ConfigureAwait(false);
-            foreach (var item in response.Executions)
-            {
-                yield return item;
-            }
-
-            nextToken = response.NextToken;
-            if (string.IsNullOrEmpty(nextToken))
-            {
-                yield break;
-            }
-
-            // A token seen before would loop forever.
-            if (!seen.Add(nextToken))
-            {
-                throw new InvalidOperationException("ListExecutions returned a nextToken it had returned before; stopping to avoid an endless loop.");
-            }
+            yield return execution;
         }
     }
 
@@ -52,27 +40,13 @@ public static class AmazonStepFunctionsClientExtensions
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxPages, 1);
-        var events = new List<HistoryEvent>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        string? nextToken = null;
-        for (var page = 0; page < maxPages; page++)
-        {
-            var response = await client.GetExecutionHistoryAsync(
-                new GetExecutionHistoryRequest { ExecutionArn = executionArn, MaxResults = 1000, NextToken = nextToken }, cancellationToken).ConfigureAwait(false);
-            events.AddRange(response.Events);
-            nextToken = response.NextToken;
-            if (string.IsNullOrEmpty(nextToken))
-            {
-                return events;
-            }
-
-            if (!seen.Add(nextToken))
-            {
-                throw new InvalidOperationException("GetExecutionHistory returned a nextToken it had returned before; stopping to avoid an endless loop.");
-            }
-        }
-
-        throw new InvalidOperationException($"The history of {executionArn} has more than {maxPages} pages; stopped reading it.");
+        return await NextTokenPages.AllItemsAsync(
+            "GetExecutionHistory",
+            (token, ct) => client.GetExecutionHistoryAsync(new GetExecutionHistoryRequest { ExecutionArn = executionArn, MaxResults = 1000, NextToken = token }, ct),
+            page => (page.Events, page.NextToken),
+            maxPages,
+            () => new InvalidOperationException($"The history of {executionArn} has more than {maxPages} pages; stopped reading it."),
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Every state machine of the account in the region, for at most <paramref name="maxPages"/> pages.</summary>
@@ -80,25 +54,11 @@ public static class AmazonStepFunctionsClientExtensions
         this IAmazonStepFunctionsClient client, int maxPages = 10, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(client);
-        var machines = new List<StateMachineListItem>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        string? nextToken = null;
-        for (var page = 0; page < maxPages; page++)
-        {
-            var response = await client.ListStateMachinesAsync(new ListStateMachinesRequest { MaxResults = 1000, NextToken = nextToken }, cancellationToken).ConfigureAwait(false);
-            machines.AddRange(response.StateMachines);
-            nextToken = response.NextToken;
-            if (string.IsNullOrEmpty(nextToken))
-            {
-                return machines;
-            }
-
-            if (!seen.Add(nextToken))
-            {
-                throw new InvalidOperationException("ListStateMachines returned a nextToken it had returned before; stopping to avoid an endless loop.");
-            }
-        }
-
-        return machines;
+        return await NextTokenPages.AllItemsAsync(
+            "ListStateMachines",
+            (token, ct) => client.ListStateMachinesAsync(new ListStateMachinesRequest { MaxResults = 1000, NextToken = token }, ct),
+            page => (page.StateMachines, page.NextToken),
+            maxPages,
+            cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 }

@@ -1,4 +1,3 @@
-using System.Net;
 using Amazon.Runtime;
 using Nob.Aws.Protocol;
 
@@ -16,50 +15,41 @@ public class AmazonStepFunctionsException : AmazonServiceException
     {
     }
 
-    public AmazonStepFunctionsException(string message, Exception? innerException, string? errorCode, string? requestId, HttpStatusCode statusCode)
-        : base(message, innerException, ServiceErrorTypes.ForStatus(statusCode), errorCode, requestId, statusCode)
+    public AmazonStepFunctionsException(ServiceErrorDetails error)
+        : base(error.Message, error.InnerException, ServiceErrorTypes.ForStatus(error.StatusCode), error.ErrorCode, error.RequestId, error.StatusCode)
     {
     }
 }
 
 /// <summary><c>ExecutionAlreadyExists</c>: the name belongs to a closed execution, or to a running one with other input.</summary>
-public sealed class ExecutionAlreadyExistsException(string message, Exception? innerException, string? errorCode, string? requestId, HttpStatusCode statusCode)
-    : AmazonStepFunctionsException(message, innerException, errorCode, requestId, statusCode);
+public sealed class ExecutionAlreadyExistsException(ServiceErrorDetails error) : AmazonStepFunctionsException(error);
 
 /// <summary><c>ExecutionDoesNotExist</c>.</summary>
-public sealed class ExecutionDoesNotExistException(string message, Exception? innerException, string? errorCode, string? requestId, HttpStatusCode statusCode)
-    : AmazonStepFunctionsException(message, innerException, errorCode, requestId, statusCode);
+public sealed class ExecutionDoesNotExistException(ServiceErrorDetails error) : AmazonStepFunctionsException(error);
 
 /// <summary><c>StateMachineDoesNotExist</c>.</summary>
-public sealed class StateMachineDoesNotExistException(string message, Exception? innerException, string? errorCode, string? requestId, HttpStatusCode statusCode)
-    : AmazonStepFunctionsException(message, innerException, errorCode, requestId, statusCode);
+public sealed class StateMachineDoesNotExistException(ServiceErrorDetails error) : AmazonStepFunctionsException(error);
 
 /// <summary><c>InvalidName</c>: an execution name that is too long or uses forbidden characters.</summary>
-public sealed class InvalidNameException(string message, Exception? innerException, string? errorCode, string? requestId, HttpStatusCode statusCode)
-    : AmazonStepFunctionsException(message, innerException, errorCode, requestId, statusCode);
+public sealed class InvalidNameException(ServiceErrorDetails error) : AmazonStepFunctionsException(error);
 
 /// <summary><c>InvalidExecutionInput</c>: the input is not JSON or is too large.</summary>
-public sealed class InvalidExecutionInputException(string message, Exception? innerException, string? errorCode, string? requestId, HttpStatusCode statusCode)
-    : AmazonStepFunctionsException(message, innerException, errorCode, requestId, statusCode);
+public sealed class InvalidExecutionInputException(ServiceErrorDetails error) : AmazonStepFunctionsException(error);
 
 /// <summary><c>InvalidArn</c>.</summary>
-public sealed class InvalidArnException(string message, Exception? innerException, string? errorCode, string? requestId, HttpStatusCode statusCode)
-    : AmazonStepFunctionsException(message, innerException, errorCode, requestId, statusCode);
+public sealed class InvalidArnException(ServiceErrorDetails error) : AmazonStepFunctionsException(error);
 
 /// <summary><c>InvalidToken</c>: a <c>nextToken</c> the service did not issue, or one that expired.</summary>
-public sealed class InvalidTokenException(string message, Exception? innerException, string? errorCode, string? requestId, HttpStatusCode statusCode)
-    : AmazonStepFunctionsException(message, innerException, errorCode, requestId, statusCode);
+public sealed class InvalidTokenException(ServiceErrorDetails error) : AmazonStepFunctionsException(error);
 
 /// <summary><c>ValidationException</c>: a member outside its constraints (e.g. StopExecution of a Map Run's child execution).</summary>
-public sealed class StepFunctionsValidationException(string message, Exception? innerException, string? errorCode, string? requestId, HttpStatusCode statusCode)
-    : AmazonStepFunctionsException(message, innerException, errorCode, requestId, statusCode);
+public sealed class StepFunctionsValidationException(ServiceErrorDetails error) : AmazonStepFunctionsException(error);
 
 /// <summary>
 /// Throttling (<c>ThrottlingException</c>, or HTTP 429; not modelled). Marked retryable as throttling so the SDK's retry
 /// policy backs off with its throttling delay; surfaces only when the retries are used up.
 /// </summary>
-public sealed class StepFunctionsThrottlingException(string message, Exception? innerException, string? errorCode, string? requestId, HttpStatusCode statusCode)
-    : AmazonStepFunctionsException(message, innerException, errorCode, requestId, statusCode)
+public sealed class StepFunctionsThrottlingException(ServiceErrorDetails error) : AmazonStepFunctionsException(error)
 {
     public override RetryableDetails Retryable { get; } = new(throttling: true);
 }

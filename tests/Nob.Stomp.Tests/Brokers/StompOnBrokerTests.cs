@@ -1,6 +1,7 @@
 using Nob.Core.Verification;
 using Nob.Core.Workflow;
 using Nob.LocalBrokers;
+using Nob.Stomp.Tests.Infrastructure;
 
 namespace Nob.Stomp.Tests.Brokers;
 
@@ -64,13 +65,7 @@ public sealed class StompOnBrokerTests(LocalNetworksFixture fixture)
     {
         var options = fixture.ClientOptions(Broker, User.Username, User.Password);
 
-        var error = await Assert.ThrowsAsync<StompConnectionException>(() => StompClient.ConnectAsync(new StompClientOptions
-        {
-            Host = options.Host,
-            Port = options.Port,
-            Login = options.Login,
-            Passcode = options.Passcode,
-        }));
+        var error = await Assert.ThrowsAsync<StompConnectionException>(() => StompClient.ConnectAsync(options.WithSystemCertificateValidation()));
 
         Assert.Contains("TLS handshake", error.Message, StringComparison.Ordinal);
     }

@@ -94,13 +94,7 @@ public sealed class StompClientTests
         await using var server = new FakeStompServer(_ => Task.CompletedTask);
         var options = server.Options();
 
-        var error = await Assert.ThrowsAsync<StompConnectionException>(() => StompClient.ConnectAsync(new StompClientOptions
-        {
-            Host = options.Host,
-            Port = options.Port,
-            Login = options.Login,
-            Passcode = options.Passcode,
-        }));
+        var error = await Assert.ThrowsAsync<StompConnectionException>(() => StompClient.ConnectAsync(options.WithSystemCertificateValidation()));
 
         Assert.Contains("TLS handshake", error.Message, StringComparison.Ordinal);
     }
@@ -253,8 +247,7 @@ public sealed class StompClientTests
         await using var server = new FakeStompServer(async session =>
         {
             await session.AcceptConnectAsync();
-            var subscribe = await session.ExpectAsync(StompCommands.Subscribe);
-            await session.ReceiptAsync(subscribe);
+            var subscribe = await session.AcceptAsync(StompCommands.Subscribe);
             await release.Task;
             await session.WriteAsync($"MESSAGE\nsubscription:{subscribe.Header("id")}\nmessage-id:late\n\nlate\0");
             await session.AcceptDisconnectAsync();
@@ -285,10 +278,8 @@ public sealed class StompClientTests
         {
             await session.AcceptConnectAsync();
             await release.Task;
-            first = await session.ExpectAsync(StompCommands.Send);
-            await session.ReceiptAsync(first);
-            second = await session.ExpectAsync(StompCommands.Send);
-            await session.ReceiptAsync(second);
+            first = await session.AcceptAsync(StompCommands.Send);
+            second = await session.AcceptAsync(StompCommands.Send);
             await session.AcceptDisconnectAsync();
         });
         await using var client = await StompClient.ConnectAsync(server.Options());
@@ -355,10 +346,8 @@ public sealed class StompClientTests
         await using var server = new FakeStompServer(async session =>
         {
             await session.AcceptConnectAsync();
-            var subscribe = await session.ExpectAsync(StompCommands.Subscribe);
-            await session.ReceiptAsync(subscribe);
-            var send = await session.ExpectAsync(StompCommands.Send);
-            await session.WriteAsync($"ERROR\nreceipt-id:{send.Header("receipt")}\nmessage:User alice is not authorized to write to: queue://forbidden\n\n\0");
+            await session.AcceptAsync(StompCommands.Subscribe);
+            await session.RefuseAsync(StompCommands.Send, "User alice is not authorized to write to: queue://forbidden");
         });
         await using var client = await StompClient.ConnectAsync(server.Options());
         var subscription = await client.SubscribeAsync("/queue/watch");
@@ -381,8 +370,7 @@ public sealed class StompClientTests
         await using var server = new FakeStompServer(async session =>
         {
             await session.AcceptConnectAsync();
-            var subscribe = await session.ExpectAsync(StompCommands.Subscribe);
-            await session.ReceiptAsync(subscribe);
+            var subscribe = await session.AcceptAsync(StompCommands.Subscribe);
             await session.WriteAsync($"MESSAGE\nsubscription:{subscribe.Header("id")}\nmessage-id:1\n\nlast words\0");
         });
         await using var client = await StompClient.ConnectAsync(server.Options());
@@ -408,6 +396,25 @@ public sealed class StompClientTests
         await using var client = await StompClient.ConnectAsync(server.Options());
 
         await Assert.ThrowsAsync<StompProtocolException>(() => client.SendTextAsync("/queue/q", "x"));
+    }
+
+    [Theory]
+    [InlineData("RECEIPT\n\n\0", "sent a RECEIPT frame without a receipt-id header")]
+    [InlineData("MESSAGE\nmessage-id:1\n\nbody\0", "sent a MESSAGE frame without a subscription header")]
+    public async Task FrameWithoutItsRequiredHeader_FailsTheConnectionWithAProtocolError(string frame, string expected)
+    {
+        await using var server = new FakeStompServer(async session =>
+        {
+            await session.AcceptConnectAsync();
+            await session.ExpectAsync(StompCommands.Send);
+            await session.WriteAsync(frame);
+            await session.ClientClosedAsync();
+        });
+        await using var client = await StompClient.ConnectAsync(server.Options());
+
+        var error = await Assert.ThrowsAsync<StompProtocolException>(() => client.SendTextAsync("/queue/q", "x"));
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

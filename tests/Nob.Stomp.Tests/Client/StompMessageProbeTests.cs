@@ -31,15 +31,13 @@ public sealed class StompMessageProbeTests
         {
             var connect = await session.AcceptConnectAsync();
             Assert.Equal(("verifier", Password), (connect.Header("login"), connect.Header("passcode")));
-            subscribe = await session.ExpectAsync(StompCommands.Subscribe);
-            await session.ReceiptAsync(subscribe);
-            send = await session.ExpectAsync(StompCommands.Send);
-            await session.ReceiptAsync(send);
+            subscribe = await session.AcceptAsync(StompCommands.Subscribe);
+            send = await session.AcceptAsync(StompCommands.Send);
             await session.WriteAsync(new StompFrame(StompCommands.Message,
                 [new("subscription", subscribe.Header("id")!), new("message-id", "m"), new("expires", send.Header("expires")!),
                  new("content-length", send.Header("content-length")!)],
                 send.Body));
-            await session.ReceiptAsync(await session.ExpectAsync(StompCommands.Unsubscribe));
+            await session.AcceptAsync(StompCommands.Unsubscribe);
             await session.AcceptDisconnectAsync();
         });
 
@@ -66,8 +64,7 @@ public sealed class StompMessageProbeTests
         await using var server = new FakeStompServer(async session =>
         {
             await session.AcceptConnectAsync();
-            var send = await session.ExpectAsync(StompCommands.Send);
-            await session.WriteAsync($"ERROR\nreceipt-id:{send.Header("receipt")}\nmessage:not authorized\n\n\0");
+            await session.RefuseAsync(StompCommands.Send, "not authorized");
         });
         await using var connection = await Probe().ConnectAsync(Target(server.Port), CancellationToken.None);
         var openBefore = connection.IsOpen;
@@ -78,6 +75,24 @@ public sealed class StompMessageProbeTests
         Assert.True(openBefore);
         Assert.Equal(ProbeFailure.Refused, error.Failure);
         Assert.False(connection.IsOpen);
+    }
+
+    [Fact]
+    public async Task ReceiveAsync_BrokerRefusesTheSubscription_ThrowsRefusedNamingTheBrokerAndQueue()
+    {
+        await using var server = new FakeStompServer(async session =>
+        {
+            await session.AcceptConnectAsync();
+            await session.AcceptAsync(StompCommands.Subscribe);
+            await session.WriteAsync("ERROR\nmessage:not authorized to read\n\n\0");
+        });
+        await using var connection = await Probe().ConnectAsync(Target(server.Port), CancellationToken.None);
+        var subscription = await connection.SubscribeAsync("nob.verify.net.A.B.1", CancellationToken.None);
+
+        var error = await Assert.ThrowsAsync<MessageProbeException>(() => subscription.ReceiveAsync(CancellationToken.None));
+
+        Assert.Equal(ProbeFailure.Refused, error.Failure);
+        Assert.StartsWith("receiving from /queue/nob.verify.net.A.B.1 on broker B1: ", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

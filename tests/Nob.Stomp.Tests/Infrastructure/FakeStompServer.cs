@@ -185,10 +185,26 @@ internal sealed class FakeStompSession(Stream stream, CancellationToken stop)
     public Task ReceiptAsync(StompFrame request) =>
         WriteAsync(new StompFrame(StompCommands.Receipt, [new(StompHeaders.ReceiptId, request.Header(StompHeaders.Receipt)!)]));
 
+    /// <summary>Expects <paramref name="command"/> and answers its receipt.</summary>
+    public async Task<StompFrame> AcceptAsync(string command)
+    {
+        var frame = await ExpectAsync(command);
+        await ReceiptAsync(frame);
+        return frame;
+    }
+
+    /// <summary>Expects <paramref name="command"/> and refuses it as ActiveMQ does: an ERROR frame naming its receipt.</summary>
+    public async Task<StompFrame> RefuseAsync(string command, string message)
+    {
+        var frame = await ExpectAsync(command);
+        await WriteAsync($"ERROR\nreceipt-id:{frame.Header(StompHeaders.Receipt)}\nmessage:{message}\n\n\0");
+        return frame;
+    }
+
     /// <summary>Expects DISCONNECT, answers its receipt, and waits for the client to close.</summary>
     public async Task AcceptDisconnectAsync()
     {
-        await ReceiptAsync(await ExpectAsync(StompCommands.Disconnect));
+        await AcceptAsync(StompCommands.Disconnect);
         Assert.True(await ClientClosedAsync(), "the client should close the connection after the DISCONNECT receipt");
     }
 }

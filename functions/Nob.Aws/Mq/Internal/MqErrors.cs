@@ -27,18 +27,18 @@ internal sealed class MqErrors() : ServiceExceptionFactory("errorAttribute")
     /// <summary>Chooses the exception type by the error code, else by the HTTP status.</summary>
     public static AmazonMqException Create(string? code, string? message, string? errorAttribute, string? requestId, HttpStatusCode statusCode, Exception? innerException)
     {
-        message ??= $"Amazon MQ returned HTTP {(int)statusCode}.";
+        var error = new ServiceErrorDetails(message ?? $"Amazon MQ returned HTTP {(int)statusCode}.", code, requestId, statusCode, innerException);
         var kind = KindOfCode(code) ?? KindOfStatus(statusCode);
         return kind switch
         {
-            Kind.BadRequest => new MqBadRequestException(message, innerException, code, errorAttribute, requestId, statusCode),
-            Kind.Unauthorized => new MqUnauthorizedException(message, innerException, code, errorAttribute, requestId, statusCode),
-            Kind.Forbidden => new MqForbiddenException(message, innerException, code, errorAttribute, requestId, statusCode),
-            Kind.NotFound => new MqNotFoundException(message, innerException, code, errorAttribute, requestId, statusCode),
-            Kind.Conflict => new MqConflictException(message, innerException, code, errorAttribute, requestId, statusCode),
-            Kind.InternalServerError => new MqInternalServerErrorException(message, innerException, code, errorAttribute, requestId, statusCode),
-            Kind.TooManyRequests => new MqTooManyRequestsException(message, innerException, code, errorAttribute, requestId, statusCode),
-            _ => new AmazonMqException(message, innerException, code, errorAttribute, requestId, statusCode),
+            Kind.BadRequest => new MqBadRequestException(error, errorAttribute),
+            Kind.Unauthorized => new MqUnauthorizedException(error, errorAttribute),
+            Kind.Forbidden => new MqForbiddenException(error, errorAttribute),
+            Kind.NotFound => new MqNotFoundException(error, errorAttribute),
+            Kind.Conflict => new MqConflictException(error, errorAttribute),
+            Kind.InternalServerError => new MqInternalServerErrorException(error, errorAttribute),
+            Kind.TooManyRequests => new MqTooManyRequestsException(error, errorAttribute),
+            _ => new AmazonMqException(error, errorAttribute),
         };
     }
 
@@ -84,7 +84,7 @@ internal sealed class MqErrors() : ServiceExceptionFactory("errorAttribute")
         return exception switch
         {
             AmazonMqException mq => Create(mq.ErrorCode, Mask(mq.Message), Mask(mq.ErrorAttribute), mq.RequestId, mq.StatusCode, null),
-            AmazonServiceException service => new AmazonMqException(Mask(service.Message)!, null, service.ErrorCode, null, service.RequestId, service.StatusCode),
+            AmazonServiceException service => new AmazonMqException(new ServiceErrorDetails(Mask(service.Message)!, service.ErrorCode, service.RequestId, service.StatusCode, null), null),
             _ => new AmazonMqException(Mask(exception.Message)!, null),
         };
     }

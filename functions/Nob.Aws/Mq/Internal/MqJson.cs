@@ -50,64 +50,36 @@ internal static class MqJson
     // ---- writing ------------------------------------------------------------------------------------------
 
     public static void WriteConfigurationId(this Utf8JsonWriter w, string name, ConfigurationId? value)
-    {
-        if (value is null)
+        => w.WriteOptionalObject(name, value, (o, id) =>
         {
-            return;
-        }
-
-        RequestMembers.Require(value.Id, name + ".id");
-        w.WriteStartObject(name);
-        w.WriteString("id", value.Id);
-        if (value.Revision is { } revision)
-        {
-            w.WriteNumber("revision", revision);
-        }
-
-        w.WriteEndObject();
-    }
+            RequestMembers.Require(id.Id, name + ".id");
+            o.WriteString("id", id.Id);
+            o.WriteOptional("revision", id.Revision);
+        });
 
     public static void WriteLogs(this Utf8JsonWriter w, string name, Logs? value)
-    {
-        if (value is null)
+        => w.WriteOptionalObject(name, value, (o, logs) =>
         {
-            return;
-        }
-
-        w.WriteStartObject(name);
-        w.WriteOptional("audit", value.Audit);
-        w.WriteOptional("general", value.General);
-        w.WriteEndObject();
-    }
+            o.WriteOptional("audit", logs.Audit);
+            o.WriteOptional("general", logs.General);
+        });
 
     public static void WriteWeeklyStartTime(this Utf8JsonWriter w, string name, WeeklyStartTime? value)
-    {
-        if (value is null)
+        => w.WriteOptionalObject(name, value, (o, time) =>
         {
-            return;
-        }
-
-        RequestMembers.Require(value.DayOfWeek, name + ".dayOfWeek");
-        RequestMembers.Require(value.TimeOfDay, name + ".timeOfDay");
-        w.WriteStartObject(name);
-        w.WriteString("dayOfWeek", value.DayOfWeek);
-        w.WriteString("timeOfDay", value.TimeOfDay);
-        w.WriteOptional("timeZone", value.TimeZone);
-        w.WriteEndObject();
-    }
+            RequestMembers.Require(time.DayOfWeek, name + ".dayOfWeek");
+            RequestMembers.Require(time.TimeOfDay, name + ".timeOfDay");
+            o.WriteString("dayOfWeek", time.DayOfWeek);
+            o.WriteString("timeOfDay", time.TimeOfDay);
+            o.WriteOptional("timeZone", time.TimeZone);
+        });
 
     public static void WriteEncryptionOptions(this Utf8JsonWriter w, string name, EncryptionOptions? value)
-    {
-        if (value is null)
+        => w.WriteOptionalObject(name, value, (o, encryption) =>
         {
-            return;
-        }
-
-        w.WriteStartObject(name);
-        w.WriteOptional("kmsKeyId", value.KmsKeyId);
-        w.WriteBoolean("useAwsOwnedKey", value.UseAwsOwnedKey);
-        w.WriteEndObject();
-    }
+            o.WriteOptional("kmsKeyId", encryption.KmsKeyId);
+            o.WriteBoolean("useAwsOwnedKey", encryption.UseAwsOwnedKey);
+        });
 
     public static void WriteUsers(this Utf8JsonWriter w, string name, IReadOnlyList<User> users)
     {

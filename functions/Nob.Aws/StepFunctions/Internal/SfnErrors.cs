@@ -33,21 +33,26 @@ internal sealed class SfnErrors() : ServiceExceptionFactory("__type")
     /// <summary>Chooses the exception type by the error code; HTTP 429 without a known code is throttling.</summary>
     public static AmazonStepFunctionsException Create(string? code, string? message, string? requestId, HttpStatusCode statusCode, Exception? innerException)
     {
-        message = string.IsNullOrEmpty(message) ? $"Step Functions returned HTTP {(int)statusCode}{(code is null ? "" : " " + code)}." : message;
+        var error = new ServiceErrorDetails(
+            string.IsNullOrEmpty(message) ? $"Step Functions returned HTTP {(int)statusCode}{(code is null ? "" : " " + code)}." : message,
+            code,
+            requestId,
+            statusCode,
+            innerException);
         return code switch
         {
-            "ExecutionAlreadyExists" => new ExecutionAlreadyExistsException(message, innerException, code, requestId, statusCode),
-            "ExecutionDoesNotExist" => new ExecutionDoesNotExistException(message, innerException, code, requestId, statusCode),
-            "StateMachineDoesNotExist" => new StateMachineDoesNotExistException(message, innerException, code, requestId, statusCode),
-            "InvalidName" => new InvalidNameException(message, innerException, code, requestId, statusCode),
-            "InvalidExecutionInput" => new InvalidExecutionInputException(message, innerException, code, requestId, statusCode),
-            "InvalidArn" => new InvalidArnException(message, innerException, code, requestId, statusCode),
-            "InvalidToken" => new InvalidTokenException(message, innerException, code, requestId, statusCode),
-            "ValidationException" => new StepFunctionsValidationException(message, innerException, code, requestId, statusCode),
+            "ExecutionAlreadyExists" => new ExecutionAlreadyExistsException(error),
+            "ExecutionDoesNotExist" => new ExecutionDoesNotExistException(error),
+            "StateMachineDoesNotExist" => new StateMachineDoesNotExistException(error),
+            "InvalidName" => new InvalidNameException(error),
+            "InvalidExecutionInput" => new InvalidExecutionInputException(error),
+            "InvalidArn" => new InvalidArnException(error),
+            "InvalidToken" => new InvalidTokenException(error),
+            "ValidationException" => new StepFunctionsValidationException(error),
             "ThrottlingException" or "Throttling" or "TooManyRequestsException" or "RequestLimitExceeded"
-                => new StepFunctionsThrottlingException(message, innerException, code, requestId, statusCode),
-            _ when statusCode == HttpStatusCode.TooManyRequests => new StepFunctionsThrottlingException(message, innerException, code, requestId, statusCode),
-            _ => new AmazonStepFunctionsException(message, innerException, code, requestId, statusCode),
+                => new StepFunctionsThrottlingException(error),
+            _ when statusCode == HttpStatusCode.TooManyRequests => new StepFunctionsThrottlingException(error),
+            _ => new AmazonStepFunctionsException(error),
         };
     }
 }
