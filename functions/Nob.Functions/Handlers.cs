@@ -5,7 +5,7 @@ using Nob.Core.Workflow;
 namespace Nob.Functions;
 
 // One class per workflow step. Each handler only translates the step's JSON and calls the core; a spec is read through
-// StepSpec, once per spec text in a warm process.
+// StepSpec, which reads it through Core's SpecMemo: once per spec text in a warm process.
 // Lambda's managed runtime constructs a handler through its public parameterless constructor (wired by the
 // composition root); tests use the constructor that takes the ports.
 

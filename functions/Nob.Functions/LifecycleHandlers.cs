@@ -1,4 +1,5 @@
 using Nob.Core.Lifecycle;
+using Nob.Core.Specs;
 using Nob.Core.Workflow;
 
 namespace Nob.Functions;
@@ -14,7 +15,7 @@ public sealed class StoreNetworkFunction(INetworkStore networks, TimeProvider ti
         var request = await StepJson.ReadAsync(input, LifecycleJson.Default.StoreNetworkRequest);
         if (request.Plan is null) throw new StepInputException("the store step has no plan");
         var specJson = request.Spec.GetRawText();
-        var stored = await new StoreNetworkStep(networks, time).RunAsync(StepSpec.Read(specJson), specJson, request.Plan, request.Brokers, request.ExecutionName,
+        var stored = await new StoreNetworkStep(networks, time).RunAsync(SpecMemo.ReadValid(specJson), specJson, request.Plan, request.Brokers, request.ExecutionName,
             CancellationToken.None);
         return StepJson.Write(stored, LifecycleJson.Default.StoredNetwork);
     }

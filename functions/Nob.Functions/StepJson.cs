@@ -7,7 +7,7 @@ using Nob.Core.Workflow;
 namespace Nob.Functions;
 
 // What each step receives from the state machine. The spec travels as the JSON the user gave and is read by every step
-// that needs it through StepSpec (validated, once per spec text in a warm process; why not carried parsed: see there).
+// that needs it through StepSpec (validated, once per spec text in a warm process; why not carried parsed: see SpecMemo).
 
 public sealed record SpecRequest(JsonElement Spec);
 

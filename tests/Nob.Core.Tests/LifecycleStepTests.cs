@@ -150,6 +150,24 @@ public class LifecycleStepTests
     }
 
     [Fact]
+    public async Task CheckDrift_ThenVerifyBridgeOfTheSpecPassedOn_ParsesAndPlansTheSpecOnce()
+    {
+        var text = SpecMemoTests.UniqueTutorial();
+        await BuildAsync(text);
+
+        var check = await CheckAsync();
+        // The check read the stored text through the memo, so this is its instance, already planned with these endpoints.
+        var spec = SpecMemo.ReadValid(check.SpecJson);
+        Assert.Equal(1, PlanMemo.TimesPlanned(spec));
+        // VerifyBridge gets the same text from the check's output and finds the plan kept.
+        var verified = await new VerifyBridgeStep(ssm, FakeMessageProbe.Connected(), ManualClock.AutoAdvancing())
+            .RunAsync(SpecMemo.ReadValid(check.SpecJson), check.Plan!, None);
+
+        Assert.Equal("PASSED", verified.Status);
+        Assert.Equal(1, PlanMemo.TimesPlanned(spec));
+    }
+
+    [Fact]
     public async Task CheckDrift_ConnectorRemovedFromTheCurrentRevision_ReportsConnectorMissing()
     {
         await BuildAsync(Repo.Example("tutorial"));

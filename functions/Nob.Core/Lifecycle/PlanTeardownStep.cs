@@ -26,7 +26,7 @@ public sealed class PlanTeardownStep(INetworkStore store, IBrokerService? broker
             throw new NetworkNotFoundException(networkName, $"Network \"{networkName}\" is not stored, but nob created broker(s) for it: {string.Join(", ", tagged)}; "
                 + "give its spec to tear it down (nob down SPEC, or the spec in the teardown request)");
         // The stored spec was valid when it was stored; a given one is used, and must be valid, only when nothing is.
-        var (json, spec) = record is not null ? (record.SpecJson, SpecReader.ReadValid(record.SpecJson))
+        var (json, spec) = record is not null ? (record.SpecJson, SpecMemo.ReadValid(record.SpecJson))
             : given is not null ? (given.Json, given.Valid)
             : throw new NetworkNotFoundException(networkName);
         if (spec.NetworkName != networkName)

@@ -51,7 +51,7 @@ public sealed class RevokeIngressStep(IBrokerService brokers, ISecurityGroupServ
         foreach (var other in await store.ListNetworkNamesAsync(cancellationToken))
         {
             if (other == networkName || await store.GetAsync(other, cancellationToken) is not { } record) continue;
-            if (SpecReader.Read(record.SpecJson).Spec is not { } spec) continue;
+            if (SpecMemo.Read(record.SpecJson).Spec is not { } spec) continue;
             var descriptions = new Dictionary<string, BrokerDescription>(StringComparer.Ordinal);
             var otherGroups = spec.Brokers.SelectMany(b => b.SecurityGroups).ToHashSet(StringComparer.Ordinal);
             foreach (var broker in spec.Brokers)
