@@ -44,22 +44,11 @@ public sealed class PlanTeardownStep(INetworkStore store, IBrokerService? broker
 
     /// <summary>The names of the brokers that carry nob's tag for this network (any state but being deleted).</summary>
     /// <param name="skip">Names not to look at (already in the plan).</param>
-    public static async Task<IReadOnlyList<string>> TaggedBrokersAsync(IBrokerService brokers, string networkName, IReadOnlySet<string> skip,
+    static async Task<IReadOnlyList<string>> TaggedBrokersAsync(IBrokerService brokers, string networkName, IReadOnlySet<string> skip,
         CancellationToken cancellationToken)
     {
-        var names = new List<string>();
-        foreach (var summary in await brokers.ListBrokersAsync(cancellationToken))
-        {
-            if (summary.BrokerState == BrokerStates.DeletionInProgress || skip.Contains(summary.BrokerName)) continue;
-            try
-            {
-                if (BrokerTags.CreatedFor(await brokers.DescribeBrokerAsync(summary.BrokerId, cancellationToken), networkName)) names.Add(summary.BrokerName);
-            }
-            catch (BrokerMissingException)
-            {
-                // Deleted since it was listed.
-            }
-        }
-        return names;
+        var listed = await new BrokerDescriptions(brokers).ListedAsync(
+            s => s.BrokerState != BrokerStates.DeletionInProgress && !skip.Contains(s.BrokerName), cancellationToken);
+        return [.. listed.Where(d => BrokerTags.CreatedFor(d, networkName)).Select(d => d.BrokerName)];
     }
 }
