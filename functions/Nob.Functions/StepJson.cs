@@ -69,6 +69,16 @@ public sealed partial class StepJson : JsonSerializerContext
         }
     }
 
+    /// <summary>A handler's whole turn: read the step's input, run the core on it, write what it returns.</summary>
+    public static async Task<Stream> RunAsync<TRequest, TResult>(Stream input, JsonTypeInfo<TRequest> request, JsonTypeInfo<TResult> result,
+        Func<TRequest, Task<TResult>> step) =>
+        Write(await step(await ReadAsync(input, request)), result);
+
+    /// <inheritdoc cref="RunAsync{TRequest, TResult}(Stream, JsonTypeInfo{TRequest}, JsonTypeInfo{TResult}, Func{TRequest, Task{TResult}})"/>
+    public static async Task<Stream> RunAsync<TRequest, TResult>(Stream input, JsonTypeInfo<TRequest> request, JsonTypeInfo<TResult> result,
+        Func<TRequest, TResult> step) =>
+        Write(step(await ReadAsync(input, request)), result);
+
     public static Stream Write<T>(T value, JsonTypeInfo<T> type)
     {
         var output = new MemoryStream();
