@@ -8,21 +8,14 @@ using Nob.Testing;
 
 namespace Nob.Core.Tests;
 
-public class LifecycleStepTests
+public class LifecycleStepTests : StepsOverFakes
 {
-    const string Password = "correct-horse-battery";
-    readonly FakeBrokerService mq = new();
-    readonly FakeSecurityGroups ec2 = new();
-    readonly FakeParameters ssm = new();
     readonly FakeNetworkStore store = new();
     readonly ManualClock time = new(new DateTimeOffset(2026, 11, 25, 10, 0, 0, TimeSpan.Zero));
-    readonly VerifierSource verifier = new("sg-verify", []);
-    static readonly CancellationToken None = CancellationToken.None;
     static readonly XNamespace Core = ConnectorConfigurationWriter.Core;
 
     public LifecycleStepTests()
     {
-        ssm.Values["/nob/tutorial/password"] = Password;
         ssm.Values["/nob/other/password"] = Password;
         ssm.Values["/nob/tutorial2/password"] = Password;
         ec2.Vpcs["sg-1"] = "vpc-1";
@@ -46,22 +39,11 @@ public class LifecycleStepTests
     async Task<IReadOnlyList<EnsuredBroker>> BuildAsync(string specJson)
     {
         var spec = SpecReader.ReadValid(specJson);
-        var ensured = new List<EnsuredBroker>();
-        foreach (var b in spec.Brokers) ensured.Add(await new EnsureBrokerStep(mq, ssm).RunAsync(spec, b.Name, None));
-        foreach (var b in mq.Brokers.Values.Where(b => b.State == BrokerStates.CreationInProgress)) b.State = BrokerStates.Running;
-        var plan = await new PlanNetworkStep(mq).RunAsync(spec, ensured, None);
-        await new OpenIngressStep(ec2).RunAsync(spec, plan, verifier, None);
-        foreach (var b in spec.Brokers)
-        {
-            var revision = await new WriteConnectorRevisionStep(mq, ssm).RunAsync(spec, plan, b.Name, None);
-            if (!revision.RebootRequired) continue;
-            await new BrokerReboot(mq, TimeProvider.System).RunAsync(revision, PollPlan.For(new PollingSpec(30, 60), 2), None);
-            mq.FinishReboot(revision.BrokerId);
-        }
+        var built = await SlowPathAsync(spec);
         mq.Calls.Clear();
-        await new StoreNetworkStep(store, time).RunAsync(spec, specJson, plan, ensured, "exec-1", None);
+        await new StoreNetworkStep(store, time).RunAsync(spec, specJson, built.Plan, built.Brokers, "exec-1", None);
         storeCalls = [.. mq.Calls];
-        return ensured;
+        return built.Brokers;
     }
 
     Task<DriftCheck> CheckAsync(string networkName = "tutorial") => new CheckDriftStep(mq, ec2, store, verifier, time).RunAsync(networkName, None);
