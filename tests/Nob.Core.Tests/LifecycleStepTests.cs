@@ -789,19 +789,9 @@ public class LifecycleStepTests : StepsOverFakes
         var spec = Repo.Spec("tutorial");
         async Task<IReadOnlyList<string>> RunAsync()
         {
-            var ensured = new List<EnsuredBroker>();
-            foreach (var b in spec.Brokers) ensured.Add(await new EnsureBrokerStep(mq, ssm).RunAsync(spec, b.Name, None));
-            foreach (var b in mq.Brokers.Values.Where(b => b.State == BrokerStates.CreationInProgress)) b.State = BrokerStates.Running;
-            var plan = await new PlanNetworkStep(mq).RunAsync(spec, ensured, None);
-            var ingress = await new OpenIngressStep(ec2).RunAsync(spec, plan, null, None);
-            var revisions = new List<RevisionResult>();
-            foreach (var b in spec.Brokers)
-            {
-                var r = await new WriteConnectorRevisionStep(mq, ssm).RunAsync(spec, plan, b.Name, None);
-                if (r.RebootRequired) { await new BrokerReboot(mq, TimeProvider.System).RunAsync(r, PollPlan.For(new PollingSpec(30, 60), 2), None); mq.FinishReboot(r.BrokerId); }
-                revisions.Add(r);
-            }
-            var summary = await new SummarizeStep(mq, time).RunAsync(spec, ensured, plan, ingress, revisions, new VerificationResult("SKIPPED", "", [], null), null, None);
+            var built = await SlowPathAsync(spec, ingressVerifier: null);
+            var summary = await new SummarizeStep(mq, time).RunAsync(spec, built.Brokers, built.Plan, built.Ingress, built.Revisions,
+                new VerificationResult("SKIPPED", "", [], null), null, None);
             return summary.Changes;
         }
 

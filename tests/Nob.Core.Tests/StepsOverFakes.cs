@@ -23,13 +23,17 @@ public abstract class StepsOverFakes
     protected StepsOverFakes() => ssm.Values["/nob/tutorial/password"] = Password;
 
     /// <summary>Ensure every broker (each RUNNING at once), plan, open ingress, write every revision and reboot where it needs one.</summary>
-    protected async Task<BuiltNetwork> SlowPathAsync(NetworkSpec spec)
+    protected Task<BuiltNetwork> SlowPathAsync(NetworkSpec spec) => SlowPathAsync(spec, verifier);
+
+    /// <inheritdoc cref="SlowPathAsync(NetworkSpec)"/>
+    /// <param name="ingressVerifier">The verifier OpenIngress opens for (null: none, no rules for it).</param>
+    protected async Task<BuiltNetwork> SlowPathAsync(NetworkSpec spec, VerifierSource? ingressVerifier)
     {
         var ensured = new List<EnsuredBroker>();
         foreach (var b in spec.Brokers) ensured.Add(await new EnsureBrokerStep(mq, ssm).RunAsync(spec, b.Name, None));
         foreach (var b in mq.Brokers.Values.Where(b => b.State == BrokerStates.CreationInProgress)) b.State = BrokerStates.Running;
         var plan = await new PlanNetworkStep(mq).RunAsync(spec, ensured, None);
-        var ingress = await new OpenIngressStep(ec2).RunAsync(spec, plan, verifier, None);
+        var ingress = await new OpenIngressStep(ec2).RunAsync(spec, plan, ingressVerifier, None);
         var revisions = new List<RevisionResult>();
         foreach (var b in spec.Brokers)
         {
