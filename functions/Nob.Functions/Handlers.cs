@@ -4,18 +4,15 @@ using Nob.Core.Workflow;
 
 namespace Nob.Functions;
 
-// One class per workflow step. Each handler only translates the step's JSON and calls the core; a spec is read through
-// StepSpec, once per spec text in a warm process.
+// One class per workflow step. Each handler only translates the step's JSON and calls the core (StepJson.RunAsync); a
+// spec is read through StepSpec, which reads it through Core's SpecMemo: once per spec text in a warm process.
 // Lambda's managed runtime constructs a handler through its public parameterless constructor (wired by the
 // composition root); tests use the constructor that takes the ports.
 
 public sealed class ValidateFunction
 {
-    public async Task<Stream> HandleAsync(Stream input)
-    {
-        var request = await StepJson.ReadAsync(input, StepJson.Default.SpecRequest);
-        return StepJson.Write(ValidateStep.Run(StepSpec.Read(request.Spec)), StepJson.Default.ValidatedNetwork);
-    }
+    public Task<Stream> HandleAsync(Stream input) => StepJson.RunAsync(input, StepJson.Default.SpecRequest, StepJson.Default.ValidatedNetwork,
+        request => ValidateStep.Run(StepSpec.Read(request.Spec)));
 }
 
 /// <summary>The converged fast path: does the network already match the spec? (The ASL falls through to the slow path on any error but a spec error.)</summary>
@@ -23,26 +20,16 @@ public sealed class CheckConvergedFunction(IBrokerService brokers, ISecurityGrou
 {
     public CheckConvergedFunction() : this(Composition.Brokers, Composition.SecurityGroups, Composition.Parameters, Composition.Verifier) { }
 
-    public async Task<Stream> HandleAsync(Stream input)
-    {
-        var request = await StepJson.ReadAsync(input, StepJson.Default.SpecRequest);
-        var spec = StepSpec.Read(request.Spec);
-        var check = await new CheckConvergedStep(brokers, securityGroups, parameters, verifier).RunAsync(spec, CancellationToken.None);
-        return StepJson.Write(check, StepJson.Default.ConvergedCheck);
-    }
+    public Task<Stream> HandleAsync(Stream input) => StepJson.RunAsync(input, StepJson.Default.SpecRequest, StepJson.Default.ConvergedCheck,
+        request => new CheckConvergedStep(brokers, securityGroups, parameters, verifier).RunAsync(StepSpec.Read(request.Spec), CancellationToken.None));
 }
 
 public sealed class EnsureBrokerFunction(IBrokerService brokers, IParameterStore parameters)
 {
     public EnsureBrokerFunction() : this(Composition.Brokers, Composition.Parameters) { }
 
-    public async Task<Stream> HandleAsync(Stream input)
-    {
-        var request = await StepJson.ReadAsync(input, StepJson.Default.EnsureBrokerRequest);
-        var spec = StepSpec.Read(request.Spec);
-        var result = await new EnsureBrokerStep(brokers, parameters).RunAsync(spec, request.BrokerName, CancellationToken.None, request.Recreation);
-        return StepJson.Write(result, StepJson.Default.EnsuredBroker);
-    }
+    public Task<Stream> HandleAsync(Stream input) => StepJson.RunAsync(input, StepJson.Default.EnsureBrokerRequest, StepJson.Default.EnsuredBroker,
+        request => new EnsureBrokerStep(brokers, parameters).RunAsync(StepSpec.Read(request.Spec), request.BrokerName, CancellationToken.None, request.Recreation));
 }
 
 /// <summary>One turn of the build's creation stage: checks every broker not yet RUNNING (see <see cref="CreationStageStep"/>).</summary>
@@ -50,9 +37,8 @@ public sealed class BrokerStateFunction(IBrokerService brokers, TimeProvider tim
 {
     public BrokerStateFunction() : this(Composition.Brokers, TimeProvider.System) { }
 
-    public async Task<Stream> HandleAsync(Stream input)
+    public Task<Stream> HandleAsync(Stream input) => StepJson.RunAsync(input, StepJson.Default.CreationStage, StepJson.Default.CreationStageStatus, stage =>
     {
-        var stage = await StepJson.ReadAsync(input, StepJson.Default.CreationStage);
         // Missing members read as null (constructor parameters are not required): say which, not a NullReferenceException.
         if (stage.Polling is null) throw new StepInputException("the creation stage has no polling plan");
         if (stage.Brokers is null) throw new StepInputException("the creation stage has no brokers");
@@ -61,48 +47,32 @@ public sealed class BrokerStateFunction(IBrokerService brokers, TimeProvider tim
             if (w.Phase is not (WaitPhases.Creation or WaitPhases.DeletionForRecreate or WaitPhases.Recreate))
                 throw new StepInputException($"the wait's phase \"{w.Phase}\" is not {WaitPhases.Creation}, {WaitPhases.DeletionForRecreate} or {WaitPhases.Recreate}");
         }
-        var status = await new CreationStageStep(brokers, time).RunAsync(stage, CancellationToken.None);
-        return StepJson.Write(status, StepJson.Default.CreationStageStatus);
-    }
+        return new CreationStageStep(brokers, time).RunAsync(stage, CancellationToken.None);
+    });
 }
 
 public sealed class PlanNetworkFunction(IBrokerService brokers)
 {
     public PlanNetworkFunction() : this(Composition.Brokers) { }
 
-    public async Task<Stream> HandleAsync(Stream input)
-    {
-        var request = await StepJson.ReadAsync(input, StepJson.Default.PlanNetworkRequest);
-        var spec = StepSpec.Read(request.Spec);
-        var plan = await new PlanNetworkStep(brokers).RunAsync(spec, request.Brokers, CancellationToken.None);
-        return StepJson.Write(plan, StepJson.Default.NetworkPlanResult);
-    }
+    public Task<Stream> HandleAsync(Stream input) => StepJson.RunAsync(input, StepJson.Default.PlanNetworkRequest, StepJson.Default.NetworkPlanResult,
+        request => new PlanNetworkStep(brokers).RunAsync(StepSpec.Read(request.Spec), request.Brokers, CancellationToken.None));
 }
 
 public sealed class OpenIngressFunction(ISecurityGroupService securityGroups, VerifierSource? verifier)
 {
     public OpenIngressFunction() : this(Composition.SecurityGroups, Composition.Verifier) { }
 
-    public async Task<Stream> HandleAsync(Stream input)
-    {
-        var request = await StepJson.ReadAsync(input, StepJson.Default.OpenIngressRequest);
-        var spec = StepSpec.Read(request.Spec);
-        var result = await new OpenIngressStep(securityGroups).RunAsync(spec, request.Plan, verifier, CancellationToken.None);
-        return StepJson.Write(result, StepJson.Default.IngressResult);
-    }
+    public Task<Stream> HandleAsync(Stream input) => StepJson.RunAsync(input, StepJson.Default.OpenIngressRequest, StepJson.Default.IngressResult,
+        request => new OpenIngressStep(securityGroups).RunAsync(StepSpec.Read(request.Spec), request.Plan, verifier, CancellationToken.None));
 }
 
 public sealed class WriteConnectorRevisionFunction(IBrokerService brokers, IParameterStore parameters)
 {
     public WriteConnectorRevisionFunction() : this(Composition.Brokers, Composition.Parameters) { }
 
-    public async Task<Stream> HandleAsync(Stream input)
-    {
-        var request = await StepJson.ReadAsync(input, StepJson.Default.WriteRevisionRequest);
-        var spec = StepSpec.Read(request.Spec);
-        var result = await new WriteConnectorRevisionStep(brokers, parameters).RunAsync(spec, request.Plan, request.BrokerName, CancellationToken.None);
-        return StepJson.Write(result, StepJson.Default.RevisionResult);
-    }
+    public Task<Stream> HandleAsync(Stream input) => StepJson.RunAsync(input, StepJson.Default.WriteRevisionRequest, StepJson.Default.RevisionResult,
+        request => new WriteConnectorRevisionStep(brokers, parameters).RunAsync(StepSpec.Read(request.Spec), request.Plan, request.BrokerName, CancellationToken.None));
 }
 
 /// <summary>One turn of the build's reboot stage: checks the reboots under way and starts the next ones (see <see cref="RebootStageStep"/>).</summary>
@@ -110,38 +80,26 @@ public sealed class RebootBrokerFunction(IBrokerService brokers, TimeProvider ti
 {
     public RebootBrokerFunction() : this(Composition.Brokers, TimeProvider.System) { }
 
-    public async Task<Stream> HandleAsync(Stream input)
+    public Task<Stream> HandleAsync(Stream input) => StepJson.RunAsync(input, StepJson.Default.RebootStage, StepJson.Default.RebootStageStatus, stage =>
     {
-        var stage = await StepJson.ReadAsync(input, StepJson.Default.RebootStage);
         if (stage.Polling is null) throw new StepInputException("the reboot stage has no polling plan");
         if (stage.Revisions is null) throw new StepInputException("the reboot stage has no revisions");
-        var status = await new RebootStageStep(brokers, time).RunAsync(stage, CancellationToken.None);
-        return StepJson.Write(status, StepJson.Default.RebootStageStatus);
-    }
+        return new RebootStageStep(brokers, time).RunAsync(stage, CancellationToken.None);
+    });
 }
 
 public sealed class VerifyFunction(IParameterStore parameters, IMessageProbe probe, TimeProvider time)
 {
     public VerifyFunction() : this(Composition.Parameters, Composition.MessageProbe, TimeProvider.System) { }
 
-    public async Task<Stream> HandleAsync(Stream input)
-    {
-        var request = await StepJson.ReadAsync(input, StepJson.Default.VerifyRequest);
-        var spec = StepSpec.Read(request.Spec);
-        var result = await new VerifyBridgeStep(parameters, probe, time).RunAsync(spec, request.Plan, CancellationToken.None);
-        return StepJson.Write(result, StepJson.Default.VerificationResult);
-    }
+    public Task<Stream> HandleAsync(Stream input) => StepJson.RunAsync(input, StepJson.Default.VerifyRequest, StepJson.Default.VerificationResult,
+        request => new VerifyBridgeStep(parameters, probe, time).RunAsync(StepSpec.Read(request.Spec), request.Plan, CancellationToken.None));
 }
 
 public sealed class SummarizeFunction(IBrokerService brokers, TimeProvider time)
 {
     public SummarizeFunction() : this(Composition.Brokers, TimeProvider.System) { }
 
-    public async Task<Stream> HandleAsync(Stream input)
-    {
-        var r = await StepJson.ReadAsync(input, StepJson.Default.SummarizeRequest);
-        var spec = StepSpec.Read(r.Spec);
-        var summary = await new SummarizeStep(brokers, time).RunAsync(spec, r.Brokers, r.Plan, r.Ingress, r.Revisions, r.Verification, r.StartedAt, CancellationToken.None);
-        return StepJson.Write(summary, StepJson.Default.NetworkSummary);
-    }
+    public Task<Stream> HandleAsync(Stream input) => StepJson.RunAsync(input, StepJson.Default.SummarizeRequest, StepJson.Default.NetworkSummary,
+        r => new SummarizeStep(brokers, time).RunAsync(StepSpec.Read(r.Spec), r.Brokers, r.Plan, r.Ingress, r.Revisions, r.Verification, r.StartedAt, CancellationToken.None));
 }

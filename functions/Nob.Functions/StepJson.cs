@@ -7,7 +7,7 @@ using Nob.Core.Workflow;
 namespace Nob.Functions;
 
 // What each step receives from the state machine. The spec travels as the JSON the user gave and is read by every step
-// that needs it through StepSpec (validated, once per spec text in a warm process; why not carried parsed: see there).
+// that needs it through StepSpec (validated, once per spec text in a warm process; why not carried parsed: see SpecMemo).
 
 public sealed record SpecRequest(JsonElement Spec);
 
@@ -68,6 +68,16 @@ public sealed partial class StepJson : JsonSerializerContext
             throw new StepInputException($"the input of this step is not a {typeof(T).Name}: {e.Message}");
         }
     }
+
+    /// <summary>A handler's whole turn: read the step's input, run the core on it, write what it returns.</summary>
+    public static async Task<Stream> RunAsync<TRequest, TResult>(Stream input, JsonTypeInfo<TRequest> request, JsonTypeInfo<TResult> result,
+        Func<TRequest, Task<TResult>> step) =>
+        Write(await step(await ReadAsync(input, request)), result);
+
+    /// <inheritdoc cref="RunAsync{TRequest, TResult}(Stream, JsonTypeInfo{TRequest}, JsonTypeInfo{TResult}, Func{TRequest, Task{TResult}})"/>
+    public static async Task<Stream> RunAsync<TRequest, TResult>(Stream input, JsonTypeInfo<TRequest> request, JsonTypeInfo<TResult> result,
+        Func<TRequest, TResult> step) =>
+        Write(step(await ReadAsync(input, request)), result);
 
     public static Stream Write<T>(T value, JsonTypeInfo<T> type)
     {

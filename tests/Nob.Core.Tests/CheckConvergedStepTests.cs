@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
 using System.Xml.Linq;
 using Nob.Core.Configuration;
@@ -11,44 +10,15 @@ using Nob.Testing;
 namespace Nob.Core.Tests;
 
 /// <summary>The build's converged fast path: yes only when the slow path would change nothing, with the state it would leave.</summary>
-public class CheckConvergedStepTests
+public class CheckConvergedStepTests : StepsOverFakes
 {
-    const string Password = "correct-horse-battery";
-    readonly FakeBrokerService mq = new();
-    readonly FakeSecurityGroups ec2 = new();
-    readonly FakeParameters ssm = new();
-    readonly VerifierSource verifier = new("sg-verify", []);
-    static readonly CancellationToken None = CancellationToken.None;
     static readonly JsonSerializerOptions Json = new() { TypeInfoResolver = new DefaultJsonTypeInfoResolver() };
     readonly NetworkSpec spec = SpecReader.ReadValid(Repo.Example("tutorial"));
 
-    public CheckConvergedStepTests()
-    {
-        ssm.Values["/nob/tutorial/password"] = Password;
-        ec2.Vpcs["sg-1"] = "vpc-1";
-    }
+    public CheckConvergedStepTests() => ec2.Vpcs["sg-1"] = "vpc-1";
 
     /// <summary>The slow path over the fakes, as the ASL runs it; returns what it leaves for Verify and Summarize.</summary>
-    async Task<(List<EnsuredBroker> Brokers, NetworkPlanResult Plan, IngressResult Ingress, List<RevisionResult> Revisions)> SlowPathAsync()
-    {
-        var ensured = new List<EnsuredBroker>();
-        foreach (var b in spec.Brokers) ensured.Add(await new EnsureBrokerStep(mq, ssm).RunAsync(spec, b.Name, None));
-        foreach (var b in mq.Brokers.Values.Where(b => b.State == BrokerStates.CreationInProgress)) b.State = BrokerStates.Running;
-        var plan = await new PlanNetworkStep(mq).RunAsync(spec, ensured, None);
-        var ingress = await new OpenIngressStep(ec2).RunAsync(spec, plan, verifier, None);
-        var revisions = new List<RevisionResult>();
-        foreach (var b in spec.Brokers)
-        {
-            var revision = await new WriteConnectorRevisionStep(mq, ssm).RunAsync(spec, plan, b.Name, None);
-            if (revision.RebootRequired)
-            {
-                await new BrokerReboot(mq, TimeProvider.System).RunAsync(revision, PollPlan.For(new PollingSpec(30, 60), 2), None);
-                mq.FinishReboot(revision.BrokerId);
-            }
-            revisions.Add(revision);
-        }
-        return (ensured, plan, ingress, revisions);
-    }
+    Task<BuiltNetwork> SlowPathAsync() => SlowPathAsync(spec);
 
     Task<ConvergedCheck> CheckAsync() => new CheckConvergedStep(mq, ec2, ssm, verifier).RunAsync(spec, None);
 

@@ -8,21 +8,14 @@ using Nob.Testing;
 
 namespace Nob.Core.Tests;
 
-public class LifecycleStepTests
+public class LifecycleStepTests : StepsOverFakes
 {
-    const string Password = "correct-horse-battery";
-    readonly FakeBrokerService mq = new();
-    readonly FakeSecurityGroups ec2 = new();
-    readonly FakeParameters ssm = new();
     readonly FakeNetworkStore store = new();
     readonly ManualClock time = new(new DateTimeOffset(2026, 11, 25, 10, 0, 0, TimeSpan.Zero));
-    readonly VerifierSource verifier = new("sg-verify", []);
-    static readonly CancellationToken None = CancellationToken.None;
     static readonly XNamespace Core = ConnectorConfigurationWriter.Core;
 
     public LifecycleStepTests()
     {
-        ssm.Values["/nob/tutorial/password"] = Password;
         ssm.Values["/nob/other/password"] = Password;
         ssm.Values["/nob/tutorial2/password"] = Password;
         ec2.Vpcs["sg-1"] = "vpc-1";
@@ -46,22 +39,11 @@ public class LifecycleStepTests
     async Task<IReadOnlyList<EnsuredBroker>> BuildAsync(string specJson)
     {
         var spec = SpecReader.ReadValid(specJson);
-        var ensured = new List<EnsuredBroker>();
-        foreach (var b in spec.Brokers) ensured.Add(await new EnsureBrokerStep(mq, ssm).RunAsync(spec, b.Name, None));
-        foreach (var b in mq.Brokers.Values.Where(b => b.State == BrokerStates.CreationInProgress)) b.State = BrokerStates.Running;
-        var plan = await new PlanNetworkStep(mq).RunAsync(spec, ensured, None);
-        await new OpenIngressStep(ec2).RunAsync(spec, plan, verifier, None);
-        foreach (var b in spec.Brokers)
-        {
-            var revision = await new WriteConnectorRevisionStep(mq, ssm).RunAsync(spec, plan, b.Name, None);
-            if (!revision.RebootRequired) continue;
-            await new BrokerReboot(mq, TimeProvider.System).RunAsync(revision, PollPlan.For(new PollingSpec(30, 60), 2), None);
-            mq.FinishReboot(revision.BrokerId);
-        }
+        var built = await SlowPathAsync(spec);
         mq.Calls.Clear();
-        await new StoreNetworkStep(store, time).RunAsync(spec, specJson, plan, ensured, "exec-1", None);
+        await new StoreNetworkStep(store, time).RunAsync(spec, specJson, built.Plan, built.Brokers, "exec-1", None);
         storeCalls = [.. mq.Calls];
-        return ensured;
+        return built.Brokers;
     }
 
     Task<DriftCheck> CheckAsync(string networkName = "tutorial") => new CheckDriftStep(mq, ec2, store, verifier, time).RunAsync(networkName, None);
@@ -147,6 +129,24 @@ public class LifecycleStepTests
         Assert.NotNull(check.Plan);
         Assert.Equal(["MyBroker1", "MyBroker2"], check.Plan.Brokers.Select(b => b.BrokerName));
         Assert.Equal(Repo.Example("tutorial"), check.SpecJson);
+    }
+
+    [Fact]
+    public async Task CheckDrift_ThenVerifyBridgeOfTheSpecPassedOn_ParsesAndPlansTheSpecOnce()
+    {
+        var text = SpecMemoTests.UniqueTutorial();
+        await BuildAsync(text);
+
+        var check = await CheckAsync();
+        // The check read the stored text through the memo, so this is its instance, already planned with these endpoints.
+        var spec = SpecMemo.ReadValid(check.SpecJson);
+        Assert.Equal(1, PlanMemo.TimesPlanned(spec));
+        // VerifyBridge gets the same text from the check's output and finds the plan kept.
+        var verified = await new VerifyBridgeStep(ssm, FakeMessageProbe.Connected(), ManualClock.AutoAdvancing())
+            .RunAsync(SpecMemo.ReadValid(check.SpecJson), check.Plan!, None);
+
+        Assert.Equal("PASSED", verified.Status);
+        Assert.Equal(1, PlanMemo.TimesPlanned(spec));
     }
 
     [Fact]
@@ -789,19 +789,9 @@ public class LifecycleStepTests
         var spec = Repo.Spec("tutorial");
         async Task<IReadOnlyList<string>> RunAsync()
         {
-            var ensured = new List<EnsuredBroker>();
-            foreach (var b in spec.Brokers) ensured.Add(await new EnsureBrokerStep(mq, ssm).RunAsync(spec, b.Name, None));
-            foreach (var b in mq.Brokers.Values.Where(b => b.State == BrokerStates.CreationInProgress)) b.State = BrokerStates.Running;
-            var plan = await new PlanNetworkStep(mq).RunAsync(spec, ensured, None);
-            var ingress = await new OpenIngressStep(ec2).RunAsync(spec, plan, null, None);
-            var revisions = new List<RevisionResult>();
-            foreach (var b in spec.Brokers)
-            {
-                var r = await new WriteConnectorRevisionStep(mq, ssm).RunAsync(spec, plan, b.Name, None);
-                if (r.RebootRequired) { await new BrokerReboot(mq, TimeProvider.System).RunAsync(r, PollPlan.For(new PollingSpec(30, 60), 2), None); mq.FinishReboot(r.BrokerId); }
-                revisions.Add(r);
-            }
-            var summary = await new SummarizeStep(mq, time).RunAsync(spec, ensured, plan, ingress, revisions, new VerificationResult("SKIPPED", "", [], null), null, None);
+            var built = await SlowPathAsync(spec, ingressVerifier: null);
+            var summary = await new SummarizeStep(mq, time).RunAsync(spec, built.Brokers, built.Plan, built.Ingress, built.Revisions,
+                new VerificationResult("SKIPPED", "", [], null), null, None);
             return summary.Changes;
         }
 

@@ -6,16 +6,9 @@ using Nob.Testing;
 
 namespace Nob.Core.Tests;
 
-public class WorkflowStepTests
+public class WorkflowStepTests : StepsOverFakes
 {
-    const string Password = "correct-horse-battery";
-    readonly FakeBrokerService mq = new();
-    readonly FakeSecurityGroups ec2 = new();
-    readonly FakeParameters ssm = new();
     readonly NetworkSpec tutorial = Repo.Spec("tutorial");
-    static readonly CancellationToken None = CancellationToken.None;
-
-    public WorkflowStepTests() => ssm.Values["/nob/tutorial/password"] = Password;
 
     async Task<IReadOnlyList<EnsuredBroker>> EnsureAllRunningAsync(NetworkSpec spec)
     {

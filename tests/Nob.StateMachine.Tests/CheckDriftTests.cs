@@ -79,6 +79,22 @@ public class CheckDriftTests(ITestOutputHelper log)
     }
 
     [Fact]
+    public async Task CheckDrift_VerifyBridge_GetsTheStoredSpecTextSoItReadsTheCheckedSpec()
+    {
+        await nob.BuildAsync(Tutorial());
+
+        var result = await CheckAsync(new { networkName = "tutorial" });
+
+        Assert.True(result.IsSucceeded, result.Explain());
+        // CheckNetwork read the stored text; VerifyBridge's payload holds the spec it passed on. The same text is the same
+        // spec instance in the handlers' process (SpecMemo), so Verify plans nothing again (PlanMemo keeps the check's plan).
+        var stored = (await nob.Networks.GetAsync("tutorial", CancellationToken.None))!.SpecJson;
+        var verify = Assert.Single(result.History, e => e.Type == HistoryEventTypes.TaskScheduled && e.StateName == "VerifyBridge");
+        using var parameters = System.Text.Json.JsonDocument.Parse(verify.Input!);
+        Assert.Equal(stored, parameters.RootElement.GetProperty("Payload").GetProperty("spec").GetRawText());
+    }
+
+    [Fact]
     public async Task CheckDrift_ConnectorRemoved_PutsDriftDetectedWithConnectorMissing()
     {
         await nob.BuildAsync(Tutorial());

@@ -15,7 +15,8 @@ public sealed class CheckDriftStep(IBrokerService brokers, ISecurityGroupService
     public async Task<DriftCheck> RunAsync(string networkName, CancellationToken cancellationToken)
     {
         var record = await store.GetAsync(networkName, cancellationToken) ?? throw new NetworkNotFoundException(networkName);
-        var spec = SpecReader.ReadValid(record.SpecJson);
+        // Through the memo: VerifyBridge gets this text passed on, so it reads the same instance and PlanMemo has its plan.
+        var spec = SpecMemo.ReadValid(record.SpecJson);
         var comparison = await new NetworkComparer(brokers, securityGroups, verifier).CompareAsync(spec, ComparisonScope.Drift, cancellationToken);
         return new DriftCheck(spec.NetworkName, record.SpecJson, comparison.Plan, DriftReport.From(spec.NetworkName, comparison.Findings, time.GetUtcNow()));
     }

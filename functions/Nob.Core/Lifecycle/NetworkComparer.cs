@@ -47,17 +47,17 @@ public sealed class NetworkComparer(IBrokerService brokers, ISecurityGroupServic
         bool Done() => scope.StopAtFirstDifference && findings.Count > 0;
 
         var unusable = new List<string>();
+        var found = new BrokerDescriptions(brokers);
         foreach (var broker in spec.Brokers)
         {
-            var summary = await brokers.FindBrokerByNameAsync(broker.Name, cancellationToken);
-            if (summary is null)
+            var d = await found.FindAsync(broker.Name, cancellationToken);
+            if (d is null)
             {
                 findings.Add(new DriftFinding(DriftKinds.BrokerMissing, broker.Name, $"broker \"{broker.Name}\" does not exist"));
                 unusable.Add(broker.Name);
                 if (Done()) return Result();
                 continue;
             }
-            var d = await brokers.DescribeBrokerAsync(summary.BrokerId, cancellationToken);
             descriptions[broker.Name] = d;
             if (scope.CheckAdoptable)
             {

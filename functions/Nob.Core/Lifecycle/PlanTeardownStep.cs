@@ -26,7 +26,7 @@ public sealed class PlanTeardownStep(INetworkStore store, IBrokerService? broker
             throw new NetworkNotFoundException(networkName, $"Network \"{networkName}\" is not stored, but nob created broker(s) for it: {string.Join(", ", tagged)}; "
                 + "give its spec to tear it down (nob down SPEC, or the spec in the teardown request)");
         // The stored spec was valid when it was stored; a given one is used, and must be valid, only when nothing is.
-        var (json, spec) = record is not null ? (record.SpecJson, SpecReader.ReadValid(record.SpecJson))
+        var (json, spec) = record is not null ? (record.SpecJson, SpecMemo.ReadValid(record.SpecJson))
             : given is not null ? (given.Json, given.Valid)
             : throw new NetworkNotFoundException(networkName);
         if (spec.NetworkName != networkName)
@@ -44,22 +44,11 @@ public sealed class PlanTeardownStep(INetworkStore store, IBrokerService? broker
 
     /// <summary>The names of the brokers that carry nob's tag for this network (any state but being deleted).</summary>
     /// <param name="skip">Names not to look at (already in the plan).</param>
-    public static async Task<IReadOnlyList<string>> TaggedBrokersAsync(IBrokerService brokers, string networkName, IReadOnlySet<string> skip,
+    static async Task<IReadOnlyList<string>> TaggedBrokersAsync(IBrokerService brokers, string networkName, IReadOnlySet<string> skip,
         CancellationToken cancellationToken)
     {
-        var names = new List<string>();
-        foreach (var summary in await brokers.ListBrokersAsync(cancellationToken))
-        {
-            if (summary.BrokerState == BrokerStates.DeletionInProgress || skip.Contains(summary.BrokerName)) continue;
-            try
-            {
-                if (BrokerTags.CreatedFor(await brokers.DescribeBrokerAsync(summary.BrokerId, cancellationToken), networkName)) names.Add(summary.BrokerName);
-            }
-            catch (BrokerMissingException)
-            {
-                // Deleted since it was listed.
-            }
-        }
-        return names;
+        var listed = await new BrokerDescriptions(brokers).ListedAsync(
+            s => s.BrokerState != BrokerStates.DeletionInProgress && !skip.Contains(s.BrokerName), cancellationToken);
+        return [.. listed.Where(d => BrokerTags.CreatedFor(d, networkName)).Select(d => d.BrokerName)];
     }
 }

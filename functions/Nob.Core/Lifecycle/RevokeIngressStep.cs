@@ -16,11 +16,11 @@ public sealed class RevokeIngressStep(IBrokerService brokers, ISecurityGroupServ
     public async Task<IReadOnlyList<IngressRule>> RunAsync(NetworkSpec spec, CancellationToken cancellationToken, IReadOnlyList<string>? brokerNames = null)
     {
         var groups = spec.Brokers.SelectMany(b => b.SecurityGroups).ToHashSet(StringComparer.Ordinal);
+        var found = new BrokerDescriptions(brokers);
         foreach (var name in spec.Brokers.Select(b => b.Name).Concat(brokerNames ?? []).Distinct(StringComparer.Ordinal))
         {
             // A broker created without explicit groups gets the VPC default; Amazon MQ reports the groups it really has.
-            if (await brokers.FindBrokerByNameAsync(name, cancellationToken) is { } found)
-                groups.UnionWith((await brokers.DescribeBrokerAsync(found.BrokerId, cancellationToken)).SecurityGroups);
+            if (await found.FindAsync(name, cancellationToken) is { } broker) groups.UnionWith(broker.SecurityGroups);
         }
         if (groups.Count == 0) return [];
 
@@ -51,22 +51,11 @@ public sealed class RevokeIngressStep(IBrokerService brokers, ISecurityGroupServ
         foreach (var other in await store.ListNetworkNamesAsync(cancellationToken))
         {
             if (other == networkName || await store.GetAsync(other, cancellationToken) is not { } record) continue;
-            if (SpecReader.Read(record.SpecJson).Spec is not { } spec) continue;
-            var descriptions = new Dictionary<string, BrokerDescription>(StringComparer.Ordinal);
-            var otherGroups = spec.Brokers.SelectMany(b => b.SecurityGroups).ToHashSet(StringComparer.Ordinal);
-            foreach (var broker in spec.Brokers)
-            {
-                if (await brokers.FindBrokerByNameAsync(broker.Name, cancellationToken) is not { } found) continue;
-                try
-                {
-                    descriptions[broker.Name] = await brokers.DescribeBrokerAsync(found.BrokerId, cancellationToken);
-                    otherGroups.UnionWith(descriptions[broker.Name].SecurityGroups);
-                }
-                catch (BrokerMissingException)
-                {
-                    // Deleted since it was listed: that network cannot be planned; its groups are protected below.
-                }
-            }
+            if (SpecMemo.Read(record.SpecJson).Spec is not { } spec) continue;
+            // A broker missing, or deleted since it was listed: that network cannot be planned; its groups are protected below.
+            var descriptions = await new BrokerDescriptions(brokers).FindExistingAsync(spec.Brokers.Select(b => b.Name), cancellationToken);
+            var otherGroups = spec.Brokers.SelectMany(b => b.SecurityGroups).Concat(descriptions.Values.SelectMany(d => d.SecurityGroups))
+                .ToHashSet(StringComparer.Ordinal);
             if (descriptions.Count == spec.Brokers.Count && await DesiredRulesOrNullAsync(spec, descriptions, cancellationToken) is { } rules)
             {
                 foreach (var rule in rules) needed.Add(Key(rule));

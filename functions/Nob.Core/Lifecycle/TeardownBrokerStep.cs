@@ -45,19 +45,10 @@ public sealed class TeardownBrokerStep(IBrokerService brokers, INetworkStore sto
                 throw new TeardownTimedOutException(turn.BrokerName, state, poll, waited);
         }
 
-        var summary = await brokers.FindBrokerByNameAsync(turn.BrokerName, cancellationToken);
-        // Gone after an earlier turn saw it (the deletion this teardown started has finished): say so, not "absent".
-        if (summary is null) return Done(null, null, TeardownActions.None, turn.Poll == 0 ? "absent" : "deleted");
-        BrokerDescription broker;
-        try
-        {
-            broker = await brokers.DescribeBrokerAsync(summary.BrokerId, cancellationToken);
-        }
-        catch (BrokerMissingException)
-        {
-            // Listed a moment ago, gone now: its deletion finished between the two calls.
+        // Gone after an earlier turn saw it (the deletion this teardown started has finished, perhaps between listing and
+        // describing it): say so, not "absent".
+        if (await new BrokerDescriptions(brokers).FindExistingAsync(turn.BrokerName, cancellationToken) is not { } broker)
             return Done(null, null, TeardownActions.None, turn.Poll == 0 ? "absent" : "deleted");
-        }
         var (id, state) = (broker.BrokerId, broker.BrokerState);
 
         // A broker nob created for this network that another stored network uses now is that network's too: unwire it only.

@@ -23,13 +23,8 @@ internal static class BrokersReader
 
     public static BrokerSettings ReadSettings(JsonNode? node, string path, SpecErrors errors, bool allowName)
     {
-        if (node is null) return BrokerSettings.None;
-        if (node is not JsonObject obj)
-        {
-            errors.Add(path, $"{Describe(node)} is not an object");
+        if (node is null || CheckedObject(node, path, allowName ? ["name", .. BrokerSettingFields] : BrokerSettingFields, errors) is not { } obj)
             return BrokerSettings.None;
-        }
-        CheckFields(obj, path, allowName ? ["name", .. BrokerSettingFields] : BrokerSettingFields, errors);
         string? engine = obj["engineVersion"] is { } e ? PatternString(e, Join(path, "engineVersion"), EngineVersionPattern(), "an ActiveMQ 5.x engine version such as \"5.18\" (networks of brokers are ActiveMQ only)", errors) : null;
         string? type = obj["hostInstanceType"] is { } t ? PatternString(t, Join(path, "hostInstanceType"), InstanceTypePattern(), "an Amazon MQ instance type such as \"mq.m5.large\"", errors) : null;
         string? mode = null;

@@ -12,12 +12,7 @@ internal static class PollingReader
     public static PollingSpec? Read(JsonNode? node, SpecErrors errors)
     {
         if (node is null) return new PollingSpec(DefaultPollingIntervalSeconds, DefaultPollingTimeoutMinutes);
-        if (node is not JsonObject obj)
-        {
-            errors.Add("polling", $"{Describe(node)} is not an object");
-            return null;
-        }
-        CheckFields(obj, "polling", PollingFields, errors);
+        if (CheckedObject(node, "polling", PollingFields, errors) is not { } obj) return null;
         var interval = OptionalInt(obj["intervalSeconds"], "polling.intervalSeconds", 1, MaxPollingIntervalSeconds, errors);
         var timeout = OptionalInt(obj["timeoutMinutes"], "polling.timeoutMinutes", 1, MaxPollingTimeoutMinutes, errors);
         var creation = OptionalInt(obj["expectedCreationSeconds"], "polling.expectedCreationSeconds", 1, 86400, errors);

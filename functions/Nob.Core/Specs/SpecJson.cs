@@ -50,6 +50,18 @@ internal static class SpecJson
         }
     }
 
+    /// <summary>A section that must be an object: the object, its fields checked, or null with the error when it is not one.</summary>
+    public static JsonObject? CheckedObject(JsonNode node, string path, IReadOnlyCollection<string> allowed, SpecErrors errors)
+    {
+        if (node is not JsonObject obj)
+        {
+            errors.Add(path, $"{Describe(node)} is not an object");
+            return null;
+        }
+        CheckFields(obj, path, allowed, errors);
+        return obj;
+    }
+
     public static string Describe(JsonNode? node) => node switch
     {
         null => "null",

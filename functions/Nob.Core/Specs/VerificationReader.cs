@@ -12,12 +12,7 @@ internal static class VerificationReader
     public static VerificationSpec? Read(JsonNode? node, SpecErrors errors)
     {
         if (node is null) return new VerificationSpec(true, DefaultVerificationTimeoutSeconds);
-        if (node is not JsonObject obj)
-        {
-            errors.Add("verification", $"{Describe(node)} is not an object");
-            return null;
-        }
-        CheckFields(obj, "verification", VerificationFields, errors);
+        if (CheckedObject(node, "verification", VerificationFields, errors) is not { } obj) return null;
         var enabled = OptionalBool(obj["enabled"], "verification.enabled", errors);
         var timeout = OptionalInt(obj["timeoutSeconds"], "verification.timeoutSeconds", 1, MaxVerificationTimeoutSeconds, errors);
         var concurrency = OptionalInt(obj["maxConcurrency"], "verification.maxConcurrency", 1, MaxVerificationConcurrency, errors);

@@ -9,7 +9,7 @@ namespace Nob.Core.Workflow;
 /// The plan of a spec with its brokers' endpoints, computed once per warm process. The state carries only the endpoints
 /// (<see cref="NetworkPlanResult"/>): the connectors and pairs would repeat per broker and per pair in every state that
 /// holds the plan, and every Map iteration's input. So each step plans from the spec and the endpoints, and this keeps
-/// the result for the spec instance (one per spec text in a process, through the handlers' memoized reading of it) and
+/// the result for the spec instance (one per spec text in a process, through <see cref="SpecMemo"/>) and
 /// the endpoints, so a Map's iterations in one Lambda container, or every step of local mode's one process, plan once.
 /// The planner is pure and a plan is immutable, so a kept one is the one the step would compute; a plan that fails is
 /// not kept, and fails again by name.
@@ -20,28 +20,43 @@ public static class PlanMemo
     const int PlansPerSpec = 4;
 
     // Keyed by the spec instance, weakly: when the spec is no longer read, its plans go with it.
-    static readonly ConditionalWeakTable<NetworkSpec, List<(string Endpoints, NetworkPlan Plan)>> BySpec = new();
+    static readonly ConditionalWeakTable<NetworkSpec, KeptPlans> BySpec = new();
 
     public static NetworkPlan Plan(NetworkSpec spec, IReadOnlyList<BrokerWork> brokers)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(brokers);
         var key = EndpointsKey(brokers);
-        var plans = BySpec.GetValue(spec, _ => []);
-        lock (plans)
+        var kept = BySpec.GetValue(spec, _ => new KeptPlans());
+        lock (kept)
         {
-            foreach (var (endpoints, plan) in plans)
+            foreach (var (endpoints, plan) in kept.Plans)
             {
                 if (endpoints == key) return plan;
             }
         }
         var computed = NetworkPlanner.Plan(spec, brokers.ToDictionary(b => b.BrokerName, b => b.OpenWireEndpoints, StringComparer.Ordinal));
-        lock (plans)
+        lock (kept)
         {
-            if (plans.Count == PlansPerSpec) plans.RemoveAt(0);
-            plans.Add((key, computed));
+            if (kept.Plans.Count == PlansPerSpec) kept.Plans.RemoveAt(0);
+            kept.Plans.Add((key, computed));
+            kept.TimesPlanned++;
         }
         return computed;
+    }
+
+    /// <summary>How many times a plan was computed for this spec instance in this process (once per endpoints when kept).</summary>
+    public static int TimesPlanned(NetworkSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (!BySpec.TryGetValue(spec, out var kept)) return 0;
+        lock (kept) return kept.TimesPlanned;
+    }
+
+    sealed class KeptPlans
+    {
+        public List<(string Endpoints, NetworkPlan Plan)> Plans { get; } = [];
+        public int TimesPlanned { get; set; }
     }
 
     /// <summary>The brokers' names and OpenWire endpoints, each length-prefixed so no two different lists read the same.</summary>

@@ -11,12 +11,7 @@ public sealed class PlanNetworkStep(IBrokerService brokers)
 {
     public async Task<NetworkPlanResult> RunAsync(NetworkSpec spec, IReadOnlyList<EnsuredBroker> ensured, CancellationToken cancellationToken)
     {
-        var descriptions = new Dictionary<string, BrokerDescription>(StringComparer.Ordinal);
-        foreach (var broker in spec.Brokers)
-        {
-            var id = ensured.FirstOrDefault(e => e.BrokerName == broker.Name)?.BrokerId ?? throw new BrokerMissingException(broker.Name);
-            descriptions[broker.Name] = await brokers.DescribeBrokerAsync(id, cancellationToken);
-        }
+        var descriptions = await new BrokerDescriptions(brokers).OfEnsuredAsync(spec, ensured, cancellationToken);
         var allNew = ensured.Count > 0 && ensured.All(e => e.Created);
         return NetworkPlanResult.FromDescriptions(spec, descriptions) with { RebootConcurrency = allNew ? RebootConcurrency.NewNetwork : RebootConcurrency.LiveNetwork };
     }

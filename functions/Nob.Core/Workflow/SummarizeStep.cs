@@ -12,10 +12,11 @@ public sealed class SummarizeStep(IBrokerService brokers, TimeProvider time)
         CancellationToken cancellationToken)
     {
         var lines = new List<BrokerSummaryLine>();
+        var descriptions = await new BrokerDescriptions(brokers).OfEnsuredAsync(spec, ensured, cancellationToken);
         foreach (var broker in spec.Brokers)
         {
             var id = ensured.First(e => e.BrokerName == broker.Name);
-            var description = await brokers.DescribeBrokerAsync(id.BrokerId, cancellationToken);
+            var description = descriptions[broker.Name];
             var revision = revisions.FirstOrDefault(r => r.BrokerName == broker.Name);
             lines.Add(new BrokerSummaryLine(broker.Name, id.BrokerId, description.BrokerState, id.Created, description.OpenWireEndpoints, description.StompEndpoints,
                 [.. description.Instances.Select(i => i.ConsoleUrl).OfType<string>()], description.CurrentConfiguration?.Revision,
