@@ -139,9 +139,7 @@ internal sealed class BrokerRuntime(MqContext context, MqStore store)
 
     private async Task CreateAsync(string id, CancellationToken ct)
     {
-        var lifecycle = Lifecycle(id);
-        await lifecycle.WaitAsync(ct).ConfigureAwait(false);
-        try
+        await UnderLifecycleLockAsync(id, async () =>
         {
             var delay = _context.Faults.StartDelay;
             if (delay > TimeSpan.Zero)
@@ -166,13 +164,8 @@ internal sealed class BrokerRuntime(MqContext context, MqStore store)
                 return;
             }
 
-            var error = await StartProcessAsync(id, spec, ct).ConfigureAwait(false);
-            SetState(id, error is null ? BrokerStates.Running : BrokerStates.CreationFailed, error);
-        }
-        finally
-        {
-            lifecycle.Release();
-        }
+            await StartAndRecordStateAsync(id, spec, BrokerStates.CreationFailed, ct).ConfigureAwait(false);
+        }, ct).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -191,9 +184,7 @@ internal sealed class BrokerRuntime(MqContext context, MqStore store)
         }
 
         // Under the lifecycle lock, so a crash never interleaves with a start or reboot in progress.
-        var lifecycle = Lifecycle(id);
-        await lifecycle.WaitAsync().ConfigureAwait(false);
-        try
+        return await UnderLifecycleLockAsync(id, async () =>
         {
             bool running;
             lock (_store.Gate)
@@ -204,18 +195,12 @@ internal sealed class BrokerRuntime(MqContext context, MqStore store)
             await StopProcessAsync(id).ConfigureAwait(false);
             _context.Log($"mq: {id} JVM(s) stopped through /_localcloud (simulated crash); the API still reports its state");
             return running;
-        }
-        finally
-        {
-            lifecycle.Release();
-        }
+        }).ConfigureAwait(false);
     }
 
     private async Task RebootAsync(string id, TimeSpan delay, CancellationToken ct)
     {
-        var lifecycle = Lifecycle(id);
-        await lifecycle.WaitAsync(ct).ConfigureAwait(false);
-        try
+        await UnderLifecycleLockAsync(id, async () =>
         {
             lock (_store.Gate)
             {
@@ -261,20 +246,13 @@ internal sealed class BrokerRuntime(MqContext context, MqStore store)
                 spec = Spec(b);
             }
 
-            var error = await StartProcessAsync(id, spec, ct).ConfigureAwait(false);
-            SetState(id, error is null ? BrokerStates.Running : BrokerStates.CriticalActionRequired, error);
-        }
-        finally
-        {
-            lifecycle.Release();
-        }
+            await StartAndRecordStateAsync(id, spec, BrokerStates.CriticalActionRequired, ct).ConfigureAwait(false);
+        }, ct).ConfigureAwait(false);
     }
 
     private async Task RestartAfterHostStartAsync(string id, CancellationToken ct)
     {
-        var lifecycle = Lifecycle(id);
-        await lifecycle.WaitAsync(ct).ConfigureAwait(false);
-        try
+        await UnderLifecycleLockAsync(id, async () =>
         {
             StartSpec spec;
             lock (_store.Gate)
@@ -295,18 +273,12 @@ internal sealed class BrokerRuntime(MqContext context, MqStore store)
             }
 
             SetState(id, error is null ? BrokerStates.Running : BrokerStates.CriticalActionRequired, error);
-        }
-        finally
-        {
-            lifecycle.Release();
-        }
+        }, ct).ConfigureAwait(false);
     }
 
     private async Task DeleteAsync(string id, CancellationToken ct)
     {
-        var lifecycle = Lifecycle(id);
-        await lifecycle.WaitAsync(ct).ConfigureAwait(false);
-        try
+        await UnderLifecycleLockAsync(id, async () =>
         {
             await StopProcessAsync(id).ConfigureAwait(false);
             _store.DeleteBrokerFiles(id);
@@ -321,11 +293,7 @@ internal sealed class BrokerRuntime(MqContext context, MqStore store)
                     _context.Activity.RecordBrokerState(b.Name, b.Id, "DELETED");
                 }
             }
-        }
-        finally
-        {
-            lifecycle.Release();
-        }
+        }, ct).ConfigureAwait(false);
     }
 
     /// <summary>Starts the broker's processes; returns null once they accept connections and report the start complete, else why not (with the log's last lines).</summary>
@@ -443,6 +411,35 @@ internal sealed class BrokerRuntime(MqContext context, MqStore store)
                 }
             }, CancellationToken.None));
         }
+    }
+
+    /// <summary>Runs <paramref name="work"/> holding the broker's lifecycle lock, so no two starts, stops or reboots of one broker interleave.</summary>
+    private async Task<T> UnderLifecycleLockAsync<T>(string id, Func<Task<T>> work, CancellationToken ct = default)
+    {
+        var lifecycle = Lifecycle(id);
+        await lifecycle.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            return await work().ConfigureAwait(false);
+        }
+        finally
+        {
+            lifecycle.Release();
+        }
+    }
+
+    private Task UnderLifecycleLockAsync(string id, Func<Task> work, CancellationToken ct) =>
+        UnderLifecycleLockAsync(id, async () =>
+        {
+            await work().ConfigureAwait(false);
+            return true;
+        }, ct);
+
+    /// <summary>Starts the broker's processes and records RUNNING, or <paramref name="failedState"/> with why not.</summary>
+    private async Task StartAndRecordStateAsync(string id, StartSpec spec, string failedState, CancellationToken ct)
+    {
+        var error = await StartProcessAsync(id, spec, ct).ConfigureAwait(false);
+        SetState(id, error is null ? BrokerStates.Running : failedState, error);
     }
 
     private SemaphoreSlim Lifecycle(string id) => _lifecycles.GetOrAdd(id, _ => new SemaphoreSlim(1, 1));
