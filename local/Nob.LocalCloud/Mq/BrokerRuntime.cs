@@ -105,8 +105,7 @@ internal sealed class BrokerRuntime(MqContext context, MqStore store)
     /// <summary>Starts the JVM(s) of a broker just recorded in CREATION_IN_PROGRESS.</summary>
     public void BeginCreation(BrokerRecord broker)
     {
-        _context.Log($"mq: {broker.Name} ({broker.Id}) {BrokerStates.CreationInProgress}");
-        _context.Activity.RecordBrokerState(broker.Name, broker.Id, BrokerStates.CreationInProgress);
+        Announce(broker, BrokerStates.CreationInProgress);
         var id = broker.Id;
         Schedule($"creation of {broker.Name}", ct => CreateAsync(id, ct));
     }
@@ -115,10 +114,7 @@ internal sealed class BrokerRuntime(MqContext context, MqStore store)
     public void BeginReboot(BrokerRecord b)
     {
         var id = b.Id;
-        b.State = BrokerStates.RebootInProgress;
-        _store.Save();
-        _context.Log($"mq: {b.Name} ({b.Id}) {BrokerStates.RebootInProgress}");
-        _context.Activity.RecordBrokerState(b.Name, b.Id, BrokerStates.RebootInProgress);
+        EnterState(b, BrokerStates.RebootInProgress);
         // The delay in force when the reboot is asked for, not when its background task gets to it (faults may change meanwhile).
         var delay = _context.Faults.RebootDelay;
         Schedule($"reboot of {b.Name}", ct => RebootAsync(id, delay, ct));
@@ -128,11 +124,23 @@ internal sealed class BrokerRuntime(MqContext context, MqStore store)
     public void BeginDeletion(BrokerRecord b)
     {
         var id = b.Id;
-        b.State = BrokerStates.DeletionInProgress;
-        _store.Save();
-        _context.Log($"mq: {b.Name} ({b.Id}) {BrokerStates.DeletionInProgress}");
-        _context.Activity.RecordBrokerState(b.Name, b.Id, BrokerStates.DeletionInProgress);
+        EnterState(b, BrokerStates.DeletionInProgress);
         Schedule($"deletion of {b.Name}", ct => DeleteAsync(id, ct));
+    }
+
+    /// <summary>Under <see cref="MqStore.Gate"/>: records <paramref name="state"/> on disk and announces it.</summary>
+    private void EnterState(BrokerRecord b, string state)
+    {
+        b.State = state;
+        _store.Save();
+        Announce(b, state);
+    }
+
+    /// <summary>Logs a broker's new state and records it in the activity the console shows.</summary>
+    private void Announce(BrokerRecord b, string state)
+    {
+        _context.Log($"mq: {b.Name} ({b.Id}) {state}");
+        _context.Activity.RecordBrokerState(b.Name, b.Id, state);
     }
 
     private sealed record StartSpec(string Name, string Xml, IReadOnlyList<BrokerUser> Users, IReadOnlyList<InstanceRecord> Instances, bool ActiveStandby);
