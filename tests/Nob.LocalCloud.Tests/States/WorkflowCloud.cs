@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Nob.LocalBrokers;
 
@@ -78,32 +77,12 @@ internal sealed class WorkflowCloud : IAsyncDisposable
     public async Task<(int Status, JsonObject Body)> CallAsync(string operation, JsonObject request)
     {
         var environment = Cloud.EnvironmentVariables;
-        var info = new ProcessStartInfo("curl")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in new[]
-        {
+        var text = await CurlProcess.RunAsync(
+        [
             "-s", "-S", "--aws-sigv4", $"aws:amz:{Clients.Region}:states", "--user", $"{environment["AWS_ACCESS_KEY_ID"]}:{environment["AWS_SECRET_ACCESS_KEY"]}",
             "-H", $"X-Amz-Target: AWSStepFunctions.{operation}", "-H", "Content-Type: application/x-amz-json-1.0",
             "--data-binary", "@-", "-w", "\n%{content_type}\n%{http_code}", Cloud.Endpoint.AbsoluteUri,
-        })
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(info)!;
-        await process.StandardInput.WriteAsync(request.ToJsonString());
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        Assert.True(process.ExitCode == 0, $"curl exited {process.ExitCode}: {await stderr}");
-        var text = await stdout;
+        ], request.ToJsonString());
         var lastLine = text.LastIndexOf('\n');
         var typeLine = text.LastIndexOf('\n', lastLine - 1);
         var body = text[..typeLine];
