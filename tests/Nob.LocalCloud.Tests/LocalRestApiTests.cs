@@ -64,6 +64,15 @@ public class LocalRestApiTests(RecordingApiFixture fixture) : IClassFixture<Reco
 
     static JsonNode? Message(CurlResponse response) => JsonNode.Parse(response.Body)!["message"];
 
+    /// <summary>API Gateway answered with its own error (status, message, x-amzn-ErrorType) and the function was not invoked.</summary>
+    static void AssertRefusedWithoutInvoking(CurlResponse response, IReadOnlyCollection<JsonObject> events, int status, string message, string errorType)
+    {
+        Assert.Empty(events);
+        Assert.Equal(status, response.Status);
+        Assert.Equal(message, (string?)Message(response));
+        Assert.Equal([errorType], response.Header("x-amzn-ErrorType"));
+    }
+
     [Fact]
     public void ApiUrl_IsTheLocalStackStyleStageUrl()
     {
@@ -182,10 +191,7 @@ public class LocalRestApiTests(RecordingApiFixture fixture) : IClassFixture<Reco
 
         var (response, events) = await SendAsync("POST", "/networks", body, headers);
 
-        Assert.Empty(events);
-        Assert.Equal(400, response.Status);
-        Assert.Equal("Invalid request body", (string?)Message(response));
-        Assert.Equal(["BadRequestException"], response.Header("x-amzn-ErrorType"));
+        AssertRefusedWithoutInvoking(response, events, 400, "Invalid request body", "BadRequestException");
     }
 
     [Fact]
@@ -205,10 +211,7 @@ public class LocalRestApiTests(RecordingApiFixture fixture) : IClassFixture<Reco
     {
         var (response, events) = await SendAsync(method, path, method == "POST" ? "{}" : null);
 
-        Assert.Empty(events);
-        Assert.Equal(400, response.Status);
-        Assert.Equal("Missing required request parameters: [name]", (string?)Message(response));
-        Assert.Equal(["BadRequestException"], response.Header("x-amzn-ErrorType"));
+        AssertRefusedWithoutInvoking(response, events, 400, "Missing required request parameters: [name]", "BadRequestException");
     }
 
     [Theory]
@@ -221,10 +224,7 @@ public class LocalRestApiTests(RecordingApiFixture fixture) : IClassFixture<Reco
     {
         var (response, events) = await SendAsync(method, path);
 
-        Assert.Empty(events);
-        Assert.Equal(403, response.Status);
-        Assert.Equal("Missing Authentication Token", (string?)Message(response));
-        Assert.Equal(["MissingAuthenticationTokenException"], response.Header("x-amzn-ErrorType"));
+        AssertRefusedWithoutInvoking(response, events, 403, "Missing Authentication Token", "MissingAuthenticationTokenException");
     }
 
     [Fact]
