@@ -26,10 +26,13 @@ internal sealed class WorkflowCloud : IAsyncDisposable
         };
     }
 
-    private WorkflowCloud(LocalCloud cloud, string dataDirectory)
+    private readonly FakeFunctions _functions;
+
+    private WorkflowCloud(LocalCloud cloud, string dataDirectory, FakeFunctions functions)
     {
         Cloud = cloud;
         DataDirectory = dataDirectory;
+        _functions = functions;
     }
 
     public static string TemplatePath => Path.Combine(AppContext.BaseDirectory, "Workflow", "template.yaml");
@@ -68,7 +71,7 @@ internal sealed class WorkflowCloud : IAsyncDisposable
             TlsDirectory = SharedTls,
             Workflow = new LocalWorkflowOptions { TemplatePath = TemplatePath, Functions = functions, EventsFile = eventsFile },
         });
-        return new WorkflowCloud(cloud, dataDirectory);
+        return new WorkflowCloud(cloud, dataDirectory, functions);
     }
 
     public ValueTask DisposeAsync() => Cloud.DisposeAsync();
@@ -163,6 +166,17 @@ internal sealed class WorkflowCloud : IAsyncDisposable
         }
 
         throw new InvalidOperationException("more than 1000 pages");
+    }
+
+    /// <summary>
+    /// Starts ParentStateMachine with <paramref name="key"/> and returns once the nested HoldStateMachine execution it
+    /// starts holds in its task (until the functions release <paramref name="key"/>).
+    /// </summary>
+    public async Task<(string Parent, string Child)> StartParentHoldingChildAsync(string key)
+    {
+        var parent = await StartAsync("ParentStateMachine", new JsonObject { ["key"] = key });
+        await _functions.WaitEnteredAsync(key);
+        return (parent, await NestedHoldAsync(key));
     }
 
     /// <summary>The running HoldStateMachine execution whose input has <paramref name="key"/> (a nested one, started by a parent).</summary>
