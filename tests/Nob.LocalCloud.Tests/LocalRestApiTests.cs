@@ -5,28 +5,17 @@ using Nob.Testing;
 namespace Nob.LocalCloud.Tests;
 
 /// <summary>One local cloud serving the networks API with recording functions, shared by <see cref="LocalRestApiTests"/>.</summary>
-public sealed class RecordingApiFixture : IAsyncLifetime
+public sealed class RecordingApiFixture() : ApiCloudFixture("nob-api-tests")
 {
-    readonly string root = Path.Combine(Path.GetTempPath(), $"nob-api-tests-{Guid.NewGuid():N}");
-
-    internal LocalCloud Cloud { get; private set; } = null!;
-
     internal RecordingLambdaFunctions Functions { get; private set; } = null!;
 
     internal string ApiFunctionArn { get; private set; } = "";
 
-    public async Task InitializeAsync()
+    private protected override ILambdaFunctions BuildFunctions(SamTemplate template)
     {
-        var template = SamTemplate.Load(ApiCloud.TemplatePath, "us-east-1", "000000000000", "nob");
         ApiFunctionArn = template.Functions["ApiFunction"].Arn;
         Functions = new RecordingLambdaFunctions(template.Functions.Values.Select(f => f.Arn));
-        Cloud = await ApiCloud.StartAsync(root, Functions);
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (Cloud is not null) await Cloud.DownAsync();
-        if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
+        return Functions;
     }
 }
 
