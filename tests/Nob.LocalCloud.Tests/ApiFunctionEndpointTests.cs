@@ -11,32 +11,18 @@ namespace Nob.LocalCloud.Tests;
 /// A local cloud whose networks API runs the real <c>ApiFunction</c> in-process (the template's handler string, built
 /// with fakes of its ports), shared by <see cref="ApiFunctionEndpointTests"/>.
 /// </summary>
-public sealed class ApiFunctionFixture : IAsyncLifetime
+public sealed class ApiFunctionFixture() : ApiCloudFixture("nob-api-function-tests")
 {
-    readonly string root = Path.Combine(Path.GetTempPath(), $"nob-api-function-tests-{Guid.NewGuid():N}");
-
-    internal LocalCloud Cloud { get; private set; } = null!;
-
     internal FakeWorkflowExecutions Executions { get; } = new(TimeProvider.System);
 
     internal FakeNetworkStore Networks { get; } = new();
 
     internal ApiStateMachines Machines { get; } = FakeStateMachines.In("us-east-1", "000000000000");
 
-    public async Task InitializeAsync()
-    {
-        var template = SamTemplate.Load(ApiCloud.TemplatePath, "us-east-1", "000000000000", "nob");
-        var functions = InProcessLambdaFunctions.FromTemplate(template,
+    private protected override ILambdaFunctions BuildFunctions(SamTemplate template) =>
+        InProcessLambdaFunctions.FromTemplate(template,
             HandlerFactories.FromServices(Executions, Networks, Machines, TimeProvider.System),
             new InProcessLambdaOptions { EnvironmentVariables = EnvironmentHandling.Ignore });
-        Cloud = await ApiCloud.StartAsync(root, functions);
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (Cloud is not null) await Cloud.DownAsync();
-        if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
-    }
 }
 
 /// <summary>Signed requests to the local networks API answered by ApiFunction's own code, as on AWS.</summary>

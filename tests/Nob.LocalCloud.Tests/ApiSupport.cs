@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using Nob.StepFunctions;
 using Nob.Testing;
 
@@ -56,37 +55,23 @@ internal static class SignedCurl
     public static async Task<CurlResponse> SendAsync(LocalCloud cloud, string method, string url, string? body = null,
         IReadOnlyDictionary<string, string>? headers = null, string service = "execute-api", bool sign = true)
     {
-        var start = new ProcessStartInfo("curl") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        foreach (var argument in new[] { "-sS", "-i", "-X", method, "-H", "Expect:" }) start.ArgumentList.Add(argument);
+        var arguments = new List<string> { "-sS", "-i", "-X", method, "-H", "Expect:" };
         if (sign)
         {
             var environment = cloud.EnvironmentVariables;
-            start.ArgumentList.Add("--aws-sigv4");
-            start.ArgumentList.Add($"aws:amz:{cloud.Region}:{service}");
-            start.ArgumentList.Add("--user");
-            start.ArgumentList.Add($"{environment["AWS_ACCESS_KEY_ID"]}:{environment["AWS_SECRET_ACCESS_KEY"]}");
+            arguments.AddRange(["--aws-sigv4", $"aws:amz:{cloud.Region}:{service}", "--user", $"{environment["AWS_ACCESS_KEY_ID"]}:{environment["AWS_SECRET_ACCESS_KEY"]}"]);
         }
         foreach (var (name, value) in headers ?? new Dictionary<string, string>())
         {
-            start.ArgumentList.Add("-H");
             // "Name:" with nothing after it makes curl send no such header (not even its default Content-Type).
-            start.ArgumentList.Add(value.Length == 0 ? $"{name}:" : $"{name}: {value}");
+            arguments.AddRange(["-H", value.Length == 0 ? $"{name}:" : $"{name}: {value}"]);
         }
         if (body is not null)
         {
-            start.ArgumentList.Add("--data-binary");
-            start.ArgumentList.Add("@-");
+            arguments.AddRange(["--data-binary", "@-"]);
         }
-        start.ArgumentList.Add(url);
-        using var curl = Process.Start(start)!;
-        await curl.StandardInput.WriteAsync(body ?? "");
-        curl.StandardInput.Close();
-        var output = curl.StandardOutput.ReadToEndAsync();
-        var error = curl.StandardError.ReadToEndAsync();
-        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await curl.WaitForExitAsync(patience.Token);
-        Assert.True(curl.ExitCode == 0, $"curl failed ({curl.ExitCode}): {await error}");
-        return Parse(await output);
+        arguments.Add(url);
+        return Parse(await CurlProcess.RunAsync(arguments, body ?? ""));
     }
 
     static CurlResponse Parse(string text)

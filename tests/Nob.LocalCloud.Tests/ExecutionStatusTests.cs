@@ -69,9 +69,7 @@ public sealed class ExecutionStatusTests(StatesFixture fixture) : IClassFixture<
         var locks = new NetworkLock(new SsmLockStore(ssm), new StepFunctionsExecutionStatus(sfn));
         var network = $"locked-{Guid.NewGuid():N}"[..20];
         var key = Guid.NewGuid().ToString("N");
-        var parent = await Cloud.StartAsync("ParentStateMachine", new JsonObject { ["key"] = key });
-        await fixture.Functions.WaitEnteredAsync(key);
-        var child = await Cloud.NestedHoldAsync(key);
+        var (parent, child) = await Cloud.StartParentHoldingChildAsync(key);
         var next = WorkflowCloud.ExecutionArn("HoldStateMachine", $"next-{key}");
         Assert.Equal(1, (await locks.AcquireAsync(network, child, None)).Generation);
 

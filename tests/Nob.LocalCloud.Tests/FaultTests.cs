@@ -19,33 +19,34 @@ public sealed class FaultTests(CloudFixture fixture) : IDisposable
 
     public void Dispose() => fixture.Cloud.Faults.Set(_original);
 
+    /// <summary>The services whose AWS SDK clients the faults are ridden out by.</summary>
+    public static readonly TheoryData<string> SdkServices = new() { "mq", "ssm", "ec2" };
+
     [Theory]
-    [InlineData("mq")]
-    [InlineData("ssm")]
-    [InlineData("ec2")]
+    [MemberData(nameof(SdkServices))]
     public async Task ThrottleNext2_SdkRetriesRecover(string service)
     {
-        var before = fixture.Cloud.Faults.Throttled;
-        fixture.Cloud.Faults.Update(f => f with { ThrottleNext = 2, Services = [service] });
+        await AssertTwoFaultsRiddenOutAsync(service, f => f with { ThrottleNext = 2, Services = [service] }, () => fixture.Cloud.Faults.Throttled);
 
-        await CallAsync(service, maxErrorRetry: 2);
-
-        Assert.Equal(before + 2, fixture.Cloud.Faults.Throttled);
         Assert.Equal(0, fixture.Cloud.Faults.Current.ThrottleNext);
     }
 
     [Theory]
-    [InlineData("mq")]
-    [InlineData("ssm")]
-    [InlineData("ec2")]
+    [MemberData(nameof(SdkServices))]
     public async Task ServerErrorNext2_SdkRetriesRecover(string service)
     {
-        var before = fixture.Cloud.Faults.ServerErrors;
-        fixture.Cloud.Faults.Update(f => f with { ServerErrorNext = 2, Services = [service] });
+        await AssertTwoFaultsRiddenOutAsync(service, f => f with { ServerErrorNext = 2, Services = [service] }, () => fixture.Cloud.Faults.ServerErrors);
+    }
+
+    /// <summary>With <paramref name="fault"/> set, a call that may retry twice succeeds and <paramref name="injected"/> counts two more.</summary>
+    private async Task AssertTwoFaultsRiddenOutAsync(string service, Func<FaultSettings, FaultSettings> fault, Func<int> injected)
+    {
+        var before = injected();
+        fixture.Cloud.Faults.Update(fault);
 
         await CallAsync(service, maxErrorRetry: 2);
 
-        Assert.Equal(before + 2, fixture.Cloud.Faults.ServerErrors);
+        Assert.Equal(before + 2, injected());
     }
 
     [Fact]

@@ -5,28 +5,17 @@ using Nob.Testing;
 namespace Nob.LocalCloud.Tests;
 
 /// <summary>One local cloud serving the networks API with recording functions, shared by <see cref="LocalRestApiTests"/>.</summary>
-public sealed class RecordingApiFixture : IAsyncLifetime
+public sealed class RecordingApiFixture() : ApiCloudFixture("nob-api-tests")
 {
-    readonly string root = Path.Combine(Path.GetTempPath(), $"nob-api-tests-{Guid.NewGuid():N}");
-
-    internal LocalCloud Cloud { get; private set; } = null!;
-
     internal RecordingLambdaFunctions Functions { get; private set; } = null!;
 
     internal string ApiFunctionArn { get; private set; } = "";
 
-    public async Task InitializeAsync()
+    private protected override ILambdaFunctions BuildFunctions(SamTemplate template)
     {
-        var template = SamTemplate.Load(ApiCloud.TemplatePath, "us-east-1", "000000000000", "nob");
         ApiFunctionArn = template.Functions["ApiFunction"].Arn;
         Functions = new RecordingLambdaFunctions(template.Functions.Values.Select(f => f.Arn));
-        Cloud = await ApiCloud.StartAsync(root, Functions);
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (Cloud is not null) await Cloud.DownAsync();
-        if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
+        return Functions;
     }
 }
 
@@ -63,6 +52,15 @@ public class LocalRestApiTests(RecordingApiFixture fixture) : IClassFixture<Reco
     }
 
     static JsonNode? Message(CurlResponse response) => JsonNode.Parse(response.Body)!["message"];
+
+    /// <summary>API Gateway answered with its own error (status, message, x-amzn-ErrorType) and the function was not invoked.</summary>
+    static void AssertRefusedWithoutInvoking(CurlResponse response, IReadOnlyCollection<JsonObject> events, int status, string message, string errorType)
+    {
+        Assert.Empty(events);
+        Assert.Equal(status, response.Status);
+        Assert.Equal(message, (string?)Message(response));
+        Assert.Equal([errorType], response.Header("x-amzn-ErrorType"));
+    }
 
     [Fact]
     public void ApiUrl_IsTheLocalStackStyleStageUrl()
@@ -182,10 +180,7 @@ public class LocalRestApiTests(RecordingApiFixture fixture) : IClassFixture<Reco
 
         var (response, events) = await SendAsync("POST", "/networks", body, headers);
 
-        Assert.Empty(events);
-        Assert.Equal(400, response.Status);
-        Assert.Equal("Invalid request body", (string?)Message(response));
-        Assert.Equal(["BadRequestException"], response.Header("x-amzn-ErrorType"));
+        AssertRefusedWithoutInvoking(response, events, 400, "Invalid request body", "BadRequestException");
     }
 
     [Fact]
@@ -205,10 +200,7 @@ public class LocalRestApiTests(RecordingApiFixture fixture) : IClassFixture<Reco
     {
         var (response, events) = await SendAsync(method, path, method == "POST" ? "{}" : null);
 
-        Assert.Empty(events);
-        Assert.Equal(400, response.Status);
-        Assert.Equal("Missing required request parameters: [name]", (string?)Message(response));
-        Assert.Equal(["BadRequestException"], response.Header("x-amzn-ErrorType"));
+        AssertRefusedWithoutInvoking(response, events, 400, "Missing required request parameters: [name]", "BadRequestException");
     }
 
     [Theory]
@@ -221,10 +213,7 @@ public class LocalRestApiTests(RecordingApiFixture fixture) : IClassFixture<Reco
     {
         var (response, events) = await SendAsync(method, path);
 
-        Assert.Empty(events);
-        Assert.Equal(403, response.Status);
-        Assert.Equal("Missing Authentication Token", (string?)Message(response));
-        Assert.Equal(["MissingAuthenticationTokenException"], response.Header("x-amzn-ErrorType"));
+        AssertRefusedWithoutInvoking(response, events, 403, "Missing Authentication Token", "MissingAuthenticationTokenException");
     }
 
     [Fact]

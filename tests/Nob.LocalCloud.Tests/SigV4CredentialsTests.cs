@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using Amazon.Runtime;
@@ -109,22 +108,11 @@ public sealed class SigV4CredentialsTests(CloudFixture fixture)
     private async Task<(HttpStatusCode Status, string Body, string? ErrorType)> CurlAsync(string service, string accessKeyId, string secret, params string[] arguments)
     {
         var headers = Path.Combine(fixture.Root, $"curl-headers-{Guid.NewGuid():N}");
-        var info = new ProcessStartInfo("curl") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in new[] { "--silent", "--show-error", "--max-time", "30", "--dump-header", headers, "--aws-sigv4", $"aws:amz:{Clients.Region}:{service}", "--user", $"{accessKeyId}:{secret}" }.Concat(arguments))
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        Assert.True(process.ExitCode == 0, $"curl exited {process.ExitCode}: {await stderr}");
+        var body = await CurlProcess.RunAsync(new[] { "--silent", "--show-error", "--max-time", "30", "--dump-header", headers, "--aws-sigv4", $"aws:amz:{Clients.Region}:{service}", "--user", $"{accessKeyId}:{secret}" }.Concat(arguments));
         var lines = await File.ReadAllLinesAsync(headers);
         File.Delete(headers);
         var status = (HttpStatusCode)int.Parse(lines[0].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
         var errorType = lines.FirstOrDefault(l => l.StartsWith("x-amzn-ErrorType:", StringComparison.OrdinalIgnoreCase))?.Split(':', 2)[1].Trim();
-        return (status, await stdout, errorType);
+        return (status, body, errorType);
     }
 }

@@ -232,48 +232,48 @@ internal sealed class Dispatcher(MqService mq, SsmService ssm, Ec2Service ec2, S
         var query = context.Request.Query;
         var segments = path["/v1/".Length..].Split('/', StringSplitOptions.RemoveEmptyEntries);
         var response = mq.Handle(context.Request.Method, segments, name => query.TryGetValue(name, out var v) ? v.ToString() : null, body);
-        context.Response.StatusCode = 200;
-        context.Response.Headers["x-amzn-RequestId"] = requestId;
-        context.Response.ContentType = "application/json";
-        await context.Response.WriteAsync(response.ToJsonString(), context.RequestAborted).ConfigureAwait(false);
+        await WriteJsonAsync(context, requestId, "application/json", response).ConfigureAwait(false);
     }
 
     private async Task SsmAsync(HttpContext context, string requestId)
     {
-        var target = context.Request.Headers["X-Amz-Target"].ToString();
-        const string prefix = "AmazonSSM.";
-        if (context.Request.Method != "POST" || !target.StartsWith(prefix, StringComparison.Ordinal))
-        {
-            throw new ServiceError(400, "UnknownOperationException", $"Expected POST with X-Amz-Target: {prefix}<Operation>, got \"{target}\"");
-        }
-
+        var operation = JsonOperation(context.Request, "AmazonSSM.");
         var body = Json.ParseObject(await ReadBodyAsync(context).ConfigureAwait(false));
-        if (target[prefix.Length..] == "GetParameter" && Json.String(body, "Name") is { } name && faults.IsMissingParameter(name))
+        if (operation == "GetParameter" && Json.String(body, "Name") is { } name && faults.IsMissingParameter(name))
         {
             throw new ServiceError(400, "ParameterNotFound", "");
         }
 
-        var response = ssm.Handle(target[prefix.Length..], body);
-        context.Response.StatusCode = 200;
-        context.Response.Headers["x-amzn-RequestId"] = requestId;
-        context.Response.ContentType = "application/x-amz-json-1.1";
-        await context.Response.WriteAsync(response.ToJsonString(), context.RequestAborted).ConfigureAwait(false);
+        var response = ssm.Handle(operation, body);
+        await WriteJsonAsync(context, requestId, "application/x-amz-json-1.1", response).ConfigureAwait(false);
     }
 
     private async Task StatesAsync(HttpContext context, string requestId)
     {
-        var target = context.Request.Headers["X-Amz-Target"].ToString();
-        const string prefix = "AWSStepFunctions.";
-        if (context.Request.Method != "POST" || !target.StartsWith(prefix, StringComparison.Ordinal))
+        var operation = JsonOperation(context.Request, "AWSStepFunctions.");
+        var body = Json.ParseObject(await ReadBodyAsync(context).ConfigureAwait(false));
+        var response = await states.HandleAsync(operation, body).ConfigureAwait(false);
+        await WriteJsonAsync(context, requestId, "application/x-amz-json-1.0", response).ConfigureAwait(false);
+    }
+
+    /// <summary>The operation a JSON-protocol request names in <c>X-Amz-Target</c> (<paramref name="prefix"/> + name); 400 for anything else.</summary>
+    private static string JsonOperation(HttpRequest request, string prefix)
+    {
+        var target = request.Headers["X-Amz-Target"].ToString();
+        if (request.Method != "POST" || !target.StartsWith(prefix, StringComparison.Ordinal))
         {
             throw new ServiceError(400, "UnknownOperationException", $"Expected POST with X-Amz-Target: {prefix}<Operation>, got \"{target}\"");
         }
 
-        var body = Json.ParseObject(await ReadBodyAsync(context).ConfigureAwait(false));
-        var response = await states.HandleAsync(target[prefix.Length..], body).ConfigureAwait(false);
+        return target[prefix.Length..];
+    }
+
+    /// <summary>A 200 answer with a JSON body in the service's content type.</summary>
+    private static async Task WriteJsonAsync(HttpContext context, string requestId, string contentType, JsonNode response)
+    {
         context.Response.StatusCode = 200;
         context.Response.Headers["x-amzn-RequestId"] = requestId;
-        context.Response.ContentType = "application/x-amz-json-1.0";
+        context.Response.ContentType = contentType;
         await context.Response.WriteAsync(response.ToJsonString(), context.RequestAborted).ConfigureAwait(false);
     }
 

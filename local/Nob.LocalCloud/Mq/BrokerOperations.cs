@@ -160,18 +160,11 @@ internal sealed class BrokerOperations(MqContext context, MqStore store, BrokerR
         var (max, offset) = MqPaging.Read(query, "maxResults", 1, 100);
         lock (store.Gate)
         {
-            var all = store.Data.Brokers.OrderBy(b => b.Created).ToList();
-            var page = all.Skip(offset).Take(max).ToList();
-            var response = new JsonObject
+            var (page, nextToken) = MqPaging.Page(store.Data.Brokers.OrderBy(b => b.Created).ToList(), offset, max);
+            return new JsonObject
             {
                 ["brokerSummaries"] = new JsonArray([.. page.Select(Summary)]),
-            };
-            if (offset + page.Count < all.Count)
-            {
-                response["nextToken"] = MqPaging.Token(offset + page.Count);
-            }
-
-            return response;
+            }.Continued(nextToken);
         }
     }
 

@@ -105,8 +105,7 @@ internal sealed class BrokerRuntime(MqContext context, MqStore store)
     /// <summary>Starts the JVM(s) of a broker just recorded in CREATION_IN_PROGRESS.</summary>
     public void BeginCreation(BrokerRecord broker)
     {
-        _context.Log($"mq: {broker.Name} ({broker.Id}) {BrokerStates.CreationInProgress}");
-        _context.Activity.RecordBrokerState(broker.Name, broker.Id, BrokerStates.CreationInProgress);
+        Announce(broker, BrokerStates.CreationInProgress);
         var id = broker.Id;
         Schedule($"creation of {broker.Name}", ct => CreateAsync(id, ct));
     }
@@ -115,10 +114,7 @@ internal sealed class BrokerRuntime(MqContext context, MqStore store)
     public void BeginReboot(BrokerRecord b)
     {
         var id = b.Id;
-        b.State = BrokerStates.RebootInProgress;
-        _store.Save();
-        _context.Log($"mq: {b.Name} ({b.Id}) {BrokerStates.RebootInProgress}");
-        _context.Activity.RecordBrokerState(b.Name, b.Id, BrokerStates.RebootInProgress);
+        EnterState(b, BrokerStates.RebootInProgress);
         // The delay in force when the reboot is asked for, not when its background task gets to it (faults may change meanwhile).
         var delay = _context.Faults.RebootDelay;
         Schedule($"reboot of {b.Name}", ct => RebootAsync(id, delay, ct));
@@ -128,20 +124,30 @@ internal sealed class BrokerRuntime(MqContext context, MqStore store)
     public void BeginDeletion(BrokerRecord b)
     {
         var id = b.Id;
-        b.State = BrokerStates.DeletionInProgress;
-        _store.Save();
-        _context.Log($"mq: {b.Name} ({b.Id}) {BrokerStates.DeletionInProgress}");
-        _context.Activity.RecordBrokerState(b.Name, b.Id, BrokerStates.DeletionInProgress);
+        EnterState(b, BrokerStates.DeletionInProgress);
         Schedule($"deletion of {b.Name}", ct => DeleteAsync(id, ct));
+    }
+
+    /// <summary>Under <see cref="MqStore.Gate"/>: records <paramref name="state"/> on disk and announces it.</summary>
+    private void EnterState(BrokerRecord b, string state)
+    {
+        b.State = state;
+        _store.Save();
+        Announce(b, state);
+    }
+
+    /// <summary>Logs a broker's new state and records it in the activity the console shows.</summary>
+    private void Announce(BrokerRecord b, string state)
+    {
+        _context.Log($"mq: {b.Name} ({b.Id}) {state}");
+        _context.Activity.RecordBrokerState(b.Name, b.Id, state);
     }
 
     private sealed record StartSpec(string Name, string Xml, IReadOnlyList<BrokerUser> Users, IReadOnlyList<InstanceRecord> Instances, bool ActiveStandby);
 
     private async Task CreateAsync(string id, CancellationToken ct)
     {
-        var lifecycle = Lifecycle(id);
-        await lifecycle.WaitAsync(ct).ConfigureAwait(false);
-        try
+        await UnderLifecycleLockAsync(id, async () =>
         {
             var delay = _context.Faults.StartDelay;
             if (delay > TimeSpan.Zero)
@@ -166,13 +172,8 @@ internal sealed class BrokerRuntime(MqContext context, MqStore store)
                 return;
             }
 
-            var error = await StartProcessAsync(id, spec, ct).ConfigureAwait(false);
-            SetState(id, error is null ? BrokerStates.Running : BrokerStates.CreationFailed, error);
-        }
-        finally
-        {
-            lifecycle.Release();
-        }
+            await StartAndRecordStateAsync(id, spec, BrokerStates.CreationFailed, ct).ConfigureAwait(false);
+        }, ct).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -191,9 +192,7 @@ internal sealed class BrokerRuntime(MqContext context, MqStore store)
         }
 
         // Under the lifecycle lock, so a crash never interleaves with a start or reboot in progress.
-        var lifecycle = Lifecycle(id);
-        await lifecycle.WaitAsync().ConfigureAwait(false);
-        try
+        return await UnderLifecycleLockAsync(id, async () =>
         {
             bool running;
             lock (_store.Gate)
@@ -204,18 +203,12 @@ internal sealed class BrokerRuntime(MqContext context, MqStore store)
             await StopProcessAsync(id).ConfigureAwait(false);
             _context.Log($"mq: {id} JVM(s) stopped through /_localcloud (simulated crash); the API still reports its state");
             return running;
-        }
-        finally
-        {
-            lifecycle.Release();
-        }
+        }).ConfigureAwait(false);
     }
 
     private async Task RebootAsync(string id, TimeSpan delay, CancellationToken ct)
     {
-        var lifecycle = Lifecycle(id);
-        await lifecycle.WaitAsync(ct).ConfigureAwait(false);
-        try
+        await UnderLifecycleLockAsync(id, async () =>
         {
             lock (_store.Gate)
             {
@@ -261,20 +254,13 @@ internal sealed class BrokerRuntime(MqContext context, MqStore store)
                 spec = Spec(b);
             }
 
-            var error = await StartProcessAsync(id, spec, ct).ConfigureAwait(false);
-            SetState(id, error is null ? BrokerStates.Running : BrokerStates.CriticalActionRequired, error);
-        }
-        finally
-        {
-            lifecycle.Release();
-        }
+            await StartAndRecordStateAsync(id, spec, BrokerStates.CriticalActionRequired, ct).ConfigureAwait(false);
+        }, ct).ConfigureAwait(false);
     }
 
     private async Task RestartAfterHostStartAsync(string id, CancellationToken ct)
     {
-        var lifecycle = Lifecycle(id);
-        await lifecycle.WaitAsync(ct).ConfigureAwait(false);
-        try
+        await UnderLifecycleLockAsync(id, async () =>
         {
             StartSpec spec;
             lock (_store.Gate)
@@ -295,18 +281,12 @@ internal sealed class BrokerRuntime(MqContext context, MqStore store)
             }
 
             SetState(id, error is null ? BrokerStates.Running : BrokerStates.CriticalActionRequired, error);
-        }
-        finally
-        {
-            lifecycle.Release();
-        }
+        }, ct).ConfigureAwait(false);
     }
 
     private async Task DeleteAsync(string id, CancellationToken ct)
     {
-        var lifecycle = Lifecycle(id);
-        await lifecycle.WaitAsync(ct).ConfigureAwait(false);
-        try
+        await UnderLifecycleLockAsync(id, async () =>
         {
             await StopProcessAsync(id).ConfigureAwait(false);
             _store.DeleteBrokerFiles(id);
@@ -321,11 +301,7 @@ internal sealed class BrokerRuntime(MqContext context, MqStore store)
                     _context.Activity.RecordBrokerState(b.Name, b.Id, "DELETED");
                 }
             }
-        }
-        finally
-        {
-            lifecycle.Release();
-        }
+        }, ct).ConfigureAwait(false);
     }
 
     /// <summary>Starts the broker's processes; returns null once they accept connections and report the start complete, else why not (with the log's last lines).</summary>
@@ -443,6 +419,35 @@ internal sealed class BrokerRuntime(MqContext context, MqStore store)
                 }
             }, CancellationToken.None));
         }
+    }
+
+    /// <summary>Runs <paramref name="work"/> holding the broker's lifecycle lock, so no two starts, stops or reboots of one broker interleave.</summary>
+    private async Task<T> UnderLifecycleLockAsync<T>(string id, Func<Task<T>> work, CancellationToken ct = default)
+    {
+        var lifecycle = Lifecycle(id);
+        await lifecycle.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            return await work().ConfigureAwait(false);
+        }
+        finally
+        {
+            lifecycle.Release();
+        }
+    }
+
+    private Task UnderLifecycleLockAsync(string id, Func<Task> work, CancellationToken ct) =>
+        UnderLifecycleLockAsync(id, async () =>
+        {
+            await work().ConfigureAwait(false);
+            return true;
+        }, ct);
+
+    /// <summary>Starts the broker's processes and records RUNNING, or <paramref name="failedState"/> with why not.</summary>
+    private async Task StartAndRecordStateAsync(string id, StartSpec spec, string failedState, CancellationToken ct)
+    {
+        var error = await StartProcessAsync(id, spec, ct).ConfigureAwait(false);
+        SetState(id, error is null ? BrokerStates.Running : failedState, error);
     }
 
     private SemaphoreSlim Lifecycle(string id) => _lifecycles.GetOrAdd(id, _ => new SemaphoreSlim(1, 1));

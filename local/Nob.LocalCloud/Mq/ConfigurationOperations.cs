@@ -40,19 +40,12 @@ internal sealed class ConfigurationOperations(MqStore store)
         var (max, offset) = MqPaging.Read(query, "maxResults", 1, 100);
         lock (store.Gate)
         {
-            var all = store.Data.Configurations;
-            var page = all.Skip(offset).Take(max).ToList();
-            var response = new JsonObject
+            var (page, nextToken) = MqPaging.Page(store.Data.Configurations, offset, max);
+            return new JsonObject
             {
                 ["configurations"] = new JsonArray([.. page.Select(c => (JsonNode)Describe(c))]),
                 ["maxResults"] = max,
-            };
-            if (offset + page.Count < all.Count)
-            {
-                response["nextToken"] = MqPaging.Token(offset + page.Count);
-            }
-
-            return response;
+            }.Continued(nextToken);
         }
     }
 
@@ -70,19 +63,13 @@ internal sealed class ConfigurationOperations(MqStore store)
         lock (store.Gate)
         {
             var config = store.Configuration(id);
-            var page = config.Revisions.Skip(offset).Take(max).ToList();
-            var response = new JsonObject
+            var (page, nextToken) = MqPaging.Page(config.Revisions, offset, max);
+            return new JsonObject
             {
                 ["configurationId"] = config.Id,
                 ["maxResults"] = max,
                 ["revisions"] = new JsonArray([.. page.Select(v => (JsonNode)RevisionSummary(v))]),
-            };
-            if (offset + page.Count < config.Revisions.Count)
-            {
-                response["nextToken"] = MqPaging.Token(offset + page.Count);
-            }
-
-            return response;
+            }.Continued(nextToken);
         }
     }
 

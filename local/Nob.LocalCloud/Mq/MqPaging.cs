@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json.Nodes;
 
 namespace Nob.LocalCloud.Mq;
 
@@ -34,6 +35,24 @@ internal static class MqPaging
         }
 
         return (size, offset);
+    }
+
+    /// <summary>The items of <paramref name="all"/> on the page asked for, and the <c>nextToken</c> of the next page (null at the end).</summary>
+    public static (List<T> Items, string? NextToken) Page<T>(IReadOnlyCollection<T> all, int offset, int max)
+    {
+        var items = all.Skip(offset).Take(max).ToList();
+        return (items, offset + items.Count < all.Count ? Token(offset + items.Count) : null);
+    }
+
+    /// <summary>Adds <c>nextToken</c> to a list response when a page follows; Amazon MQ leaves it out on the last page.</summary>
+    public static JsonObject Continued(this JsonObject response, string? nextToken)
+    {
+        if (nextToken is not null)
+        {
+            response["nextToken"] = nextToken;
+        }
+
+        return response;
     }
 
     /// <summary>The <c>nextToken</c> that continues a list at <paramref name="offset"/>.</summary>

@@ -29,19 +29,13 @@ internal sealed class UserOperations(MqContext context, MqStore store)
         lock (store.Gate)
         {
             var b = store.Broker(id);
-            var page = b.Users.Skip(offset).Take(max).ToList();
-            var response = new JsonObject
+            var (page, nextToken) = MqPaging.Page(b.Users, offset, max);
+            return new JsonObject
             {
                 ["brokerId"] = b.Id,
                 ["maxResults"] = max,
                 ["users"] = new JsonArray([.. page.Select(u => (JsonNode)UserSummary(u))]),
-            };
-            if (offset + page.Count < b.Users.Count)
-            {
-                response["nextToken"] = MqPaging.Token(offset + page.Count);
-            }
-
-            return response;
+            }.Continued(nextToken);
         }
     }
 

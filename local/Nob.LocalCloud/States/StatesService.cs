@@ -102,19 +102,7 @@ internal sealed class StatesService(LocalWorkflowHost? host)
     {
         var record = Execution(r);
         var (input, output) = host!.InputAndOutput(record.ExecutionArn);
-        var response = new JsonObject
-        {
-            ["executionArn"] = record.ExecutionArn,
-            ["stateMachineArn"] = record.StateMachineArn,
-            ["name"] = record.Name,
-            ["status"] = record.Status,
-            ["startDate"] = HistoryShapes.Seconds(record.StartDate),
-        };
-        if (record.StopDate is { } stop && record.Status != ExecutionStatus.Running)
-        {
-            response["stopDate"] = HistoryShapes.Seconds(stop);
-        }
-
+        var response = ExecutionSummary(record);
         if (input is not null)
         {
             response["input"] = input;
@@ -146,6 +134,25 @@ internal sealed class StatesService(LocalWorkflowHost? host)
         }
 
         return response;
+    }
+
+    /// <summary>What ListExecutions gives of an execution, and DescribeExecution begins with: ARNs, name, status and dates (a stop date once it has stopped).</summary>
+    private static JsonObject ExecutionSummary(ExecutionRecord e)
+    {
+        var summary = new JsonObject
+        {
+            ["executionArn"] = e.ExecutionArn,
+            ["stateMachineArn"] = e.StateMachineArn,
+            ["name"] = e.Name,
+            ["status"] = e.Status,
+            ["startDate"] = HistoryShapes.Seconds(e.StartDate),
+        };
+        if (e.StopDate is { } stop && e.Status != ExecutionStatus.Running)
+        {
+            summary["stopDate"] = HistoryShapes.Seconds(stop);
+        }
+
+        return summary;
     }
 
     private JsonObject ListExecutions(JsonObject r)
@@ -181,23 +188,7 @@ internal sealed class StatesService(LocalWorkflowHost? host)
         var page = all.Skip(start).Take(max).ToList();
         var response = new JsonObject
         {
-            ["executions"] = new JsonArray([.. page.Select(e =>
-            {
-                var item = new JsonObject
-                {
-                    ["executionArn"] = e.ExecutionArn,
-                    ["stateMachineArn"] = e.StateMachineArn,
-                    ["name"] = e.Name,
-                    ["status"] = e.Status,
-                    ["startDate"] = HistoryShapes.Seconds(e.StartDate),
-                };
-                if (e.StopDate is { } stop && e.Status != ExecutionStatus.Running)
-                {
-                    item["stopDate"] = HistoryShapes.Seconds(stop);
-                }
-
-                return (JsonNode)item;
-            })]),
+            ["executions"] = new JsonArray([.. page.Select(e => (JsonNode)ExecutionSummary(e))]),
         };
         if (start + page.Count < all.Count)
         {

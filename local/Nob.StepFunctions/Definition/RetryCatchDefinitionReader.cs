@@ -5,57 +5,53 @@ namespace Nob.StepFunctions.Definition;
 // Retry and Catch of Task, Map and Parallel states: retriers, catchers and their ErrorEquals.
 internal static partial class DefinitionReader
 {
-    static List<Retrier> ReadRetry(Fields r, string location)
-    {
-        if (r.Take("Retry") is not { } node) return [];
-        if (node is not JsonArray array) throw new StatesDefinitionException($"{location}: \"Retry\" must be an array");
-        var retriers = array.Select((n, i) =>
+    static List<Retrier> ReadRetry(Fields r, string location) =>
+        ReadErrorHandlers(r, "Retry", location, "a retrier", x => x.ErrorEquals, (f, where) => new Retrier
         {
-            var where = $"{location} Retry[{i}]";
-            if (n is not JsonObject obj) throw new StatesDefinitionException($"{where}: a retrier must be an object");
-            var f = new Fields(obj, where);
-            f.OptionalString("Comment");
-            var retrier = new Retrier
+            ErrorEquals = ErrorEquals(f, where),
+            IntervalSeconds = f.OptionalInt("IntervalSeconds", 1, 99999999) ?? 1,
+            MaxAttempts = f.OptionalInt("MaxAttempts", 0, 99999999) ?? 3,
+            BackoffRate = f.Take("BackoffRate") is { } br
+                ? (JsonText.IsNumber(br, out var rate) && rate >= 1.0 ? rate : throw new StatesDefinitionException($"{where}: BackoffRate must be a number of at least 1.0"))
+                : 2.0,
+            MaxDelaySeconds = f.OptionalInt("MaxDelaySeconds", 1, 31622400),
+            FullJitter = f.OptionalString("JitterStrategy") switch
             {
-                ErrorEquals = ErrorEquals(f, where),
-                IntervalSeconds = f.OptionalInt("IntervalSeconds", 1, 99999999) ?? 1,
-                MaxAttempts = f.OptionalInt("MaxAttempts", 0, 99999999) ?? 3,
-                BackoffRate = f.Take("BackoffRate") is { } br
-                    ? (JsonText.IsNumber(br, out var rate) && rate >= 1.0 ? rate : throw new StatesDefinitionException($"{where}: BackoffRate must be a number of at least 1.0"))
-                    : 2.0,
-                MaxDelaySeconds = f.OptionalInt("MaxDelaySeconds", 1, 31622400),
-                FullJitter = f.OptionalString("JitterStrategy") switch
-                {
-                    null or "NONE" => false,
-                    "FULL" => true,
-                    var other => throw new StatesDefinitionException($"{where}: JitterStrategy \"{other}\" is not FULL or NONE"),
-                },
-            };
-            f.NoOthers("a retrier");
-            return retrier;
-        }).ToList();
-        CheckAllIsLast(retriers.Select(x => x.ErrorEquals).ToList(), $"{location} Retry");
-        return retriers;
-    }
+                null or "NONE" => false,
+                "FULL" => true,
+                var other => throw new StatesDefinitionException($"{where}: JitterStrategy \"{other}\" is not FULL or NONE"),
+            },
+        });
 
-    static List<Catcher> ReadCatch(Fields r, string location)
-    {
-        if (r.Take("Catch") is not { } node) return [];
-        if (node is not JsonArray array) throw new StatesDefinitionException($"{location}: \"Catch\" must be an array");
-        var catchers = array.Select((n, i) =>
+    static List<Catcher> ReadCatch(Fields r, string location) =>
+        ReadErrorHandlers(r, "Catch", location, "a catcher", x => x.ErrorEquals, (f, where) =>
         {
-            var where = $"{location} Catch[{i}]";
-            if (n is not JsonObject obj) throw new StatesDefinitionException($"{where}: a catcher must be an object");
-            var f = new Fields(obj, where);
-            f.OptionalString("Comment");
             f.Unsupported("Assign", "variables are not implemented");
             f.Unsupported("Output", "it belongs to JSONata");
-            var catcher = new Catcher { ErrorEquals = ErrorEquals(f, where), Next = f.RequiredString("Next"), ResultPath = f.ResultPath("ResultPath") };
-            f.NoOthers("a catcher");
-            return catcher;
+            return new Catcher { ErrorEquals = ErrorEquals(f, where), Next = f.RequiredString("Next"), ResultPath = f.ResultPath("ResultPath") };
+        });
+
+    /// <summary>
+    /// A Retry or Catch field: an array of objects (each may have a Comment, and nothing <paramref name="read"/> does not
+    /// take), in which States.ALL stands alone in the last entry; empty when the field is absent.
+    /// </summary>
+    static List<T> ReadErrorHandlers<T>(Fields r, string field, string location, string what,
+        Func<T, IReadOnlyList<string>> errorEquals, Func<Fields, string, T> read)
+    {
+        if (r.Take(field) is not { } node) return [];
+        if (node is not JsonArray array) throw new StatesDefinitionException($"{location}: \"{field}\" must be an array");
+        var handlers = array.Select((n, i) =>
+        {
+            var where = $"{location} {field}[{i}]";
+            if (n is not JsonObject obj) throw new StatesDefinitionException($"{where}: {what} must be an object");
+            var f = new Fields(obj, where);
+            f.OptionalString("Comment");
+            var handler = read(f, where);
+            f.NoOthers(what);
+            return handler;
         }).ToList();
-        CheckAllIsLast(catchers.Select(x => x.ErrorEquals).ToList(), $"{location} Catch");
-        return catchers;
+        CheckAllIsLast([.. handlers.Select(errorEquals)], $"{location} {field}");
+        return handlers;
     }
 
     static List<string> ErrorEquals(Fields f, string where)

@@ -129,9 +129,7 @@ public sealed class StatesContractTests(StatesFixture fixture) : IClassFixture<S
         await Cloud.ErrorAsync("GetExecutionHistory", new JsonObject { ["executionArn"] = "arn:aws:states:us-east-1:1:nope" }, "InvalidArn");
 
         var key = Guid.NewGuid().ToString("N");
-        var parent = await Cloud.StartAsync("ParentStateMachine", new JsonObject { ["key"] = key });
-        await fixture.Functions.WaitEnteredAsync(key);
-        var child = await Cloud.NestedHoldAsync(key);
+        var (parent, child) = await Cloud.StartParentHoldingChildAsync(key);
         await Cloud.HistoryAsync(child);
         await Cloud.OkAsync("ListExecutions", new JsonObject { ["stateMachineArn"] = hold, ["statusFilter"] = "RUNNING", ["maxResults"] = 1 });
         await Cloud.ErrorAsync("ListExecutions", new JsonObject { ["stateMachineArn"] = hold, ["nextToken"] = "bm9wZQ==" }, "InvalidToken");

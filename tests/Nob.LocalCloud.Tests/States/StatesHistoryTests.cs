@@ -100,10 +100,8 @@ public sealed class StatesHistoryTests(StatesFixture fixture) : IClassFixture<St
     public async Task NestedExecution_VisibleWhileItRuns_EndsWithItsParent()
     {
         var key = Guid.NewGuid().ToString("N");
-        var parent = await Cloud.StartAsync("ParentStateMachine", new JsonObject { ["key"] = key });
-        await fixture.Functions.WaitEnteredAsync(key);
 
-        var child = await Cloud.NestedHoldAsync(key);
+        var (parent, child) = await Cloud.StartParentHoldingChildAsync(key);
         var running = await Cloud.DescribeAsync(child);
         var runningHistory = await Cloud.HistoryAsync(child);
         var stopChild = await Cloud.ErrorAsync("StopExecution", new JsonObject { ["executionArn"] = child }, "ValidationException");
@@ -124,9 +122,7 @@ public sealed class StatesHistoryTests(StatesFixture fixture) : IClassFixture<St
     public async Task StopExecution_OfAParent_AbortsItsNestedExecutionToo()
     {
         var key = Guid.NewGuid().ToString("N");
-        var parent = await Cloud.StartAsync("ParentStateMachine", new JsonObject { ["key"] = key });
-        await fixture.Functions.WaitEnteredAsync(key);
-        var child = await Cloud.NestedHoldAsync(key);
+        var (parent, child) = await Cloud.StartParentHoldingChildAsync(key);
 
         await Cloud.OkAsync("StopExecution", new JsonObject { ["executionArn"] = parent, ["error"] = "Operator.Stop" });
         var childEnd = await Cloud.WaitForEndAsync(child);

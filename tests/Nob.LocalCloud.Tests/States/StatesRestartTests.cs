@@ -67,9 +67,7 @@ public sealed class StatesRestartTests : IDisposable
         var key = Guid.NewGuid().ToString("N");
         await using (var first = await WorkflowCloud.StartAsync(Data, _functions))
         {
-            parent = await first.StartAsync("ParentStateMachine", new JsonObject { ["key"] = key });
-            await _functions.WaitEnteredAsync(key);
-            child = await first.NestedHoldAsync(key);
+            (parent, child) = await first.StartParentHoldingChildAsync(key);
             await first.Cloud.StopAsync();
         }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Nob.LocalBrokers;
 
@@ -27,10 +26,13 @@ internal sealed class WorkflowCloud : IAsyncDisposable
         };
     }
 
-    private WorkflowCloud(LocalCloud cloud, string dataDirectory)
+    private readonly FakeFunctions _functions;
+
+    private WorkflowCloud(LocalCloud cloud, string dataDirectory, FakeFunctions functions)
     {
         Cloud = cloud;
         DataDirectory = dataDirectory;
+        _functions = functions;
     }
 
     public static string TemplatePath => Path.Combine(AppContext.BaseDirectory, "Workflow", "template.yaml");
@@ -69,7 +71,7 @@ internal sealed class WorkflowCloud : IAsyncDisposable
             TlsDirectory = SharedTls,
             Workflow = new LocalWorkflowOptions { TemplatePath = TemplatePath, Functions = functions, EventsFile = eventsFile },
         });
-        return new WorkflowCloud(cloud, dataDirectory);
+        return new WorkflowCloud(cloud, dataDirectory, functions);
     }
 
     public ValueTask DisposeAsync() => Cloud.DisposeAsync();
@@ -78,32 +80,12 @@ internal sealed class WorkflowCloud : IAsyncDisposable
     public async Task<(int Status, JsonObject Body)> CallAsync(string operation, JsonObject request)
     {
         var environment = Cloud.EnvironmentVariables;
-        var info = new ProcessStartInfo("curl")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in new[]
-        {
+        var text = await CurlProcess.RunAsync(
+        [
             "-s", "-S", "--aws-sigv4", $"aws:amz:{Clients.Region}:states", "--user", $"{environment["AWS_ACCESS_KEY_ID"]}:{environment["AWS_SECRET_ACCESS_KEY"]}",
             "-H", $"X-Amz-Target: AWSStepFunctions.{operation}", "-H", "Content-Type: application/x-amz-json-1.0",
             "--data-binary", "@-", "-w", "\n%{content_type}\n%{http_code}", Cloud.Endpoint.AbsoluteUri,
-        })
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(info)!;
-        await process.StandardInput.WriteAsync(request.ToJsonString());
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        Assert.True(process.ExitCode == 0, $"curl exited {process.ExitCode}: {await stderr}");
-        var text = await stdout;
+        ], request.ToJsonString());
         var lastLine = text.LastIndexOf('\n');
         var typeLine = text.LastIndexOf('\n', lastLine - 1);
         var body = text[..typeLine];
@@ -184,6 +166,17 @@ internal sealed class WorkflowCloud : IAsyncDisposable
         }
 
         throw new InvalidOperationException("more than 1000 pages");
+    }
+
+    /// <summary>
+    /// Starts ParentStateMachine with <paramref name="key"/> and returns once the nested HoldStateMachine execution it
+    /// starts holds in its task (until the functions release <paramref name="key"/>).
+    /// </summary>
+    public async Task<(string Parent, string Child)> StartParentHoldingChildAsync(string key)
+    {
+        var parent = await StartAsync("ParentStateMachine", new JsonObject { ["key"] = key });
+        await _functions.WaitEnteredAsync(key);
+        return (parent, await NestedHoldAsync(key));
     }
 
     /// <summary>The running HoldStateMachine execution whose input has <paramref name="key"/> (a nested one, started by a parent).</summary>

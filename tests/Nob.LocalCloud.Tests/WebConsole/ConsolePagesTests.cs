@@ -26,6 +26,14 @@ public sealed class ConsolePagesTests(StatesFixture fixture) : IClassFixture<Sta
 
     private static string BuildArn => WorkflowCloud.MachineArn("BuildNetworkStateMachine");
 
+    /// <summary>Posts the start page's build form with <paramref name="fields"/> and the form token the page was served with.</summary>
+    private static async Task<HttpResponseMessage> PostBuildFormAsync(ConsoleClient client, KeyValuePair<string, string>[] fields)
+    {
+        var form = await client.PageAsync("/console/start");
+        return await client.PostAsync("/console/start", client.Cookie,
+            [new("action", "build"), .. fields, new(ConsoleAccess.FormField, ConsoleClient.FormValue(form, "build-form"))]);
+    }
+
     private async Task<int> BuildCountAsync() =>
         (await Cloud.OkAsync("ListExecutions", new JsonObject { ["stateMachineArn"] = BuildArn }))["executions"]!.AsArray().Count;
 
@@ -81,11 +89,9 @@ public sealed class ConsolePagesTests(StatesFixture fixture) : IClassFixture<Sta
     public async Task Start_BadSpec_NobPlansProblemsAndNothingStarted()
     {
         using var client = new ConsoleClient(Cloud.Cloud);
-        var form = await client.PageAsync("/console/start");
         var before = await BuildCountAsync();
 
-        using var response = await client.PostAsync("/console/start", client.Cookie,
-            [new("action", "build"), new("spec", BadSpec), new("example", ""), new(ConsoleAccess.FormField, ConsoleClient.FormValue(form, "build-form"))]);
+        using var response = await PostBuildFormAsync(client, [new("spec", BadSpec), new("example", "")]);
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         var page = ConsoleClient.Parse(await response.Content.ReadAsStringAsync());
@@ -100,11 +106,9 @@ public sealed class ConsolePagesTests(StatesFixture fixture) : IClassFixture<Sta
     public async Task Start_ValidSpec_StartsBuildAndRedirectsToItsPage()
     {
         using var client = new ConsoleClient(Cloud.Cloud);
-        var form = await client.PageAsync("/console/start");
         var before = await BuildCountAsync();
 
-        using var response = await client.PostAsync("/console/start", client.Cookie,
-            [new("action", "build"), new("spec", ValidSpec), new(ConsoleAccess.FormField, ConsoleClient.FormValue(form, "build-form"))]);
+        using var response = await PostBuildFormAsync(client, [new("spec", ValidSpec)]);
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         var location = response.Headers.Location!.OriginalString;
