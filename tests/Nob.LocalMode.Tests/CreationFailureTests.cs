@@ -2,21 +2,12 @@ using Nob.Aws.Mq;
 
 namespace Nob.LocalMode.Tests;
 
-/// <summary>An endpoint of its own: its faults (CREATION_FAILED for some brokers) touch no other test's builds.</summary>
-public sealed class CreationFailureFixture : LocalHomeFixture;
-
-[CollectionDefinition(Name)]
-public sealed class CreationFailureCollection : ICollectionFixture<CreationFailureFixture>
-{
-    public const string Name = "creation failures";
-}
-
 /// <summary>
 /// Real brokers whose creation fails: nob deletes a broker it created that ended CREATION_FAILED and creates it again
-/// (no duplicate of its name), and a first build that failed can be torn down with <c>nob down SPEC</c>.
+/// (no duplicate of its name), and a first build that failed can be torn down with <c>nob down SPEC</c>. An endpoint of its
+/// own: its faults (CREATION_FAILED for some brokers) touch no other test's builds.
 /// </summary>
-[Collection(CreationFailureCollection.Name)]
-public sealed class CreationFailureTests(CreationFailureFixture fixture, ITestOutputHelper output)
+public sealed class CreationFailureTests(LocalHomeFixture fixture, ITestOutputHelper output) : IClassFixture<LocalHomeFixture>
 {
     /// <summary>Faults are set on a running endpoint: a first build of two other brokers starts it (and keeps it running).</summary>
     async Task StartEndpointAsync()
@@ -73,8 +64,7 @@ public sealed class CreationFailureTests(CreationFailureFixture fixture, ITestOu
         Assert.Contains(("Orphan1", "CREATION_FAILED"), left);
         Assert.Single(left, b => b.Name == "Orphan1"); // the failed ones before it were deleted, not left beside it
 
-        var down = await fixture.NobAsync("down", spec);
-        output.WriteLine(down.ToString());
+        var down = await fixture.NobAsync(output, "down", spec);
 
         Assert.True(down.ExitCode == 0, down.ToString());
         Assert.Contains("stored record was not there", down.Stdout, StringComparison.Ordinal);

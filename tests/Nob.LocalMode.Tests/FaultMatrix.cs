@@ -98,12 +98,6 @@ public sealed class RunOrderOrderer : Xunit.Sdk.ITestCaseOrderer
             .ThenBy(c => c.TestMethod.Method.Name, StringComparer.Ordinal);
 }
 
-[CollectionDefinition(Name)]
-public sealed class FaultMatrixCollection : ICollectionFixture<FaultMatrixFixture>
-{
-    public const string Name = "fault matrix";
-}
-
 /// <summary>
 /// One row's run: a network of two brokers, <c>{Key}Mark</c> (made beforehand by the test through the Amazon MQ API with a
 /// marker queue in its configuration, then adopted by nob) and <c>{Key}New</c> (created by nob). The row sets its faults,

@@ -1,31 +1,17 @@
-using Amazon.Runtime;
 using Amazon.SimpleSystemsManagement;
 using Amazon.SimpleSystemsManagement.Model;
 using Nob.Aws.Mq.Model;
 
 namespace Nob.LocalMode.Tests;
 
-public sealed class PasswordRotationFixture : LocalHomeFixture;
-
-[CollectionDefinition(Name)]
-public sealed class PasswordRotationCollection : ICollectionFixture<PasswordRotationFixture>
-{
-    public const string Name = "password rotation";
-}
-
 /// <summary>
 /// The common user's password changes in SSM after a build: the next `nob up` updates the user on every broker
 /// (pending until the reboot, as on Amazon MQ), reboots them and verifies with the new password, after which the old
 /// one no longer logs in. And a password parameter that cannot be read fails the build by name before any broker exists.
 /// </summary>
-[Collection(PasswordRotationCollection.Name)]
-public sealed class PasswordRotationTests(PasswordRotationFixture fixture, ITestOutputHelper output)
+public sealed class PasswordRotationTests(LocalHomeFixture fixture, ITestOutputHelper output) : IClassFixture<LocalHomeFixture>
 {
     const string Username = "networkUser";
-
-    AmazonSimpleSystemsManagementClient SsmClient() =>
-        new(fixture.Credentials,
-            new AmazonSimpleSystemsManagementConfig { ServiceURL = fixture.Endpoint.AbsoluteUri, AuthenticationRegion = "us-east-1", MaxErrorRetry = 2 });
 
     [Fact]
     public async Task Up_AfterThePasswordParameterChanged_UpdatesUsersRebootsAndOnlyTheNewPasswordWorks()
@@ -38,7 +24,7 @@ public sealed class PasswordRotationTests(PasswordRotationFixture fixture, ITest
         // Rotate as a user would on AWS: overwrite the SecureString (version 2). NOB_PASSWORD gives nob the same value,
         // so nob up does not write it back.
         var rotated = "Rotated" + Guid.NewGuid().ToString("N")[..16];
-        using (var ssm = SsmClient())
+        using (var ssm = fixture.SsmClient())
         {
             var put = await ssm.PutParameterAsync(new PutParameterRequest
             {
