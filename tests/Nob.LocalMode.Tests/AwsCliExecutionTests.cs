@@ -11,7 +11,7 @@ public sealed partial class AwsCliExecutionTests(LocalHomeFixture fixture, ITest
     [Fact]
     public async Task Up_ThenAwsCli_ListsDescribesAndReadsTheSameExecution()
     {
-        var spec = Specs.Write(Path.Combine(fixture.Scratch, "specs"), "awscli", Specs.TwoBrokers("awscli", "AwsCli1", "AwsCli2"));
+        var spec = fixture.WriteSpec("awscli", Specs.TwoBrokers("awscli", "AwsCli1", "AwsCli2"));
         var up = await fixture.NobAsync(output, "up", spec, "--json");
         Assert.True(up.ExitCode == 0, up.ToString());
         var summary = Summary.Parse(up);
@@ -44,7 +44,7 @@ public sealed partial class AwsCliExecutionTests(LocalHomeFixture fixture, ITest
     [Fact]
     public async Task Up_InterruptedWithCtrlC_StopsItsExecutionOnTheEndpointAndSaysSo()
     {
-        var spec = Specs.Write(Path.Combine(fixture.Scratch, "specs"), "ctrlc", Specs.TwoBrokers("ctrlc", "CtrlC1", "CtrlC2"));
+        var spec = fixture.WriteSpec("ctrlc", Specs.TwoBrokers("ctrlc", "CtrlC1", "CtrlC2"));
         using var up = RunningNob.Start(fixture.Home, fixture.Password, "up", spec);
         await up.WaitForOutputAsync("EnsureBroker", TimeSpan.FromMinutes(4));
 

@@ -18,7 +18,7 @@ public sealed class ConcurrentEditTests(LocalHomeFixture fixture, ITestOutputHel
     [Fact]
     public async Task Up_ConsoleEditLandsBeforeNobsUpdateBroker_SucceedsAndTheBrokerRunsTheEditAndNobsConnectors()
     {
-        var spec = Specs.Write(Path.Combine(fixture.Scratch, "specs"), "concurrent", Specs.TwoBrokers("concurrent", "Concurrent1", "Concurrent2",
+        var spec = fixture.WriteSpec("concurrent", Specs.TwoBrokers("concurrent", "Concurrent1", "Concurrent2",
             """{ "type": "source-sink", "sources": ["Concurrent1"], "sinks": ["Concurrent2"] }"""));
 
         // The endpoint starts with this first `nob up`; the fault is set as soon as it answers, long before the brokers

@@ -23,7 +23,7 @@ public sealed class CrashRecoveryTests(LocalHomeFixture fixture, ITestOutputHelp
     [Fact]
     public async Task UpDriftRepairAndSigkilledEndpoint_StatePrivateThroughoutAndTheRebuildConvergesWithoutDuplicates()
     {
-        var spec = Specs.Write(Path.Combine(fixture.Scratch, "specs"), "crash", Specs.TwoBrokers("crash", "Crash1", "Crash2",
+        var spec = fixture.WriteSpec("crash", Specs.TwoBrokers("crash", "Crash1", "Crash2",
             """{ "type": "source-sink", "sources": ["Crash1"], "sinks": ["Crash2"] }"""));
 
         // 1. Build: everything under NOB_HOME is private, including the brokers' configurations (which hold passwords).

@@ -13,7 +13,7 @@ public sealed class CreationFailureTests(LocalHomeFixture fixture, ITestOutputHe
     async Task StartEndpointAsync()
     {
         if (File.Exists(fixture.CloudStateFile)) return;
-        var spec = Specs.Write(Path.Combine(fixture.Scratch, "specs"), "bystander", Specs.TwoBrokers("bystander-e2e", "Bystander1", "Bystander2"));
+        var spec = fixture.WriteSpec("bystander", Specs.TwoBrokers("bystander-e2e", "Bystander1", "Bystander2"));
         var up = await fixture.NobAsync("up", spec, "--json");
         Assert.True(up.ExitCode == 0, up.ToString());
     }
@@ -28,9 +28,8 @@ public sealed class CreationFailureTests(LocalHomeFixture fixture, ITestOutputHe
     public async Task Up_BrokerFailsItsFirstCreation_IsCreatedAgainAndTheNetworkConvergesWithoutDuplicates()
     {
         await StartEndpointAsync();
-        var spec = Specs.Write(Path.Combine(fixture.Scratch, "specs"), "recreate", Specs.TwoBrokers("recreate-e2e", "Recreate1", "Recreate2"));
-        var run = await fixture.NobUnderFaultsAsync(new { failCreationOf = new[] { "Recreate1" }, failCreationCount = 1 }, "up", spec, "--json");
-        output.WriteLine(run.ToString());
+        var spec = fixture.WriteSpec("recreate", Specs.TwoBrokers("recreate-e2e", "Recreate1", "Recreate2"));
+        var run = await fixture.NobUnderFaultsAsync(output, new { failCreationOf = new[] { "Recreate1" }, failCreationCount = 1 }, "up", spec, "--json");
 
         Assert.True(run.ExitCode == 0, run.ToString());
         var summary = Summary.Parse(run);
@@ -54,9 +53,8 @@ public sealed class CreationFailureTests(LocalHomeFixture fixture, ITestOutputHe
     public async Task Down_AfterAFirstBuildThatFailed_RemovesTheBrokersItCreated()
     {
         await StartEndpointAsync();
-        var spec = Specs.Write(Path.Combine(fixture.Scratch, "specs"), "orphan", Specs.TwoBrokers("orphan-e2e", "Orphan1", "Orphan2"));
-        var up = await fixture.NobUnderFaultsAsync(new { failCreationOf = new[] { "Orphan1" }, failCreationCount = 100 }, "up", spec, "--json");
-        output.WriteLine(up.ToString());
+        var spec = fixture.WriteSpec("orphan", Specs.TwoBrokers("orphan-e2e", "Orphan1", "Orphan2"));
+        var up = await fixture.NobUnderFaultsAsync(output, new { failCreationOf = new[] { "Orphan1" }, failCreationCount = 100 }, "up", spec, "--json");
         Assert.True(up.ExitCode == 1, up.ToString());
         Assert.Contains("BrokerCreationFailedException", up.Stderr, StringComparison.Ordinal);
         Assert.Contains("created it again 2 time(s)", up.Stderr, StringComparison.Ordinal);

@@ -31,7 +31,7 @@ public sealed class LifecycleFixture : LocalHomeFixture
         {
             var spec = JsonNode.Parse(Specs.TwoBrokers(network, first, second))!;
             spec["brokerDefaults"]!["securityGroups"] = new JsonArray(group);
-            Specs.Write(Path.Combine(Scratch, "specs"), network, spec.ToJsonString());
+            WriteSpec(network, spec.ToJsonString());
         }
         var starting = await NobAsync("up", SpecOf("lc-conn"), "--json"); // starts the endpoint
         if (starting.ExitCode != 0) throw new InvalidOperationException(starting.ToString());
@@ -236,7 +236,7 @@ public sealed class LifecycleTests(LifecycleFixture fixture, ITestOutputHelper o
     [Fact]
     public async Task Down_NetworkNeverBuilt_SaysNothingWasFoundAndTouchesNoOtherNetwork()
     {
-        var spec = Specs.Write(Path.Combine(fixture.Scratch, "specs"), "lc-never", Specs.TwoBrokers("lc-never", "LcNever1", "LcNever2"));
+        var spec = fixture.WriteSpec("lc-never", Specs.TwoBrokers("lc-never", "LcNever1", "LcNever2"));
 
         var down = await fixture.NobAsync(output, "down", spec);
 

@@ -47,6 +47,9 @@ public class LocalHomeFixture : IAsyncLifetime
         return run;
     }
 
+    /// <summary>Writes a spec to the scratch folder's specs/ as NAME.json and returns its path.</summary>
+    public string WriteSpec(string name, string json) => Specs.Write(Path.Combine(Scratch, "specs"), name, json);
+
     /// <summary>The running endpoint's address, from NOB_HOME/cloud.json.</summary>
     public Uri Endpoint =>
         new(((string?)JsonNode.Parse(File.ReadAllText(CloudStateFile))?["endpoint"]) ?? throw new InvalidOperationException($"{CloudStateFile} has no endpoint"));
@@ -109,13 +112,13 @@ public class LocalHomeFixture : IAsyncLifetime
         response.EnsureSuccessStatusCode();
     }
 
-    /// <summary>Runs nob with <paramref name="faults"/> in force on the endpoint, and clears them afterwards whatever happens.</summary>
-    public async Task<NobRun> NobUnderFaultsAsync(object faults, params string[] arguments)
+    /// <summary>Runs nob (logged) with <paramref name="faults"/> in force on the endpoint, and clears them afterwards whatever happens.</summary>
+    public async Task<NobRun> NobUnderFaultsAsync(ITestOutputHelper output, object faults, params string[] arguments)
     {
         await SetFaultsAsync(faults);
         try
         {
-            return await NobAsync(arguments);
+            return await NobAsync(output, arguments);
         }
         finally
         {

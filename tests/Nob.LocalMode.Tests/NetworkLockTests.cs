@@ -13,7 +13,7 @@ public sealed partial class NetworkLockTests(LocalHomeFixture fixture, ITestOutp
     [Fact]
     public async Task SecondRunOfANetwork_RefusedNamingTheRunningExecution_AndAKilledUpDoesNotBlockTheNext()
     {
-        var spec = Specs.Write(Path.Combine(fixture.Scratch, "specs"), "locked", Specs.TwoBrokers("locked", "Locked1", "Locked2"));
+        var spec = fixture.WriteSpec("locked", Specs.TwoBrokers("locked", "Locked1", "Locked2"));
 
         // 1. A build holds the network's lock once it has gone past AcquireLock.
         using (var first = RunningNob.Start(fixture.Home, fixture.Password, "up", spec))
@@ -47,7 +47,7 @@ public sealed partial class NetworkLockTests(LocalHomeFixture fixture, ITestOutp
 
         // 4. A `nob up` killed with SIGKILL mid-EnsureBrokers: its execution runs on in the endpoint, as an execution
         // started from a terminal that closes does on AWS ...
-        var killedSpec = Specs.Write(Path.Combine(fixture.Scratch, "specs"), "killed", Specs.TwoBrokers("killed", "Killed1", "Killed2"));
+        var killedSpec = fixture.WriteSpec("killed", Specs.TwoBrokers("killed", "Killed1", "Killed2"));
         string killedExecution;
         using (var killed = RunningNob.Start(fixture.Home, fixture.Password, "up", killedSpec))
         {

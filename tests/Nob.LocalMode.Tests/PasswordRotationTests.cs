@@ -16,7 +16,7 @@ public sealed class PasswordRotationTests(LocalHomeFixture fixture, ITestOutputH
     [Fact]
     public async Task Up_AfterThePasswordParameterChanged_UpdatesUsersRebootsAndOnlyTheNewPasswordWorks()
     {
-        var spec = Specs.Write(Path.Combine(fixture.Scratch, "specs"), "rotate",
+        var spec = fixture.WriteSpec("rotate",
             Specs.TwoBrokers("rotate-e2e", "Rotate1", "Rotate2", """{ "type": "source-sink", "sources": ["Rotate1"], "sinks": ["Rotate2"] }"""));
         var first = await fixture.NobAsync("up", spec, "--json");
         Assert.True(first.ExitCode == 0, first.ToString());
@@ -74,17 +74,16 @@ public sealed class PasswordRotationTests(LocalHomeFixture fixture, ITestOutputH
     public async Task Up_PasswordParameterMissing_ExitsOneNamingTheParameterAndCreatesNoBroker()
     {
         // Start the endpoint with a network of its own, then make the parameter of another network unreadable.
-        var warmup = Specs.Write(Path.Combine(fixture.Scratch, "specs"), "warmup", Specs.TwoBrokers("warmup-e2e", "Warm1", "Warm2"));
+        var warmup = fixture.WriteSpec("warmup", Specs.TwoBrokers("warmup-e2e", "Warm1", "Warm2"));
         if (!File.Exists(fixture.CloudStateFile))
         {
             var started = await fixture.NobAsync("up", warmup, "--json");
             Assert.True(started.ExitCode == 0, started.ToString());
         }
 
-        var spec = Specs.Write(Path.Combine(fixture.Scratch, "specs"), "nopass", Specs.TwoBrokers("nopass-e2e", "NoPass1", "NoPass2"));
-        var run = await fixture.NobUnderFaultsAsync(new { missingParameters = new[] { "/nob/nopass-e2e/password" } }, "up", spec, "--json");
+        var spec = fixture.WriteSpec("nopass", Specs.TwoBrokers("nopass-e2e", "NoPass1", "NoPass2"));
+        var run = await fixture.NobUnderFaultsAsync(output, new { missingParameters = new[] { "/nob/nopass-e2e/password" } }, "up", spec, "--json");
 
-        output.WriteLine(run.ToString());
         Assert.True(run.ExitCode == 1, run.ToString());
         Assert.Contains("PasswordParameterMissingException", run.Stderr, StringComparison.Ordinal);
         Assert.Contains("/nob/nopass-e2e/password", run.Stderr, StringComparison.Ordinal);
