@@ -1,9 +1,5 @@
 using System.Diagnostics;
-using Nob.Core.Lifecycle;
 using Nob.Core.Verification;
-using Nob.Core.Workflow;
-using Nob.Testing;
-using Xunit.Abstractions;
 
 namespace Nob.StateMachine.Tests;
 

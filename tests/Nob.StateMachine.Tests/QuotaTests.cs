@@ -1,8 +1,5 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using Nob.Core.Lifecycle;
-using Nob.Core.Workflow;
-using Xunit.Abstractions;
 
 namespace Nob.StateMachine.Tests;
 

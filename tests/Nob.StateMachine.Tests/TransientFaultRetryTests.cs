@@ -1,9 +1,5 @@
 using System.Reflection;
 using Nob.Aws.Adapters;
-using Nob.Core.Lifecycle;
-using Nob.Core.Workflow;
-using Nob.Testing;
-using Xunit.Abstractions;
 
 namespace Nob.StateMachine.Tests;
 
