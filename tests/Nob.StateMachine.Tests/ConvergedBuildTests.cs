@@ -149,30 +149,16 @@ public sealed class ArmedFailure
 }
 
 /// <summary>Throws <see cref="InvalidOperationException"/> from the next call of one method, once, when its switch is armed.</summary>
-public class FailOnce<T> : DispatchProxy where T : class
+public class FailOnce<T> : PortProxy<T> where T : class
 {
-    T? inner;
     ArmedFailure? control;
 
-    public static T Wrap(T inner, ArmedFailure control)
-    {
-        var proxy = Create<T, FailOnce<T>>();
-        var f = (FailOnce<T>)(object)proxy;
-        (f.inner, f.control) = (inner, control);
-        return proxy;
-    }
+    public static T Wrap(T inner, ArmedFailure control) => Wrap<FailOnce<T>>(inner, f => f.control = control);
 
     protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
     {
         if (control!.Fires(targetMethod!.Name))
             throw new InvalidOperationException($"{targetMethod.Name} failed (armed by the test)");
-        try
-        {
-            return targetMethod.Invoke(inner, args);
-        }
-        catch (TargetInvocationException e) when (e.InnerException is not null)
-        {
-            throw e.InnerException;
-        }
+        return Forward(targetMethod, args);
     }
 }

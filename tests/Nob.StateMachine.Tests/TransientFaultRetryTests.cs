@@ -70,21 +70,15 @@ public class TransientFaultRetryTests(ITestOutputHelper log)
 }
 
 /// <summary>Throws <c>error()</c> from the first <c>count</c> calls of one method, then passes every call through.</summary>
-public class FailingFirst<T> : DispatchProxy where T : class
+public class FailingFirst<T> : PortProxy<T> where T : class
 {
-    T? inner;
     string method = "";
     int left;
     Func<Exception>? error;
     readonly Lock gate = new();
 
-    public static T Wrap(T inner, string method, int count, Func<Exception> error)
-    {
-        var proxy = Create<T, FailingFirst<T>>();
-        var f = (FailingFirst<T>)(object)proxy;
-        (f.inner, f.method, f.left, f.error) = (inner, method, count, error);
-        return proxy;
-    }
+    public static T Wrap(T inner, string method, int count, Func<Exception> error) =>
+        Wrap<FailingFirst<T>>(inner, f => (f.method, f.left, f.error) = (method, count, error));
 
     protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
     {
@@ -96,14 +90,6 @@ public class FailingFirst<T> : DispatchProxy where T : class
                 throw error!();
             }
         }
-        try
-        {
-            return targetMethod.Invoke(inner, args);
-        }
-        catch (TargetInvocationException e) when (e.InnerException is not null)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerException).Throw();
-            throw;
-        }
+        return Forward(targetMethod, args);
     }
 }
