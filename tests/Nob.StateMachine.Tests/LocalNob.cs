@@ -37,6 +37,9 @@ internal sealed class LocalNob
     /// <summary>The same for the SSM fake.</summary>
     public Func<IParameterStore, IParameterStore> WrapParameters { get; init; } = parameters => parameters;
 
+    /// <summary>The handlers' clock: real time, as on Lambda, unless a test whose fakes settle on the waits' virtual clock gives that one.</summary>
+    public TimeProvider HandlerClock { get; init; } = TimeProvider.System;
+
     HandlerFactory? factory;
     readonly ITestOutputHelper log;
 
@@ -56,7 +59,7 @@ internal sealed class LocalNob
         factory ??= HandlerFactories.FromServices(
             Synchronized<IBrokerService>.Wrap(WrapBrokers(Mq), Gate), Synchronized<ISecurityGroupService>.Wrap(WrapSecurityGroups(Ec2), Gate),
             Synchronized<IParameterStore>.Wrap(WrapParameters(Ssm), Gate), Synchronized<INetworkStore>.Wrap(Networks, Gate), (IMessageProbe)Probe,
-            TimeProvider.System, Locks, Executions);
+            HandlerClock, Locks, Executions);
 
     /// <param name="clock">The workflow's waits' clock, for a test that reads the delays; by default one of the machine's own.</param>
     public LocalStateMachine Machine(string logicalId, Action<HistoryEvent>? onEvent = null, ManualClock? clock = null) =>
