@@ -24,12 +24,23 @@ public sealed class CreationFailureTests(LocalHomeFixture fixture, ITestOutputHe
         return [.. (await mq.ListAllBrokersAsync(100)).Where(b => names.Contains(b.BrokerName)).Select(b => (b.BrokerName!, b.BrokerState!)).Order()];
     }
 
+    /// <summary>
+    /// On the running endpoint, writes the network <c>{key}-e2e</c> (lower case) of brokers <c>{Key}1</c> and <c>{Key}2</c>
+    /// and runs <c>nob up</c> of it while the creation of <c>{Key}1</c> ends CREATION_FAILED <paramref name="failures"/> times.
+    /// </summary>
+    async Task<(string Spec, NobRun Up)> UpWhileFirstBrokerFailsCreationAsync(string key, int failures)
+    {
+        await StartEndpointAsync();
+        var name = key.ToLowerInvariant();
+        var spec = fixture.WriteSpec(name, Specs.TwoBrokers($"{name}-e2e", $"{key}1", $"{key}2"));
+        var up = await fixture.NobUnderFaultsAsync(output, new { failCreationOf = new[] { $"{key}1" }, failCreationCount = failures }, "up", spec, "--json");
+        return (spec, up);
+    }
+
     [Fact]
     public async Task Up_BrokerFailsItsFirstCreation_IsCreatedAgainAndTheNetworkConvergesWithoutDuplicates()
     {
-        await StartEndpointAsync();
-        var spec = fixture.WriteSpec("recreate", Specs.TwoBrokers("recreate-e2e", "Recreate1", "Recreate2"));
-        var run = await fixture.NobUnderFaultsAsync(output, new { failCreationOf = new[] { "Recreate1" }, failCreationCount = 1 }, "up", spec, "--json");
+        var (spec, run) = await UpWhileFirstBrokerFailsCreationAsync("Recreate", failures: 1);
 
         Assert.True(run.ExitCode == 0, run.ToString());
         var summary = Summary.Parse(run);
@@ -52,9 +63,7 @@ public sealed class CreationFailureTests(LocalHomeFixture fixture, ITestOutputHe
     [Fact]
     public async Task Down_AfterAFirstBuildThatFailed_RemovesTheBrokersItCreated()
     {
-        await StartEndpointAsync();
-        var spec = fixture.WriteSpec("orphan", Specs.TwoBrokers("orphan-e2e", "Orphan1", "Orphan2"));
-        var up = await fixture.NobUnderFaultsAsync(output, new { failCreationOf = new[] { "Orphan1" }, failCreationCount = 100 }, "up", spec, "--json");
+        var (spec, up) = await UpWhileFirstBrokerFailsCreationAsync("Orphan", failures: 100);
         Assert.True(up.ExitCode == 1, up.ToString());
         Assert.Contains("BrokerCreationFailedException", up.Stderr, StringComparison.Ordinal);
         Assert.Contains("created it again 2 time(s)", up.Stderr, StringComparison.Ordinal);
