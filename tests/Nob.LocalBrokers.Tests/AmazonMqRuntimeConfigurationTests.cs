@@ -21,6 +21,9 @@ public sealed class AmazonMqRuntimeConfigurationTests
         Users = users ?? Users,
     };
 
+    /// <summary>The <c>&lt;broker&gt;</c> element of the runtime configuration built from <paramref name="user"/>'s.</summary>
+    private static XElement BuiltBroker(XDocument user, BrokerRuntimeSettings settings) => Broker(AmazonMqRuntimeConfiguration.Build(user, settings));
+
     private static XElement Broker(XDocument runtime) => runtime.Root!.Element(BrokerXml + "broker")!;
 
     [Fact]
@@ -41,7 +44,7 @@ public sealed class AmazonMqRuntimeConfigurationTests
     [Fact]
     public void Build_DefaultConfiguration_SetsBrokerNameDataDirectoryAndTurnsJmxOff()
     {
-        var broker = Broker(AmazonMqRuntimeConfiguration.Build(AmazonMqDefault(), Settings()));
+        var broker = BuiltBroker(AmazonMqDefault(), Settings());
 
         Assert.Equal("MyBroker1", (string?)broker.Attribute("brokerName"));
         Assert.Equal("/tmp/nob/MyBroker1/data", (string?)broker.Attribute("dataDirectory"));
@@ -52,7 +55,7 @@ public sealed class AmazonMqRuntimeConfigurationTests
     [Fact]
     public void Build_DefaultConfiguration_AddsTlsOpenWireAndStompConnectorsOnGivenPorts()
     {
-        var connectors = Broker(AmazonMqRuntimeConfiguration.Build(AmazonMqDefault(), Settings()))
+        var connectors = BuiltBroker(AmazonMqDefault(), Settings())
             .Element(BrokerXml + "transportConnectors")!.Elements(BrokerXml + "transportConnector").ToList();
 
         Assert.Equal(2, connectors.Count);
@@ -65,7 +68,7 @@ public sealed class AmazonMqRuntimeConfigurationTests
     [Fact]
     public void Build_NoStompPort_AddsOnlyOpenWire()
     {
-        var connectors = Broker(AmazonMqRuntimeConfiguration.Build(AmazonMqDefault(), Settings() with { StompPort = null }))
+        var connectors = BuiltBroker(AmazonMqDefault(), Settings() with { StompPort = null })
             .Element(BrokerXml + "transportConnectors")!.Elements().ToList();
 
         var only = Assert.Single(connectors);
@@ -75,7 +78,7 @@ public sealed class AmazonMqRuntimeConfigurationTests
     [Fact]
     public void Build_DefaultConfiguration_AddsSslContextWithKeyStoreAndTrustStore()
     {
-        var ssl = Broker(AmazonMqRuntimeConfiguration.Build(AmazonMqDefault(), Settings()))
+        var ssl = BuiltBroker(AmazonMqDefault(), Settings())
             .Element(BrokerXml + "sslContext")!.Element(BrokerXml + "sslContext")!;
 
         Assert.Equal(new Uri("/tmp/nob/tls/keystore.p12"), new Uri((string)ssl.Attribute("keyStore")!));
@@ -91,7 +94,7 @@ public sealed class AmazonMqRuntimeConfigurationTests
     {
         var users = new[] { new BrokerUser("alice", "a-password-1"), new BrokerUser("bob", "b-password-2", ["readers"]) };
 
-        var plugins = Broker(AmazonMqRuntimeConfiguration.Build(AmazonMqDefault(), Settings(users))).Elements(BrokerXml + "plugins").ToList();
+        var plugins = BuiltBroker(AmazonMqDefault(), Settings(users)).Elements(BrokerXml + "plugins").ToList();
 
         var plugin = Assert.Single(plugins).Element(BrokerXml + "simpleAuthenticationPlugin")!;
         Assert.Equal("false", (string?)plugin.Attribute("anonymousAccessAllowed"));
@@ -107,7 +110,7 @@ public sealed class AmazonMqRuntimeConfigurationTests
         var user = AmazonMqDefault();
         user.Root!.Element(BrokerXml + "plugins")!.Add(new XElement(BrokerXml + "forcePersistencyModeBrokerPlugin", new XAttribute("persistenceFlag", "true")));
 
-        var plugins = Broker(AmazonMqRuntimeConfiguration.Build(user, Settings())).Element(BrokerXml + "plugins")!.Elements().ToList();
+        var plugins = BuiltBroker(user, Settings()).Element(BrokerXml + "plugins")!.Elements().ToList();
 
         Assert.Equal(["simpleAuthenticationPlugin", "forcePersistencyModeBrokerPlugin"], plugins.Select(p => p.Name.LocalName));
     }
@@ -119,7 +122,7 @@ public sealed class AmazonMqRuntimeConfigurationTests
             NetworkConnector("connector_1_to_2", "static:(ssl://127.0.0.1:41700)", duplex: true),
             NetworkConnector("connector_1_to_3", "masterslave:(ssl://127.0.0.1:41701,ssl://127.0.0.1:41702)", duplex: false));
 
-        var connectors = Broker(AmazonMqRuntimeConfiguration.Build(user, Settings()))
+        var connectors = BuiltBroker(user, Settings())
             .Element(BrokerXml + "networkConnectors")!.Elements(BrokerXml + "networkConnector").ToList();
 
         Assert.Equal(2, connectors.Count);
@@ -135,7 +138,7 @@ public sealed class AmazonMqRuntimeConfigurationTests
         var connector = NetworkConnector("c", "static:(ssl://127.0.0.1:41700)", duplex: true);
         connector.SetAttributeValue("userName", "someoneElse");
 
-        var built = Broker(AmazonMqRuntimeConfiguration.Build(WithNetworkConnectors(connector), Settings()))
+        var built = BuiltBroker(WithNetworkConnectors(connector), Settings())
             .Element(BrokerXml + "networkConnectors")!.Element(BrokerXml + "networkConnector")!;
 
         Assert.Null(built.Attribute("password"));
@@ -186,7 +189,7 @@ public sealed class AmazonMqRuntimeConfigurationTests
     [Fact]
     public void Build_NoPersistenceAdapter_AddsKahaDbUnderDataDirectoryWithQuickLocker()
     {
-        var kahaDb = Broker(AmazonMqRuntimeConfiguration.Build(AmazonMqDefault(), Settings()))
+        var kahaDb = BuiltBroker(AmazonMqDefault(), Settings())
             .Element(BrokerXml + "persistenceAdapter")!.Element(BrokerXml + "kahaDB")!;
 
         Assert.Equal(Path.Combine("/tmp/nob/MyBroker1/data", "kahadb"), (string?)kahaDb.Attribute("directory"));
@@ -202,7 +205,7 @@ public sealed class AmazonMqRuntimeConfigurationTests
             new XElement(BrokerXml + "persistenceAdapter",
                 new XElement(BrokerXml + "kahaDB", new XAttribute("directory", "/somewhere/else"), new XAttribute("journalDiskSyncStrategy", "periodic"))));
 
-        var kahaDb = Broker(AmazonMqRuntimeConfiguration.Build(user, Settings() with { KahaDbDirectory = "/tmp/nob/pair/shared" }))
+        var kahaDb = BuiltBroker(user, Settings() with { KahaDbDirectory = "/tmp/nob/pair/shared" })
             .Elements(BrokerXml + "persistenceAdapter").Single().Element(BrokerXml + "kahaDB")!;
 
         Assert.Equal("/tmp/nob/pair/shared", (string?)kahaDb.Attribute("directory"));
@@ -214,7 +217,7 @@ public sealed class AmazonMqRuntimeConfigurationTests
     {
         var user = WithNetworkConnectors(NetworkConnector("c", "static:(ssl://127.0.0.1:41700)", duplex: true));
 
-        var names = Broker(AmazonMqRuntimeConfiguration.Build(user, Settings())).Elements().Select(e => e.Name.LocalName).ToList();
+        var names = BuiltBroker(user, Settings()).Elements().Select(e => e.Name.LocalName).ToList();
 
         Assert.Equal(
             ["destinationPolicy", "networkConnectors", "persistenceAdapter", "plugins", "sslContext", "transportConnectors"],
@@ -226,7 +229,7 @@ public sealed class AmazonMqRuntimeConfigurationTests
     {
         var user = AmazonMqDefault();
 
-        var broker = Broker(AmazonMqRuntimeConfiguration.Build(user, Settings()));
+        var broker = BuiltBroker(user, Settings());
 
         Assert.True(XNode.DeepEquals(user.Root!.Element(BrokerXml + "destinationPolicy"), broker.Element(BrokerXml + "destinationPolicy")));
     }

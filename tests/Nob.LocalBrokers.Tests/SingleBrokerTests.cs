@@ -11,6 +11,14 @@ public sealed class SingleBrokerTests(RealBrokerFixture fixture)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
+    /// <summary>A broker on Amazon MQ's default configuration with the test users, started.</summary>
+    private static async Task<LocalBroker> StartDefaultBrokerAsync(LocalBrokerHost host, string name)
+    {
+        var broker = host.CreateBroker(name, AmazonMqDefault().Xml(), Users);
+        await broker.StartAsync();
+        return broker;
+    }
+
     [Fact]
     public async Task CreateOrLoadAsync_ExistingFolder_ReusesStoresAndPassword()
     {
@@ -46,8 +54,7 @@ public sealed class SingleBrokerTests(RealBrokerFixture fixture)
     public async Task ProduceAsync_WrongPassword_ThrowsWithBrokersRefusal()
     {
         await using var host = await fixture.NewHostAsync();
-        var broker = host.CreateBroker("Guarded", AmazonMqDefault().Xml(), Users);
-        await broker.StartAsync();
+        var broker = await StartDefaultBrokerAsync(host, "Guarded");
 
         var error = await Assert.ThrowsAsync<ActiveMqCliException>(() =>
             host.Cli.ProduceAsync(broker.OpenWireUri, User.Username, "not-the-password", "queue://Guarded", 1));
@@ -62,8 +69,7 @@ public sealed class SingleBrokerTests(RealBrokerFixture fixture)
     public async Task ConsumeAsync_NothingSent_StopsAfterTimeoutWithZero()
     {
         await using var host = await fixture.NewHostAsync();
-        var broker = host.CreateBroker("Quiet", AmazonMqDefault().Xml(), Users);
-        await broker.StartAsync();
+        var broker = await StartDefaultBrokerAsync(host, "Quiet");
         var clock = Stopwatch.StartNew();
 
         var result = await host.Cli.ReceiveAsync(broker.OpenWireUri, User.Username, User.Password, "queue://Nothing", 1, TimeSpan.FromSeconds(4));
@@ -77,8 +83,7 @@ public sealed class SingleBrokerTests(RealBrokerFixture fixture)
     public async Task RestartAsync_PersistentMessagesWaiting_StillThereAfterRestart()
     {
         await using var host = await fixture.NewHostAsync();
-        var broker = host.CreateBroker("Durable", AmazonMqDefault().Xml(), Users);
-        await broker.StartAsync();
+        var broker = await StartDefaultBrokerAsync(host, "Durable");
         await host.Cli.ProduceAsync(broker.OpenWireUri, User.Username, User.Password, "queue://Kept", 3, "kept");
 
         await broker.RestartAsync();
@@ -90,8 +95,7 @@ public sealed class SingleBrokerTests(RealBrokerFixture fixture)
     public async Task HasReportedThisStart_AfterARelaunch_OnlyOnceThisStartIsComplete()
     {
         await using var host = await fixture.NewHostAsync();
-        var broker = host.CreateBroker("Relaunched", AmazonMqDefault().Xml(), Users);
-        await broker.StartAsync();
+        var broker = await StartDefaultBrokerAsync(host, "Relaunched");
         var afterFirstStart = broker.HasReportedThisStart();
         await broker.StopAsync();
 
@@ -109,8 +113,7 @@ public sealed class SingleBrokerTests(RealBrokerFixture fixture)
     public async Task DisposeAsync_RunningBroker_LeavesNoJavaProcess()
     {
         await using var host = await fixture.NewHostAsync();
-        var broker = host.CreateBroker("Disposable", AmazonMqDefault().Xml(), Users);
-        await broker.StartAsync();
+        var broker = await StartDefaultBrokerAsync(host, "Disposable");
         var pid = broker.JavaProcessId;
         Assert.NotNull(pid);
 
@@ -125,8 +128,7 @@ public sealed class SingleBrokerTests(RealBrokerFixture fixture)
     public async Task KillAsync_RunningBroker_JavaGoneAtOnce()
     {
         await using var host = await fixture.NewHostAsync();
-        var broker = host.CreateBroker("Killed", AmazonMqDefault().Xml(), Users);
-        await broker.StartAsync();
+        var broker = await StartDefaultBrokerAsync(host, "Killed");
         var pid = broker.JavaProcessId!.Value;
 
         await broker.KillAsync();

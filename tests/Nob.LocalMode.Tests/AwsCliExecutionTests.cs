@@ -2,28 +2,17 @@ using System.Text.Json.Nodes;
 
 namespace Nob.LocalMode.Tests;
 
-/// <summary>A NOB_HOME of its own: one network built by `nob up`, then read with the real AWS CLI.</summary>
-public sealed class AwsCliExecutionFixture : LocalHomeFixture;
-
-[CollectionDefinition(Name)]
-public sealed class AwsCliExecutionCollection : ICollectionFixture<AwsCliExecutionFixture>
-{
-    public const string Name = "aws cli executions";
-}
-
 /// <summary>
 /// `nob up` is a client of the endpoint's Step Functions API like any other: the execution it started is the one the
 /// AWS CLI lists, describes (its output is the summary nob printed) and reads the history of.
 /// </summary>
-[Collection(AwsCliExecutionCollection.Name)]
-public sealed partial class AwsCliExecutionTests(AwsCliExecutionFixture fixture, ITestOutputHelper output)
+public sealed partial class AwsCliExecutionTests(LocalHomeFixture fixture, ITestOutputHelper output) : IClassFixture<LocalHomeFixture>
 {
     [Fact]
     public async Task Up_ThenAwsCli_ListsDescribesAndReadsTheSameExecution()
     {
-        var spec = Specs.Write(Path.Combine(fixture.Scratch, "specs"), "awscli", Specs.TwoBrokers("awscli", "AwsCli1", "AwsCli2"));
-        var up = await fixture.NobAsync("up", spec, "--json");
-        output.WriteLine(up.ToString());
+        var spec = fixture.WriteSpec("awscli", Specs.TwoBrokers("awscli", "AwsCli1", "AwsCli2"));
+        var up = await fixture.NobAsync(output, "up", spec, "--json");
         Assert.True(up.ExitCode == 0, up.ToString());
         var summary = Summary.Parse(up);
         var executionArn = (string)summary["local"]!["executionArn"]!;
@@ -55,7 +44,7 @@ public sealed partial class AwsCliExecutionTests(AwsCliExecutionFixture fixture,
     [Fact]
     public async Task Up_InterruptedWithCtrlC_StopsItsExecutionOnTheEndpointAndSaysSo()
     {
-        var spec = Specs.Write(Path.Combine(fixture.Scratch, "specs"), "ctrlc", Specs.TwoBrokers("ctrlc", "CtrlC1", "CtrlC2"));
+        var spec = fixture.WriteSpec("ctrlc", Specs.TwoBrokers("ctrlc", "CtrlC1", "CtrlC2"));
         using var up = RunningNob.Start(fixture.Home, fixture.Password, "up", spec);
         await up.WaitForOutputAsync("EnsureBroker", TimeSpan.FromMinutes(4));
 

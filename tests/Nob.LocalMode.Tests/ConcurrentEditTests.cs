@@ -5,22 +5,12 @@ using Nob.Aws.Mq.Model;
 
 namespace Nob.LocalMode.Tests;
 
-/// <summary>A NOB_HOME of its own: its endpoint's faults are set while its first build runs.</summary>
-public sealed class ConcurrentEditFixture : LocalHomeFixture;
-
-[CollectionDefinition(Name)]
-public sealed class ConcurrentEditCollection : ICollectionFixture<ConcurrentEditFixture>
-{
-    public const string Name = "concurrent console edit";
-}
-
 /// <summary>
 /// A console user saves an edit of a broker's configuration while `nob up` writes nob's revision of it (the endpoint's
 /// fault ConcurrentEditBeforeUpdateBrokerOf, just before it processes nob's UpdateBroker): nob merges its connectors onto
 /// the edit and the broker runs both, as real ActiveMQ starts them.
 /// </summary>
-[Collection(ConcurrentEditCollection.Name)]
-public sealed class ConcurrentEditTests(ConcurrentEditFixture fixture, ITestOutputHelper output)
+public sealed class ConcurrentEditTests(LocalHomeFixture fixture, ITestOutputHelper output) : IClassFixture<LocalHomeFixture>
 {
     static readonly XNamespace Core = "http://activemq.apache.org/schema/core";
     const string Marker = "localcloud.console-edit";
@@ -28,7 +18,7 @@ public sealed class ConcurrentEditTests(ConcurrentEditFixture fixture, ITestOutp
     [Fact]
     public async Task Up_ConsoleEditLandsBeforeNobsUpdateBroker_SucceedsAndTheBrokerRunsTheEditAndNobsConnectors()
     {
-        var spec = Specs.Write(Path.Combine(fixture.Scratch, "specs"), "concurrent", Specs.TwoBrokers("concurrent", "Concurrent1", "Concurrent2",
+        var spec = fixture.WriteSpec("concurrent", Specs.TwoBrokers("concurrent", "Concurrent1", "Concurrent2",
             """{ "type": "source-sink", "sources": ["Concurrent1"], "sinks": ["Concurrent2"] }"""));
 
         // The endpoint starts with this first `nob up`; the fault is set as soon as it answers, long before the brokers

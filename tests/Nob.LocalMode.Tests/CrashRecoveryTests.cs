@@ -6,29 +6,12 @@ using Nob.LocalBrokers;
 
 namespace Nob.LocalMode.Tests;
 
-/// <summary>A NOB_HOME of its own: its endpoint is killed with SIGKILL.</summary>
-public sealed class CrashRecoveryFixture : LocalHomeFixture;
-
-[CollectionDefinition(Name)]
-public sealed class CrashRecoveryCollection : ICollectionFixture<CrashRecoveryFixture>
-{
-    public const string Name = "endpoint killed";
-}
-
 /// <summary>
 /// What nob leaves on disk is private (files 0600, folders 0700) after every command that writes it, and a build
 /// converges after the endpoint was killed with SIGKILL: nothing created twice, the brokers found again, no JVM left over.
 /// </summary>
-[Collection(CrashRecoveryCollection.Name)]
-public sealed class CrashRecoveryTests(CrashRecoveryFixture fixture, ITestOutputHelper output)
+public sealed class CrashRecoveryTests(LocalHomeFixture fixture, ITestOutputHelper output) : IClassFixture<LocalHomeFixture>
 {
-    async Task<NobRun> Nob(params string[] arguments)
-    {
-        var run = await fixture.NobAsync(arguments);
-        output.WriteLine(run.ToString());
-        return run;
-    }
-
     void AssertPrivate(string after)
     {
         var exposed = PrivateState.Exposed(fixture.Home);
@@ -40,11 +23,11 @@ public sealed class CrashRecoveryTests(CrashRecoveryFixture fixture, ITestOutput
     [Fact]
     public async Task UpDriftRepairAndSigkilledEndpoint_StatePrivateThroughoutAndTheRebuildConvergesWithoutDuplicates()
     {
-        var spec = Specs.Write(Path.Combine(fixture.Scratch, "specs"), "crash", Specs.TwoBrokers("crash", "Crash1", "Crash2",
+        var spec = fixture.WriteSpec("crash", Specs.TwoBrokers("crash", "Crash1", "Crash2",
             """{ "type": "source-sink", "sources": ["Crash1"], "sinks": ["Crash2"] }"""));
 
         // 1. Build: everything under NOB_HOME is private, including the brokers' configurations (which hold passwords).
-        var up = await Nob("up", spec, "--json");
+        var up = await fixture.NobAsync(output, "up", spec, "--json");
         Assert.True(up.ExitCode == 0, up.ToString());
         var before = Summary.Brokers(Summary.Parse(up)).ToDictionary(b => (string)b["brokerName"]!, b => (string)b["brokerId"]!);
         var configuration = Directory.GetFiles(Path.Combine(fixture.Home, "cloud", "brokers"), "activemq.xml", SearchOption.AllDirectories);
@@ -62,7 +45,7 @@ public sealed class CrashRecoveryTests(CrashRecoveryFixture fixture, ITestOutput
         var update = await brokers.UpdateConfigurationAsync(current.Id, document.ToString(), "connector removed by hand", CancellationToken.None);
         await brokers.SetConfigurationRevisionAsync(owner.BrokerId, current.Id, update.Revision, CancellationToken.None);
         await brokers.RebootBrokerAsync(owner.BrokerId, CancellationToken.None);
-        var repair = await Nob("drift", spec, "--repair");
+        var repair = await fixture.NobAsync(output, "drift", spec, "--repair");
         Assert.True(repair.ExitCode == 0, repair.ToString());
         Assert.Contains("Repaired", repair.Stdout, StringComparison.Ordinal);
         AssertPrivate("nob drift --repair");
@@ -77,7 +60,7 @@ public sealed class CrashRecoveryTests(CrashRecoveryFixture fixture, ITestOutput
         Assert.True(await endpoint.WaitForExitAsync(TimeSpan.FromSeconds(10)), "the endpoint survived SIGKILL");
 
         // 4. Build again at once (its brokers' JVMs may still be shutting down): it converges on the same brokers.
-        var again = await Nob("up", spec, "--json");
+        var again = await fixture.NobAsync(output, "up", spec, "--json");
         Assert.True(again.ExitCode == 0, again.ToString());
         var summary = Summary.Parse(again);
         Assert.Equal("PASSED", (string?)summary["verification"]?["status"]);
@@ -90,7 +73,7 @@ public sealed class CrashRecoveryTests(CrashRecoveryFixture fixture, ITestOutput
         var jvmsAfter = BrokerJvms();
         Assert.Equal(2, jvmsAfter.Count);
         Assert.Empty(jvmsAfter.Intersect(jvmsBefore));
-        var status = await Nob("status");
+        var status = await fixture.NobAsync(output, "status");
         Assert.True(status.ExitCode == 0, status.ToString());
         Assert.Matches(@"Crash1\s+RUNNING", status.Stdout);
         Assert.Matches(@"Crash2\s+RUNNING", status.Stdout);

@@ -2,27 +2,18 @@ using Nob.Aws.Mq;
 
 namespace Nob.LocalMode.Tests;
 
-/// <summary>An endpoint of its own: its faults (CREATION_FAILED for some brokers) touch no other test's builds.</summary>
-public sealed class CreationFailureFixture : LocalHomeFixture;
-
-[CollectionDefinition(Name)]
-public sealed class CreationFailureCollection : ICollectionFixture<CreationFailureFixture>
-{
-    public const string Name = "creation failures";
-}
-
 /// <summary>
 /// Real brokers whose creation fails: nob deletes a broker it created that ended CREATION_FAILED and creates it again
-/// (no duplicate of its name), and a first build that failed can be torn down with <c>nob down SPEC</c>.
+/// (no duplicate of its name), and a first build that failed can be torn down with <c>nob down SPEC</c>. An endpoint of its
+/// own: its faults (CREATION_FAILED for some brokers) touch no other test's builds.
 /// </summary>
-[Collection(CreationFailureCollection.Name)]
-public sealed class CreationFailureTests(CreationFailureFixture fixture, ITestOutputHelper output)
+public sealed class CreationFailureTests(LocalHomeFixture fixture, ITestOutputHelper output) : IClassFixture<LocalHomeFixture>
 {
     /// <summary>Faults are set on a running endpoint: a first build of two other brokers starts it (and keeps it running).</summary>
     async Task StartEndpointAsync()
     {
         if (File.Exists(fixture.CloudStateFile)) return;
-        var spec = Specs.Write(Path.Combine(fixture.Scratch, "specs"), "bystander", Specs.TwoBrokers("bystander-e2e", "Bystander1", "Bystander2"));
+        var spec = fixture.WriteSpec("bystander", Specs.TwoBrokers("bystander-e2e", "Bystander1", "Bystander2"));
         var up = await fixture.NobAsync("up", spec, "--json");
         Assert.True(up.ExitCode == 0, up.ToString());
     }
@@ -33,13 +24,23 @@ public sealed class CreationFailureTests(CreationFailureFixture fixture, ITestOu
         return [.. (await mq.ListAllBrokersAsync(100)).Where(b => names.Contains(b.BrokerName)).Select(b => (b.BrokerName!, b.BrokerState!)).Order()];
     }
 
+    /// <summary>
+    /// On the running endpoint, writes the network <c>{key}-e2e</c> (lower case) of brokers <c>{Key}1</c> and <c>{Key}2</c>
+    /// and runs <c>nob up</c> of it while the creation of <c>{Key}1</c> ends CREATION_FAILED <paramref name="failures"/> times.
+    /// </summary>
+    async Task<(string Spec, NobRun Up)> UpWhileFirstBrokerFailsCreationAsync(string key, int failures)
+    {
+        await StartEndpointAsync();
+        var name = key.ToLowerInvariant();
+        var spec = fixture.WriteSpec(name, Specs.TwoBrokers($"{name}-e2e", $"{key}1", $"{key}2"));
+        var up = await fixture.NobUnderFaultsAsync(output, new { failCreationOf = new[] { $"{key}1" }, failCreationCount = failures }, "up", spec, "--json");
+        return (spec, up);
+    }
+
     [Fact]
     public async Task Up_BrokerFailsItsFirstCreation_IsCreatedAgainAndTheNetworkConvergesWithoutDuplicates()
     {
-        await StartEndpointAsync();
-        var spec = Specs.Write(Path.Combine(fixture.Scratch, "specs"), "recreate", Specs.TwoBrokers("recreate-e2e", "Recreate1", "Recreate2"));
-        var run = await fixture.NobUnderFaultsAsync(new { failCreationOf = new[] { "Recreate1" }, failCreationCount = 1 }, "up", spec, "--json");
-        output.WriteLine(run.ToString());
+        var (spec, run) = await UpWhileFirstBrokerFailsCreationAsync("Recreate", failures: 1);
 
         Assert.True(run.ExitCode == 0, run.ToString());
         var summary = Summary.Parse(run);
@@ -62,10 +63,7 @@ public sealed class CreationFailureTests(CreationFailureFixture fixture, ITestOu
     [Fact]
     public async Task Down_AfterAFirstBuildThatFailed_RemovesTheBrokersItCreated()
     {
-        await StartEndpointAsync();
-        var spec = Specs.Write(Path.Combine(fixture.Scratch, "specs"), "orphan", Specs.TwoBrokers("orphan-e2e", "Orphan1", "Orphan2"));
-        var up = await fixture.NobUnderFaultsAsync(new { failCreationOf = new[] { "Orphan1" }, failCreationCount = 100 }, "up", spec, "--json");
-        output.WriteLine(up.ToString());
+        var (spec, up) = await UpWhileFirstBrokerFailsCreationAsync("Orphan", failures: 100);
         Assert.True(up.ExitCode == 1, up.ToString());
         Assert.Contains("BrokerCreationFailedException", up.Stderr, StringComparison.Ordinal);
         Assert.Contains("created it again 2 time(s)", up.Stderr, StringComparison.Ordinal);
@@ -73,8 +71,7 @@ public sealed class CreationFailureTests(CreationFailureFixture fixture, ITestOu
         Assert.Contains(("Orphan1", "CREATION_FAILED"), left);
         Assert.Single(left, b => b.Name == "Orphan1"); // the failed ones before it were deleted, not left beside it
 
-        var down = await fixture.NobAsync("down", spec);
-        output.WriteLine(down.ToString());
+        var down = await fixture.NobAsync(output, "down", spec);
 
         Assert.True(down.ExitCode == 0, down.ToString());
         Assert.Contains("stored record was not there", down.Stdout, StringComparison.Ordinal);

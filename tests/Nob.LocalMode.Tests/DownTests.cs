@@ -1,16 +1,7 @@
 namespace Nob.LocalMode.Tests;
 
-/// <summary>A NOB_HOME of its own (the shared one is taken down only when its collection ends).</summary>
-public sealed class DownFixture : LocalHomeFixture;
-
-[CollectionDefinition(Name)]
-public sealed class DownCollection : ICollectionFixture<DownFixture>
-{
-    public const string Name = "nob down";
-}
-
-[Collection(DownCollection.Name)]
-public sealed class DownTests(DownFixture fixture, ITestOutputHelper output)
+/// <summary>`nob down` on a NOB_HOME of its own (the shared one is taken down only when its collection ends).</summary>
+public sealed class DownTests(LocalHomeFixture fixture, ITestOutputHelper output) : IClassFixture<LocalHomeFixture>
 {
     [Fact]
     public async Task Down_AfterUpWithActiveStandbyBrokerAndAUserFileInNobHome_LeavesNoProcessAndOnlyTheUserFile()

@@ -29,7 +29,7 @@ public sealed class EndpointFaultTests(SharedEndpointFixture fixture, ITestOutpu
     {
         await fixture.AllBuildsSettled;
         Assert.True(File.Exists(fixture.CloudStateFile), "the shared endpoint is not running (the example builds failed to start it)");
-        var spec = Specs.Write(Path.Combine(fixture.Scratch, "specs"), network,
+        var spec = fixture.WriteSpec(network,
             Specs.TwoBrokers($"{network}-e2e", first, second, $$"""{ "type": "source-sink", "sources": ["{{first}}"], "sinks": ["{{second}}"] }"""));
         await fixture.SetFaultsAsync(new { throttleShare = 0.2, serverErrorShare = 0.1, throttleNext = 2, serverErrorNext = 2, services, seed = 20251125 });
         NobRun run;
@@ -65,9 +65,8 @@ public sealed class EndpointFaultTests(SharedEndpointFixture fixture, ITestOutpu
     {
         await fixture.AllBuildsSettled;
         Assert.True(File.Exists(fixture.CloudStateFile), "the shared endpoint is not running (the example builds failed to start it)");
-        var spec = Specs.Write(Path.Combine(fixture.Scratch, "specs"), "doomed", Specs.TwoBrokers("doomed-e2e", "Doomed1", "Doomed2"));
-        var run = await fixture.NobUnderFaultsAsync(new { failCreationOf = new[] { "Doomed1" } }, "up", spec, "--json");
-        output.WriteLine(run.ToString());
+        var spec = fixture.WriteSpec("doomed", Specs.TwoBrokers("doomed-e2e", "Doomed1", "Doomed2"));
+        var run = await fixture.NobUnderFaultsAsync(output, new { failCreationOf = new[] { "Doomed1" } }, "up", spec, "--json");
         Assert.True(run.ExitCode == 1, run.ToString());
         Assert.Contains("BrokerCreationFailedException", run.Stderr, StringComparison.Ordinal);
         Assert.Contains("Doomed1", run.Stderr, StringComparison.Ordinal);
@@ -85,7 +84,7 @@ public sealed class EndpointFaultTests(SharedEndpointFixture fixture, ITestOutpu
         using var mq = fixture.MqClient();
         var before = Describe(await mq.ListAllBrokersAsync(100));
 
-        var spec = Specs.Write(Path.Combine(fixture.Scratch, "specs"), "invalid", Specs.Invalid);
+        var spec = fixture.WriteSpec("invalid", Specs.Invalid);
         var run = await fixture.NobAsync("up", spec, "--json");
 
         Assert.True(run.ExitCode == 2, run.ToString());

@@ -52,7 +52,7 @@ public sealed class FaultMatrixFixture : LocalHomeFixture
 
     public override async Task InitializeAsync()
     {
-        var spec = Specs.Write(Path.Combine(Scratch, "specs"), BaseNetwork, Specs.TwoBrokers(BaseNetwork, "MatrixBase1", "MatrixBase2"));
+        var spec = WriteSpec(BaseNetwork, Specs.TwoBrokers(BaseNetwork, "MatrixBase1", "MatrixBase2"));
         BaseBuild = await NobAsync("up", spec, "--json");
     }
 
@@ -96,12 +96,6 @@ public sealed class RunOrderOrderer : Xunit.Sdk.ITestCaseOrderer
         testCases.OrderBy(c => c.TestMethod.Method.GetCustomAttributes(typeof(RunOrderAttribute).AssemblyQualifiedName)
                 .FirstOrDefault()?.GetConstructorArguments().OfType<int>().First() ?? int.MaxValue)
             .ThenBy(c => c.TestMethod.Method.Name, StringComparer.Ordinal);
-}
-
-[CollectionDefinition(Name)]
-public sealed class FaultMatrixCollection : ICollectionFixture<FaultMatrixFixture>
-{
-    public const string Name = "fault matrix";
 }
 
 /// <summary>
@@ -149,7 +143,7 @@ public sealed partial class FaultScenario(FaultMatrixFixture fixture, ITestOutpu
         var json = JsonNode.Parse(Specs.TwoBrokers(Network, Mark, New, $$"""{ "type": "source-sink", "sources": ["{{Mark}}"], "sinks": ["{{New}}"] }"""))!.AsObject();
         json["brokerDefaults"]!["securityGroups"] = new JsonArray(SecurityGroup); // its own, so this build opens its own ingress
         if (polling is not null) json["polling"] = JsonNode.Parse(polling);
-        SpecPath = Specs.Write(Path.Combine(fixture.Scratch, "specs"), Network, json.ToJsonString());
+        SpecPath = fixture.WriteSpec(Network, json.ToJsonString());
 
         using var mq = fixture.MqClient();
         var adapter = new AmazonMqBrokerService(mq);

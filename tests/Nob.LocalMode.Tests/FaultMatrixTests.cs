@@ -7,9 +7,8 @@ namespace Nob.LocalMode.Tests;
 /// adopted with an operator's edit in its configuration, one created by nob) on the matrix's endpoint. Each row writes
 /// its line of fault-matrix.md (<see cref="FaultMatrixTable"/>) and asserts nothing was duplicated, lost or exposed.
 /// </summary>
-[Collection(FaultMatrixCollection.Name)]
 [TestCaseOrderer(RunOrderOrderer.TypeName, RunOrderOrderer.AssemblyName)]
-public sealed class FaultMatrixTests(FaultMatrixFixture fixture, ITestOutputHelper output)
+public sealed class FaultMatrixTests(FaultMatrixFixture fixture, ITestOutputHelper output) : IClassFixture<FaultMatrixFixture>
 {
     FaultScenario Row(string key) => new(fixture, output, key);
 

@@ -1,9 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Xml.Linq;
-using Amazon.EC2;
 using Amazon.EC2.Model;
-using Amazon.Runtime;
-using Amazon.SimpleSystemsManagement;
 using Amazon.SimpleSystemsManagement.Model;
 using Nob.Aws.Adapters;
 using Nob.Core.Workflow;
@@ -34,7 +31,7 @@ public sealed class LifecycleFixture : LocalHomeFixture
         {
             var spec = JsonNode.Parse(Specs.TwoBrokers(network, first, second))!;
             spec["brokerDefaults"]!["securityGroups"] = new JsonArray(group);
-            Specs.Write(Path.Combine(Scratch, "specs"), network, spec.ToJsonString());
+            WriteSpec(network, spec.ToJsonString());
         }
         var starting = await NobAsync("up", SpecOf("lc-conn"), "--json"); // starts the endpoint
         if (starting.ExitCode != 0) throw new InvalidOperationException(starting.ToString());
@@ -50,12 +47,6 @@ public sealed class LifecycleFixture : LocalHomeFixture
     }
 
     public IBrokerService Brokers() => new AmazonMqBrokerService(MqClient());
-
-    public AmazonEC2Client Ec2() =>
-        new(Credentials, new AmazonEC2Config { ServiceURL = Endpoint.AbsoluteUri, AuthenticationRegion = "us-east-1", MaxErrorRetry = 2 });
-
-    public AmazonSimpleSystemsManagementClient Ssm() =>
-        new(Credentials, new AmazonSimpleSystemsManagementConfig { ServiceURL = Endpoint.AbsoluteUri, AuthenticationRegion = "us-east-1", MaxErrorRetry = 2 });
 
     public string EventsFile => Path.Combine(Home, "events.jsonl");
 
@@ -108,7 +99,7 @@ public sealed class LifecycleFixture : LocalHomeFixture
     /// <summary>The ingress rules of a security group, each with its description.</summary>
     public async Task<IReadOnlyList<(int Port, string Source, string? Description)>> IngressAsync(string groupId)
     {
-        using var ec2 = Ec2();
+        using var ec2 = Ec2Client();
         var group = (await ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { GroupIds = [groupId] })).SecurityGroups.Single();
         return (group.IpPermissions ?? [])
             .SelectMany(p => (p.Ipv4Ranges ?? []).Select(r => ((int)p.FromPort!, r.CidrIp, (string?)r.Description))
@@ -117,31 +108,17 @@ public sealed class LifecycleFixture : LocalHomeFixture
     }
 }
 
-[CollectionDefinition(Name)]
-public sealed class LifecycleCollection : ICollectionFixture<LifecycleFixture>
+public sealed class LifecycleTests(LifecycleFixture fixture, ITestOutputHelper output) : IClassFixture<LifecycleFixture>
 {
-    public const string Name = "lifecycle";
-}
-
-[Collection(LifecycleCollection.Name)]
-public sealed class LifecycleTests(LifecycleFixture fixture, ITestOutputHelper output)
-{
-    async Task<NobRun> Nob(params string[] arguments)
-    {
-        var run = await fixture.NobAsync(arguments);
-        output.WriteLine(run.ToString());
-        return run;
-    }
-
     [Fact]
     public async Task Drift_RightAfterUp_ExitsZeroInSyncAndPutsAnInSyncEvent()
     {
-        var drift = await Nob("drift", fixture.SpecOf("lc-conn"));
+        var drift = await fixture.NobAsync(output, "drift", fixture.SpecOf("lc-conn"));
 
         Assert.True(drift.ExitCode == 0, drift.ToString());
         Assert.Contains("is in sync", drift.Stdout, StringComparison.Ordinal);
         Assert.Contains(fixture.EventsOf("lc-conn"), e => (string?)e["detail-type"] == "Network In Sync" && (string?)e["source"] == "nob");
-        var status = await Nob("status");
+        var status = await fixture.NobAsync(output, "status");
         Assert.Matches(@"lc-conn\s+2 broker\(s\), 1 connector\(s\), stored ", status.Stdout);
     }
 
@@ -156,7 +133,7 @@ public sealed class LifecycleTests(LifecycleFixture fixture, ITestOutputHelper o
                 new XAttribute("inactiveTimoutBeforeGC", "600000")));
         }
         await fixture.EditConfigurationAndRebootAsync("LcConn1", AddPolicyEntry);
-        var afterUserEdit = await Nob("drift", fixture.SpecOf("lc-conn"), "--no-verify");
+        var afterUserEdit = await fixture.NobAsync(output, "drift", fixture.SpecOf("lc-conn"), "--no-verify");
         Assert.True(afterUserEdit.ExitCode == 0, afterUserEdit.ToString());
 
         // Then someone removes our connector from the broker that owns it, and reboots.
@@ -166,14 +143,14 @@ public sealed class LifecycleTests(LifecycleFixture fixture, ITestOutputHelper o
             foreach (var connector in LifecycleFixture.Connectors(d, "lc-conn")) connector.Remove();
         });
 
-        var drifted = await Nob("drift", fixture.SpecOf("lc-conn"), "--no-verify");
+        var drifted = await fixture.NobAsync(output, "drift", fixture.SpecOf("lc-conn"), "--no-verify");
         Assert.True(drifted.ExitCode == 3, drifted.ToString());
         Assert.Contains("ConnectorMissing", drifted.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("IngressMissing", drifted.Stdout, StringComparison.Ordinal);
         var detected = fixture.EventsOf("lc-conn").Last(e => (string?)e["detail-type"] == "Network Drift Detected");
         Assert.Contains(detected["detail"]!["findings"]!.AsArray(), f => (string?)f!["kind"] == "ConnectorMissing" && (string?)f["brokerName"] == owner);
 
-        var repair = await Nob("drift", fixture.SpecOf("lc-conn"), "--repair");
+        var repair = await fixture.NobAsync(output, "drift", fixture.SpecOf("lc-conn"), "--repair");
         Assert.True(repair.ExitCode == 0, repair.ToString());
         Assert.Contains("Repaired", repair.Stdout, StringComparison.Ordinal);
         Assert.Contains(fixture.EventsOf("lc-conn"), e => (string?)e["detail-type"] == "Network Drift Repaired");
@@ -182,7 +159,7 @@ public sealed class LifecycleTests(LifecycleFixture fixture, ITestOutputHelper o
         var user = await fixture.CurrentConfigurationAsync("LcConn1");
         Assert.Contains(user.Descendants(), e => e.Name.LocalName == "policyEntry" && (string?)e.Attribute("queue") == "lc.user.>");
 
-        var after = await Nob("drift", fixture.SpecOf("lc-conn"));
+        var after = await fixture.NobAsync(output, "drift", fixture.SpecOf("lc-conn"));
         Assert.True(after.ExitCode == 0, after.ToString());
     }
 
@@ -191,7 +168,7 @@ public sealed class LifecycleTests(LifecycleFixture fixture, ITestOutputHelper o
     {
         var ours = (await fixture.IngressAsync("sg-1c0a0002")).Where(r => r.Description?.StartsWith("nob lc-ingress ", StringComparison.Ordinal) == true).ToList();
         Assert.NotEmpty(ours);
-        using (var ec2 = fixture.Ec2())
+        using (var ec2 = fixture.Ec2Client())
         {
             var rule = ours[0];
             var permission = new IpPermission { IpProtocol = "tcp", FromPort = rule.Port, ToPort = rule.Port };
@@ -200,12 +177,12 @@ public sealed class LifecycleTests(LifecycleFixture fixture, ITestOutputHelper o
             await ec2.RevokeSecurityGroupIngressAsync(new RevokeSecurityGroupIngressRequest { GroupId = "sg-1c0a0002", IpPermissions = [permission] });
         }
 
-        var drifted = await Nob("drift", fixture.SpecOf("lc-ingress"), "--no-verify");
+        var drifted = await fixture.NobAsync(output, "drift", fixture.SpecOf("lc-ingress"), "--no-verify");
         Assert.True(drifted.ExitCode == 3, drifted.ToString());
         Assert.Contains("IngressMissing", drifted.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("Connector", drifted.Stdout, StringComparison.Ordinal);
 
-        var repair = await Nob("drift", fixture.SpecOf("lc-ingress"), "--repair", "--no-verify");
+        var repair = await fixture.NobAsync(output, "drift", fixture.SpecOf("lc-ingress"), "--repair", "--no-verify");
         Assert.True(repair.ExitCode == 0, repair.ToString());
         Assert.Contains("opened ingress", repair.Stdout, StringComparison.Ordinal);
         Assert.Equal(ours.Count, (await fixture.IngressAsync("sg-1c0a0002")).Count(r => r.Description?.StartsWith("nob lc-ingress ", StringComparison.Ordinal) == true));
@@ -221,7 +198,7 @@ public sealed class LifecycleTests(LifecycleFixture fixture, ITestOutputHelper o
             Assert.True(stop.IsSuccessStatusCode, await stop.Content.ReadAsStringAsync());
         }
 
-        var drifted = await Nob("drift", fixture.SpecOf("lc-stop"));
+        var drifted = await fixture.NobAsync(output, "drift", fixture.SpecOf("lc-stop"));
         Assert.True(drifted.ExitCode == 3, drifted.ToString());
         Assert.Contains("BridgeFailed", drifted.Stdout, StringComparison.Ordinal);
         Assert.Contains("LcStop2", drifted.Stdout, StringComparison.Ordinal);
@@ -229,7 +206,7 @@ public sealed class LifecycleTests(LifecycleFixture fixture, ITestOutputHelper o
         await fixture.Brokers().RebootBrokerAsync(broker.BrokerId, CancellationToken.None);
         await Task.Delay(500);
         await fixture.WaitRunningAsync("LcStop2");
-        var after = await Nob("drift", fixture.SpecOf("lc-stop"));
+        var after = await fixture.NobAsync(output, "drift", fixture.SpecOf("lc-stop"));
         Assert.True(after.ExitCode == 0, after.ToString());
     }
 
@@ -239,7 +216,7 @@ public sealed class LifecycleTests(LifecycleFixture fixture, ITestOutputHelper o
         Assert.NotEmpty(LifecycleFixture.Connectors(await fixture.CurrentConfigurationAsync("LcDownCreated"), "lc-down")
             .Concat(LifecycleFixture.Connectors(await fixture.CurrentConfigurationAsync(LifecycleFixture.AdoptedBroker), "lc-down")));
 
-        var down = await Nob("down", fixture.SpecOf("lc-down"));
+        var down = await fixture.NobAsync(output, "down", fixture.SpecOf("lc-down"));
 
         Assert.True(down.ExitCode == 0, down.ToString());
         Assert.Contains("keeps running for the other brokers", down.Stdout, StringComparison.Ordinal);
@@ -247,11 +224,11 @@ public sealed class LifecycleTests(LifecycleFixture fixture, ITestOutputHelper o
         var adopted = await fixture.CurrentConfigurationAsync(LifecycleFixture.AdoptedBroker); // still there, RUNNING
         Assert.Empty(LifecycleFixture.Connectors(adopted, "lc-down"));
         Assert.DoesNotContain(await fixture.IngressAsync("sg-1c0a0004"), r => r.Description?.StartsWith("nob lc-down ", StringComparison.Ordinal) == true);
-        using (var ssm = fixture.Ssm())
+        using (var ssm = fixture.SsmClient())
             await Assert.ThrowsAsync<ParameterNotFoundException>(() => ssm.GetParameterAsync(new GetParameterRequest { Name = "/nob/networks/lc-down" }));
 
         // Nothing stored any more: a drift check has nothing to compare with and says so.
-        var drift = await Nob("drift", fixture.SpecOf("lc-down"));
+        var drift = await fixture.NobAsync(output, "drift", fixture.SpecOf("lc-down"));
         Assert.True(drift.ExitCode == 1, drift.ToString());
         Assert.Contains("NetworkNotFoundException", drift.Stderr, StringComparison.Ordinal);
     }
@@ -259,9 +236,9 @@ public sealed class LifecycleTests(LifecycleFixture fixture, ITestOutputHelper o
     [Fact]
     public async Task Down_NetworkNeverBuilt_SaysNothingWasFoundAndTouchesNoOtherNetwork()
     {
-        var spec = Specs.Write(Path.Combine(fixture.Scratch, "specs"), "lc-never", Specs.TwoBrokers("lc-never", "LcNever1", "LcNever2"));
+        var spec = fixture.WriteSpec("lc-never", Specs.TwoBrokers("lc-never", "LcNever1", "LcNever2"));
 
-        var down = await Nob("down", spec);
+        var down = await fixture.NobAsync(output, "down", spec);
 
         Assert.True(down.ExitCode == 0, down.ToString());
         Assert.Contains("Nothing of network \"lc-never\" was found", down.Stdout, StringComparison.Ordinal);

@@ -1,14 +1,19 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Amazon.EC2;
 using Amazon.Runtime;
+using Amazon.SimpleSystemsManagement;
 using Nob.Aws.Mq;
+using Nob.Aws.StepFunctions;
 
 namespace Nob.LocalMode.Tests;
 
 /// <summary>
 /// One NOB_HOME (so one local endpoint, started by the first `nob up`) in a fresh temp folder, a known NOB_PASSWORD, and
 /// a scratch folder beside it. Disposal runs `nob down`, then fails if any process still references NOB_HOME (after
-/// ending those processes, each by its pid, so a failure leaks nothing).
+/// ending those processes, each by its pid, so a failure leaks nothing). A test class that takes it as its class fixture
+/// (<c>IClassFixture&lt;LocalHomeFixture&gt;</c>) has a home and an endpoint of its own: its faults, kills and teardowns
+/// touch no other class's builds.
 /// </summary>
 public class LocalHomeFixture : IAsyncLifetime
 {
@@ -33,6 +38,17 @@ public class LocalHomeFixture : IAsyncLifetime
     public string CloudStateFile => Path.Combine(Home, "cloud.json");
 
     public Task<NobRun> NobAsync(params string[] arguments) => NobProcess.RunAsync(Home, Password, null, arguments);
+
+    /// <summary>Runs nob and writes the run (arguments, exit code, output) to the test's output, to read when it fails.</summary>
+    public async Task<NobRun> NobAsync(ITestOutputHelper output, params string[] arguments)
+    {
+        var run = await NobAsync(arguments);
+        output.WriteLine(run.ToString());
+        return run;
+    }
+
+    /// <summary>Writes a spec to the scratch folder's specs/ as NAME.json and returns its path.</summary>
+    public string WriteSpec(string name, string json) => Specs.Write(Path.Combine(Scratch, "specs"), name, json);
 
     /// <summary>The running endpoint's address, from NOB_HOME/cloud.json.</summary>
     public Uri Endpoint =>
@@ -61,6 +77,19 @@ public class LocalHomeFixture : IAsyncLifetime
         new(Credentials,
             new AmazonMqConfig { ServiceURL = Endpoint.AbsoluteUri, AuthenticationRegion = "us-east-1", MaxErrorRetry = 2 });
 
+    /// <summary>Our Step Functions client pointed at this home's endpoint, signing with its access key.</summary>
+    public AmazonStepFunctionsClient StepFunctionsClient() =>
+        new(Credentials,
+            new AmazonStepFunctionsConfig { ServiceURL = Endpoint.AbsoluteUri, AuthenticationRegion = "us-east-1", MaxErrorRetry = 2 });
+
+    /// <summary>The SDK's EC2 client pointed at this home's endpoint, signing with its access key.</summary>
+    public AmazonEC2Client Ec2Client() =>
+        new(Credentials, new AmazonEC2Config { ServiceURL = Endpoint.AbsoluteUri, AuthenticationRegion = "us-east-1", MaxErrorRetry = 2 });
+
+    /// <summary>The SDK's SSM client pointed at this home's endpoint, signing with its access key.</summary>
+    public AmazonSimpleSystemsManagementClient SsmClient() =>
+        new(Credentials, new AmazonSimpleSystemsManagementConfig { ServiceURL = Endpoint.AbsoluteUri, AuthenticationRegion = "us-east-1", MaxErrorRetry = 2 });
+
     /// <summary>The endpoint's admin API for faults: PUT (camelCase FaultSettings), GET (with counters), DELETE.</summary>
     public async Task<JsonObject> SetFaultsAsync(object settings)
     {
@@ -83,13 +112,13 @@ public class LocalHomeFixture : IAsyncLifetime
         response.EnsureSuccessStatusCode();
     }
 
-    /// <summary>Runs nob with <paramref name="faults"/> in force on the endpoint, and clears them afterwards whatever happens.</summary>
-    public async Task<NobRun> NobUnderFaultsAsync(object faults, params string[] arguments)
+    /// <summary>Runs nob (logged) with <paramref name="faults"/> in force on the endpoint, and clears them afterwards whatever happens.</summary>
+    public async Task<NobRun> NobUnderFaultsAsync(ITestOutputHelper output, object faults, params string[] arguments)
     {
         await SetFaultsAsync(faults);
         try
         {
-            return await NobAsync(arguments);
+            return await NobAsync(output, arguments);
         }
         finally
         {

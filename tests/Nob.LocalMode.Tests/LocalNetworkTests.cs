@@ -69,9 +69,7 @@ public sealed class LocalNetworkTests(SharedEndpointFixture fixture, ITestOutput
     public async Task ActiveMqCli_EveryVerifiedPair_ProducerOnSenderReachesConsumerOnReceiver(string name)
     {
         var example = fixture.Example(name);
-        var run = await fixture.BuildAsync(name);
-        Assert.True(run.ExitCode == 0, run.ToString());
-        var summary = Summary.Parse(run);
+        var summary = await fixture.BuiltSummaryAsync(name);
         var pairs = Summary.Pairs(summary);
         Assert.NotEmpty(pairs);
 
@@ -104,9 +102,7 @@ public sealed class LocalNetworkTests(SharedEndpointFixture fixture, ITestOutput
     public async Task ActiveMqCli_ReverseOfOneWayConcentratorPair_DoesNotDeliver()
     {
         var example = fixture.Example("concentrator");
-        var run = await fixture.BuildAsync(example.Name);
-        Assert.True(run.ExitCode == 0, run.ToString());
-        var summary = Summary.Parse(run);
+        var summary = await fixture.BuiltSummaryAsync(example.Name);
         var (edge, concentrator) = Summary.Pairs(summary)[0];
         Assert.DoesNotContain((concentrator, edge), Summary.Pairs(summary));
 
@@ -122,9 +118,7 @@ public sealed class LocalNetworkTests(SharedEndpointFixture fixture, ITestOutput
     public async Task Up_SameSpecAgain_ConvergesWithoutCreatingOrRebooting(string name)
     {
         var example = fixture.Example(name);
-        var first = await fixture.BuildAsync(name);
-        Assert.True(first.ExitCode == 0, first.ToString());
-        var before = Summary.Parse(first);
+        var before = await fixture.BuiltSummaryAsync(name);
 
         var again = await fixture.NobAsync("up", example.SpecPath, "--json");
         output.WriteLine($"second nob up: exit {again.ExitCode} in {again.Elapsed.TotalSeconds:0.0} s");

@@ -1,36 +1,19 @@
 namespace Nob.LocalMode.Tests;
 
-/// <summary>A NOB_HOME of its own: runs of one network at once, and a run killed with SIGKILL.</summary>
-public sealed class NetworkLockFixture : LocalHomeFixture;
-
-[CollectionDefinition(Name)]
-public sealed class NetworkLockCollection : ICollectionFixture<NetworkLockFixture>
-{
-    public const string Name = "network lock";
-}
-
 /// <summary>
 /// One run per network, locally by the same state machines and handlers as on AWS: while `nob up` builds a network, a
 /// second `nob up` or a `nob down` of it fails fast with NetworkBusyException naming the running execution; a `nob up`
 /// killed with SIGKILL leaves its execution running on the endpoint, which gives the lock back at its end, and the next
 /// build converges; a `nob up` while a `nob down` runs is refused.
 /// </summary>
-[Collection(NetworkLockCollection.Name)]
-public sealed partial class NetworkLockTests(NetworkLockFixture fixture, ITestOutputHelper output)
+public sealed partial class NetworkLockTests(LocalHomeFixture fixture, ITestOutputHelper output) : IClassFixture<LocalHomeFixture>
 {
     static readonly TimeSpan Build = TimeSpan.FromMinutes(4);
-
-    async Task<NobRun> Nob(params string[] arguments)
-    {
-        var run = await fixture.NobAsync(arguments);
-        output.WriteLine(run.ToString());
-        return run;
-    }
 
     [Fact]
     public async Task SecondRunOfANetwork_RefusedNamingTheRunningExecution_AndAKilledUpDoesNotBlockTheNext()
     {
-        var spec = Specs.Write(Path.Combine(fixture.Scratch, "specs"), "locked", Specs.TwoBrokers("locked", "Locked1", "Locked2"));
+        var spec = fixture.WriteSpec("locked", Specs.TwoBrokers("locked", "Locked1", "Locked2"));
 
         // 1. A build holds the network's lock once it has gone past AcquireLock.
         using (var first = RunningNob.Start(fixture.Home, fixture.Password, "up", spec))
@@ -42,11 +25,11 @@ public sealed partial class NetworkLockTests(NetworkLockFixture fixture, ITestOu
             await fixture.SetFaultsAsync(new { rebootDelay = "00:00:40" });
             try
             {
-                var second = await Nob("up", spec);
+                var second = await fixture.NobAsync(output, "up", spec);
                 Assert.True(second.ExitCode == 1, second.ToString());
                 Assert.Contains("NetworkBusyException", second.Stderr, StringComparison.Ordinal);
                 Assert.Matches($@":execution:[A-Za-z]+:locked-\d{{14}}-{first.Pid}\b", second.Stderr); // the first's execution
-                var down = await Nob("down", spec);
+                var down = await fixture.NobAsync(output, "down", spec);
                 Assert.True(down.ExitCode == 1, down.ToString());
                 Assert.Contains("NetworkBusyException", down.Stderr, StringComparison.Ordinal);
                 Assert.Contains($"-{first.Pid}", down.Stderr, StringComparison.Ordinal);
@@ -64,7 +47,7 @@ public sealed partial class NetworkLockTests(NetworkLockFixture fixture, ITestOu
 
         // 4. A `nob up` killed with SIGKILL mid-EnsureBrokers: its execution runs on in the endpoint, as an execution
         // started from a terminal that closes does on AWS ...
-        var killedSpec = Specs.Write(Path.Combine(fixture.Scratch, "specs"), "killed", Specs.TwoBrokers("killed", "Killed1", "Killed2"));
+        var killedSpec = fixture.WriteSpec("killed", Specs.TwoBrokers("killed", "Killed1", "Killed2"));
         string killedExecution;
         using (var killed = RunningNob.Start(fixture.Home, fixture.Password, "up", killedSpec))
         {
@@ -75,7 +58,7 @@ public sealed partial class NetworkLockTests(NetworkLockFixture fixture, ITestOu
         Assert.Equal("SUCCEEDED", await EndOfAsync(killedExecution, Build));
 
         // 5. ... and gives the lock back at its end: the next build converges on both brokers, creating nothing twice.
-        var again = await Nob("up", killedSpec, "--json");
+        var again = await fixture.NobAsync(output, "up", killedSpec, "--json");
         Assert.True(again.ExitCode == 0, again.ToString());
         var summary = Summary.Parse(again);
         Assert.Equal("PASSED", (string?)summary["verification"]?["status"]);
@@ -103,7 +86,7 @@ public sealed partial class NetworkLockTests(NetworkLockFixture fixture, ITestOu
         {
             await down.WaitForOutputAsync("RevokeIngress", Build);
             {
-                var up = await Nob("up", spec);
+                var up = await fixture.NobAsync(output, "up", spec);
                 Assert.True(up.ExitCode == 1, up.ToString());
                 Assert.Contains("NetworkBusyException", up.Stderr, StringComparison.Ordinal);
                 Assert.Matches($@":execution:[A-Za-z]+:locked-down-\d{{14}}-{down.Pid}\b", up.Stderr);
@@ -119,8 +102,7 @@ public sealed partial class NetworkLockTests(NetworkLockFixture fixture, ITestOu
     /// <summary>How the execution ended, waiting (bounded) while it runs on the endpoint.</summary>
     async Task<string> EndOfAsync(string executionArn, TimeSpan timeout)
     {
-        using var sfn = new global::Nob.Aws.StepFunctions.AmazonStepFunctionsClient(fixture.Credentials,
-            new global::Nob.Aws.StepFunctions.AmazonStepFunctionsConfig { ServiceURL = fixture.Endpoint.AbsoluteUri, AuthenticationRegion = "us-east-1", MaxErrorRetry = 2 });
+        using var sfn = fixture.StepFunctionsClient();
         var until = DateTime.UtcNow + timeout;
         while (true)
         {

@@ -1,36 +1,22 @@
-using Amazon.Runtime;
 using Amazon.SimpleSystemsManagement;
 using Amazon.SimpleSystemsManagement.Model;
 using Nob.Aws.Mq.Model;
 
 namespace Nob.LocalMode.Tests;
 
-public sealed class PasswordRotationFixture : LocalHomeFixture;
-
-[CollectionDefinition(Name)]
-public sealed class PasswordRotationCollection : ICollectionFixture<PasswordRotationFixture>
-{
-    public const string Name = "password rotation";
-}
-
 /// <summary>
 /// The common user's password changes in SSM after a build: the next `nob up` updates the user on every broker
 /// (pending until the reboot, as on Amazon MQ), reboots them and verifies with the new password, after which the old
 /// one no longer logs in. And a password parameter that cannot be read fails the build by name before any broker exists.
 /// </summary>
-[Collection(PasswordRotationCollection.Name)]
-public sealed class PasswordRotationTests(PasswordRotationFixture fixture, ITestOutputHelper output)
+public sealed class PasswordRotationTests(LocalHomeFixture fixture, ITestOutputHelper output) : IClassFixture<LocalHomeFixture>
 {
     const string Username = "networkUser";
-
-    AmazonSimpleSystemsManagementClient SsmClient() =>
-        new(fixture.Credentials,
-            new AmazonSimpleSystemsManagementConfig { ServiceURL = fixture.Endpoint.AbsoluteUri, AuthenticationRegion = "us-east-1", MaxErrorRetry = 2 });
 
     [Fact]
     public async Task Up_AfterThePasswordParameterChanged_UpdatesUsersRebootsAndOnlyTheNewPasswordWorks()
     {
-        var spec = Specs.Write(Path.Combine(fixture.Scratch, "specs"), "rotate",
+        var spec = fixture.WriteSpec("rotate",
             Specs.TwoBrokers("rotate-e2e", "Rotate1", "Rotate2", """{ "type": "source-sink", "sources": ["Rotate1"], "sinks": ["Rotate2"] }"""));
         var first = await fixture.NobAsync("up", spec, "--json");
         Assert.True(first.ExitCode == 0, first.ToString());
@@ -38,7 +24,7 @@ public sealed class PasswordRotationTests(PasswordRotationFixture fixture, ITest
         // Rotate as a user would on AWS: overwrite the SecureString (version 2). NOB_PASSWORD gives nob the same value,
         // so nob up does not write it back.
         var rotated = "Rotated" + Guid.NewGuid().ToString("N")[..16];
-        using (var ssm = SsmClient())
+        using (var ssm = fixture.SsmClient())
         {
             var put = await ssm.PutParameterAsync(new PutParameterRequest
             {
@@ -88,17 +74,16 @@ public sealed class PasswordRotationTests(PasswordRotationFixture fixture, ITest
     public async Task Up_PasswordParameterMissing_ExitsOneNamingTheParameterAndCreatesNoBroker()
     {
         // Start the endpoint with a network of its own, then make the parameter of another network unreadable.
-        var warmup = Specs.Write(Path.Combine(fixture.Scratch, "specs"), "warmup", Specs.TwoBrokers("warmup-e2e", "Warm1", "Warm2"));
+        var warmup = fixture.WriteSpec("warmup", Specs.TwoBrokers("warmup-e2e", "Warm1", "Warm2"));
         if (!File.Exists(fixture.CloudStateFile))
         {
             var started = await fixture.NobAsync("up", warmup, "--json");
             Assert.True(started.ExitCode == 0, started.ToString());
         }
 
-        var spec = Specs.Write(Path.Combine(fixture.Scratch, "specs"), "nopass", Specs.TwoBrokers("nopass-e2e", "NoPass1", "NoPass2"));
-        var run = await fixture.NobUnderFaultsAsync(new { missingParameters = new[] { "/nob/nopass-e2e/password" } }, "up", spec, "--json");
+        var spec = fixture.WriteSpec("nopass", Specs.TwoBrokers("nopass-e2e", "NoPass1", "NoPass2"));
+        var run = await fixture.NobUnderFaultsAsync(output, new { missingParameters = new[] { "/nob/nopass-e2e/password" } }, "up", spec, "--json");
 
-        output.WriteLine(run.ToString());
         Assert.True(run.ExitCode == 1, run.ToString());
         Assert.Contains("PasswordParameterMissingException", run.Stderr, StringComparison.Ordinal);
         Assert.Contains("/nob/nopass-e2e/password", run.Stderr, StringComparison.Ordinal);

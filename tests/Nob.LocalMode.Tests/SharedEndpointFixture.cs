@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace Nob.LocalMode.Tests;
 
 /// <summary>
@@ -20,6 +22,14 @@ public sealed class SharedEndpointFixture : LocalHomeFixture
     /// <summary>The first `nob up SPEC --json` of the example on this endpoint.</summary>
     public Task<NobRun> BuildAsync(string name) =>
         builds.TryGetValue(name, out var build) ? build : throw new InvalidOperationException($"examples/{name}.json was not built");
+
+    /// <summary>The summary of the example's first build, which must have succeeded (else the test fails with the run).</summary>
+    public async Task<JsonObject> BuiltSummaryAsync(string name)
+    {
+        var run = await BuildAsync(name);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        return Summary.Parse(run);
+    }
 
     /// <summary>Completes when every build has finished, successfully or not (before changing the endpoint's faults).</summary>
     public Task AllBuildsSettled => Task.WhenAll(builds.Values).ContinueWith(_ => { }, TaskScheduler.Default);

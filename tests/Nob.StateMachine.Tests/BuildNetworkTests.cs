@@ -2,10 +2,6 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using System.Xml.Linq;
 using Nob.Core.Configuration;
-using Nob.Core.Lifecycle;
-using Nob.Core.Workflow;
-using Nob.Testing;
-using Xunit.Abstractions;
 
 namespace Nob.StateMachine.Tests;
 
@@ -15,12 +11,9 @@ namespace Nob.StateMachine.Tests;
 /// </summary>
 public class BuildNetworkTests
 {
-    const string Password = "s3cret-Passw0rd";
-    readonly FakeBrokerService mq = new() { SettleAfterDescribes = 3 };
-    readonly FakeSecurityGroups ec2 = new();
-    readonly FakeParameters ssm = new();
-    readonly FakeNetworkStore networks = new();
-    readonly FakeLockStore locks = new();
+    readonly FakeBrokerService mq;
+    readonly FakeNetworkStore networks;
+    readonly FakeLockStore locks;
     readonly List<HistoryEvent> progress = [];
     readonly LocalStateMachine machine;
     readonly ManualClock clock = ManualClock.AutoAdvancing();
@@ -29,19 +22,9 @@ public class BuildNetworkTests
     public BuildNetworkTests(ITestOutputHelper log)
     {
         this.log = log;
-        foreach (var network in new[] { "tutorial", "mesh", "hub-and-spoke" }) ssm.Values[$"/nob/{network}/password"] = Password;
-        ec2.Vpcs["sg-1"] = "vpc-1";
-        // Map iterations call the fakes concurrently; the fakes are not thread-safe, so calls go one at a time.
-        // The workflow's waits run on a virtual clock; the handlers run in real time, as on Lambda (a handler's own
-        // timeouts must not be fired early by the virtual clock). The handlers get every port they take from here,
-        // so the template's environment variables are not applied.
-        var gate = new Lock();
-        var factory = HandlerFactories.FromServices(
-            Synchronized<IBrokerService>.Wrap(mq, gate), Synchronized<ISecurityGroupService>.Wrap(ec2, gate), Synchronized<IParameterStore>.Wrap(ssm, gate),
-            Synchronized<INetworkStore>.Wrap(networks, gate), FakeMessageProbe.Connected(), TimeProvider.System, locks, new FakeExecutionStatus());
-        machine = LocalStateMachine.FromTemplate(Repo.PathOf("template.yaml"), "BuildNetworkStateMachine", factory,
-            new LocalStateMachineOptions { TimeProvider = clock, Random = () => 0.5, OnEvent = progress.Add },
-            new InProcessLambdaOptions { EnvironmentVariables = EnvironmentHandling.Ignore });
+        var nob = new LocalNob(log, "tutorial", "mesh", "hub-and-spoke");
+        (mq, networks, locks) = (nob.Mq, nob.Networks, nob.Locks);
+        machine = nob.Machine("BuildNetworkStateMachine", progress.Add, clock);
     }
 
     async Task<ExecutionResult> BuildAsync(string spec)
@@ -51,6 +34,16 @@ public class BuildNetworkTests
         log.WriteLine($"{result.Status} in {watch.ElapsedMilliseconds} ms: {result.StateTransitions} state transitions, {result.History.Count} events, {result.Retries} retries");
         if (!result.IsSucceeded) log.WriteLine(result.Explain());
         return result;
+    }
+
+    /// <summary>The build failed at Validate with InvalidSpecException naming <paramref name="cause"/>, before any call to Amazon MQ.</summary>
+    void AssertRefusedAtValidate(ExecutionResult result, string cause)
+    {
+        Assert.Equal(ExecutionResult.Failed, result.Status);
+        Assert.Equal("InvalidSpecException", result.Error);
+        Assert.Contains(cause, result.Cause, StringComparison.Ordinal);
+        Assert.Equal("Validate", result.History.Single(e => e.Type == "TaskFailed").StateName);
+        Assert.Empty(mq.Calls);
     }
 
     static IEnumerable<string> Mutations(IEnumerable<string> calls) => calls.Where(c =>
@@ -83,11 +76,7 @@ public class BuildNetworkTests
         var spec = JsonNode.Parse(Repo.Example("mesh"))!;
         spec["brokers"] = new JsonArray([.. Enumerable.Range(1, 41).Select(i => (JsonNode)new JsonObject { ["name"] = $"Mesh{i}".PadRight(50, 'x') })]);
         var result = await BuildAsync(spec.ToJsonString());
-        Assert.Equal(ExecutionResult.Failed, result.Status);
-        Assert.Equal("InvalidSpecException", result.Error);
-        Assert.Contains("shorter broker names or fewer brokers", result.Cause, StringComparison.Ordinal);
-        Assert.Equal("Validate", result.History.Single(e => e.Type == "TaskFailed").StateName);
-        Assert.Empty(mq.Calls);
+        AssertRefusedAtValidate(result, "shorter broker names or fewer brokers");
     }
 
     [Fact]
@@ -107,7 +96,7 @@ public class BuildNetworkTests
         Assert.Equal(1, mq.ByName("MyBroker1").Reboots);
         Assert.Equal(0, mq.ByName("MyBroker2").Reboots);
         Assert.Equal(2, mq.Calls.Count(c => c.StartsWith("CreateBroker", StringComparison.Ordinal)));
-        Assert.DoesNotContain(Password, string.Join("\n", result.History.Select(e => e.Input + e.Output + e.Cause)), StringComparison.Ordinal);
+        Assert.DoesNotContain(LocalNob.Password, string.Join("\n", result.History.Select(e => e.Input + e.Output + e.Cause)), StringComparison.Ordinal);
 
         // The history is Step Functions': states entered and exited by name, Map iterations with their index.
         Assert.Equal("ExecutionStarted", result.History[0].Type);
@@ -289,11 +278,7 @@ public class BuildNetworkTests
         var spec = JsonNode.Parse(Repo.Example("tutorial"))!;
         spec["brokers"]![0]!["name"] = "My Broker";
         var result = await BuildAsync(spec.ToJsonString());
-        Assert.Equal(ExecutionResult.Failed, result.Status);
-        Assert.Equal("InvalidSpecException", result.Error);
-        Assert.Contains("My Broker", result.Cause, StringComparison.Ordinal);
-        Assert.Equal("Validate", result.History.Single(e => e.Type == "TaskFailed").StateName);
-        Assert.Empty(mq.Calls);
+        AssertRefusedAtValidate(result, "My Broker");
         Assert.Empty(networks.Records);
         Assert.Equal(["Start", "Validate", "FailedValidate", "Failed"], result.History.Where(e => e.IsStateEntered).Select(e => e.StateName));
     }

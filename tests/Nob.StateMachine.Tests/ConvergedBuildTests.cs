@@ -2,10 +2,6 @@ using System.Reflection;
 using System.Text.Json.Nodes;
 using System.Xml.Linq;
 using Nob.Core.Configuration;
-using Nob.Core.Lifecycle;
-using Nob.Core.Workflow;
-using Nob.Testing;
-using Xunit.Abstractions;
 
 namespace Nob.StateMachine.Tests;
 
@@ -17,31 +13,22 @@ namespace Nob.StateMachine.Tests;
 /// </summary>
 public class ConvergedBuildTests
 {
-    const string Password = "s3cret-Passw0rd";
     /// <summary>The fast path's states; the bound is 12.</summary>
     static readonly string[] FastPath = ["Start", "Validate", "AcquireLock", "CheckConverged", "Converged?", "UseConvergedState", "Verify", "StoreNetwork", "Summarize", "ReleaseLock", "Succeeded"];
-    readonly FakeBrokerService mq = new() { SettleAfterDescribes = 3 };
-    readonly FakeSecurityGroups ec2 = new();
-    readonly FakeParameters ssm = new();
-    readonly FakeNetworkStore store = new();
-    readonly FailOnce<IBrokerService> failOnce;
+    readonly ArmedFailure failOnce = new();
+    readonly LocalNob nob;
+    readonly FakeBrokerService mq;
+    readonly FakeSecurityGroups ec2;
+    readonly FakeNetworkStore store;
     readonly LocalStateMachine machine;
     readonly ITestOutputHelper log;
 
     public ConvergedBuildTests(ITestOutputHelper log)
     {
         this.log = log;
-        foreach (var network in new[] { "tutorial", "mesh" }) ssm.Values[$"/nob/{network}/password"] = Password;
-        ec2.Vpcs["sg-1"] = "vpc-1";
-        // As in BuildNetworkTests: the fakes are not thread-safe, so Map iterations call them one at a time; waits run on a virtual clock.
-        var gate = new Lock();
-        var brokers = FailOnce<IBrokerService>.Wrap(mq, out failOnce);
-        var factory = HandlerFactories.FromServices(
-            Synchronized<IBrokerService>.Wrap(brokers, gate), Synchronized<ISecurityGroupService>.Wrap(ec2, gate), Synchronized<IParameterStore>.Wrap(ssm, gate),
-            Synchronized<INetworkStore>.Wrap(store, gate), FakeMessageProbe.Connected(), TimeProvider.System, new FakeLockStore(), new FakeExecutionStatus());
-        machine = LocalStateMachine.FromTemplate(Repo.PathOf("template.yaml"), "BuildNetworkStateMachine", factory,
-            new LocalStateMachineOptions { TimeProvider = ManualClock.AutoAdvancing(), Random = () => 0.5 },
-            new InProcessLambdaOptions { EnvironmentVariables = EnvironmentHandling.Ignore });
+        nob = new LocalNob(log, "tutorial", "mesh") { WrapBrokers = brokers => FailOnce<IBrokerService>.Wrap(brokers, failOnce) };
+        (mq, ec2, store) = (nob.Mq, nob.Ec2, nob.Networks);
+        machine = nob.Machine("BuildNetworkStateMachine");
     }
 
     async Task<ExecutionResult> BuildAsync(string spec)
@@ -145,36 +132,33 @@ public class ConvergedBuildTests
     }
 }
 
-/// <summary>Throws <see cref="InvalidOperationException"/> from the next call of one method, once, when armed.</summary>
-public class FailOnce<T> : DispatchProxy where T : class
+/// <summary>The switch of a <see cref="FailOnce{T}"/>: the method whose next call fails, once.</summary>
+public sealed class ArmedFailure
 {
-    T? inner;
     string? armed;
-
-    public static T Wrap(T inner, out FailOnce<T> control)
-    {
-        var proxy = Create<T, FailOnce<T>>();
-        control = (FailOnce<T>)(object)proxy;
-        control.inner = inner;
-        return proxy;
-    }
 
     public void Arm(string methodName) => armed = methodName;
 
+    /// <summary>Whether this call is the one to fail (disarming it).</summary>
+    public bool Fires(string methodName)
+    {
+        if (methodName != armed) return false;
+        armed = null;
+        return true;
+    }
+}
+
+/// <summary>Throws <see cref="InvalidOperationException"/> from the next call of one method, once, when its switch is armed.</summary>
+public class FailOnce<T> : PortProxy<T> where T : class
+{
+    ArmedFailure? control;
+
+    public static T Wrap(T inner, ArmedFailure control) => Wrap<FailOnce<T>>(inner, f => f.control = control);
+
     protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
     {
-        if (targetMethod!.Name == armed)
-        {
-            armed = null;
+        if (control!.Fires(targetMethod!.Name))
             throw new InvalidOperationException($"{targetMethod.Name} failed (armed by the test)");
-        }
-        try
-        {
-            return targetMethod.Invoke(inner, args);
-        }
-        catch (TargetInvocationException e) when (e.InnerException is not null)
-        {
-            throw e.InnerException;
-        }
+        return Forward(targetMethod, args);
     }
 }

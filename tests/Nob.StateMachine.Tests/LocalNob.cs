@@ -1,9 +1,5 @@
 using System.Diagnostics;
-using Nob.Core.Lifecycle;
 using Nob.Core.Verification;
-using Nob.Core.Workflow;
-using Nob.Testing;
-using Xunit.Abstractions;
 
 namespace Nob.StateMachine.Tests;
 
@@ -32,7 +28,19 @@ internal sealed class LocalNob
     /// <summary>Held around every call into the fakes, and to change them while executions run.</summary>
     public Lock Gate { get; } = new();
 
-    readonly HandlerFactory factory;
+    /// <summary>What a test puts between the handlers and the Amazon MQ fake (a fault), inside the one-at-a-time gate; set before the first machine.</summary>
+    public Func<IBrokerService, IBrokerService> WrapBrokers { get; init; } = brokers => brokers;
+
+    /// <summary>The same for the EC2 fake.</summary>
+    public Func<ISecurityGroupService, ISecurityGroupService> WrapSecurityGroups { get; init; } = groups => groups;
+
+    /// <summary>The same for the SSM fake.</summary>
+    public Func<IParameterStore, IParameterStore> WrapParameters { get; init; } = parameters => parameters;
+
+    /// <summary>The handlers' clock: real time, as on Lambda, unless a test whose fakes settle on the waits' virtual clock gives that one.</summary>
+    public TimeProvider HandlerClock { get; init; } = TimeProvider.System;
+
+    HandlerFactory? factory;
     readonly ITestOutputHelper log;
 
     public LocalNob(ITestOutputHelper log, params string[] networks)
@@ -40,20 +48,25 @@ internal sealed class LocalNob
         this.log = log;
         foreach (var network in networks) Ssm.Values[$"/nob/{network}/password"] = Password;
         Ec2.Vpcs["sg-1"] = "vpc-1";
+    }
+
+    /// <summary>The handlers' services, made once (after the initializer set any wrappers): every machine shares them, as one warm process.</summary>
+    HandlerFactory Factory =>
         // Map iterations call the fakes concurrently; the fakes are not thread-safe, so calls go one at a time. The
         // workflow's waits run on a virtual clock; the handlers run in real time, as on Lambda (the bridge verifier's
         // timeout must not be fired early by the virtual clock). The template's environment variables are not applied:
         // the handlers get every port from here (no verifier security group: CheckDrift and OpenIngress get null).
-        factory = HandlerFactories.FromServices(
-            Synchronized<IBrokerService>.Wrap(Mq, Gate), Synchronized<ISecurityGroupService>.Wrap(Ec2, Gate), Synchronized<IParameterStore>.Wrap(Ssm, Gate),
-            Synchronized<INetworkStore>.Wrap(Networks, Gate), (IMessageProbe)Probe, TimeProvider.System, Locks, Executions);
-    }
+        factory ??= HandlerFactories.FromServices(
+            Synchronized<IBrokerService>.Wrap(WrapBrokers(Mq), Gate), Synchronized<ISecurityGroupService>.Wrap(WrapSecurityGroups(Ec2), Gate),
+            Synchronized<IParameterStore>.Wrap(WrapParameters(Ssm), Gate), Synchronized<INetworkStore>.Wrap(Networks, Gate), (IMessageProbe)Probe,
+            HandlerClock, Locks, Executions);
 
-    public LocalStateMachine Machine(string logicalId, Action<HistoryEvent>? onEvent = null) =>
-        LocalStateMachine.FromTemplate(Repo.PathOf("template.yaml"), logicalId, factory,
+    /// <param name="clock">The workflow's waits' clock, for a test that reads the delays; by default one of the machine's own.</param>
+    public LocalStateMachine Machine(string logicalId, Action<HistoryEvent>? onEvent = null, ManualClock? clock = null) =>
+        LocalStateMachine.FromTemplate(Repo.PathOf("template.yaml"), logicalId, Factory,
             new LocalStateMachineOptions
             {
-                TimeProvider = ManualClock.AutoAdvancing(),
+                TimeProvider = clock ?? ManualClock.AutoAdvancing(),
                 Random = () => 0.5,
                 OnEvent = onEvent,
                 OnPutEvents = (entries, _) =>

@@ -1,6 +1,4 @@
 using System.Text.Json.Nodes;
-using Nob.Core.Workflow;
-using Xunit.Abstractions;
 
 namespace Nob.StateMachine.Tests;
 

@@ -1,8 +1,5 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using Nob.Core.Lifecycle;
-using Nob.Core.Workflow;
-using Xunit.Abstractions;
 
 namespace Nob.StateMachine.Tests;
 
@@ -12,42 +9,30 @@ namespace Nob.StateMachine.Tests;
 /// handlers over the fakes, every wait and every handler on one virtual clock on which the fake brokers settle. The
 /// runner enforces both quotas (history, payload); the tests also measure the margin.
 /// </summary>
-public class QuotaTests(ITestOutputHelper log)
+public class QuotaTests
 {
-    const string Password = "s3cret-Passw0rd";
     static readonly TimeSpan CreationTakes = TimeSpan.FromMinutes(25), RebootTakes = TimeSpan.FromMinutes(10);
 
     readonly ManualClock clock = ManualClock.AutoAdvancing();
-    readonly FakeBrokerService mq = new();
-    readonly FakeNetworkStore networks = new();
+    readonly LocalNob nob;
+    readonly FakeBrokerService mq;
     readonly List<HistoryEvent> events = [];
+    readonly ITestOutputHelper log;
 
-    LocalStateMachine Machine(string logicalId)
+    public QuotaTests(ITestOutputHelper log)
     {
-        mq.SettleClock = clock;
-        mq.CreationTakes = CreationTakes;
-        mq.RebootTakes = RebootTakes;
-        var ec2 = new FakeSecurityGroups();
-        ec2.Vpcs["sg-1"] = "vpc-1";
-        var ssm = new FakeParameters();
-        ssm.Values["/nob/mesh/password"] = Password;
-        var gate = new Lock();
-        // The handlers read the same virtual clock as the waits, so each check sees the broker as Amazon MQ would then.
-        var factory = HandlerFactories.FromServices(
-            Synchronized<IBrokerService>.Wrap(mq, gate), Synchronized<ISecurityGroupService>.Wrap(ec2, gate), Synchronized<IParameterStore>.Wrap(ssm, gate),
-            Synchronized<INetworkStore>.Wrap(networks, gate), FakeMessageProbe.Connected(), (TimeProvider)clock, new FakeLockStore(), new FakeExecutionStatus());
-        return LocalStateMachine.FromTemplate(Repo.PathOf("template.yaml"), logicalId, factory,
-            new LocalStateMachineOptions
-            {
-                TimeProvider = clock,
-                Random = () => 0.5,
-                OnEvent = e =>
-                {
-                    lock (events) events.Add(e);
-                },
-            },
-            new InProcessLambdaOptions { EnvironmentVariables = EnvironmentHandling.Ignore });
+        this.log = log;
+        // The handlers read the same virtual clock as the waits, so each check sees the broker as Amazon MQ would then
+        // (settled by that clock, not by a count of describes).
+        nob = new LocalNob(log, "mesh") { HandlerClock = clock };
+        mq = nob.Mq;
+        (mq.SettleAfterDescribes, mq.SettleClock, mq.CreationTakes, mq.RebootTakes) = (null, clock, CreationTakes, RebootTakes);
     }
+
+    LocalStateMachine Machine(string logicalId) => nob.Machine(logicalId, e =>
+    {
+        lock (events) events.Add(e);
+    }, clock);
 
     /// <summary>The mesh example with 41 brokers. Verification off: the loopback probe's timeouts would run on the virtual clock.</summary>
     static string LargestMesh()

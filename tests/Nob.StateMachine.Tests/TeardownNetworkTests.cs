@@ -1,10 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Xml.Linq;
 using Nob.Core.Configuration;
-using Nob.Core.Lifecycle;
-using Nob.Core.Workflow;
-using Nob.Testing;
-using Xunit.Abstractions;
 
 namespace Nob.StateMachine.Tests;
 

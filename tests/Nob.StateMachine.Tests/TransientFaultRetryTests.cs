@@ -1,9 +1,5 @@
 using System.Reflection;
 using Nob.Aws.Adapters;
-using Nob.Core.Lifecycle;
-using Nob.Core.Workflow;
-using Nob.Testing;
-using Xunit.Abstractions;
 
 namespace Nob.StateMachine.Tests;
 
@@ -13,31 +9,23 @@ namespace Nob.StateMachine.Tests;
 /// </summary>
 public class TransientFaultRetryTests(ITestOutputHelper log)
 {
-    const string Password = "s3cret-Passw0rd";
-
     [Fact]
     public async Task Build_AmazonMqEc2AndSsmThrottledAndUnavailable_RetriesByNameAndSucceeds()
     {
-        var mq = new FakeBrokerService { SettleAfterDescribes = 2 };
-        var ec2 = new FakeSecurityGroups();
-        var ssm = new FakeParameters();
-        ssm.Values["/nob/tutorial/password"] = Password;
-        ec2.Vpcs["sg-1"] = "vpc-1";
-        var gate = new Lock();
         // The first calls of each kind fail as the adapters would report them.
-        var brokers = FailingFirst<IBrokerService>.Wrap(Synchronized<IBrokerService>.Wrap(mq, gate), nameof(IBrokerService.DescribeBrokerAsync), 2,
-            () => new AwsThrottlingException("Amazon MQ", "DescribeBroker", new InvalidOperationException("429")));
-        var groups = FailingFirst<ISecurityGroupService>.Wrap(Synchronized<ISecurityGroupService>.Wrap(ec2, gate), nameof(ISecurityGroupService.AuthorizeIngressAsync), 1,
-            () => new AwsThrottlingException("EC2", "AuthorizeSecurityGroupIngress", new InvalidOperationException("RequestLimitExceeded")));
-        var parameters = FailingFirst<IParameterStore>.Wrap(Synchronized<IParameterStore>.Wrap(ssm, gate), nameof(IParameterStore.GetSecureStringWithVersionAsync), 1,
-            () => new AwsServiceUnavailableException("SSM", "GetParameter", new InvalidOperationException("503")));
-        var factory = HandlerFactories.FromServices(brokers, groups, parameters, Synchronized<INetworkStore>.Wrap(new FakeNetworkStore(), gate),
-            FakeMessageProbe.Connected(), TimeProvider.System, new FakeLockStore(), new FakeExecutionStatus());
-        var machine = LocalStateMachine.FromTemplate(Repo.PathOf("template.yaml"), "BuildNetworkStateMachine", factory,
-            new LocalStateMachineOptions { TimeProvider = ManualClock.AutoAdvancing(), Random = () => 0.5 },
-            new InProcessLambdaOptions { EnvironmentVariables = EnvironmentHandling.Ignore });
+        var nob = new LocalNob(log, "tutorial")
+        {
+            WrapBrokers = brokers => FailingFirst<IBrokerService>.Wrap(brokers, nameof(IBrokerService.DescribeBrokerAsync), 2,
+                () => new AwsThrottlingException("Amazon MQ", "DescribeBroker", new InvalidOperationException("429"))),
+            WrapSecurityGroups = groups => FailingFirst<ISecurityGroupService>.Wrap(groups, nameof(ISecurityGroupService.AuthorizeIngressAsync), 1,
+                () => new AwsThrottlingException("EC2", "AuthorizeSecurityGroupIngress", new InvalidOperationException("RequestLimitExceeded"))),
+            WrapParameters = parameters => FailingFirst<IParameterStore>.Wrap(parameters, nameof(IParameterStore.GetSecureStringWithVersionAsync), 1,
+                () => new AwsServiceUnavailableException("SSM", "GetParameter", new InvalidOperationException("503"))),
+        };
+        var mq = nob.Mq;
+        mq.SettleAfterDescribes = 2;
 
-        var result = await machine.ExecuteAsync(Repo.Example("tutorial"));
+        var result = await nob.Machine("BuildNetworkStateMachine").ExecuteAsync(Repo.Example("tutorial"));
 
         log.WriteLine($"{result.Status}: {result.Retries} retries");
         Assert.True(result.IsSucceeded, result.Explain());
@@ -53,17 +41,10 @@ public class TransientFaultRetryTests(ITestOutputHelper log)
     [Fact]
     public async Task Build_AfterThePasswordParameterChanged_TakesTheSlowPathUpdatesEveryUserAndReboots()
     {
-        var mq = new FakeBrokerService { SettleAfterDescribes = 2 };
-        var ec2 = new FakeSecurityGroups();
-        var ssm = new FakeParameters();
-        ssm.Values["/nob/tutorial/password"] = Password;
-        ec2.Vpcs["sg-1"] = "vpc-1";
-        var gate = new Lock();
-        var factory = HandlerFactories.FromServices(Synchronized<IBrokerService>.Wrap(mq, gate), Synchronized<ISecurityGroupService>.Wrap(ec2, gate),
-            Synchronized<IParameterStore>.Wrap(ssm, gate), Synchronized<INetworkStore>.Wrap(new FakeNetworkStore(), gate), FakeMessageProbe.Connected(), TimeProvider.System, new FakeLockStore(), new FakeExecutionStatus());
-        var machine = LocalStateMachine.FromTemplate(Repo.PathOf("template.yaml"), "BuildNetworkStateMachine", factory,
-            new LocalStateMachineOptions { TimeProvider = ManualClock.AutoAdvancing(), Random = () => 0.5 },
-            new InProcessLambdaOptions { EnvironmentVariables = EnvironmentHandling.Ignore });
+        var nob = new LocalNob(log, "tutorial");
+        var (mq, ssm) = (nob.Mq, nob.Ssm);
+        mq.SettleAfterDescribes = 2;
+        var machine = nob.Machine("BuildNetworkStateMachine");
         var first = await machine.ExecuteAsync(Repo.Example("tutorial"));
         Assert.True(first.IsSucceeded, first.Explain());
         var reboots = mq.Brokers.Values.ToDictionary(b => b.Id, b => b.Reboots);
@@ -89,21 +70,15 @@ public class TransientFaultRetryTests(ITestOutputHelper log)
 }
 
 /// <summary>Throws <c>error()</c> from the first <c>count</c> calls of one method, then passes every call through.</summary>
-public class FailingFirst<T> : DispatchProxy where T : class
+public class FailingFirst<T> : PortProxy<T> where T : class
 {
-    T? inner;
     string method = "";
     int left;
     Func<Exception>? error;
     readonly Lock gate = new();
 
-    public static T Wrap(T inner, string method, int count, Func<Exception> error)
-    {
-        var proxy = Create<T, FailingFirst<T>>();
-        var f = (FailingFirst<T>)(object)proxy;
-        (f.inner, f.method, f.left, f.error) = (inner, method, count, error);
-        return proxy;
-    }
+    public static T Wrap(T inner, string method, int count, Func<Exception> error) =>
+        Wrap<FailingFirst<T>>(inner, f => (f.method, f.left, f.error) = (method, count, error));
 
     protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
     {
@@ -115,14 +90,6 @@ public class FailingFirst<T> : DispatchProxy where T : class
                 throw error!();
             }
         }
-        try
-        {
-            return targetMethod.Invoke(inner, args);
-        }
-        catch (TargetInvocationException e) when (e.InnerException is not null)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerException).Throw();
-            throw;
-        }
+        return Forward(targetMethod, args);
     }
 }
