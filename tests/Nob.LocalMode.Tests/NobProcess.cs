@@ -46,15 +46,10 @@ public static class NobProcess
         return info;
     }
 
-    public static Task<NobRun> RunAsync(string nobHome, string password, TimeSpan? timeout, params string[] arguments) =>
-        RunAsync(nobHome, password, timeout, null, arguments);
-
-    /// <param name="environment">Further variables for nob; null: none.</param>
-    public static async Task<NobRun> RunAsync(string nobHome, string password, TimeSpan? timeout, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
+    public static async Task<NobRun> RunAsync(string nobHome, string password, TimeSpan? timeout, params string[] arguments)
     {
         if (!File.Exists(NobDll)) throw new InvalidOperationException($"{NobDll} is missing: the test project must reference cli/Nob.Cli");
         var info = StartInfo(nobHome, password, arguments);
-        foreach (var (variable, value) in environment ?? new Dictionary<string, string>()) info.Environment[variable] = value;
 
         var clock = Stopwatch.StartNew();
         using var process = Process.Start(info) ?? throw new InvalidOperationException("could not start nob");

@@ -28,6 +28,7 @@ public sealed class LocalEndpointClient : IDisposable
     readonly AmazonStepFunctionsClient sfn;
     readonly AmazonMqClient mq;
     readonly AmazonSimpleSystemsManagementClient ssm;
+    readonly SsmNetworkStore networks;
 
     public LocalEndpointClient(CloudState cloud, TimeProvider time)
     {
@@ -38,6 +39,7 @@ public sealed class LocalEndpointClient : IDisposable
         sfn = new AmazonStepFunctionsClient(credentials, Configure(new AmazonStepFunctionsConfig(), cloud));
         mq = new AmazonMqClient(credentials, Configure(new AmazonMqConfig(), cloud));
         ssm = new AmazonSimpleSystemsManagementClient(credentials, Configure(new AmazonSimpleSystemsManagementConfig(), cloud));
+        networks = new SsmNetworkStore(ssm);
         Workflow = new EndpointWorkflow(sfn, time);
     }
 
@@ -82,9 +84,9 @@ public sealed class LocalEndpointClient : IDisposable
     public async Task<bool> AnyBrokerLeftAsync(CancellationToken cancellationToken) => (await ListBrokersAsync(cancellationToken)).Count > 0;
 
     /// <summary>The networks stored by successful builds (their records in the endpoint's SSM).</summary>
-    public Task<IReadOnlyList<string>> ListNetworkNamesAsync(CancellationToken cancellationToken) => new SsmNetworkStore(ssm).ListNetworkNamesAsync(cancellationToken);
+    public Task<IReadOnlyList<string>> ListNetworkNamesAsync(CancellationToken cancellationToken) => networks.ListNetworkNamesAsync(cancellationToken);
 
-    public Task<NetworkRecord?> GetNetworkAsync(string networkName, CancellationToken cancellationToken) => new SsmNetworkStore(ssm).GetAsync(networkName, cancellationToken);
+    public Task<NetworkRecord?> GetNetworkAsync(string networkName, CancellationToken cancellationToken) => networks.GetAsync(networkName, cancellationToken);
 
     /// <summary>The common user's password as stored (a SecureString parameter), or null when there is none.</summary>
     public async Task<string?> GetPasswordAsync(string parameter, CancellationToken cancellationToken)
