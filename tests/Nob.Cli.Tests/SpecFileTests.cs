@@ -26,7 +26,7 @@ public sealed class SpecFileTests : IDisposable
 
         Assert.NotNull(read);
         Assert.Equal(Repository.Example("tutorial"), read.Json);
-        Assert.False(string.IsNullOrEmpty(read.Spec.NetworkName));
+        Assert.Equal("tutorial", read.Spec.NetworkName);
         Assert.Equal("", stderr.ToString());
     }
 

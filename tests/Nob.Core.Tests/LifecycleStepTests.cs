@@ -132,7 +132,7 @@ public class LifecycleStepTests : StepsOverFakes
     }
 
     [Fact]
-    public async Task CheckDrift_ThenVerifyBridgeOfTheSpecPassedOn_ParsesAndPlansTheSpecOnce()
+    public async Task VerifyBridge_SpecTextADriftCheckPassedOn_UsesTheSpecAndPlanAlreadyKept()
     {
         var text = SpecMemoTests.UniqueTutorial();
         await BuildAsync(text);

@@ -57,11 +57,12 @@ public class PlanMemoTests
         var plan = Endpoints("mq.example");
         var missing = plan with { Brokers = [plan.Brokers[0], plan.Brokers[1] with { OpenWireEndpoints = [] }] };
 
-        var first = Assert.ThrowsAny<Exception>(() => missing.Plan(spec));
-        var second = Assert.ThrowsAny<Exception>(() => missing.Plan(spec));
+        var first = Assert.Throws<ArgumentException>(() => missing.Plan(spec));
+        var second = Assert.Throws<ArgumentException>(() => missing.Plan(spec));
 
         Assert.Contains("MyBroker2", first.Message, StringComparison.Ordinal);
         Assert.Equal(first.Message, second.Message);
+        Assert.NotSame(first, second); // planned again, not a kept failure
     }
 
     [Fact]

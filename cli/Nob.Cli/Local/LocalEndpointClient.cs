@@ -106,8 +106,7 @@ public sealed class LocalEndpointClient : IDisposable
         ssm.PutParameterAsync(new PutParameterRequest { Name = parameter, Value = password, Type = ParameterType.SecureString, Overwrite = overwrite }, cancellationToken);
 
     /// <summary>Plain HTTP to the endpoint's admin routes (<c>/_localcloud/…</c>), signed with its key.</summary>
-    public HttpClient AdminHttp(TimeSpan timeout) =>
-        SignedHttp.Client(new Uri(cloud.Endpoint.TrimEnd('/') + "/"), Credentials(cloud), cloud.Region, SignedHttp.LocalCloudAdminService, timeout);
+    public HttpClient AdminHttp(TimeSpan timeout) => SignedHttp.LocalCloudClient(cloud.Environment, timeout);
 
     public void Dispose()
     {
